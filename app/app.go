@@ -1,0 +1,81 @@
+// Package app assembles the server from its configuration: database, schema, demo data, the
+// HTTP stack and every feature's routes. The server binary and the end-to-end tests share it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"koogallery/config"
+	"koogallery/handlers"
+	"koogallery/models"
+	"koogallery/web"
+)
+
+// App is a ready-to-serve marketplace.
+type App struct {
+	Config config.Config
+	Store  *models.Store
+	Echo   *echo.Echo
+	Log    *slog.Logger
+	// Seeded is true when this start created the demo data.
+	Seeded bool
+}
+
+// New opens the database, migrates it, seeds demo data on a fresh dev database, and builds
+// the HTTP handler.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	db, dialect, err := models.Open(models.OpenOptions{DSN: cfg.DatabaseDSN, DataDir: cfg.DataDir, LogSQL: cfg.LogSQL})
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Migrate(db.WithContext(ctx), dialect); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	store := models.NewStore(db, dialect)
+	a := &App{Config: cfg, Store: store, Log: log}
+	if cfg.Mode == config.Dev {
+		if a.Seeded, err = store.SeedDemo(ctx); err != nil {
+			return nil, fmt.Errorf("demo data: %w", err)
+		}
+	}
+	a.Echo = web.NewServer(web.Options{Store: store, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure()})
+	handlers.Register(a.Echo, handlers.Deps{Store: store})
+	return a, nil
+}
+
+// Serve answers HTTP on l until ctx ends, then drains in-flight requests for up to 10 s.
+func (a *App) Serve(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutdown)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return serr
+	}
+	return err
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.Store.Close() }

@@ -1,0 +1,157 @@
+// Package config reads the server's settings from flags and the environment and checks them,
+// so that bad configuration stops start-up with a clear message.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Mode is dev (demo data, generated keys, local endpoints allowed) or prod.
+type Mode string
+
+// The modes.
+const (
+	Dev  Mode = "dev"
+	Prod Mode = "prod"
+)
+
+// Config is everything the server needs to start.
+type Config struct {
+	Addr        string
+	DataDir     string
+	DatabaseDSN string // empty: SQLite in DataDir
+	Mode        Mode
+	BaseURL     string
+	// SessionKey signs and encrypts the session cookie (64 bytes: 32 HMAC + 32 AES).
+	SessionKey []byte
+	// MasterKey encrypts secrets at rest (32 bytes, AES-256-GCM).
+	MasterKey []byte
+	Mail      Mail
+	LogSQL    bool
+}
+
+// Mail says how notices are sent: through an SMTP server, or written to files in dev.
+type Mail struct {
+	SMTPAddr string // host:port; empty writes mail to DataDir/mail
+	From     string
+	Username string
+	Password string
+}
+
+// Secure reports whether the site is served over https (cookies get the Secure flag).
+func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Load reads flags from args and falls back to the environment for each: ADDR, DATA_DIR,
+// DATABASE_URL, APP_MODE, BASE_URL, SESSION_KEY, MASTER_KEY (hex), SMTP_ADDR, MAIL_FROM,
+// SMTP_USERNAME, SMTP_PASSWORD, LOG_SQL. In dev mode missing keys are generated once and kept
+// in the data dir; in prod mode they are required.
+func Load(args []string, getenv func(string) string) (Config, error) {
+	env := func(k, def string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	var c Config
+	var mode, sessionKey, masterKey string
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address")
+	fs.StringVar(&c.DataDir, "data", env("DATA_DIR", "./data"), "data directory (SQLite file, generated dev keys, dev mail)")
+	fs.StringVar(&c.DatabaseDSN, "db", env("DATABASE_URL", ""), "MySQL DSN, e.g. root:@tcp(127.0.0.1:3306)/test; empty: embedded SQLite")
+	fs.StringVar(&mode, "mode", env("APP_MODE", string(Dev)), "dev or prod")
+	fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", ""), "public URL of the site, e.g. https://market.example.com")
+	fs.StringVar(&sessionKey, "session-key", env("SESSION_KEY", ""), "session key, 128 hex characters")
+	fs.StringVar(&masterKey, "master-key", env("MASTER_KEY", ""), "master key for secrets at rest, 64 hex characters")
+	fs.StringVar(&c.Mail.SMTPAddr, "smtp", env("SMTP_ADDR", ""), "SMTP server host:port; empty: write mail to the data dir")
+	fs.StringVar(&c.Mail.From, "mail-from", env("MAIL_FROM", "KooGallery <noreply@koogallery.local>"), "sender of notices")
+	fs.StringVar(&c.Mail.Username, "smtp-user", env("SMTP_USERNAME", ""), "SMTP user name")
+	fs.StringVar(&c.Mail.Password, "smtp-password", env("SMTP_PASSWORD", ""), "SMTP password")
+	logSQL := env("LOG_SQL", "")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	c.LogSQL, _ = strconv.ParseBool(logSQL)
+	c.Mode = Mode(mode)
+	var problems []string
+	if c.Mode != Dev && c.Mode != Prod {
+		problems = append(problems, fmt.Sprintf("mode %q: use dev or prod", mode))
+	}
+	if c.BaseURL == "" && c.Mode == Dev {
+		c.BaseURL = "http://localhost" + portOf(c.Addr)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		problems = append(problems, fmt.Sprintf("base URL %q: give an absolute http(s) URL (BASE_URL)", c.BaseURL))
+	}
+	if c.Mail.SMTPAddr != "" && !strings.Contains(c.Mail.SMTPAddr, ":") {
+		problems = append(problems, fmt.Sprintf("SMTP address %q: give host:port", c.Mail.SMTPAddr))
+	}
+	if _, err := mail.ParseAddress(c.Mail.From); err != nil {
+		problems = append(problems, fmt.Sprintf("mail sender %q: %v", c.Mail.From, err))
+	}
+	var err error
+	if c.SessionKey, err = key("session key", sessionKey, 64, c, "session.key"); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if c.MasterKey, err = key("master key", masterKey, 32, c, "master.key"); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if len(problems) > 0 {
+		return c, errors.New("configuration: " + strings.Join(problems, "; "))
+	}
+	return c, nil
+}
+
+func portOf(addr string) string {
+	if i := strings.LastIndex(addr, ":"); i >= 0 {
+		return addr[i:]
+	}
+	return ""
+}
+
+// key decodes a hex key of n bytes; in dev mode a missing one is read from, or generated
+// into, the data dir.
+func key(name, hexKey string, n int, c Config, file string) ([]byte, error) {
+	if hexKey == "" && c.Mode == Dev {
+		return devKey(filepath.Join(c.DataDir, file), n)
+	}
+	if hexKey == "" {
+		return nil, fmt.Errorf("%s missing: production mode needs it (%d hex characters)", name, 2*n)
+	}
+	b, err := hex.DecodeString(strings.TrimSpace(hexKey))
+	if err != nil || len(b) != n {
+		return nil, fmt.Errorf("%s: want %d hex characters", name, 2*n)
+	}
+	return b, nil
+}
+
+// devKey reads a generated key file, or makes one.
+func devKey(path string, n int) ([]byte, error) {
+	if b, err := os.ReadFile(path); err == nil {
+		k, err := hex.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(k) != n {
+			return nil, fmt.Errorf("key file %s is damaged: delete it to make a new one", path)
+		}
+		return k, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	k := make([]byte, n)
+	if _, err := rand.Read(k); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(k)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("write key file: %w", err)
+	}
+	return k, nil
+}

@@ -1,0 +1,89 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"koogallery/models"
+	"koogallery/views/layouts"
+	"koogallery/views/public"
+	"koogallery/web"
+)
+
+// Auth serves login and logout.
+type Auth struct{ store *models.Store }
+
+// Routes registers /login and /logout.
+func (h *Auth) Routes(e *echo.Echo) {
+	e.GET("/login", h.Form)
+	e.POST("/login", h.Login)
+	e.POST("/logout", h.Logout)
+}
+
+type loginInput struct {
+	Email    string `form:"email"`
+	Password string `form:"password"`
+	Next     string `form:"next"`
+}
+
+// Form shows the login page; a logged-in user goes straight to their area.
+func (h *Auth) Form(c echo.Context) error {
+	if u := web.CurrentUser(c); u != nil {
+		return c.Redirect(http.StatusSeeOther, homeOf(u))
+	}
+	return h.render(c, http.StatusOK, public.LoginForm{Next: web.SafeNext(c.QueryParam("next"))})
+}
+
+func (h *Auth) render(c echo.Context, status int, f public.LoginForm) error {
+	return web.Render(c, status, public.Login(f), layouts.Public(web.T(c, "auth.login.title")))
+}
+
+// Login checks the credentials and starts a fresh session.
+func (h *Auth) Login(c echo.Context) error {
+	var in loginInput
+	if err := c.Bind(&in); err != nil {
+		return echo.ErrBadRequest
+	}
+	form := public.LoginForm{Email: clip(in.Email, 190), Next: web.SafeNext(in.Next)}
+	if in.Email == "" || in.Password == "" || len(in.Password) > 200 || len(in.Email) > 190 {
+		form.Error = web.T(c, "auth.err.missing")
+		return h.render(c, http.StatusUnprocessableEntity, form)
+	}
+	u, err := h.store.Authenticate(c.Request().Context(), in.Email, in.Password, c.RealIP())
+	switch {
+	case errors.Is(err, models.ErrThrottled):
+		form.Error = web.T(c, "auth.err.throttled")
+		return h.render(c, http.StatusTooManyRequests, form)
+	case errors.Is(err, models.ErrBadCredentials):
+		form.Error = web.T(c, "auth.err.bad")
+		return h.render(c, http.StatusUnauthorized, form)
+	case err != nil:
+		return err
+	}
+	web.LogIn(c, u.ID)
+	web.Flash(c, web.FlashSuccess, "auth.welcome")
+	if form.Next != "" {
+		return web.SeeOther(c, form.Next)
+	}
+	return web.SeeOther(c, homeOf(u))
+}
+
+// Logout ends the session.
+func (h *Auth) Logout(c echo.Context) error {
+	web.LogOut(c)
+	web.Flash(c, web.FlashInfo, "auth.logged_out")
+	return web.SeeOther(c, "/")
+}
+
+// homeOf is where each role lands after login.
+func homeOf(u *models.User) string {
+	switch u.Role {
+	case models.RoleSeller:
+		return "/seller"
+	case models.RoleAdmin:
+		return "/admin"
+	}
+	return "/console/services"
+}

@@ -1,0 +1,108 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"koogallery/models"
+	"koogallery/views/console"
+	"koogallery/views/layouts"
+	"koogallery/views/public"
+	"koogallery/web"
+)
+
+// Orders serves buying and the buyer's order list (我的订单).
+type Orders struct{ store *models.Store }
+
+// Routes registers the order pages under /console.
+func (h *Orders) Routes(g *echo.Group) {
+	g.GET("/orders", h.List)
+	g.POST("/orders", h.Create)
+	g.GET("/orders/:id", h.Show)
+}
+
+// purchaseInput is what the buy and renew forms may set.
+type purchaseInput struct {
+	Plan      string `form:"plan"`
+	Count     string `form:"count"`
+	PayMethod string `form:"pay_method"`
+	SubmitKey string `form:"submit_key"`
+}
+
+func (in purchaseInput) model() models.PurchaseInput {
+	return models.PurchaseInput{Plan: clip(in.Plan, 20), Count: clip(in.Count, 20), PayMethod: clip(in.PayMethod, 20), SubmitKey: clip(in.SubmitKey, 64)}
+}
+
+// Create buys a product; errors re-render the product page with the choices kept.
+func (h *Orders) Create(c echo.Context) error {
+	var in purchaseInput
+	if err := c.Bind(&in); err != nil {
+		return echo.ErrBadRequest
+	}
+	productID, err := formID(c, "product_id")
+	if err != nil {
+		return err
+	}
+	order, err := h.store.Purchase(c.Request().Context(), web.UserID(c), productID, in.model())
+	if fe, ok := asFieldErrors(err); ok {
+		p, perr := h.store.CatalogProduct(c.Request().Context(), productID)
+		if perr != nil {
+			return perr
+		}
+		m := in.model()
+		form := public.BuyForm{Plan: m.Plan, Count: m.Count, PayMethod: m.PayMethod, SubmitKey: m.SubmitKey, Errors: translate(c, fe)}
+		if fe["form"] != "" {
+			form.SubmitKey = "" // a fresh key for the next try
+		}
+		return renderProduct(c, h.store, http.StatusUnprocessableEntity, p, form)
+	}
+	if err != nil {
+		return err
+	}
+	web.Flash(c, web.FlashSuccess, "buy.done")
+	return web.SeeOther(c, "/console/orders/"+strconv.FormatUint(uint64(order.ID), 10))
+}
+
+// List shows the buyer's orders, filtered by type, charging mode and status.
+func (h *Orders) List(c echo.Context) error {
+	f := models.OrderFilter{Page: pageParam(c)}
+	for _, t := range models.OrderTypes {
+		if string(t) == c.QueryParam("type") {
+			f.Type = t
+		}
+	}
+	for _, m := range models.ChargingModes {
+		if string(m) == c.QueryParam("mode") {
+			f.Mode = m
+		}
+	}
+	for _, s := range models.OrderStatuses {
+		if string(s) == c.QueryParam("status") {
+			f.Status = s
+		}
+	}
+	page, err := h.store.BuyerOrders(c.Request().Context(), web.UserID(c), f)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, http.StatusOK, console.Orders(console.OrdersVM{Filter: f, Page: page}), layouts.Console(web.T(c, "nav.console.orders")))
+}
+
+// Show is one of the buyer's orders; another buyer's is a 404.
+func (h *Orders) Show(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	o, err := h.store.BuyerOrder(c.Request().Context(), web.UserID(c), id)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, http.StatusOK, console.OrderDetail(o), layouts.Console(o.OrderNo))
+}
+
+// isStale reports a change that lost a race or came too late.
+func isStale(err error) bool { return errors.Is(err, models.ErrStale) }

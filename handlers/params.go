@@ -1,0 +1,67 @@
+package handlers
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"koogallery/models"
+	"koogallery/web"
+)
+
+// pathID reads a numeric id from the path; anything else is a 404, like an id that does not exist.
+func pathID(c echo.Context, name string) (uint, error) {
+	n, err := strconv.ParseUint(c.Param(name), 10, 32)
+	if err != nil || n == 0 {
+		return 0, models.ErrNotFound
+	}
+	return uint(n), nil
+}
+
+// formID reads a numeric id from a form field; a malformed one is a 404.
+func formID(c echo.Context, name string) (uint, error) {
+	n, err := strconv.ParseUint(c.FormValue(name), 10, 32)
+	if err != nil || n == 0 {
+		return 0, models.ErrNotFound
+	}
+	return uint(n), nil
+}
+
+// pageParam reads ?page=, 1 when missing or malformed.
+func pageParam(c echo.Context) int {
+	n, err := strconv.Atoi(c.QueryParam("page"))
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
+}
+
+// translate turns field message keys into the user's language.
+func translate(c echo.Context, errs models.FieldErrors) map[string]string {
+	out := make(map[string]string, len(errs))
+	for k, v := range errs {
+		out[k] = web.T(c, v)
+	}
+	return out
+}
+
+// asFieldErrors extracts per-field messages from a store error.
+func asFieldErrors(err error) (models.FieldErrors, bool) {
+	var fe models.FieldErrors
+	ok := errors.As(err, &fe)
+	return fe, ok
+}
+
+// clip keeps at most n bytes of user text for re-display, cut on a rune boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

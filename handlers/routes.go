@@ -1,0 +1,33 @@
+// Package handlers holds one file (or small group) per feature: bind the input, call the
+// domain, render a view.
+package handlers
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"koogallery/models"
+	"koogallery/web"
+)
+
+// Deps are what the handlers need.
+type Deps struct {
+	Store *models.Store
+}
+
+// Register adds every feature's routes: the public site, and the buyer, seller and
+// operations areas, each guarded by its role.
+func Register(e *echo.Echo, d Deps) {
+	(&Auth{store: d.Store}).Routes(e)
+	(&Catalog{store: d.Store}).Routes(e)
+
+	console := e.Group("/console", web.RequireRole(models.RoleBuyer))
+	(&Favorites{store: d.Store}).Routes(console)
+	(&Orders{store: d.Store}).Routes(console)
+	(&Services{store: d.Store}).Routes(console)
+
+	seller := e.Group("/seller", web.RequireRole(models.RoleSeller))
+	(&SellerHome{store: d.Store}).Routes(seller)
+
+	admin := e.Group("/admin", web.RequireRole(models.RoleAdmin))
+	(&AdminHome{store: d.Store}).Routes(admin)
+}

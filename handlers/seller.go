@@ -1,0 +1,40 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"koogallery/models"
+	"koogallery/views/layouts"
+	"koogallery/views/seller"
+	"koogallery/web"
+)
+
+// SellerHome serves the seller center's home and product list.
+type SellerHome struct{ store *models.Store }
+
+// Routes registers /seller and /seller/products.
+func (h *SellerHome) Routes(g *echo.Group) {
+	g.GET("", h.Home)
+	g.GET("/products", h.Products)
+}
+
+// Home shows the seller company and its numbers.
+func (h *SellerHome) Home(c echo.Context) error {
+	u := web.CurrentUser(c)
+	sum, err := h.store.SellerSummary(c.Request().Context(), *u.SellerID)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, http.StatusOK, seller.Home(seller.HomeVM{Seller: u.Seller, Summary: sum}), layouts.Seller(web.T(c, "nav.seller")))
+}
+
+// Products lists the seller's products with their sale status.
+func (h *SellerHome) Products(c echo.Context) error {
+	page, err := h.store.SellerProducts(c.Request().Context(), web.SellerID(c), pageParam(c))
+	if err != nil {
+		return err
+	}
+	return web.Render(c, http.StatusOK, seller.Products(page), layouts.Seller(web.T(c, "nav.seller.products")))
+}

@@ -1,0 +1,98 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"koogallery/models"
+	"koogallery/views/console"
+	"koogallery/views/layouts"
+	"koogallery/web"
+)
+
+// Services serves 已购买的服务: the buyer's purchased services, their details and renewal.
+type Services struct{ store *models.Store }
+
+// Routes registers the service pages under /console.
+func (h *Services) Routes(g *echo.Group) {
+	g.GET("/services", h.List)
+	g.GET("/services/:id", h.Show)
+	g.POST("/services/:id/renew", h.Renew)
+}
+
+// List shows the buyer's services, optionally by status.
+func (h *Services) List(c echo.Context) error {
+	f := models.ServiceFilter{Page: pageParam(c)}
+	for _, s := range models.InstanceStatuses {
+		if string(s) == c.QueryParam("status") {
+			f.Status = s
+		}
+	}
+	page, err := h.store.BuyerServices(c.Request().Context(), web.UserID(c), f)
+	if err != nil {
+		return err
+	}
+	vm := console.ServicesVM{Status: string(f.Status), Page: page}
+	return web.Render(c, http.StatusOK, console.Services(vm), layouts.Console(web.T(c, "nav.console.services")))
+}
+
+// Show is one service's details with its orders and the renewal form.
+func (h *Services) Show(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, id, console.RenewForm{Count: "1", PayMethod: string(models.PayCash)})
+}
+
+func (h *Services) render(c echo.Context, status int, id uint, form console.RenewForm) error {
+	ctx := c.Request().Context()
+	in, err := h.store.BuyerService(ctx, web.UserID(c), id)
+	if err != nil {
+		return err
+	}
+	orders, err := h.store.ServiceOrders(ctx, web.UserID(c), id)
+	if err != nil {
+		return err
+	}
+	if form.Plan == "" {
+		if plans := in.Product.Plans(); len(plans) > 0 {
+			form.Plan = string(plans[0])
+		}
+	}
+	if form.SubmitKey == "" {
+		form.SubmitKey = web.NewFormKey()
+	}
+	return web.Render(c, status, console.Service(console.ServiceVM{Service: in, Orders: orders, Renew: form}), layouts.Console(in.Product.Name))
+}
+
+// Renew extends a periodic service; errors re-render the page with the choices kept.
+func (h *Services) Renew(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in purchaseInput
+	if err := c.Bind(&in); err != nil {
+		return echo.ErrBadRequest
+	}
+	order, err := h.store.Renew(c.Request().Context(), web.UserID(c), id, in.model())
+	if fe, ok := asFieldErrors(err); ok || isStale(err) {
+		if !ok {
+			fe = models.FieldErrors{"form": "purchase.err.stale"}
+		}
+		m := in.model()
+		form := console.RenewForm{Plan: m.Plan, Count: m.Count, PayMethod: m.PayMethod, Errors: translate(c, fe)}
+		if fe["form"] == "" {
+			form.SubmitKey = m.SubmitKey
+		}
+		return h.render(c, http.StatusUnprocessableEntity, id, form)
+	}
+	if err != nil {
+		return err
+	}
+	web.Flash(c, web.FlashSuccess, "service.renewed")
+	return web.SeeOther(c, "/console/orders/"+strconv.FormatUint(uint64(order.ID), 10))
+}

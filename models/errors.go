@@ -1,0 +1,27 @@
+package models
+
+import "errors"
+
+// Errors the store returns; handlers turn them into pages and messages.
+var (
+	// ErrNotFound: no such object, or not one the caller may see.
+	ErrNotFound = errors.New("not found")
+	// ErrStale: the object is no longer in the state the change expects (already done, or
+	// changed by someone else); nothing was applied.
+	ErrStale = errors.New("stale state")
+)
+
+// FieldErrors maps a form field to a message key for the user's language.
+type FieldErrors map[string]string
+
+// Error lists the fields in error; it lets FieldErrors travel as an error.
+func (f FieldErrors) Error() string {
+	s := "invalid input:"
+	for k, v := range f {
+		s += " " + k + "=" + v
+	}
+	return s
+}
+
+// Has reports whether any field is in error.
+func (f FieldErrors) Has() bool { return len(f) > 0 }

@@ -1,0 +1,74 @@
+package models
+
+import (
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migration is one versioned schema step. Steps only ever get appended; each runs once.
+type migration struct {
+	Version int
+	Name    string
+	Up      func(tx *gorm.DB) error
+}
+
+// SchemaMigration records an applied migration.
+type SchemaMigration struct {
+	Version   int    `gorm:"primaryKey;autoIncrement:false"`
+	Name      string `gorm:"size:100;not null"`
+	AppliedAt time.Time
+}
+
+// migrations is the ordered history of the schema.
+var migrations = []migration{
+	{1, "accounts, catalog, orders and services", func(tx *gorm.DB) error {
+		return tx.AutoMigrate(&Seller{}, &User{}, &LoginFailure{}, &Product{}, &Favorite{}, &Order{}, &Instance{})
+	}},
+}
+
+// Migrate brings the schema up to date. On MySQL a named lock keeps two starting servers from
+// migrating at once; SQLite has one writer by construction.
+func Migrate(db *gorm.DB, dialect Dialect) error {
+	if dialect == MySQL {
+		conn, err := db.DB()
+		if err != nil {
+			return err
+		}
+		// The lock lives on one connection: hold that connection for the whole migration.
+		c, err := conn.Conn(db.Statement.Context)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		var got int
+		if err := c.QueryRowContext(db.Statement.Context, "SELECT GET_LOCK('koogallery_migrate', 60)").Scan(&got); err != nil || got != 1 {
+			return fmt.Errorf("migration lock: %v (got %d)", err, got)
+		}
+		defer c.ExecContext(db.Statement.Context, "SELECT RELEASE_LOCK('koogallery_migrate')")
+	}
+	if err := db.AutoMigrate(&SchemaMigration{}); err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	var applied []int
+	if err := db.Model(&SchemaMigration{}).Pluck("version", &applied).Error; err != nil {
+		return err
+	}
+	done := map[int]bool{}
+	for _, v := range applied {
+		done[v] = true
+	}
+	for _, m := range migrations {
+		if done[m.Version] {
+			continue
+		}
+		if err := m.Up(db); err != nil {
+			return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+		}
+		if err := db.Create(&SchemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,284 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// PurchaseInput is what a buyer chooses when buying or renewing.
+type PurchaseInput struct {
+	Plan      string
+	Count     string
+	PayMethod string
+	SubmitKey string // one per rendered form, so a double submit makes one order
+}
+
+// Message keys for purchase validation (translated by the web layer).
+const (
+	MsgPlanInvalid      = "purchase.err.plan"
+	MsgCountInvalid     = "purchase.err.count"
+	MsgPayMethodInvalid = "purchase.err.pay_method"
+	MsgTrialUsed        = "purchase.err.trial_used"
+	MsgNotRenewable     = "purchase.err.not_renewable"
+	MsgSubmitKey        = "purchase.err.submit_key"
+)
+
+// Most periods one order may buy.
+const (
+	maxMonths = 9
+	maxYears  = 3
+)
+
+// quote is a validated purchase: what will be charged and for how long.
+type quote struct {
+	plan   Plan
+	count  int
+	amount int64
+	pay    PayMethod
+	key    string
+}
+
+// validatePurchase checks the input against the product and prices it.
+func validatePurchase(p *Product, in PurchaseInput, allowTrial bool) (quote, FieldErrors) {
+	errs := FieldErrors{}
+	q := quote{plan: Plan(strings.TrimSpace(in.Plan)), key: strings.TrimSpace(in.SubmitKey)}
+	allowed := p.Plans()
+	if allowTrial && p.TrialDays > 0 {
+		allowed = append(allowed, PlanTrial)
+	}
+	ok := false
+	for _, pl := range allowed {
+		ok = ok || pl == q.plan
+	}
+	if !ok {
+		errs["plan"] = MsgPlanInvalid
+	}
+	q.count = 1
+	if q.plan == PlanMonth || q.plan == PlanYear {
+		n, err := strconv.Atoi(strings.TrimSpace(in.Count))
+		max := maxMonths
+		if q.plan == PlanYear {
+			max = maxYears
+		}
+		if err != nil || n < 1 || n > max {
+			errs["count"] = MsgCountInvalid
+		}
+		q.count = n
+	}
+	q.pay = PayMethod(strings.TrimSpace(in.PayMethod))
+	if q.plan == PlanTrial {
+		q.pay = PayCash
+	} else if q.pay != PayCash && q.pay != PayCoupon && q.pay != PayCredit {
+		errs["pay_method"] = MsgPayMethodInvalid
+	}
+	if len(q.key) < 16 || len(q.key) > 64 {
+		errs["form"] = MsgSubmitKey
+	}
+	if errs.Has() {
+		return q, errs
+	}
+	switch q.plan {
+	case PlanMonth:
+		q.amount = p.PriceMonth * int64(q.count)
+	case PlanYear:
+		q.amount = p.PriceYear * int64(q.count)
+	case PlanOnce:
+		q.amount = p.PriceOnce
+	}
+	return q, nil
+}
+
+// addPeriod returns t moved on by the plan's length.
+func addPeriod(t time.Time, plan Plan, count int, trialDays int) *time.Time {
+	var out time.Time
+	switch plan {
+	case PlanMonth:
+		out = t.AddDate(0, count, 0)
+	case PlanYear:
+		out = t.AddDate(count, 0, 0)
+	case PlanTrial:
+		out = t.AddDate(0, 0, trialDays)
+	default:
+		return nil
+	}
+	return &out
+}
+
+const orderLetters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// NewOrderNo makes an order id shaped like the real ones: CS + yyMMddHHmm + five letters.
+func NewOrderNo(now time.Time) string {
+	b := make([]byte, 5)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	for i := range b {
+		b[i] = orderLetters[int(b[i])%len(orderLetters)]
+	}
+	return "CS" + now.UTC().Format("0601021504") + string(b)
+}
+
+// LineNo is the first (and here only) order line id of an order.
+func LineNo(orderNo string) string { return orderNo + "-000001" }
+
+// newOrder fills the fields every order shares.
+func (s *Store) newOrder(buyerID uint, p *Product, t OrderType, q quote) *Order {
+	now := s.now()
+	no := NewOrderNo(now)
+	o := &Order{
+		OrderNo: no, LineNo: LineNo(no), BuyerID: buyerID, SellerID: p.SellerID, ProductID: p.ID,
+		ProductVersion: p.Version, ProductName: p.Name, Type: t, ChargingMode: p.ChargingMode,
+		Plan: q.plan, PeriodCount: q.count, AmountFen: q.amount, PaidFen: q.amount, PayMethod: q.pay,
+		PaidAt: &now, CreatedAt: now,
+	}
+	if q.pay == PayCredit {
+		o.Repayment = RepaymentPending
+	}
+	if q.key != "" {
+		key := fmt.Sprintf("%d:%s", buyerID, q.key)
+		o.SubmitKey = &key
+	}
+	return o
+}
+
+// orderBySubmitKey finds the order a form already created, for double submits.
+func (s *Store) orderBySubmitKey(ctx context.Context, buyerID uint, key string) (*Order, bool) {
+	k := fmt.Sprintf("%d:%s", buyerID, strings.TrimSpace(key))
+	var o Order
+	if err := s.conn(ctx).Where("submit_key = ? AND buyer_id = ?", k, buyerID).First(&o).Error; err != nil {
+		return nil, false
+	}
+	return &o, true
+}
+
+// Purchase buys a product on sale: the order and the purchased service are created together.
+// Products opened through the seller's interface wait in "opening"; supervised products wait
+// for delivery; the rest are in use at once. Submitting the same form twice returns the first order.
+func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in PurchaseInput) (*Order, error) {
+	if o, ok := s.orderBySubmitKey(ctx, buyerID, in.SubmitKey); ok {
+		return o, nil
+	}
+	p, err := s.CatalogProduct(ctx, productID)
+	if err != nil {
+		return nil, err
+	}
+	q, errs := validatePurchase(p, in, true)
+	if errs.Has() {
+		return nil, errs
+	}
+	var order *Order
+	err = s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		orderType := OrderNew
+		if q.plan == PlanTrial {
+			var trials int64
+			if err := tx.Model(&Order{}).Where("buyer_id = ? AND product_id = ? AND type = ?", buyerID, p.ID, OrderTrial).Count(&trials).Error; err != nil {
+				return err
+			}
+			if trials > 0 {
+				return FieldErrors{"plan": MsgTrialUsed}
+			}
+			orderType = OrderTrial
+		}
+		now := s.now()
+		o := s.newOrder(buyerID, p, orderType, q)
+		o.EffectiveAt = &now
+		o.ExpireAt = addPeriod(now, q.plan, q.count, p.TrialDays)
+		inst := &Instance{
+			BuyerID: buyerID, SellerID: p.SellerID, ProductID: p.ID, ChargingMode: p.ChargingMode,
+			Trial: orderType == OrderTrial, EffectiveAt: &now, ExpireAt: o.ExpireAt, CreatedAt: now,
+		}
+		switch {
+		case p.Type.UsesInterface() || p.Supervised:
+			o.Status, inst.Status = OrderProcessing, InstanceOpening
+		default:
+			o.Status, inst.Status = OrderCompleted, InstanceNormal
+		}
+		if err := tx.Create(o).Error; err != nil {
+			return err
+		}
+		inst.OrderID = o.ID
+		if err := tx.Create(inst).Error; err != nil {
+			return err
+		}
+		o.InstanceID = &inst.ID
+		order = o
+		return tx.Model(o).Update("instance_id", inst.ID).Error
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		// The same form raced itself: the other submit won; show its order.
+		if o, ok := s.orderBySubmitKey(ctx, buyerID, in.SubmitKey); ok {
+			return o, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return order, nil
+}
+
+// Renew extends a periodic service the buyer holds. A trial service becomes formal
+// (TRIAL_TO_FORMAL); a frozen one comes back into use. The expiry moves on from the current
+// expiry, or from now if that has passed. Guarded on the expiry it read, so two renewals
+// racing each other cannot both extend from the same point.
+func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in PurchaseInput) (*Order, error) {
+	if o, ok := s.orderBySubmitKey(ctx, buyerID, in.SubmitKey); ok {
+		return o, nil
+	}
+	inst, err := s.BuyerService(ctx, buyerID, instanceID)
+	if err != nil {
+		return nil, err
+	}
+	p := inst.Product
+	if !p.Periodic() || (inst.Status != InstanceNormal && inst.Status != InstanceFrozen) || inst.ExpireAt == nil {
+		return nil, FieldErrors{"form": MsgNotRenewable}
+	}
+	q, errs := validatePurchase(p, in, false)
+	if errs.Has() {
+		return nil, errs
+	}
+	var order *Order
+	err = s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		base := *inst.ExpireAt
+		if base.Before(now) {
+			base = now
+		}
+		t := OrderRenew
+		if inst.Trial {
+			t = OrderTrialToFormal
+		}
+		o := s.newOrder(buyerID, p, t, q)
+		o.ParentOrderID = &inst.OrderID
+		o.InstanceID = &inst.ID
+		o.EffectiveAt = &base
+		o.ExpireAt = addPeriod(base, q.plan, q.count, 0)
+		o.Status = OrderCompleted
+		if p.Type.UsesInterface() {
+			o.Status = OrderProcessing // the seller is told through refreshInstance
+		}
+		res := tx.Model(&Instance{}).Where("id = ? AND buyer_id = ? AND status IN ? AND expire_at = ?", inst.ID, buyerID,
+			[]InstanceStatus{InstanceNormal, InstanceFrozen}, *inst.ExpireAt).
+			Updates(map[string]any{"expire_at": *o.ExpireAt, "status": InstanceNormal, "trial": false, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrStale
+		}
+		order = o
+		return tx.Create(o).Error
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		if o, ok := s.orderBySubmitKey(ctx, buyerID, in.SubmitKey); ok {
+			return o, nil
+		}
+	}
+	return order, err
+}

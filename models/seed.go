@@ -1,0 +1,198 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// DemoPassword is the password of every demo account.
+const DemoPassword = "demo-pass-2026"
+
+// DemoAccount is one demo login, printed at start.
+type DemoAccount struct {
+	Email string
+	Role  Role
+}
+
+// DemoAccounts are the accounts SeedDemo creates.
+var DemoAccounts = []DemoAccount{
+	{"admin@demo.test", RoleAdmin},
+	{"seller@demo.test", RoleSeller},
+	{"seller2@demo.test", RoleSeller},
+	{"buyer@demo.test", RoleBuyer},
+	{"buyer2@demo.test", RoleBuyer},
+}
+
+// SeedDemo fills an empty database with demo accounts, products of every type and orders in
+// varied states. It does nothing (and reports false) when any user exists already.
+func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
+	var users int64
+	if err := s.conn(ctx).Model(&User{}).Count(&users).Error; err != nil {
+		return false, err
+	}
+	if users > 0 {
+		return false, nil
+	}
+	d := demo{s: s, ctx: ctx, now: s.now()}
+	return true, d.run()
+}
+
+// demo builds the demo data set step by step.
+type demo struct {
+	s        *Store
+	ctx      context.Context
+	now      time.Time
+	err      error
+	products map[string]*Product
+	seq      int
+}
+
+func (d *demo) run() error {
+	s1 := &Seller{Name: "云启科技有限公司", ContactName: "王磊", ContactEmail: "support@cloudstart.demo.test", ContactPhone: "400-800-1001"}
+	s2 := &Seller{Name: "数智软件有限公司", ContactName: "李娜", ContactEmail: "service@datawise.demo.test", ContactPhone: "400-800-2002"}
+	for _, sel := range []*Seller{s1, s2} {
+		if err := d.s.conn(d.ctx).Create(sel).Error; err != nil {
+			return err
+		}
+	}
+	names := map[string]string{"admin@demo.test": "运营管理员", "seller@demo.test": "王磊", "seller2@demo.test": "李娜", "buyer@demo.test": "张伟", "buyer2@demo.test": "刘洋"}
+	users := map[string]*User{}
+	for _, a := range DemoAccounts {
+		var sid *uint
+		switch a.Email {
+		case "seller@demo.test":
+			sid = &s1.ID
+		case "seller2@demo.test":
+			sid = &s2.ID
+		}
+		u, err := d.s.CreateUser(d.ctx, a.Email, names[a.Email], DemoPassword, a.Role, sid)
+		if err != nil {
+			return err
+		}
+		users[a.Email] = u
+	}
+	d.products = map[string]*Product{}
+	for _, p := range demoProducts(s1.ID, s2.ID) {
+		if err := d.s.conn(d.ctx).Create(p).Error; err != nil {
+			return err
+		}
+		d.products[p.Code] = p
+	}
+	b1, b2 := users["buyer@demo.test"].ID, users["buyer2@demo.test"].ID
+	return d.s.conn(d.ctx).Transaction(func(tx *gorm.DB) error {
+		d.orders(tx, b1, b2)
+		return d.err
+	})
+}
+
+// demoProducts lists one or more products of every type, on sale unless said otherwise.
+func demoProducts(s1, s2 uint) []*Product {
+	return []*Product{
+		{SellerID: s1, Code: "00301-100001-0--0", Name: "云启CRM客户管理系统", Summary: "线索、商机、合同与回款一站式管理，开箱即用的SaaS服务。", Description: "面向中小企业的客户关系管理系统：线索分配、商机跟进、合同审批、回款提醒，支持移动端。购买后自动开通，登录信息在资源详情中查看。", Type: TypeSaaS, ChargingMode: ChargePeriod, PriceMonth: 9900, PriceYear: 99000, TrialDays: 14, SaleStatus: SaleOnSale},
+		{SellerID: s1, Code: "00301-100002-0--0", Name: "智能表单生成器", Summary: "拖拽式表单与问卷，一次购买永久使用。", Description: "拖拽设计表单、问卷与报名页，数据实时汇总导出。一次性付费。", Type: TypeSaaS, ChargingMode: ChargeOneTime, PriceOnce: 49900, SaleStatus: SaleOnSale},
+		{SellerID: s1, Code: "00301-100003-0--0", Name: "数据库备份工具 License版", Summary: "MySQL/PostgreSQL 定时备份与一键恢复，支持一键部署到云服务器。", Description: "企业级数据库备份软件，按License授权。支持在“已购买的服务”中启动部署，自动安装到您的弹性云服务器。", Type: TypeLicense, ChargingMode: ChargeOneTime, PriceOnce: 128000, Supervised: true, CodeKind: CodeSystem, Deployable: true, SaleStatus: SaleOnSale},
+		{SellerID: s1, Code: "00301-100004-0--0", Name: "主机安全审计软件", Summary: "按年授权的主机安全审计，需提供硬件识别码。", Description: "主机登录审计、命令审计与合规报表。License绑定服务器硬件，请在服务监管中提交硬件识别码。", Type: TypeLicense, ChargingMode: ChargePeriod, PriceYear: 360000, Supervised: true, CodeKind: CodeHardware, SaleStatus: SaleOnSale},
+		{SellerID: s1, Code: "00301-100005-0--0", Name: "LAMP 运行环境镜像", Summary: "CentOS + Apache + MySQL + PHP，预装常用扩展，按需计费。", Description: "预配置的 LAMP 环境镜像，创建云服务器时选择即可使用，按小时计费。", Type: TypeImage, ChargingMode: ChargeOnDemand, PriceHour: 50, SaleStatus: SaleOnSale},
+		{SellerID: s1, Code: "00301-100006-0--0", Name: "网站迁移上云服务", Summary: "专家一对一将网站与数据库迁移到华为云，含方案与验收。", Description: "人工服务：需求调研、迁移方案、割接实施、验收报告。服务全程受云商店服务监管。", Type: TypeManualService, ChargingMode: ChargeOneTime, PriceOnce: 200000, Supervised: true, SaleStatus: SaleOnSale},
+		{SellerID: s2, Code: "00302-200001-0--0", Name: "高可用 WordPress 应用编排", Summary: "负载均衡、弹性伸缩与云数据库的一键编排模板。", Description: "应用编排模板，交付后在您的账号中创建整套高可用 WordPress 架构。", Type: TypeAppOrchestration, ChargingMode: ChargeOneTime, PriceOnce: 29900, Supervised: true, SaleStatus: SaleOnSale},
+		{SellerID: s2, Code: "00302-200002-0--0", Name: "全国行政区划数据集", Summary: "省市区县乡镇五级行政区划，含经纬度，季度更新。", Description: "数据文件类商品，交付 CSV 与 JSON 两种格式。", Type: TypeDataFile, ChargingMode: ChargeOneTime, PriceOnce: 19900, Supervised: true, SaleStatus: SaleOnSale},
+		{SellerID: s2, Code: "00302-200003-0--0", Name: "边缘计算网关 EG-100", Summary: "工业级边缘网关硬件，含一年质保，签收后10天自动验收。", Description: "硬件类商品：商家发货并填写物流信息，签收10天后自动确认验收。", Type: TypeHardware, ChargingMode: ChargeOneTime, PriceOnce: 399900, Supervised: true, SaleStatus: SaleOnSale},
+		{SellerID: s2, Code: "00302-200004-0--0", Name: "身份证OCR识别 API", Summary: "高精度身份证正反面识别，按月订阅，支持试用。", Description: "API 类商品：订阅后获得调用凭证，按月计费，7天免费试用。", Type: TypeAPI, ChargingMode: ChargePeriod, PriceMonth: 19900, PriceYear: 199000, TrialDays: 7, SaleStatus: SaleOnSale},
+		{SellerID: s2, Code: "00302-200005-0--0", Name: "旧版工单系统", Summary: "已下架的旧版本。", Description: "该商品已下架，仅卖家可见。", Type: TypeSaaS, ChargingMode: ChargePeriod, PriceMonth: 5900, SaleStatus: SaleDelisted},
+		{SellerID: s1, Code: "00301-100007-0--0", Name: "企业网盘 SaaS", Summary: "因接口拨测连续失败被冻结交易。", Description: "该商品交易已冻结。", Type: TypeSaaS, ChargingMode: ChargePeriod, PriceMonth: 2900, SaleStatus: SaleFrozen},
+	}
+}
+
+// order writes one demo order (and, for new purchases, its service) as of ago before now.
+func (d *demo) order(tx *gorm.DB, buyer uint, code string, t OrderType, plan Plan, count int, ago time.Duration, pay PayMethod, st OrderStatus, parent *Order) *Order {
+	if d.err != nil {
+		return nil
+	}
+	p := d.products[code]
+	created := d.now.Add(-ago)
+	d.seq++
+	no := fmt.Sprintf("CS%s%s", created.Format("0601021504"), string(rune('A'+d.seq%26))+"DEMO")
+	q := quote{plan: plan, count: count, pay: pay}
+	switch plan {
+	case PlanMonth:
+		q.amount = p.PriceMonth * int64(count)
+	case PlanYear:
+		q.amount = p.PriceYear * int64(count)
+	case PlanOnce:
+		q.amount = p.PriceOnce
+	}
+	o := d.s.newOrder(buyer, p, t, q)
+	o.OrderNo, o.LineNo, o.CreatedAt, o.PaidAt, o.Status = no, LineNo(no), created, &created, st
+	if pay == PayCredit {
+		o.Repayment = RepaymentRepaid
+	}
+	o.EffectiveAt = &created
+	if parent != nil {
+		o.ParentOrderID, o.InstanceID = &parent.ID, parent.InstanceID
+		if t != OrderUnsubscribe && parent.ExpireAt != nil {
+			o.EffectiveAt = parent.ExpireAt
+		}
+		if t == OrderUnsubscribe {
+			o.AmountFen, o.PaidFen = 0, 0
+		}
+	}
+	if t != OrderUnsubscribe {
+		o.ExpireAt = addPeriod(*o.EffectiveAt, plan, count, p.TrialDays)
+	}
+	d.err = tx.Create(o).Error
+	return o
+}
+
+// service writes the purchased service a demo order created.
+func (d *demo) service(tx *gorm.DB, o *Order, st InstanceStatus, expire *time.Time) {
+	if d.err != nil {
+		return
+	}
+	inst := &Instance{BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID, OrderID: o.ID, Status: st,
+		ChargingMode: o.ChargingMode, Trial: o.Type == OrderTrial, EffectiveAt: o.EffectiveAt, ExpireAt: expire, CreatedAt: o.CreatedAt}
+	if st != InstanceOpening && st != InstanceFailed {
+		inst.SellerInstanceID = fmt.Sprintf("inst-%s", o.OrderNo[len(o.OrderNo)-9:])
+	}
+	if d.err = tx.Create(inst).Error; d.err == nil {
+		o.InstanceID = &inst.ID
+		d.err = tx.Model(o).Update("instance_id", inst.ID).Error
+	}
+}
+
+func (d *demo) orders(tx *gorm.DB, b1, b2 uint) {
+	const day = 24 * time.Hour
+	crm := d.order(tx, b1, "00301-100001-0--0", OrderNew, PlanMonth, 3, 80*day, PayCash, OrderCompleted, nil)
+	d.service(tx, crm, InstanceNormal, nil)
+	renew := d.order(tx, b1, "00301-100001-0--0", OrderRenew, PlanYear, 1, 5*day, PayCoupon, OrderCompleted, crm)
+	if d.err == nil {
+		d.err = tx.Model(&Instance{}).Where("id = ?", *crm.InstanceID).Update("expire_at", renew.ExpireAt).Error
+	}
+	ocr := d.order(tx, b1, "00302-200004-0--0", OrderTrial, PlanTrial, 1, 2*day, PayCash, OrderCompleted, nil)
+	d.service(tx, ocr, InstanceNormal, ocr.ExpireAt)
+	audit := d.order(tx, b1, "00301-100004-0--0", OrderNew, PlanYear, 1, 375*day, PayCredit, OrderCompleted, nil)
+	d.service(tx, audit, InstanceFrozen, audit.ExpireAt)
+	form := d.order(tx, b1, "00301-100002-0--0", OrderNew, PlanOnce, 1, 40*day, PayCash, OrderCompleted, nil)
+	d.service(tx, form, InstanceReleased, nil)
+	d.order(tx, b1, "00301-100002-0--0", OrderUnsubscribe, PlanOnce, 1, 35*day, PayCash, OrderCompleted, form)
+	mig := d.order(tx, b1, "00301-100006-0--0", OrderNew, PlanOnce, 1, 3*day, PayCash, OrderProcessing, nil)
+	d.service(tx, mig, InstanceOpening, nil)
+	lamp := d.order(tx, b1, "00301-100005-0--0", OrderNew, PlanHour, 1, 20*day, PayCash, OrderCompleted, nil)
+	d.service(tx, lamp, InstanceNormal, nil)
+	backup := d.order(tx, b1, "00301-100003-0--0", OrderNew, PlanOnce, 1, 10*day, PayCash, OrderCompleted, nil)
+	d.service(tx, backup, InstanceNormal, nil)
+	gw := d.order(tx, b1, "00302-200003-0--0", OrderNew, PlanOnce, 1, 30*day, PayCredit, OrderCompleted, nil)
+	d.service(tx, gw, InstanceNormal, nil)
+
+	crm2 := d.order(tx, b2, "00301-100001-0--0", OrderNew, PlanYear, 1, 15*day, PayCash, OrderCompleted, nil)
+	d.service(tx, crm2, InstanceNormal, crm2.ExpireAt)
+	data := d.order(tx, b2, "00302-200002-0--0", OrderNew, PlanOnce, 1, 6*day, PayCoupon, OrderProcessing, nil)
+	d.service(tx, data, InstanceOpening, nil)
+	wp := d.order(tx, b2, "00302-200001-0--0", OrderNew, PlanOnce, 1, 1*day, PayCash, OrderProcessing, nil)
+	d.service(tx, wp, InstanceOpening, nil)
+	if d.err == nil {
+		d.err = tx.Create(&Favorite{UserID: b1, ProductID: d.products["00302-200002-0--0"].ID, CreatedAt: d.now}).Error
+	}
+}

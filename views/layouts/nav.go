@@ -1,0 +1,47 @@
+// Package layouts holds the page frames: the public site, the buyer console, the seller center
+// and the operations console, with their navigation.
+package layouts
+
+import "strings"
+
+// NavItem is one link of a side navigation.
+type NavItem struct {
+	Key  string // i18n key of the label
+	Href string
+	// Exact: active only on this very path, not its sub-pages.
+	Exact bool
+}
+
+// NavGroup is a titled group of links; an empty title shows the links ungrouped.
+type NavGroup struct {
+	Key   string
+	Items []NavItem
+}
+
+// Active reports whether the item is the page at path.
+func (i NavItem) Active(path string) bool {
+	if i.Exact {
+		return path == i.Href
+	}
+	return path == i.Href || strings.HasPrefix(path, i.Href+"/")
+}
+
+// ConsoleNav is the buyer console's (我的云商店) navigation.
+var ConsoleNav = []NavGroup{
+	{"", []NavItem{
+		{Key: "nav.console.services", Href: "/console/services"},
+		{Key: "nav.console.orders", Href: "/console/orders"},
+		{Key: "nav.console.favorites", Href: "/console/favorites"},
+	}},
+}
+
+// SellerNav is the seller center's (卖家中心) navigation: only the sections that exist.
+var SellerNav = []NavGroup{
+	{"", []NavItem{{Key: "nav.seller.home", Href: "/seller", Exact: true}}},
+	{"nav.seller.group.products", []NavItem{{Key: "nav.seller.products", Href: "/seller/products"}}},
+}
+
+// AdminNav is the operations console's navigation.
+var AdminNav = []NavGroup{
+	{"", []NavItem{{Key: "nav.admin.home", Href: "/admin", Exact: true}}},
+}

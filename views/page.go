@@ -1,0 +1,103 @@
+// Package views holds the templ components of every page, and the page context they read:
+// who is looking, in which language, with which CSRF token and flash messages.
+package views
+
+import (
+	"context"
+	"net/url"
+	"time"
+
+	"koogallery/i18n"
+	"koogallery/models"
+)
+
+// Page is what every component may know about the request it renders for.
+type Page struct {
+	Locale    string
+	CSRF      string
+	User      *models.User // nil when anonymous
+	Path      string
+	Query     url.Values
+	Flashes   []Flash
+	RequestID string
+}
+
+// Flash is a one-time message, already translated.
+type Flash struct {
+	Kind    string // success, error, info
+	Message string
+}
+
+type pageKey struct{}
+
+// WithPage stores the page context for the components rendered under ctx.
+func WithPage(ctx context.Context, p Page) context.Context {
+	return context.WithValue(ctx, pageKey{}, p)
+}
+
+// PageOf reads the page context; an empty Page in the default language when none is set.
+func PageOf(ctx context.Context) Page {
+	if p, ok := ctx.Value(pageKey{}).(Page); ok {
+		if p.Locale == "" {
+			p.Locale = i18n.Default
+		}
+		return p
+	}
+	return Page{Locale: i18n.Default}
+}
+
+// T translates key into the page's language.
+func T(ctx context.Context, key string, args ...any) string {
+	return i18n.T(PageOf(ctx).Locale, key, args...)
+}
+
+// LangURL is the current page's URL in another language.
+func LangURL(ctx context.Context, lang string) string {
+	p := PageOf(ctx)
+	q := url.Values{}
+	for k, v := range p.Query {
+		q[k] = v
+	}
+	q.Set("lang", lang)
+	return p.Path + "?" + q.Encode()
+}
+
+// China has no daylight saving: a fixed zone is exact and needs no tz database.
+var shownZone = time.FixedZone("UTC+8", 8*3600)
+
+// FormatTime shows a stored UTC time in the user's zone (China Standard Time).
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(shownZone).Format("2006-01-02 15:04")
+}
+
+// FormatTimePtr is FormatTime for optional times.
+func FormatTimePtr(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return FormatTime(*t)
+}
+
+// FormatDate shows the date part of an optional time in the user's zone.
+func FormatDate(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return "—"
+	}
+	return t.In(shownZone).Format("2006-01-02")
+}
+
+// PageURL is the current page's URL showing list page n, keeping the filters.
+func PageURL(ctx context.Context, n int) string {
+	p := PageOf(ctx)
+	q := url.Values{}
+	for k, v := range p.Query {
+		if k != "lang" {
+			q[k] = v
+		}
+	}
+	q.Set("page", strconvItoa(n))
+	return p.Path + "?" + q.Encode()
+}

@@ -1,0 +1,73 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"koogallery/i18n"
+	"koogallery/views"
+)
+
+// Layout frames a page component.
+type Layout func(templ.Component) templ.Component
+
+// PageContext builds what views know of the request: language, token, user, flashes.
+func PageContext(c echo.Context) views.Page {
+	r := c.Request()
+	p := views.Page{
+		Locale:    Locale(c),
+		User:      CurrentUser(c),
+		Path:      r.URL.Path,
+		Query:     r.URL.Query(),
+		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
+	}
+	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
+		p.CSRF = tok
+	}
+	for _, f := range popFlashes(c) {
+		p.Flashes = append(p.Flashes, views.Flash{Kind: f[0], Message: i18n.T(p.Locale, f[1])})
+	}
+	return p
+}
+
+// Render writes page inside layout, or alone for a plain htmx swap. It renders into a buffer
+// first, so a render error still reaches the central error handler.
+func Render(c echo.Context, status int, page templ.Component, layout Layout) error {
+	c.Response().Header().Add(echo.HeaderVary, "HX-Request")
+	out := page
+	if !IsFragmentRequest(c.Request()) && layout != nil {
+		out = layout(page)
+	}
+	ctx := views.WithPage(c.Request().Context(), PageContext(c))
+	buf := templ.GetBuffer()
+	defer templ.ReleaseBuffer(buf)
+	if err := out.Render(ctx, buf); err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	if err := SaveSession(c); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// IsFragmentRequest reports an htmx request that swaps part of a page.
+func IsFragmentRequest(r *http.Request) bool {
+	h := r.Header
+	return h.Get("HX-Request") == "true" && h.Get("HX-Boosted") != "true" && h.Get("HX-History-Restore-Request") != "true"
+}
+
+// SeeOther redirects after a POST: 303, or HX-Redirect for an htmx request.
+func SeeOther(c echo.Context, url string) error {
+	if err := SaveSession(c); err != nil {
+		return err
+	}
+	if IsFragmentRequest(c.Request()) {
+		c.Response().Header().Set("HX-Redirect", url)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, url)
+}

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"koogallery/models"
+	"koogallery/static"
+)
+
+// Options are what the HTTP layer needs.
+type Options struct {
+	Store      *models.Store
+	Log        *slog.Logger
+	SessionKey []byte
+	Secure     bool // served over https: Secure cookies and HSTS
+	Metrics    *Metrics
+}
+
+// csrfCookie names the CSRF token cookie.
+const csrfCookie = "_csrf"
+
+// NewServer assembles Echo with the middleware every page relies on, the static mount, the
+// error pages, /healthz and /metrics. Features add their routes afterwards.
+func NewServer(o Options) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = ErrorHandler(o.Log)
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics()
+	}
+	e.Use(middleware.RequestID())
+	e.Use(o.Metrics.middleware)
+	e.Use(requestLog(o.Log))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			o.Log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
+			return err
+		},
+	}))
+	hsts := 0
+	if o.Secure {
+		hsts = 31536000
+	}
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY", HSTSMaxAge: hsts,
+		ReferrerPolicy:        "same-origin",
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+	}))
+	e.Use(middleware.BodyLimit("12M"))
+
+	assets, _ := fs.Sub(static.Files, ".")
+	e.Group("/static", cacheStatic).StaticFS("/", assets)
+	e.GET("/healthz", health(o.Store))
+	e.GET("/metrics", o.Metrics.Handler())
+
+	e.Use(sessionMiddleware(NewSessionStore(o.SessionKey, o.Secure)))
+	e.Use(localeMiddleware)
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			// The open API is signed with AK/SK and carries no cookies.
+			return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/metrics"
+		},
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		CookieName:     csrfCookie,
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   o.Secure,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler:   func(err error, c echo.Context) error { return errors.Join(errCSRF, err) },
+	}))
+	e.Use(userMiddleware(o.Store))
+	return e
+}
+
+func cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+		return next(c)
+	}
+}
+
+// health answers 200 when the database answers, 503 otherwise.
+func health(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := store.Ping(c.Request().Context()); err != nil {
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "down"})
+		}
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok", "database": string(store.Dialect())})
+	}
+}
+
+// requestLog writes one structured line per request with its request id.
+func requestLog(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true, LogError: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			log.Info("request", "request_id", v.RequestID, "method", v.Method, "path", v.URIPath, "status", v.Status,
+				"latency_ms", float64(v.Latency.Microseconds())/1000, "ip", v.RemoteIP)
+			return nil
+		},
+	})
+}
