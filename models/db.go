@@ -70,7 +70,7 @@ func Open(opts OpenOptions) (*gorm.DB, Dialect, error) {
 	sqlDB.SetMaxOpenConns(64)
 	sqlDB.SetMaxIdleConns(64)
 	sqlDB.SetConnMaxLifetime(30 * time.Minute)
-	return db.Set("gorm:table_options", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"), MySQL, nil
+	return db, MySQL, nil
 }
 
 // MySQLDSN adds the parameters the store relies on (UTC, parsed times, utf8mb4) to a DSN

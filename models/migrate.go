@@ -48,6 +48,10 @@ func Migrate(db *gorm.DB, dialect Dialect) error {
 		}
 		defer c.ExecContext(db.Statement.Context, "SELECT RELEASE_LOCK('koogallery_migrate')")
 	}
+	if dialect == MySQL {
+		// Set binds a statement; Session makes every call below start from a copy of it.
+		db = db.Set("gorm:table_options", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci").Session(&gorm.Session{})
+	}
 	if err := db.AutoMigrate(&SchemaMigration{}); err != nil {
 		return fmt.Errorf("migrations table: %w", err)
 	}
