@@ -26,6 +26,9 @@ var migrations = []migration{
 	{1, "accounts, catalog, orders and services", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&Seller{}, &User{}, &LoginFailure{}, &Product{}, &Favorite{}, &Order{}, &Instance{})
 	}},
+	{2, "seller toolkit: keys, production addresses, bindings, debug cases", func(tx *gorm.DB) error {
+		return tx.AutoMigrate(&AccessKey{}, &ProductionAddress{}, &KeyBinding{}, &DebugCase{})
+	}},
 }
 
 // Migrate brings the schema up to date. On MySQL a named lock keeps two starting servers from
