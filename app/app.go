@@ -16,6 +16,9 @@ import (
 	"koogallery/config"
 	"koogallery/handlers"
 	"koogallery/models"
+	"koogallery/protocol"
+	"koogallery/secrets"
+	"koogallery/sellerkit"
 	"koogallery/web"
 )
 
@@ -27,6 +30,8 @@ type App struct {
 	Log    *slog.Logger
 	// Seeded is true when this start created the demo data.
 	Seeded bool
+	Keys   *sellerkit.Keys
+	Kit    *sellerkit.Kit
 }
 
 // New opens the database, migrates it, seeds demo data on a fresh dev database, and builds
@@ -46,8 +51,23 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 			return nil, fmt.Errorf("demo data: %w", err)
 		}
 	}
+	box, err := secrets.NewBox(cfg.MasterKey)
+	if err != nil {
+		return nil, err
+	}
+	dev := cfg.Mode == config.Dev
+	clientOpts := protocol.ClientOptions{}
+	rules := sellerkit.AddressRules{AllowLoopback: dev}
+	if !dev {
+		// Production refuses loopback, private, link-local and metadata addresses, when the
+		// address is added and again at every connection.
+		clientOpts.DialGuard = protocol.PublicOnly
+		rules.Resolver = net.DefaultResolver
+	}
+	a.Keys = &sellerkit.Keys{Store: store, Box: box}
+	a.Kit = &sellerkit.Kit{Client: protocol.NewClient(clientOpts), Now: store.Now}
 	a.Echo = web.NewServer(web.Options{Store: store, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure()})
-	handlers.Register(a.Echo, handlers.Deps{Store: store})
+	handlers.Register(a.Echo, handlers.Deps{Store: store, Keys: a.Keys, Kit: a.Kit, Rules: rules})
 	return a, nil
 }
 

@@ -6,12 +6,17 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/sellerkit"
 	"koogallery/web"
 )
 
 // Deps are what the handlers need.
 type Deps struct {
 	Store *models.Store
+	Keys  *sellerkit.Keys
+	Kit   *sellerkit.Kit
+	// Rules decide which production addresses are acceptable (loopback only in dev mode).
+	Rules sellerkit.AddressRules
 }
 
 // Register adds every feature's routes: the public site, and the buyer, seller and
@@ -27,6 +32,8 @@ func Register(e *echo.Echo, d Deps) {
 
 	seller := e.Group("/seller", web.RequireRole(models.RoleSeller))
 	(&SellerHome{store: d.Store}).Routes(seller)
+	(&SellerKeys{store: d.Store, keys: d.Keys}).Routes(seller)
+	(&SellerAddresses{store: d.Store, keys: d.Keys, kit: d.Kit, rules: d.Rules}).Routes(seller)
 
 	admin := e.Group("/admin", web.RequireRole(models.RoleAdmin))
 	(&AdminHome{store: d.Store}).Routes(admin)

@@ -3,7 +3,7 @@ package static
 
 import "embed"
 
-// Files holds css/, img/ and vendor/.
+// Files holds css/, img/, js/ and vendor/.
 //
-//go:embed css img vendor
+//go:embed css img js vendor
 var Files embed.FS

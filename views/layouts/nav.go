@@ -38,6 +38,10 @@ var ConsoleNav = []NavGroup{
 // SellerNav is the seller center's (卖家中心) navigation: only the sections that exist.
 var SellerNav = []NavGroup{
 	{"", []NavItem{{Key: "nav.seller.home", Href: "/seller", Exact: true}}},
+	{"nav.seller.group.tools", []NavItem{
+		{Key: "nav.seller.addresses", Href: "/seller/addresses"},
+		{Key: "nav.seller.keys", Href: "/seller/keys"},
+	}},
 	{"nav.seller.group.products", []NavItem{{Key: "nav.seller.products", Href: "/seller/products"}}},
 }
 
