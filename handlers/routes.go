@@ -24,6 +24,7 @@ type Deps struct {
 func Register(e *echo.Echo, d Deps) {
 	(&Auth{store: d.Store}).Routes(e)
 	(&Catalog{store: d.Store}).Routes(e)
+	(&OpenAPI{store: d.Store, keys: d.Keys}).Routes(e)
 
 	console := e.Group("/console", web.RequireRole(models.RoleBuyer))
 	(&Favorites{store: d.Store}).Routes(console)

@@ -128,3 +128,17 @@ func (s *Store) PlatformSummary(ctx context.Context) (PlatformOverview, error) {
 	}
 	return o, nil
 }
+
+// SellerOrderByNo loads one of the seller's orders by its order id (and order line id, when
+// given), with the buyer and product; another seller's order is ErrNotFound.
+func (s *Store) SellerOrderByNo(ctx context.Context, sellerID uint, orderNo, lineNo string) (*Order, error) {
+	q := s.conn(ctx).Preload("Buyer").Preload("Product").Where("seller_id = ? AND order_no = ?", sellerID, orderNo)
+	if lineNo != "" {
+		q = q.Where("line_no = ?", lineNo)
+	}
+	var o Order
+	if err := q.First(&o).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &o, nil
+}

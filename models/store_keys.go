@@ -134,3 +134,12 @@ func (s *Store) UnbindKey(ctx context.Context, sellerID, addressID uint, t Inter
 	}
 	return nil
 }
+
+// AccessKeyByKeyID finds a key by its public id, whichever seller owns it (the open API's AK).
+func (s *Store) AccessKeyByKeyID(ctx context.Context, keyID string) (*AccessKey, error) {
+	var k AccessKey
+	if err := s.conn(ctx).Where("key_id = ?", keyID).First(&k).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &k, nil
+}
