@@ -17,6 +17,8 @@ import (
 	"koogallery/handlers"
 	"koogallery/models"
 	"koogallery/protocol"
+	"koogallery/refseller"
+	"koogallery/sandbox"
 	"koogallery/secrets"
 	"koogallery/sellerkit"
 	"koogallery/web"
@@ -32,6 +34,8 @@ type App struct {
 	Seeded bool
 	Keys   *sellerkit.Keys
 	Kit    *sellerkit.Kit
+	// Sandbox is the dev-mode seller endpoint (nil unless Config.SandboxAddr is set).
+	Sandbox http.Handler
 }
 
 // New opens the database, migrates it, seeds demo data on a fresh dev database, and builds
@@ -66,20 +70,35 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.Keys = &sellerkit.Keys{Store: store, Box: box}
 	a.Kit = &sellerkit.Kit{Client: protocol.NewClient(clientOpts), Now: store.Now}
+	if cfg.SandboxAddr != "" {
+		sb, err := sandbox.New(a.Keys, refseller.Options{PlatformBaseURL: cfg.BaseURL, Logger: log.With("component", "sandbox")})
+		if err != nil {
+			return nil, err
+		}
+		a.Sandbox = sb
+		if a.Seeded {
+			if err := a.Keys.SeedDemo(ctx, "http://"+cfg.SandboxAddr); err != nil {
+				return nil, fmt.Errorf("demo keys: %w", err)
+			}
+		}
+	}
 	a.Echo = web.NewServer(web.Options{Store: store, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure()})
 	handlers.Register(a.Echo, handlers.Deps{Store: store, Keys: a.Keys, Kit: a.Kit, Rules: rules})
 	return a, nil
 }
 
 // Serve answers HTTP on l until ctx ends, then drains in-flight requests for up to 10 s.
-func (a *App) Serve(ctx context.Context, l net.Listener) error {
+func (a *App) Serve(ctx context.Context, l net.Listener) error { return Serve(ctx, l, a.Echo, a.Log) }
+
+// Serve answers HTTP with h on l until ctx ends, then drains in-flight requests for up to 10 s.
+func Serve(ctx context.Context, l net.Listener, h http.Handler, log *slog.Logger) error {
 	srv := &http.Server{
-		Handler:           a.Echo,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()

@@ -114,7 +114,7 @@ type Options struct {
 func Start(t testing.TB, o Options) *Server {
 	t.Helper()
 	dir := t.TempDir()
-	args := []string{"-data", dir, "-addr", "127.0.0.1:0"}
+	args := []string{"-data", dir, "-addr", "127.0.0.1:0", "-sandbox-addr", ""}
 	if o.Dialect == models.MySQL {
 		args = append(args, "-db", NewMySQLDatabase(t))
 	}

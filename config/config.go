@@ -38,6 +38,8 @@ type Config struct {
 	MasterKey []byte
 	Mail      Mail
 	LogSQL    bool
+	// SandboxAddr is where dev mode serves the built-in sandbox seller endpoint; empty: none.
+	SandboxAddr string
 }
 
 // Mail says how notices are sent: through an SMTP server, or written to files in dev.
@@ -76,12 +78,16 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&c.Mail.From, "mail-from", env("MAIL_FROM", "KooGallery <noreply@koogallery.local>"), "sender of notices")
 	fs.StringVar(&c.Mail.Username, "smtp-user", env("SMTP_USERNAME", ""), "SMTP user name")
 	fs.StringVar(&c.Mail.Password, "smtp-password", env("SMTP_PASSWORD", ""), "SMTP password")
+	fs.StringVar(&c.SandboxAddr, "sandbox-addr", env("SANDBOX_ADDR", "127.0.0.1:8090"), "dev mode: address of the built-in sandbox seller endpoint (empty: none)")
 	logSQL := env("LOG_SQL", "")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	c.LogSQL, _ = strconv.ParseBool(logSQL)
 	c.Mode = Mode(mode)
+	if c.Mode != Dev {
+		c.SandboxAddr = ""
+	}
 	var problems []string
 	if c.Mode != Dev && c.Mode != Prod {
 		problems = append(problems, fmt.Sprintf("mode %q: use dev or prod", mode))

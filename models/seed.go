@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -162,36 +163,64 @@ func (d *demo) service(tx *gorm.DB, o *Order, st InstanceStatus, expire *time.Ti
 	}
 }
 
-func (d *demo) orders(tx *gorm.DB, b1, b2 uint) {
-	const day = 24 * time.Hour
-	crm := d.order(tx, b1, "00301-100001-0--0", OrderNew, PlanMonth, 3, 80*day, PayCash, OrderCompleted, nil)
-	d.service(tx, crm, InstanceNormal, nil)
-	renew := d.order(tx, b1, "00301-100001-0--0", OrderRenew, PlanYear, 1, 5*day, PayCoupon, OrderCompleted, crm)
-	if d.err == nil {
-		d.err = tx.Model(&Instance{}).Where("id = ?", *crm.InstanceID).Update("expire_at", renew.ExpireAt).Error
-	}
-	ocr := d.order(tx, b1, "00302-200004-0--0", OrderTrial, PlanTrial, 1, 2*day, PayCash, OrderCompleted, nil)
-	d.service(tx, ocr, InstanceNormal, ocr.ExpireAt)
-	audit := d.order(tx, b1, "00301-100004-0--0", OrderNew, PlanYear, 1, 375*day, PayCredit, OrderCompleted, nil)
-	d.service(tx, audit, InstanceFrozen, audit.ExpireAt)
-	form := d.order(tx, b1, "00301-100002-0--0", OrderNew, PlanOnce, 1, 40*day, PayCash, OrderCompleted, nil)
-	d.service(tx, form, InstanceReleased, nil)
-	d.order(tx, b1, "00301-100002-0--0", OrderUnsubscribe, PlanOnce, 1, 35*day, PayCash, OrderCompleted, form)
-	mig := d.order(tx, b1, "00301-100006-0--0", OrderNew, PlanOnce, 1, 3*day, PayCash, OrderProcessing, nil)
-	d.service(tx, mig, InstanceOpening, nil)
-	lamp := d.order(tx, b1, "00301-100005-0--0", OrderNew, PlanHour, 1, 20*day, PayCash, OrderCompleted, nil)
-	d.service(tx, lamp, InstanceNormal, nil)
-	backup := d.order(tx, b1, "00301-100003-0--0", OrderNew, PlanOnce, 1, 10*day, PayCash, OrderCompleted, nil)
-	d.service(tx, backup, InstanceNormal, nil)
-	gw := d.order(tx, b1, "00302-200003-0--0", OrderNew, PlanOnce, 1, 30*day, PayCredit, OrderCompleted, nil)
-	d.service(tx, gw, InstanceNormal, nil)
+// demoOrder is one demo order: whose, what, how long ago, and what its service looks like.
+type demoOrder struct {
+	key, parent string
+	buyer       int // 1 or 2
+	code        string
+	typ         OrderType
+	plan        Plan
+	count       int
+	ago         time.Duration
+	pay         PayMethod
+	status      OrderStatus
+	service     InstanceStatus // "" for orders that belong to an existing service
+	keepExpiry  bool           // the service keeps the order's expiry
+}
 
-	crm2 := d.order(tx, b2, "00301-100001-0--0", OrderNew, PlanYear, 1, 15*day, PayCash, OrderCompleted, nil)
-	d.service(tx, crm2, InstanceNormal, crm2.ExpireAt)
-	data := d.order(tx, b2, "00302-200002-0--0", OrderNew, PlanOnce, 1, 6*day, PayCoupon, OrderProcessing, nil)
-	d.service(tx, data, InstanceOpening, nil)
-	wp := d.order(tx, b2, "00302-200001-0--0", OrderNew, PlanOnce, 1, 1*day, PayCash, OrderProcessing, nil)
-	d.service(tx, wp, InstanceOpening, nil)
+// demoOrders are written oldest first, so ids grow with time as they do in real use.
+var demoOrders = func() []demoOrder {
+	const day = 24 * time.Hour
+	list := []demoOrder{
+		{key: "crm", buyer: 1, code: "00301-100001-0--0", typ: OrderNew, plan: PlanMonth, count: 3, ago: 80 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal},
+		{key: "crm-renew", parent: "crm", buyer: 1, code: "00301-100001-0--0", typ: OrderRenew, plan: PlanYear, count: 1, ago: 5 * day, pay: PayCoupon, status: OrderCompleted},
+		{key: "ocr", buyer: 1, code: "00302-200004-0--0", typ: OrderTrial, plan: PlanTrial, count: 1, ago: 2 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal, keepExpiry: true},
+		{key: "audit", buyer: 1, code: "00301-100004-0--0", typ: OrderNew, plan: PlanYear, count: 1, ago: 375 * day, pay: PayCredit, status: OrderCompleted, service: InstanceFrozen, keepExpiry: true},
+		{key: "form", buyer: 1, code: "00301-100002-0--0", typ: OrderNew, plan: PlanOnce, count: 1, ago: 40 * day, pay: PayCash, status: OrderCompleted, service: InstanceReleased},
+		{key: "form-unsub", parent: "form", buyer: 1, code: "00301-100002-0--0", typ: OrderUnsubscribe, plan: PlanOnce, count: 1, ago: 35 * day, pay: PayCash, status: OrderCompleted},
+		{key: "migration", buyer: 1, code: "00301-100006-0--0", typ: OrderNew, plan: PlanOnce, count: 1, ago: 3 * day, pay: PayCash, status: OrderProcessing, service: InstanceOpening},
+		{key: "lamp", buyer: 1, code: "00301-100005-0--0", typ: OrderNew, plan: PlanHour, count: 1, ago: 20 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal},
+		{key: "backup", buyer: 1, code: "00301-100003-0--0", typ: OrderNew, plan: PlanOnce, count: 1, ago: 10 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal},
+		{key: "gateway", buyer: 1, code: "00302-200003-0--0", typ: OrderNew, plan: PlanOnce, count: 1, ago: 30 * day, pay: PayCredit, status: OrderCompleted, service: InstanceNormal},
+		{key: "crm2", buyer: 2, code: "00301-100001-0--0", typ: OrderNew, plan: PlanYear, count: 1, ago: 15 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal, keepExpiry: true},
+		{key: "data2", buyer: 2, code: "00302-200002-0--0", typ: OrderNew, plan: PlanOnce, count: 1, ago: 6 * day, pay: PayCoupon, status: OrderProcessing, service: InstanceOpening},
+		{key: "wp2", buyer: 2, code: "00302-200001-0--0", typ: OrderNew, plan: PlanOnce, count: 1, ago: 1 * day, pay: PayCash, status: OrderProcessing, service: InstanceOpening},
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].ago > list[j].ago })
+	return list
+}()
+
+func (d *demo) orders(tx *gorm.DB, b1, b2 uint) {
+	made := map[string]*Order{}
+	for _, o := range demoOrders {
+		buyer := b1
+		if o.buyer == 2 {
+			buyer = b2
+		}
+		order := d.order(tx, buyer, o.code, o.typ, o.plan, o.count, o.ago, o.pay, o.status, made[o.parent])
+		if d.err != nil {
+			return
+		}
+		made[o.key] = order
+		switch {
+		case o.service != "" && o.keepExpiry:
+			d.service(tx, order, o.service, order.ExpireAt)
+		case o.service != "":
+			d.service(tx, order, o.service, nil)
+		case o.typ == OrderRenew:
+			d.err = tx.Model(&Instance{}).Where("id = ?", *order.InstanceID).Update("expire_at", order.ExpireAt).Error
+		}
+	}
 	if d.err == nil {
 		d.err = tx.Create(&Favorite{UserID: b1, ProductID: d.products["00302-200002-0--0"].ID, CreatedAt: d.now}).Error
 	}

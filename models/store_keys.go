@@ -143,3 +143,10 @@ func (s *Store) AccessKeyByKeyID(ctx context.Context, keyID string) (*AccessKey,
 	}
 	return &k, nil
 }
+
+// AllAccessKeys lists every seller's keys (the dev sandbox answers for all of them).
+func (s *Store) AllAccessKeys(ctx context.Context) ([]AccessKey, error) {
+	var out []AccessKey
+	err := s.conn(ctx).Order("id").Limit(10000).Find(&out).Error
+	return out, err
+}

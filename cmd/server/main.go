@@ -40,6 +40,18 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	if a.Sandbox != nil {
+		sl, err := net.Listen("tcp", cfg.SandboxAddr)
+		if err != nil {
+			return fmt.Errorf("sandbox seller endpoint on %s: %w (set -sandbox-addr, or empty to disable)", cfg.SandboxAddr, err)
+		}
+		log.Info("sandbox seller endpoint", "url", "http://"+sl.Addr().String())
+		go func() {
+			if err := app.Serve(ctx, sl, a.Sandbox, log); err != nil {
+				log.Error("sandbox", "err", err)
+			}
+		}()
+	}
 	log.Info("serving", "addr", l.Addr().String(), "url", cfg.BaseURL, "mode", cfg.Mode, "database", a.Store.Dialect())
 	if cfg.Mode == config.Dev {
 		fmt.Fprintf(os.Stderr, "\nKooGallery is running at %s\nDemo accounts (password %s):\n", cfg.BaseURL, models.DemoPassword)
