@@ -88,9 +88,9 @@ var scenarios = []Scenario{
 	refresh(models.DebugSaaS, protocol.SceneUnsubscribeRenewalPeriod, MockUnsub),
 	refresh(models.DebugSaaS, protocol.SceneRenewalChange, MockChange),
 	statusChange(models.DebugSaaS),
-	release(models.DebugSaaS),
 	{ID: string(protocol.ActivityUpgradeInstance), Kind: models.DebugSaaS, Activity: protocol.ActivityUpgradeInstance,
 		Params: append([]Param{instanceParam()}, orderParams(MockChange)...)},
+	release(models.DebugSaaS),
 
 	newInstance(models.DebugLicense),
 	refresh(models.DebugLicense, protocol.SceneRenewal, MockRenew),
