@@ -4,8 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"sort"
 	"net/http/httptest"
+	"sort"
 	"testing"
 	"time"
 
