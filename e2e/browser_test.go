@@ -35,7 +35,7 @@ func TestBrowserBuyerJourney(t *testing.T) {
 	if got := b.text(tid("flash-success")); got != "登录成功。" {
 		t.Errorf("login flash = %q", got)
 	}
-	if got := b.text(tid("current-user")); !strings.Contains(got, "用户") {
+	if got := b.text(tid("current-user")); !strings.Contains(got, "买家") {
 		t.Errorf("current user = %q, want the buyer role shown", got)
 	}
 	b.wantTitle("已购买的服务")

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -47,8 +48,12 @@ func (h *Auth) Login(c echo.Context) error {
 		return echo.ErrBadRequest
 	}
 	form := public.LoginForm{Email: clip(in.Email, 190), Next: web.SafeNext(in.Next)}
-	if in.Email == "" || in.Password == "" || len(in.Password) > 200 || len(in.Email) > 190 {
+	switch {
+	case strings.TrimSpace(in.Email) == "" || in.Password == "":
 		form.Error = web.T(c, "auth.err.missing")
+		return h.render(c, http.StatusUnprocessableEntity, form)
+	case len(in.Password) > 200 || len(in.Email) > 190:
+		form.Error = web.T(c, "auth.err.too_long")
 		return h.render(c, http.StatusUnprocessableEntity, form)
 	}
 	u, err := h.store.Authenticate(c.Request().Context(), in.Email, in.Password, c.RealIP())

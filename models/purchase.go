@@ -36,6 +36,10 @@ const (
 	maxYears  = 3
 )
 
+// maxSubmitKey is the longest form key accepted: stored as "<buyer id>:<key>" in a 64-character
+// column, it leaves room for any buyer id (MySQL refuses longer values).
+const maxSubmitKey = 48
+
 // quote is a validated purchase: what will be charged and for how long.
 type quote struct {
 	plan   Plan
@@ -78,7 +82,7 @@ func validatePurchase(p *Product, in PurchaseInput, allowTrial bool) (quote, Fie
 	} else if q.pay != PayCash && q.pay != PayCoupon && q.pay != PayCredit {
 		errs["pay_method"] = MsgPayMethodInvalid
 	}
-	if len(q.key) < 16 || len(q.key) > 64 {
+	if len(q.key) < 16 || len(q.key) > maxSubmitKey {
 		errs["form"] = MsgSubmitKey
 	}
 	if errs.Has() {

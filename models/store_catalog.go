@@ -14,9 +14,13 @@ type CatalogFilter struct {
 	Page  int
 }
 
-// escapeLike makes user text literal inside a LIKE pattern.
+// likeEscape is the escape character of LIKE patterns built from user text. Not a backslash:
+// MySQL reads '\' in a string literal as an escaped quote, so ESCAPE '\' is a syntax error there.
+const likeEscape = "!"
+
+// escapeLike makes user text literal inside a LIKE pattern with ESCAPE '!'.
 func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+	return strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(s)
 }
 
 // Catalog lists the products on sale, newest first, matching the filter.
@@ -27,7 +31,7 @@ func (s *Store) Catalog(ctx context.Context, f CatalogFilter) (Page[Product], er
 	}
 	if t := strings.TrimSpace(f.Query); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		q = q.Where(`(name LIKE ? ESCAPE '\' OR summary LIKE ? ESCAPE '\')`, like, like)
+		q = q.Where("(name LIKE ? ESCAPE '"+likeEscape+"' OR summary LIKE ? ESCAPE '"+likeEscape+"')", like, like)
 	}
 	return paginate[Product](q.Order("id DESC"), f.Page)
 }

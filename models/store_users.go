@@ -16,9 +16,12 @@ var ErrBadCredentials = errors.New("bad credentials")
 // ErrThrottled: too many failed logins for this account; try again later.
 var ErrThrottled = errors.New("too many failed logins")
 
-// Login throttling: at most loginMaxFailures failures per email within loginWindow.
+// Login throttling within loginWindow: at most loginMaxFailures failures for one email from
+// one address (so a stranger elsewhere cannot lock the real user out), and at most
+// loginMaxPerIP failures from one address over all emails.
 const (
 	loginMaxFailures = 5
+	loginMaxPerIP    = 30
 	loginWindow      = 15 * time.Minute
 )
 
@@ -41,17 +44,21 @@ func (s *Store) CreateUser(ctx context.Context, email, name, password string, ro
 	return u, nil
 }
 
-// Authenticate checks an email and password. Failures are recorded; after loginMaxFailures
-// within loginWindow the account refuses logins (ErrThrottled) until the window passes.
+// Authenticate checks an email and password. Failures are recorded; past the throttling
+// limits logins from that address refuse (ErrThrottled) until the window passes.
 func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*User, error) {
 	email = NormalizeEmail(email)
-	var recent int64
-	if err := s.conn(ctx).Model(&LoginFailure{}).
-		Where("email = ? AND created_at > ?", email, s.now().Add(-loginWindow)).
-		Count(&recent).Error; err != nil {
+	since := s.now().Add(-loginWindow)
+	var forEmail, forIP int64
+	if err := s.conn(ctx).Model(&LoginFailure{}).Where("email = ? AND ip = ? AND created_at > ?", email, ip, since).
+		Count(&forEmail).Error; err != nil {
 		return nil, err
 	}
-	if recent >= loginMaxFailures {
+	if err := s.conn(ctx).Model(&LoginFailure{}).Where("ip = ? AND created_at > ?", ip, since).
+		Count(&forIP).Error; err != nil {
+		return nil, err
+	}
+	if forEmail >= loginMaxFailures || forIP >= loginMaxPerIP {
 		return nil, ErrThrottled
 	}
 	var u User
@@ -66,7 +73,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
 		return nil, s.recordLoginFailure(ctx, email, ip)
 	}
-	if err := s.conn(ctx).Where("email = ?", email).Delete(&LoginFailure{}).Error; err != nil {
+	if err := s.conn(ctx).Where("email = ? AND ip = ?", email, ip).Delete(&LoginFailure{}).Error; err != nil {
 		return nil, err
 	}
 	return &u, nil

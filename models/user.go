@@ -38,6 +38,6 @@ type Seller struct {
 type LoginFailure struct {
 	ID        uint      `gorm:"primaryKey"`
 	Email     string    `gorm:"size:190;not null;index:idx_login_failures_email_at,priority:1"`
-	IP        string    `gorm:"size:64"`
-	CreatedAt time.Time `gorm:"not null;index:idx_login_failures_email_at,priority:2"`
+	IP        string    `gorm:"size:64;index:idx_login_failures_ip_at,priority:1"`
+	CreatedAt time.Time `gorm:"not null;index:idx_login_failures_email_at,priority:2;index:idx_login_failures_ip_at,priority:2"`
 }

@@ -21,14 +21,16 @@ var errCSRF = errors.New("csrf token invalid")
 func statusOf(err error) int {
 	var he *echo.HTTPError
 	switch {
+	case errors.Is(err, errCSRF):
+		// Before the HTTPError case: Echo reports a missing token as 400, but a refused
+		// state-changing request is a 403 whatever the reason.
+		return http.StatusForbidden
 	case errors.As(err, &he):
 		return he.Code
 	case errors.Is(err, models.ErrNotFound):
 		return http.StatusNotFound
 	case errors.Is(err, models.ErrStale):
 		return http.StatusConflict
-	case errors.Is(err, errCSRF):
-		return http.StatusForbidden
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable
 	}

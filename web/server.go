@@ -32,6 +32,10 @@ func NewServer(o Options) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = ErrorHandler(o.Log)
+	// The client's address is the connection's: no proxy headers are trusted, so a forged
+	// X-Forwarded-For cannot dodge login throttling.
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.Pre(headAsGet)
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics()
 	}
@@ -53,7 +57,6 @@ func NewServer(o Options) *echo.Echo {
 		ReferrerPolicy:        "same-origin",
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
 	}))
-	e.Use(middleware.BodyLimit("12M"))
 
 	assets, _ := fs.Sub(static.Files, ".")
 	e.Group("/static", cacheStatic).StaticFS("/", assets)
@@ -62,6 +65,8 @@ func NewServer(o Options) *echo.Echo {
 
 	e.Use(sessionMiddleware(NewSessionStore(o.SessionKey, o.Secure)))
 	e.Use(localeMiddleware)
+	// After the language is known (so "too large" is said in it), before anything reads the body.
+	e.Use(middleware.BodyLimit("12M"))
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
@@ -109,3 +114,19 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 		},
 	})
 }
+
+// headAsGet answers HEAD like GET without a body, so uptime checks using HEAD work.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method == http.MethodHead {
+			c.Request().Method = http.MethodGet
+			c.Response().Writer = headWriter{c.Response().Writer}
+		}
+		return next(c)
+	}
+}
+
+// headWriter drops the body of a HEAD answer.
+type headWriter struct{ http.ResponseWriter }
+
+func (w headWriter) Write(b []byte) (int, error) { return len(b), nil }

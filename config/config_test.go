@@ -1,0 +1,162 @@
+package config
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func noEnv(string) string { return "" }
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+var (
+	sessionHex = strings.Repeat("ab", 64)
+	masterHex  = strings.Repeat("cd", 32)
+)
+
+func TestProdWithoutKeysFailsClearly(t *testing.T) {
+	_, err := Load([]string{"-mode", "prod", "-data", t.TempDir(), "-base-url", "https://market.example.com"}, noEnv)
+	if err == nil {
+		t.Fatal("prod mode without keys started")
+	}
+	for _, want := range []string{"session key missing", "master key missing", "production mode", "128 hex", "64 hex"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}
+
+func TestProdNeedsBaseURL(t *testing.T) {
+	_, err := Load([]string{"-mode", "prod", "-session-key", sessionHex, "-master-key", masterHex}, noEnv)
+	if err == nil || !strings.Contains(err.Error(), "base URL") || !strings.Contains(err.Error(), "BASE_URL") {
+		t.Errorf("prod without base URL: %v", err)
+	}
+}
+
+func TestProdWithKeys(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(nil, env(map[string]string{
+		"APP_MODE": "prod", "DATA_DIR": dir, "BASE_URL": "https://market.example.com",
+		"SESSION_KEY": sessionHex, "MASTER_KEY": " " + masterHex + "\n", "LOG_SQL": "true", "DATABASE_URL": "root:@tcp(db:3306)/kg",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Mode != Prod || !c.Secure() || !c.LogSQL || c.DatabaseDSN != "root:@tcp(db:3306)/kg" || c.Addr != ":8080" {
+		t.Errorf("config %+v", c)
+	}
+	if len(c.SessionKey) != 64 || c.SessionKey[0] != 0xab || len(c.MasterKey) != 32 || c.MasterKey[31] != 0xcd {
+		t.Errorf("keys not decoded: %x / %x", c.SessionKey, c.MasterKey)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("prod mode wrote %d files to the data dir", len(entries))
+	}
+}
+
+func TestFlagsOverrideEnvironment(t *testing.T) {
+	c, err := Load([]string{"-addr", ":9090", "-mode", "dev", "-data", t.TempDir()}, env(map[string]string{"ADDR": ":7070", "APP_MODE": "prod"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":9090" || c.Mode != Dev || c.BaseURL != "http://localhost:9090" || c.Secure() {
+		t.Errorf("addr %q mode %q base %q", c.Addr, c.Mode, c.BaseURL)
+	}
+}
+
+func TestBadValues(t *testing.T) {
+	base := []string{"-data", "", "-base-url", "https://market.example.com", "-session-key", sessionHex, "-master-key", masterHex, "-mode", "prod"}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"mode", []string{"-mode", "staging"}, `mode "staging": use dev or prod`},
+		{"session key not hex", []string{"-session-key", strings.Repeat("zz", 64)}, "session key: want 128 hex characters"},
+		{"session key short", []string{"-session-key", "abcd"}, "session key: want 128 hex characters"},
+		{"master key not hex", []string{"-master-key", strings.Repeat("g", 64)}, "master key: want 64 hex characters"},
+		{"master key long", []string{"-master-key", masterHex + "00"}, "master key: want 64 hex characters"},
+		{"base URL scheme", []string{"-base-url", "ftp://market.example.com"}, `base URL "ftp://market.example.com"`},
+		{"base URL relative", []string{"-base-url", "market.example.com"}, `base URL "market.example.com"`},
+		{"base URL garbage", []string{"-base-url", "http://[::1"}, `base URL "http://[::1"`},
+		{"base URL no host", []string{"-base-url", "https://"}, `base URL "https://"`},
+		{"SMTP address", []string{"-smtp", "mail.example.com"}, `SMTP address "mail.example.com": give host:port`},
+		{"mail sender", []string{"-mail-from", "not an address"}, `mail sender "not an address"`},
+		{"unknown flag", []string{"-colour", "blue"}, "flag provided but not defined"},
+	}
+	for _, tc := range cases {
+		args := append(append([]string{}, base...), tc.args...)
+		args[1] = t.TempDir()
+		_, err := Load(args, noEnv)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want it to say %q", tc.name, err, tc.want)
+		}
+		if err != nil && (strings.Contains(err.Error(), sessionHex) || strings.Contains(err.Error(), masterHex)) {
+			t.Errorf("%s: the error repeats a key", tc.name)
+		}
+	}
+	// Several problems are reported together.
+	_, err := Load([]string{"-mode", "prod", "-data", t.TempDir(), "-base-url", "x", "-smtp", "y"}, noEnv)
+	if err == nil || strings.Count(err.Error(), ";") < 3 {
+		t.Errorf("all problems at once: %v", err)
+	}
+}
+
+func TestDevKeysGeneratedOnceAndReused(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "nested", "data")
+	first, err := Load([]string{"-data", dir}, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.SessionKey) != 64 || len(first.MasterKey) != 32 || bytes.Equal(first.SessionKey[:32], first.SessionKey[32:]) {
+		t.Fatalf("generated keys: %d and %d bytes", len(first.SessionKey), len(first.MasterKey))
+	}
+	for _, f := range []string{"session.key", "master.key"} {
+		st, err := os.Stat(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", f, st.Mode().Perm())
+		}
+	}
+	second, err := Load([]string{"-data", dir}, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first.SessionKey, second.SessionKey) || !bytes.Equal(first.MasterKey, second.MasterKey) {
+		t.Error("a second dev start made new keys: every session and secret would be lost")
+	}
+	// Another data dir, other keys.
+	other, err := Load([]string{"-data", t.TempDir()}, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(first.SessionKey, other.SessionKey) {
+		t.Error("two data dirs share a generated key")
+	}
+	// A key given explicitly wins over the file.
+	given, err := Load([]string{"-data", dir, "-master-key", masterHex}, noEnv)
+	if err != nil || given.MasterKey[0] != 0xcd || !bytes.Equal(given.SessionKey, first.SessionKey) {
+		t.Errorf("explicit key in dev: %v", err)
+	}
+}
+
+func TestDevKeyFileDamaged(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "session.key"), []byte("not hex\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load([]string{"-data", dir}, noEnv)
+	if err == nil || !strings.Contains(err.Error(), "damaged") || !strings.Contains(err.Error(), "session.key") {
+		t.Errorf("damaged key file: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "session.key"), []byte(strings.Repeat("ab", 10)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load([]string{"-data", dir}, noEnv); err == nil {
+		t.Error("a key file of the wrong length was accepted")
+	}
+}

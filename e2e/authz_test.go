@@ -1,0 +1,536 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"koogallery/apptest"
+	"koogallery/models"
+)
+
+// The authorization matrix: every registered route × every kind of visitor → the status they
+// get. Object routes use ids that belong to buyer@demo.test (orders, services, favorites) or to
+// seller@demo.test's company (products), so "another buyer" and "another seller" are real
+// strangers to that data. TestAuthzMatrixCoversEveryRoute fails when a route has no row: a new
+// route must say here who may use it.
+
+// actor is one kind of visitor.
+type actor string
+
+const (
+	anon    actor = "anonymous"
+	buyer   actor = "buyer"
+	buyer2  actor = "buyer2"
+	seller  actor = "seller"
+	seller2 actor = "seller2"
+	admin   actor = "admin"
+)
+
+// actors is the order the matrix runs in: the owners of the data (seller, buyer) last, so
+// everyone else's attempts happen while the owners' data is there to be leaked or damaged.
+var actors = []actor{anon, buyer2, seller2, admin, seller, buyer}
+
+var actorEmail = map[actor]string{
+	buyer:   "buyer@demo.test",
+	buyer2:  "buyer2@demo.test",
+	seller:  "seller@demo.test",
+	seller2: "seller2@demo.test",
+	admin:   "admin@demo.test",
+}
+
+// actorHome is where each logged-in actor lands.
+var actorHome = map[actor]string{
+	buyer: "/console/services", buyer2: "/console/services", seller: "/seller", seller2: "/seller", admin: "/admin",
+}
+
+// fixtures are the demo objects the object routes point at.
+type fixtures struct {
+	buyerID, buyer2ID   uint
+	sellerID, seller2ID uint // seller companies
+	key                 *models.AccessKey
+	keySecret           string
+	address             *models.ProductionAddress
+	debugCase           *models.DebugCase
+	order               models.Order    // buyer's first CRM order
+	service             models.Instance // the renewable CRM service that order created
+	product             models.Product  // on sale, seller company 1
+	delisted            models.Product  // seller company 2, delisted
+	favorite            models.Product  // in buyer's favorites
+}
+
+func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
+	t.Helper()
+	db := srv.App.Store.DB()
+	var f fixtures
+	var u models.User
+	noErr(t, db.Where("email = ?", "buyer@demo.test").First(&u).Error)
+	f.buyerID = u.ID
+	u = models.User{}
+	noErr(t, db.Where("email = ?", "buyer2@demo.test").First(&u).Error)
+	f.buyer2ID = u.ID
+	for email, id := range map[string]*uint{"seller@demo.test": &f.sellerID, "seller2@demo.test": &f.seller2ID} {
+		u = models.User{}
+		noErr(t, db.Where("email = ?", email).First(&u).Error)
+		*id = *u.SellerID
+	}
+	var err error
+	ctx := context.Background()
+	f.key, err = srv.App.Keys.Create(ctx, f.sellerID, "authz key")
+	noErr(t, err)
+	f.keySecret, err = srv.App.Keys.Open(f.key)
+	noErr(t, err)
+	// Port 9 (discard) on loopback: certification fails fast, nothing listens.
+	f.address, err = srv.App.Store.AddAddress(ctx, f.sellerID, "http://127.0.0.1:9")
+	noErr(t, err)
+	f.debugCase = &models.DebugCase{SellerID: f.sellerID, AddressID: f.address.ID, Kind: models.DebugSaaS, Scenario: "newInstance",
+		Params: `{"customerName":"authz-case-marker-7731"}`, Status: models.CasePassed, RunAt: time.Now()}
+	noErr(t, srv.App.Store.SaveDebugCase(ctx, f.debugCase))
+	noErr(t, db.Where("code = ?", "00301-100001-0--0").First(&f.product).Error)
+	noErr(t, db.Where("code = ?", "00302-200005-0--0").First(&f.delisted).Error)
+	noErr(t, db.Where("buyer_id = ? AND product_id = ? AND type = ?", f.buyerID, f.product.ID, models.OrderNew).First(&f.order).Error)
+	noErr(t, db.Where("order_id = ?", f.order.ID).First(&f.service).Error)
+	var fav models.Favorite
+	noErr(t, db.Where("user_id = ?", f.buyerID).First(&fav).Error)
+	noErr(t, db.First(&f.favorite, fav.ProductID).Error)
+	if f.service.Status != models.InstanceNormal || f.service.ExpireAt == nil {
+		t.Fatalf("demo CRM service is %s, want a renewable one", f.service.Status)
+	}
+	return f
+}
+
+func noErr(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// routeNotFound is the method Echo lists for a group's catch-all (unknown paths under a guarded
+// prefix still pass the group's guard).
+const routeNotFound = "echo_route_not_found"
+
+// authzRow is one route (or one variant of it) and what every actor gets.
+type authzRow struct {
+	method string // as registered: GET, POST, or echo_route_not_found
+	route  string // the pattern as registered, e.g. /console/orders/:id
+	name   string // a variant's name when a route has several rows
+	path   func(f fixtures) string
+	form   func(f fixtures) url.Values
+	want   map[actor]int
+	// secrets must never appear in the body of a non-2xx answer (another buyer's order number…).
+	secrets func(f fixtures) []string
+}
+
+func (r authzRow) label() string {
+	s := r.method + " " + r.route
+	if r.name != "" {
+		s += " (" + r.name + ")"
+	}
+	return s
+}
+
+func fixed(p string) func(fixtures) string { return func(fixtures) string { return p } }
+
+// everyone answers the same to all actors.
+func everyone(status int) map[actor]int {
+	m := map[actor]int{}
+	for _, a := range actors {
+		m[a] = status
+	}
+	return m
+}
+
+// buyersOnly: anonymous → login, the two buyers → ok / other, everyone else → 403.
+func buyersOnly(ok, other int) map[actor]int {
+	return map[actor]int{anon: http.StatusSeeOther, buyer: ok, buyer2: other, seller: http.StatusForbidden, seller2: http.StatusForbidden, admin: http.StatusForbidden}
+}
+
+// sellersOnly: anonymous → login, seller → ok, the other seller company → other, rest → 403.
+func sellersOnly(ok, other int) map[actor]int {
+	return map[actor]int{anon: http.StatusSeeOther, buyer: http.StatusForbidden, buyer2: http.StatusForbidden, seller: ok, seller2: other, admin: http.StatusForbidden}
+}
+
+// adminsOnly: anonymous → login, admin → ok, rest → 403.
+func adminsOnly(ok int) map[actor]int {
+	return map[actor]int{anon: http.StatusSeeOther, buyer: http.StatusForbidden, buyer2: http.StatusForbidden, seller: http.StatusForbidden, seller2: http.StatusForbidden, admin: ok}
+}
+
+func buyForm(f fixtures) url.Values {
+	return url.Values{"product_id": {itoa(f.product.ID)}, "plan": {"month"}, "count": {"1"}, "pay_method": {"cash"}, "submit_key": {"buy-" + randKey()}}
+}
+
+func renewForm(f fixtures) url.Values {
+	return url.Values{"plan": {"month"}, "count": {"1"}, "pay_method": {"cash"}, "submit_key": {"renew-" + randKey()}}
+}
+
+var keySeq int
+
+// randKey is a fresh form key (unique within the test binary).
+func randKey() string {
+	keySeq++
+	return fmt.Sprintf("k%015d", keySeq)
+}
+
+// authzRows is the matrix. Keep a row for every route; the coverage test enforces it.
+func authzRows() []authzRow {
+	ok, see, notFound := http.StatusOK, http.StatusSeeOther, http.StatusNotFound
+	orderSecrets := func(f fixtures) []string { return []string{f.order.OrderNo} }
+	serviceSecrets := func(f fixtures) []string {
+		return []string{f.order.OrderNo, f.service.SellerInstanceID}
+	}
+	keySecrets := func(f fixtures) []string { return []string{f.keySecret, f.key.KeyID} }
+	addressSecrets := func(f fixtures) []string { return []string{f.address.URL} }
+	addressPath := func(suffix string) func(fixtures) string {
+		return func(f fixtures) string { return "/seller/addresses/" + itoa(f.address.ID) + suffix }
+	}
+	empty := func(fixtures) url.Values { return url.Values{} }
+	caseSecrets := func(f fixtures) []string { return []string{"authz-case-marker-7731", f.address.URL} }
+	casePath := func(suffix string) func(fixtures) string {
+		return func(f fixtures) string { return "/seller/debug/cases/" + itoa(f.debugCase.ID) + suffix }
+	}
+	debugForm := func(f fixtures) url.Values {
+		return url.Values{"kind": {"saas"}, "scenario": {"newInstance"}, "address_id": {itoa(f.address.ID)}, "path": {""}}
+	}
+	loggedInLogin := everyone(see)
+	loggedInLogin[anon] = ok
+	return []authzRow{
+		// Public pages.
+		{method: "GET", route: "/", path: fixed("/"), want: everyone(ok)},
+		{method: "GET", route: "/products/:id", path: func(f fixtures) string { return "/products/" + itoa(f.product.ID) }, want: everyone(ok)},
+		{method: "GET", route: "/products/:id", name: "delisted", path: func(f fixtures) string { return "/products/" + itoa(f.delisted.ID) }, want: everyone(notFound),
+			secrets: func(f fixtures) []string { return []string{f.delisted.Name, f.delisted.Code} }},
+		{method: "GET", route: "/products/:id", name: "malformed id", path: fixed("/products/abc"), want: everyone(notFound)},
+		{method: "GET", route: "/login", path: fixed("/login"), want: loggedInLogin},
+		{method: "POST", route: "/login", name: "empty form", path: fixed("/login"), form: func(fixtures) url.Values { return url.Values{} }, want: everyone(http.StatusUnprocessableEntity)},
+
+		// Buyer console.
+		{method: "GET", route: "/console/services", path: fixed("/console/services"), want: buyersOnly(ok, ok)},
+		{method: "GET", route: "/console/services/:id", path: func(f fixtures) string { return "/console/services/" + itoa(f.service.ID) },
+			want: buyersOnly(ok, notFound), secrets: serviceSecrets},
+		{method: "POST", route: "/console/services/:id/renew", path: func(f fixtures) string { return "/console/services/" + itoa(f.service.ID) + "/renew" },
+			form: renewForm, want: buyersOnly(see, notFound), secrets: serviceSecrets},
+		{method: "GET", route: "/console/orders", path: fixed("/console/orders"), want: buyersOnly(ok, ok), secrets: orderSecrets},
+		{method: "GET", route: "/console/orders/:id", path: func(f fixtures) string { return "/console/orders/" + itoa(f.order.ID) },
+			want: buyersOnly(ok, notFound), secrets: orderSecrets},
+		{method: "POST", route: "/console/orders", path: fixed("/console/orders"), form: buyForm, want: buyersOnly(see, see)},
+		{method: "GET", route: "/console/favorites", path: fixed("/console/favorites"), want: buyersOnly(ok, ok),
+			secrets: func(f fixtures) []string { return []string{f.favorite.Name} }},
+		{method: "POST", route: "/console/favorites", path: fixed("/console/favorites"),
+			form: func(f fixtures) url.Values { return url.Values{"product_id": {itoa(f.product.ID)}} }, want: buyersOnly(see, see)},
+		{method: "POST", route: "/console/favorites/:id/delete", path: func(f fixtures) string { return "/console/favorites/" + itoa(f.favorite.ID) + "/delete" },
+			form: func(fixtures) url.Values { return url.Values{} }, want: buyersOnly(see, see)},
+		{method: routeNotFound, route: "/console", path: fixed("/console"), want: buyersOnly(notFound, notFound)},
+		{method: routeNotFound, route: "/console/*", path: fixed("/console/no-such-page"), want: buyersOnly(notFound, notFound)},
+
+		// Seller center.
+		{method: "GET", route: "/seller", path: fixed("/seller"), want: sellersOnly(ok, ok)},
+		{method: "GET", route: "/seller/products", path: fixed("/seller/products"), want: sellersOnly(ok, ok)},
+		{method: routeNotFound, route: "/seller", path: fixed("/seller"), want: sellersOnly(ok, ok)},
+		{method: routeNotFound, route: "/seller/*", path: fixed("/seller/no-such-page"), want: sellersOnly(notFound, notFound)},
+
+		// Seller center: keys and production addresses of seller company 1.
+		{method: "GET", route: "/seller/keys", path: fixed("/seller/keys"), want: sellersOnly(ok, ok), secrets: keySecrets},
+		{method: "POST", route: "/seller/keys", path: fixed("/seller/keys"), form: func(fixtures) url.Values { return url.Values{"name": {"authz " + randKey()}} },
+			want: sellersOnly(ok, ok), secrets: keySecrets},
+		{method: "POST", route: "/seller/keys/:id/reveal", path: func(f fixtures) string { return "/seller/keys/" + itoa(f.key.ID) + "/reveal" },
+			form: empty, want: sellersOnly(ok, notFound), secrets: keySecrets},
+		{method: "POST", route: "/seller/keys/:id/hide", path: func(f fixtures) string { return "/seller/keys/" + itoa(f.key.ID) + "/hide" },
+			form: empty, want: sellersOnly(ok, notFound), secrets: keySecrets},
+		{method: "GET", route: "/seller/addresses", path: fixed("/seller/addresses"), want: sellersOnly(ok, ok), secrets: addressSecrets},
+		{method: "POST", route: "/seller/addresses", path: fixed("/seller/addresses"),
+			form: func(fixtures) url.Values {
+				keySeq++
+				return url.Values{"url": {fmt.Sprintf("http://127.0.0.1:%d", 20000+keySeq)}}
+			}, want: sellersOnly(see, see), secrets: addressSecrets},
+		{method: "GET", route: "/seller/addresses/:id", path: addressPath(""), want: sellersOnly(ok, notFound), secrets: addressSecrets},
+		{method: "POST", route: "/seller/addresses/:id/certify", path: addressPath("/certify"),
+			form: func(f fixtures) url.Values { return url.Values{"key_id": {itoa(f.key.ID)}} }, want: sellersOnly(see, notFound), secrets: addressSecrets},
+		{method: "POST", route: "/seller/addresses/:id/bindings", path: addressPath("/bindings"),
+			form: func(f fixtures) url.Values { return url.Values{"iface": {"basic"}, "key_id": {itoa(f.key.ID)}} }, want: sellersOnly(see, notFound), secrets: addressSecrets},
+		// Debugging and debug cases against seller company 1's address, key and case.
+		{method: "GET", route: "/seller/debug", path: fixed("/seller/debug"), want: sellersOnly(ok, ok), secrets: addressSecrets},
+		{method: "GET", route: "/seller/debug", name: "another seller's address", path: func(f fixtures) string { return "/seller/debug?address=" + itoa(f.address.ID) },
+			want: sellersOnly(ok, notFound), secrets: addressSecrets},
+		{method: "GET", route: "/seller/debug", name: "another seller's case", path: func(f fixtures) string { return "/seller/debug?case=" + itoa(f.debugCase.ID) },
+			want: sellersOnly(ok, notFound), secrets: caseSecrets},
+		{method: "POST", route: "/seller/debug/preview", path: fixed("/seller/debug/preview"), form: debugForm,
+			want: sellersOnly(http.StatusUnprocessableEntity, notFound), secrets: addressSecrets}, // not certified: nothing to sign
+		{method: "POST", route: "/seller/debug/run", path: fixed("/seller/debug/run"), form: debugForm,
+			want: sellersOnly(http.StatusUnprocessableEntity, notFound), secrets: addressSecrets},
+		{method: "POST", route: "/seller/debug/save", path: fixed("/seller/debug/save"), form: debugForm,
+			want: sellersOnly(http.StatusUnprocessableEntity, notFound), secrets: addressSecrets},
+		{method: "GET", route: "/seller/debug/signature", path: fixed("/seller/debug/signature"), want: sellersOnly(ok, ok), secrets: keySecrets},
+		{method: "POST", route: "/seller/debug/signature", path: fixed("/seller/debug/signature"),
+			form: func(f fixtures) url.Values { return url.Values{"key_id": {itoa(f.key.ID)}, "url": {""}, "body": {""}} },
+			want: sellersOnly(http.StatusUnprocessableEntity, http.StatusUnprocessableEntity), secrets: keySecrets},
+		{method: "GET", route: "/seller/debug/cases", path: fixed("/seller/debug/cases"), want: sellersOnly(ok, ok), secrets: caseSecrets},
+		{method: "GET", route: "/seller/debug/cases/:id", path: casePath(""), want: sellersOnly(ok, notFound), secrets: caseSecrets},
+		{method: "POST", route: "/seller/debug/cases/:id/rerun", path: casePath("/rerun"), form: empty, want: sellersOnly(see, notFound), secrets: caseSecrets},
+		{method: "POST", route: "/seller/debug/cases/rerun", path: fixed("/seller/debug/cases/rerun"), form: empty, want: sellersOnly(see, see)},
+		{method: "POST", route: "/seller/debug/cases/:id/delete", path: casePath("/delete"), form: empty, want: sellersOnly(see, notFound), secrets: caseSecrets},
+
+		// Deleting comes after every other use of the key and the address.
+		{method: "POST", route: "/seller/keys/:id/delete", path: func(f fixtures) string { return "/seller/keys/" + itoa(f.key.ID) + "/delete" },
+			form: empty, want: sellersOnly(see, notFound), secrets: keySecrets},
+		{method: "POST", route: "/seller/addresses/:id/delete", path: addressPath("/delete"), form: empty, want: sellersOnly(see, notFound), secrets: addressSecrets},
+
+		// The open API authenticates by AK/SK signature, never by session.
+		{method: "GET", route: "/api/mkp-openapi-public/global/v1/order/query", path: fixed("/api/mkp-openapi-public/global/v1/order/query?orderId=CS0000000000AAAAA"),
+			want: everyone(http.StatusUnauthorized)},
+
+		// Operations.
+		{method: "GET", route: "/admin", path: fixed("/admin"), want: adminsOnly(ok)},
+		{method: routeNotFound, route: "/admin", path: fixed("/admin"), want: adminsOnly(ok)},
+		{method: routeNotFound, route: "/admin/*", path: fixed("/admin/no-such-page"), want: adminsOnly(notFound)},
+
+		// Last: it ends every actor's session.
+		{method: "POST", route: "/logout", path: fixed("/logout"), form: func(fixtures) url.Values { return url.Values{} }, want: everyone(see)},
+	}
+}
+
+// ignoredRoute is infrastructure outside the matrix.
+func ignoredRoute(path string) bool {
+	return path == "/healthz" || path == "/metrics" || path == "/static" || strings.HasPrefix(path, "/static/")
+}
+
+// TestAuthzMatrixCoversEveryRoute fails when a registered route has no row in the matrix.
+func TestAuthzMatrixCoversEveryRoute(t *testing.T) {
+	srv := apptest.Start(t, apptest.Options{})
+	have := map[string]bool{}
+	for _, r := range authzRows() {
+		have[r.method+" "+r.route] = true
+	}
+	var missing []string
+	for _, r := range srv.App.Echo.Routes() {
+		if ignoredRoute(r.Path) {
+			continue
+		}
+		if !have[r.Method+" "+r.Path] {
+			missing = append(missing, r.Method+" "+r.Path)
+		}
+		delete(have, r.Method+" "+r.Path)
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("route %s has no row in authzRows (e2e/authz_test.go): say who may use it", m)
+	}
+	for k := range have {
+		t.Errorf("authzRows has a row for %s, which is no longer registered", k)
+	}
+}
+
+// fingerprint sums up the data the matrix could damage: every table's row count and the
+// owners' data, so "nothing changed" is one comparison (and one query).
+type fingerprint struct {
+	Orders, Instances, Favorites, Keys, Addresses, Bindings int64
+	BuyerOrders, BuyerFavorites                             int64
+	ServiceExpire                                           string
+	ServiceStatus                                           string
+	SellerKeys, SellerAddresses, SellerCases                int64
+	AddressStatus                                           string
+}
+
+func takeFingerprint(t *testing.T, srv *apptest.Server, f fixtures) fingerprint {
+	t.Helper()
+	var fp fingerprint
+	noErr(t, srv.App.Store.DB().Raw(`SELECT
+		(SELECT COUNT(*) FROM orders) AS orders,
+		(SELECT COUNT(*) FROM instances) AS instances,
+		(SELECT COUNT(*) FROM favorites) AS favorites,
+		(SELECT COUNT(*) FROM access_keys) AS `+"`keys`"+`,
+		(SELECT COUNT(*) FROM production_addresses) AS addresses,
+		(SELECT COUNT(*) FROM key_bindings) AS bindings,
+		(SELECT COUNT(*) FROM orders WHERE buyer_id = ?) AS buyer_orders,
+		(SELECT COUNT(*) FROM favorites WHERE user_id = ?) AS buyer_favorites,
+		(SELECT expire_at FROM instances WHERE id = ?) AS service_expire,
+		(SELECT status FROM instances WHERE id = ?) AS service_status,
+		(SELECT COUNT(*) FROM access_keys WHERE seller_id = ?) AS seller_keys,
+		(SELECT COUNT(*) FROM production_addresses WHERE seller_id = ?) AS seller_addresses,
+		(SELECT COUNT(*) FROM debug_cases WHERE seller_id = ?) AS seller_cases,
+		(SELECT COALESCE(MAX(status), '') FROM production_addresses WHERE id = ?) AS address_status`,
+		f.buyerID, f.buyerID, f.service.ID, f.service.ID, f.sellerID, f.sellerID, f.sellerID, f.address.ID).Scan(&fp).Error)
+	if fp.ServiceExpire == "" || fp.Orders == 0 {
+		t.Fatalf("fingerprint query found nothing: %+v", fp)
+	}
+	return fp
+}
+
+// buyerPart is what must never change through anyone but buyer@demo.test.
+func (fp fingerprint) buyerPart() string {
+	return fmt.Sprintf("orders=%d favorites=%d expire=%s status=%s", fp.BuyerOrders, fp.BuyerFavorites, fp.ServiceExpire, fp.ServiceStatus)
+}
+
+// sellerPart is what must never change through anyone but seller@demo.test.
+func (fp fingerprint) sellerPart() string {
+	return fmt.Sprintf("keys=%d addresses=%d cases=%d address status=%q", fp.SellerKeys, fp.SellerAddresses, fp.SellerCases, fp.AddressStatus)
+}
+
+// loginClients logs in one client per actor (the anonymous one fetches a page for its token).
+func loginClients(t *testing.T, srv *apptest.Server) map[actor]*apptest.Client {
+	clients := map[actor]*apptest.Client{}
+	for _, a := range actors {
+		c := srv.Client(t)
+		if a == anon {
+			c.Get("/login")
+		} else {
+			c.Login(actorEmail[a])
+		}
+		clients[a] = c
+	}
+	return clients
+}
+
+func TestAuthzMatrix(t *testing.T) {
+	for _, d := range apptest.Dialects {
+		t.Run(string(d), func(t *testing.T) { runAuthzMatrix(t, d) })
+	}
+}
+
+func runAuthzMatrix(t *testing.T, d models.Dialect) {
+	srv := apptest.Start(t, apptest.Options{Dialect: d})
+	f := loadFixtures(t, srv)
+	clients := loginClients(t, srv)
+
+	// First every POST without a CSRF token, and with a forged one: 403 for everyone, nothing
+	// changed, the session intact (logout without a token does not log out).
+	before := takeFingerprint(t, srv, f)
+	for _, r := range authzRows() {
+		if r.method != http.MethodPost {
+			continue
+		}
+		for _, a := range actors {
+			c := clients[a]
+			form := r.form(f)
+			for _, variant := range []string{"missing", "forged"} {
+				form.Del("_csrf")
+				if variant == "forged" {
+					form.Set("_csrf", "forged-token-forged-token-forged")
+				}
+				res := c.PostRaw(r.path(f), form)
+				if res.Status != http.StatusForbidden {
+					t.Errorf("%s as %s with %s CSRF token: status %d, want 403", r.label(), a, variant, res.Status)
+				}
+				assertNoLeak(t, r.label()+" as "+string(a), res)
+			}
+		}
+	}
+	if after := takeFingerprint(t, srv, f); after != before {
+		t.Fatalf("POSTs without a valid CSRF token changed data: %+v → %+v", before, after)
+	}
+	for a, c := range clients {
+		if a == anon {
+			continue
+		}
+		if res := c.Get(actorHome[a]); res.Status != http.StatusOK {
+			t.Fatalf("%s lost their session after token-less POSTs: GET %s = %d", a, actorHome[a], res.Status)
+		}
+	}
+
+	// A cross-site browser request is refused even with the token.
+	{
+		c := clients[buyer]
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/console/favorites", strings.NewReader(url.Values{"product_id": {itoa(f.product.ID)}, "_csrf": {c.CSRFToken()}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		if res := c.Do(req); res.Status != http.StatusForbidden {
+			t.Errorf("cross-site POST: status %d, want 403", res.Status)
+		}
+	}
+
+	// Then the matrix proper.
+	for _, r := range authzRows() {
+		for _, a := range actors {
+			c := clients[a]
+			want := r.want[a]
+			path := r.path(f)
+			fpBefore := takeFingerprint(t, srv, f)
+			var res apptest.Response
+			if r.method == http.MethodPost {
+				res = c.PostForm(path, r.form(f))
+			} else {
+				res = c.Get(path)
+			}
+			where := fmt.Sprintf("%s %s as %s", r.label(), path, a)
+			if res.Status != want {
+				t.Errorf("%s: status %d, want %d", where, res.Status, want)
+				continue
+			}
+			assertNoLeak(t, where, res)
+			switch {
+			case res.Status == http.StatusSeeOther && a == anon && r.route != "/logout":
+				wantLoc := "/login?next=" + url.QueryEscape(path)
+				if r.method == http.MethodPost {
+					wantLoc = "/login" // a form cannot be replayed after login
+				}
+				if loc := res.Header.Get("Location"); loc != wantLoc {
+					t.Errorf("%s: Location %q, want %q", where, loc, wantLoc)
+				}
+			case res.Status == http.StatusSeeOther && r.route == "/login":
+				if loc := res.Header.Get("Location"); loc != actorHome[a] {
+					t.Errorf("%s: Location %q, want %q", where, loc, actorHome[a])
+				}
+			case res.Status == http.StatusForbidden || res.Status == http.StatusNotFound:
+				if !strings.Contains(res.Body, `data-testid="error-page"`) || !strings.Contains(res.Body, fmt.Sprintf(`data-status="%d"`, res.Status)) {
+					t.Errorf("%s: %d without the friendly error page", where, res.Status)
+				}
+			}
+			// The owner's data (buyer@demo.test's orders and services, seller company 1's keys,
+			// addresses and cases) is shown to its owner only, in no answer to anyone else.
+			owner := buyer
+			if strings.HasPrefix(r.route, "/seller") {
+				owner = seller
+			}
+			if a != owner && r.secrets != nil {
+				for _, s := range r.secrets(f) {
+					if s != "" && strings.Contains(res.Body, s) {
+						t.Errorf("%s: the %d answer shows %s's %q", where, res.Status, owner, s)
+					}
+				}
+			}
+			fpAfter := takeFingerprint(t, srv, f)
+			if a != buyer && fpAfter.buyerPart() != fpBefore.buyerPart() {
+				t.Errorf("%s changed buyer@demo.test's data: %s → %s", where, fpBefore.buyerPart(), fpAfter.buyerPart())
+			}
+			if a != seller && fpAfter.sellerPart() != fpBefore.sellerPart() {
+				t.Errorf("%s changed seller@demo.test's data: %s → %s", where, fpBefore.sellerPart(), fpAfter.sellerPart())
+			}
+			if (a == anon || a == admin || res.Status >= 400) && fpAfter != fpBefore {
+				t.Errorf("%s changed data: %+v → %+v", where, fpBefore, fpAfter)
+			}
+		}
+	}
+
+	// htmx requests from anonymous visitors are sent to the login page with HX-Redirect.
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/console/orders", nil)
+	req.Header.Set("HX-Request", "true")
+	res := srv.Client(t).Do(req)
+	if res.Status != http.StatusNoContent || !strings.HasPrefix(res.Header.Get("HX-Redirect"), "/login?next=") {
+		t.Errorf("anonymous htmx GET: status %d, HX-Redirect %q", res.Status, res.Header.Get("HX-Redirect"))
+	}
+}
+
+// leakMarkers are internals that must never reach a user: SQL, Go errors, stack traces.
+var leakMarkers = []string{
+	"SELECT ", "INSERT ", "UPDATE `", "no such table", "Error 1", "sql:", "gorm", "goroutine ", ".go:", "panic",
+	"runtime error", "record not found", "stale state", "invalid input:", "csrf token", "code=", "message=",
+	"strconv.", "invalid syntax", "out of range", "Duplicate entry", "UNIQUE constraint", "database is locked",
+}
+
+// assertNoLeak fails when an answer other than 2xx/3xx shows internals.
+func assertNoLeak(t *testing.T, where string, res apptest.Response) {
+	t.Helper()
+	if res.Status < 400 {
+		return
+	}
+	for _, m := range leakMarkers {
+		if strings.Contains(res.Body, m) {
+			t.Errorf("%s: the %d page shows internals (%q)", where, res.Status, m)
+		}
+	}
+}
