@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/config"
+	"koogallery/dispatch"
 	"koogallery/handlers"
 	"koogallery/models"
 	"koogallery/protocol"
@@ -36,6 +37,8 @@ type App struct {
 	Kit    *sellerkit.Kit
 	// Sandbox is the dev-mode seller endpoint (nil unless Config.SandboxAddr is set).
 	Sandbox http.Handler
+	// Dispatcher delivers the call outbox; Serve's caller runs it (every process may).
+	Dispatcher *dispatch.Dispatcher
 }
 
 // New opens the database, migrates it, seeds demo data on a fresh dev database, and builds
@@ -70,8 +73,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.Keys = &sellerkit.Keys{Store: store, Box: box}
 	a.Kit = &sellerkit.Kit{Client: protocol.NewClient(clientOpts), Now: store.Now}
+	a.Dispatcher = &dispatch.Dispatcher{Store: store, Keys: a.Keys, Client: a.Kit.Client, Log: log.With("component", "dispatch")}
 	if cfg.SandboxAddr != "" {
-		sb, err := sandbox.New(a.Keys, refseller.Options{PlatformBaseURL: cfg.BaseURL, Logger: log.With("component", "sandbox")})
+		sb, err := sandbox.New(a.Keys, refseller.Options{PlatformBaseURL: cfg.BaseURL, AdoptUnknown: true, Logger: log.With("component", "sandbox")})
 		if err != nil {
 			return nil, err
 		}

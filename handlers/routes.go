@@ -35,6 +35,9 @@ func Register(e *echo.Echo, d Deps) {
 	(&SellerHome{store: d.Store}).Routes(seller)
 	(&SellerKeys{store: d.Store, keys: d.Keys}).Routes(seller)
 	(&SellerAddresses{store: d.Store, keys: d.Keys, kit: d.Kit, rules: d.Rules}).Routes(seller)
+	(&SellerDebug{store: d.Store, keys: d.Keys, kit: d.Kit}).Routes(seller)
+	(&SellerCases{store: d.Store, keys: d.Keys, kit: d.Kit}).Routes(seller)
+	(&SellerSignature{store: d.Store, keys: d.Keys, kit: d.Kit}).Routes(seller)
 
 	admin := e.Group("/admin", web.RequireRole(models.RoleAdmin))
 	(&AdminHome{store: d.Store}).Routes(admin)

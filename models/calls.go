@@ -60,7 +60,6 @@ type CallAttempt struct {
 	ID           uint      `gorm:"primaryKey"`
 	CallID       uint      `gorm:"not null;uniqueIndex:idx_attempts_call_n,priority:1"`
 	N            int       `gorm:"not null;uniqueIndex:idx_attempts_call_n,priority:2"`
-	Manual       bool      `gorm:"not null;default:false"` // 重新启动 / replay, not the schedule
 	URL          string    `gorm:"type:text;not null"`
 	RequestBody  string    `gorm:"type:text;not null"`
 	StatusCode   int       `gorm:"not null;default:0"`

@@ -29,6 +29,9 @@ var migrations = []migration{
 	{2, "seller toolkit: keys, production addresses, bindings, debug cases", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&AccessKey{}, &ProductionAddress{}, &KeyBinding{}, &DebugCase{})
 	}},
+	{3, "call outbox: interface calls, attempts, mail outbox, notices, refunds; product interface wiring", func(tx *gorm.DB) error {
+		return tx.AutoMigrate(&Product{}, &InterfaceCall{}, &CallAttempt{}, &Mail{}, &Notice{}, &Refund{})
+	}},
 }
 
 // Migrate brings the schema up to date. On MySQL a named lock keeps two starting servers from

@@ -90,8 +90,15 @@ type Product struct {
 	PriceHour    int64        `gorm:"not null;default:0"` // fen per hour, on demand
 	TrialDays    int          `gorm:"not null;default:0"`
 	Version      int          `gorm:"not null;default:1"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// AddressID and Path name the production interface the platform calls for this product's
+	// orders (SaaS, License and API products); NotifyOrders adds orderNotify calls.
+	AddressID    *uint  `gorm:"index"`
+	Path         string `gorm:"size:200;not null;default:''"`
+	NotifyOrders bool   `gorm:"not null;default:false"`
+	// SaleReason says why an admin or the interface-failure rule froze or delisted the product.
+	SaleReason string `gorm:"size:500"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Periodic reports whether the product is bought by month or year (包周期).

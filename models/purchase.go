@@ -213,7 +213,10 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 		}
 		o.InstanceID = &inst.ID
 		order = o
-		return tx.Model(o).Update("instance_id", inst.ID).Error
+		if err := tx.Model(o).Update("instance_id", inst.ID).Error; err != nil {
+			return err
+		}
+		return s.newInstanceCalls(tx, p, o, inst)
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		// The same form raced itself: the other submit won; show its order.
@@ -224,6 +227,7 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 	if err != nil {
 		return nil, err
 	}
+	s.signal()
 	return order, nil
 }
 
@@ -264,8 +268,8 @@ func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in Purchase
 		o.EffectiveAt = &base
 		o.ExpireAt = addPeriod(base, q.plan, q.count, 0)
 		o.Status = OrderCompleted
-		if p.Type.UsesInterface() {
-			o.Status = OrderProcessing // the seller is told through refreshInstance
+		if p.Type.UsesInterface() && inst.SellerInstanceID != "" {
+			o.Status = OrderProcessing // complete once the seller has the new expiry (refreshInstance)
 		}
 		res := tx.Model(&Instance{}).Where("id = ? AND buyer_id = ? AND status IN ? AND expire_at = ?", inst.ID, buyerID,
 			[]InstanceStatus{InstanceNormal, InstanceFrozen}, *inst.ExpireAt).
@@ -277,12 +281,28 @@ func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in Purchase
 			return ErrStale
 		}
 		order = o
-		return tx.Create(o).Error
+		if err := tx.Create(o).Error; err != nil {
+			return err
+		}
+		scene := "RENEWAL"
+		if t == OrderTrialToFormal {
+			scene = "TRIAL_TO_FORMAL"
+		}
+		if err := s.refreshCall(tx, p, o, inst, scene); err != nil {
+			return err
+		}
+		if inst.Status == InstanceFrozen {
+			return s.statusCall(tx, p, inst, "UNFREEZE")
+		}
+		return nil
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		if o, ok := s.orderBySubmitKey(ctx, buyerID, in.SubmitKey); ok {
 			return o, nil
 		}
+	}
+	if err == nil {
+		s.signal()
 	}
 	return order, err
 }

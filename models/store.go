@@ -10,14 +10,22 @@ import (
 // Store is the marketplace's data layer: every read is scoped to whoever may see it, every
 // state change is a guarded transition.
 type Store struct {
-	db      *gorm.DB
-	dialect Dialect
-	now     func() time.Time
+	db       *gorm.DB
+	dialect  Dialect
+	now      func() time.Time
+	policies map[string]RetryPolicy
+	// wake is told, without blocking, when a call is queued, so a dispatcher in this process
+	// sends it at once instead of at its next poll.
+	wake chan struct{}
 }
 
 // NewStore wraps an open database.
 func NewStore(db *gorm.DB, dialect Dialect) *Store {
-	return &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	policies := make(map[string]RetryPolicy, len(DefaultPolicies))
+	for k, v := range DefaultPolicies {
+		policies[k] = v
+	}
+	return &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, policies: policies, wake: make(chan struct{}, 1)}
 }
 
 // SetClock replaces the clock (tests use a fake one).

@@ -107,7 +107,7 @@ func (s *Seller) queryInstance(mode Mode, req *protocol.QueryInstanceRequest) pr
 	var found []Instance
 	var missing []string
 	for _, id := range ids {
-		in, ok := s.instances[id]
+		in, ok := s.instanceLocked(id, req.TestFlag)
 		if !ok || in.State == StateReleased {
 			missing = append(missing, id)
 			continue
@@ -145,11 +145,29 @@ func (s *Seller) queryInstance(mode Mode, req *protocol.QueryInstanceRequest) pr
 	return resp
 }
 
+// instanceLocked finds an instance (s.mu held). A debug call (testFlag "1") may name a dummy
+// instance such as 123456789, and the platform expects it to succeed; with AdoptUnknown any
+// unknown id is taken as an instance created before the seller lost its state. Either way an
+// unknown id is adopted as a normal instance.
+func (s *Seller) instanceLocked(id, testFlag string) (*Instance, bool) {
+	if in, ok := s.instances[id]; ok {
+		return in, true
+	}
+	if id == "" || (testFlag != protocol.TestFlagDebug && !s.opts.AdoptUnknown) {
+		return nil, false
+	}
+	now := s.opts.Now()
+	in := &Instance{ID: id, TestFlag: testFlag, State: StateNormal, UserName: "user_" + strings.ToLower(protocol.RandomAlnum(8)),
+		Password: protocol.RandomAlnum(16), CreatedAt: now, UpdatedAt: now}
+	s.instances[id] = in
+	return in, true
+}
+
 // change runs fn on a live (not released) instance under the lock, or answers 000003.
-func (s *Seller) change(id string, fn func(in *Instance)) protocol.Response {
+func (s *Seller) change(id, testFlag string, fn func(in *Instance)) protocol.Response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	in, ok := s.instances[id]
+	in, ok := s.instanceLocked(id, testFlag)
 	if !ok || in.State == StateReleased {
 		return failure(protocol.ResultInstanceNotFound, "instance does not exist: "+id)
 	}
@@ -164,7 +182,7 @@ func (s *Seller) refreshInstance(req *protocol.RefreshInstanceRequest) protocol.
 	if err != nil {
 		return failure(protocol.ResultInvalidParams, "expireTime: "+err.Error())
 	}
-	return s.change(req.InstanceID, func(in *Instance) {
+	return s.change(req.InstanceID, req.TestFlag, func(in *Instance) {
 		in.ExpireTime, in.LastScene = expire, req.Scene
 		in.LastOrderID, in.LastOrderLineID = req.OrderID, req.OrderLineID
 	})
@@ -172,7 +190,7 @@ func (s *Seller) refreshInstance(req *protocol.RefreshInstanceRequest) protocol.
 
 // updateInstanceStatus freezes or unfreezes an instance; repeating it changes nothing.
 func (s *Seller) updateInstanceStatus(req *protocol.UpdateInstanceStatusRequest) protocol.Response {
-	return s.change(req.InstanceID, func(in *Instance) {
+	return s.change(req.InstanceID, req.TestFlag, func(in *Instance) {
 		if req.Status == protocol.StatusFreeze {
 			in.State = StateFrozen
 		} else {
@@ -185,7 +203,7 @@ func (s *Seller) updateInstanceStatus(req *protocol.UpdateInstanceStatusRequest)
 func (s *Seller) releaseInstance(req *protocol.ReleaseInstanceRequest) protocol.Response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	in, ok := s.instances[req.InstanceID]
+	in, ok := s.instanceLocked(req.InstanceID, req.TestFlag)
 	if !ok {
 		return failure(protocol.ResultInstanceNotFound, "instance does not exist: "+req.InstanceID)
 	}
@@ -198,7 +216,7 @@ func (s *Seller) releaseInstance(req *protocol.ReleaseInstanceRequest) protocol.
 
 // upgradeInstance records a specification change.
 func (s *Seller) upgradeInstance(req *protocol.UpgradeInstanceRequest) protocol.Response {
-	return s.change(req.InstanceID, func(in *Instance) {
+	return s.change(req.InstanceID, req.TestFlag, func(in *Instance) {
 		if in.LastOrderID != req.OrderID || in.LastOrderLineID != req.OrderLineID {
 			in.Upgrades++
 		}
@@ -227,7 +245,7 @@ func (s *Seller) getLicenseAsync(req *protocol.GetLicenseAsyncRequest) protocol.
 	key := req.InstanceID + "\x00" + req.EventID + "\x00" + req.DeviceFingerprint
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	in, ok := s.instances[req.InstanceID]
+	in, ok := s.instanceLocked(req.InstanceID, req.TestFlag)
 	if !ok || in.State == StateReleased {
 		return failure(protocol.ResultInstanceNotFound, "instance does not exist: "+req.InstanceID)
 	}

@@ -55,6 +55,10 @@ type Options struct {
 	// ControlToken, when set, is required in the X-Control-Token header of ControlHandler
 	// requests; when empty ControlHandler only serves loopback clients.
 	ControlToken string
+	// AdoptUnknown answers calls naming an unknown instance as if the seller had created it
+	// earlier (the dev sandbox keeps no state across server restarts). Debug calls (testFlag
+	// "1") are always answered so, since the platform may send dummy ids such as 123456789.
+	AdoptUnknown bool
 	// Logger receives one line per call; nil means slog.Default().
 	Logger *slog.Logger
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // SeedDemo gives each demo seller company a key per interface type and the dev sandbox as a
-// certified production address with those keys bound, so debugging works out of the box.
+// certified production address with those keys bound, wired to its interface products, so
+// debugging and buying work out of the box.
 func (k *Keys) SeedDemo(ctx context.Context, sandboxURL string) error {
 	var sellers []models.Seller
 	if err := k.Store.DB().WithContext(ctx).Order("id").Find(&sellers).Error; err != nil {
@@ -20,6 +21,12 @@ func (k *Keys) SeedDemo(ctx context.Context, sandboxURL string) error {
 		}
 		report := Report{Scenario: "certify", Passed: true, RanAt: k.Store.Now(), Checks: []Check{{ID: "sandbox", OK: true}}}
 		if err := k.Store.RecordCertification(ctx, s.ID, a.ID, true, report.JSON()); err != nil {
+			return err
+		}
+		// The seller's interface products call the sandbox.
+		if err := k.Store.DB().WithContext(ctx).Model(&models.Product{}).
+			Where("seller_id = ? AND type IN ?", s.ID, []models.ProductType{models.TypeSaaS, models.TypeLicense, models.TypeAPI}).
+			Update("address_id", a.ID).Error; err != nil {
 			return err
 		}
 		for _, t := range []models.InterfaceType{models.IfaceBasic, models.IfaceLicenseCode, models.IfaceGeneral} {

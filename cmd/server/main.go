@@ -52,6 +52,12 @@ func run() error {
 			}
 		}()
 	}
+	dispatching := make(chan struct{})
+	go func() {
+		defer close(dispatching)
+		a.Dispatcher.Run(ctx)
+	}()
+	defer func() { <-dispatching }()
 	log.Info("serving", "addr", l.Addr().String(), "url", cfg.BaseURL, "mode", cfg.Mode, "database", a.Store.Dialect())
 	if cfg.Mode == config.Dev {
 		fmt.Fprintf(os.Stderr, "\nKooGallery is running at %s\nDemo accounts (password %s):\n", cfg.BaseURL, models.DemoPassword)

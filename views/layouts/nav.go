@@ -41,6 +41,8 @@ var SellerNav = []NavGroup{
 	{"nav.seller.group.tools", []NavItem{
 		{Key: "nav.seller.addresses", Href: "/seller/addresses"},
 		{Key: "nav.seller.keys", Href: "/seller/keys"},
+		{Key: "nav.seller.debug", Href: "/seller/debug", Exact: true},
+		{Key: "nav.seller.debug_cases", Href: "/seller/debug/cases"},
 	}},
 	{"nav.seller.group.products", []NavItem{{Key: "nav.seller.products", Href: "/seller/products"}}},
 }

@@ -1,0 +1,233 @@
+// Package dispatch delivers the platform's calls to sellers from the durable outbox: it claims
+// due calls (safe to run in every server process), signs each attempt with the key bound at
+// that moment, judges the answer, and records it; a scheduler freezes and releases expired
+// services.
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"koogallery/models"
+	"koogallery/protocol"
+	"koogallery/sellerkit"
+)
+
+// Dispatcher sends due calls with a bounded number of concurrent attempts.
+type Dispatcher struct {
+	Store  *models.Store
+	Keys   *sellerkit.Keys
+	Client *protocol.Client
+	Log    *slog.Logger
+	// Workers bounds concurrent attempts; Batch is how many calls one claim takes; Lease is how
+	// long a claim holds (past the client timeout, so a live attempt never loses it); Idle is
+	// how often an idle dispatcher looks for due calls (it also wakes when a call is queued in
+	// this process); Sweep is how often expiries are checked.
+	Workers int
+	Batch   int
+	Lease   time.Duration
+	Idle    time.Duration
+	Sweep   time.Duration
+}
+
+func (d *Dispatcher) defaults() {
+	if d.Workers <= 0 {
+		d.Workers = 32
+	}
+	if d.Batch <= 0 {
+		d.Batch = 64
+	}
+	if d.Lease <= 0 {
+		d.Lease = 60 * time.Second
+	}
+	if d.Idle <= 0 {
+		d.Idle = time.Second
+	}
+	if d.Sweep <= 0 {
+		d.Sweep = 30 * time.Second
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+}
+
+// Run dispatches until ctx ends, then waits for attempts in flight.
+func (d *Dispatcher) Run(ctx context.Context) {
+	d.defaults()
+	sem := make(chan struct{}, d.Workers)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	idle := time.NewTimer(0)
+	defer idle.Stop()
+	sweep := time.NewTicker(d.Sweep)
+	defer sweep.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sweep.C:
+			if _, err := d.Store.ExpireDue(ctx, 500); err != nil && ctx.Err() == nil {
+				d.Log.Error("expiry sweep", "err", err)
+			}
+			continue
+		case <-d.Store.Wake():
+		case <-idle.C:
+		}
+		for {
+			free := d.Workers - len(sem)
+			if free <= 0 {
+				break
+			}
+			calls, err := d.Store.ClaimDueCalls(ctx, min(free, d.Batch), d.Lease)
+			if err != nil {
+				if ctx.Err() == nil {
+					d.Log.Error("claim calls", "err", err)
+				}
+				break
+			}
+			for i := range calls {
+				sem <- struct{}{}
+				wg.Add(1)
+				go func(c *models.InterfaceCall) {
+					defer func() { <-sem; wg.Done() }()
+					d.deliver(context.WithoutCancel(ctx), c)
+				}(&calls[i])
+			}
+			if len(calls) < min(free, d.Batch) {
+				break
+			}
+		}
+		idle.Reset(d.Idle)
+	}
+}
+
+// RunOnce claims and delivers one batch of due calls, synchronously; it reports how many it
+// delivered. Tests drive the dispatcher with it under a fake clock.
+func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
+	d.defaults()
+	calls, err := d.Store.ClaimDueCalls(ctx, d.Batch, d.Lease)
+	if err != nil {
+		return 0, err
+	}
+	var wg sync.WaitGroup
+	for i := range calls {
+		wg.Add(1)
+		go func(c *models.InterfaceCall) {
+			defer wg.Done()
+			d.deliver(ctx, c)
+		}(&calls[i])
+	}
+	wg.Wait()
+	return len(calls), nil
+}
+
+// deliver makes one attempt of a claimed call and records it.
+func (d *Dispatcher) deliver(ctx context.Context, c *models.InterfaceCall) {
+	r := d.attempt(ctx, c)
+	if err := d.Store.RecordAttempt(ctx, c, r); err != nil {
+		if errors.Is(err, models.ErrLeaseLost) {
+			d.Log.Warn("call lease lost; another dispatcher took it", "call", c.ID)
+			return
+		}
+		d.Log.Error("record attempt", "call", c.ID, "err", err)
+	}
+}
+
+// attempt sends the call (or, while the seller is still processing, its queryInstance poll)
+// to the product's production address, signed with the key bound for its interface type.
+func (d *Dispatcher) attempt(ctx context.Context, c *models.InterfaceCall) models.AttemptResult {
+	now := d.Store.Now()
+	body := c.Body
+	activity := protocol.Activity(c.Activity)
+	if c.Status == models.CallProcessing && c.Poll != "" {
+		body, activity = c.Poll, protocol.ActivityQueryInstance
+	}
+	r := models.AttemptResult{RequestBody: body, StartedAt: now, Outcome: models.OutcomeFailed}
+	p := c.Product
+	if p == nil || p.AddressID == nil {
+		r.ErrorKind, r.Error = "no_address", "the product has no production address"
+		return r
+	}
+	addr, err := d.Store.SellerAddress(ctx, c.SellerID, *p.AddressID)
+	if err != nil {
+		r.ErrorKind, r.Error = "no_address", "the product's production address no longer exists"
+		return r
+	}
+	_, secret, err := d.Keys.ForAddress(ctx, addr.ID, c.Interface)
+	if err != nil {
+		r.ErrorKind, r.Error = "no_key", "no key is bound to the address for interface type "+string(c.Interface)
+		return r
+	}
+	res := d.Client.Call(ctx, addr.URL+p.Path, secret, []byte(body))
+	r.URL, r.Latency, r.StartedAt = res.URL, res.Latency, res.Started.UTC()
+	if res.Err != nil {
+		r.ErrorKind, r.Error = string(res.Kind), res.Err.Error()
+		return r
+	}
+	r.StatusCode, r.ResponseBody = res.StatusCode, string(res.Body)
+	judge(&r, activity, res.StatusCode, res.Body)
+	return r
+}
+
+// judge decides an answer's outcome and extracts what success carries.
+func judge(r *models.AttemptResult, activity protocol.Activity, status int, body []byte) {
+	if status != http.StatusOK {
+		r.Error = "HTTP status is not 200"
+		return
+	}
+	var head struct {
+		ResultCode string `json:"resultCode"`
+	}
+	if json.Unmarshal(body, &head) != nil {
+		r.ErrorKind, r.Error = "not_json", "the answer is not a JSON object"
+		return
+	}
+	r.ResultCode = head.ResultCode
+	waiting := activity == protocol.ActivityNewInstance || activity == protocol.ActivityQueryInstance || activity == protocol.ActivityGetLicenseAsync
+	if head.ResultCode == protocol.ResultProcessing && waiting {
+		r.Outcome = models.OutcomeProcessing
+		var ni protocol.NewInstanceResponse
+		if json.Unmarshal(body, &ni) == nil {
+			r.SellerInstanceID = ni.InstanceID
+		}
+		return
+	}
+	if head.ResultCode != protocol.ResultSuccess {
+		r.Error = "resultCode is not 000000"
+		return
+	}
+	resp, ferrs := protocol.ParseResponse(activity, body)
+	if len(ferrs) > 0 {
+		r.ErrorKind, r.Error = "bad_fields", ferrs.Error()
+		return
+	}
+	switch v := resp.(type) {
+	case *protocol.NewInstanceResponse:
+		r.SellerInstanceID, r.EncryptType = v.InstanceID, v.EncryptType
+		r.AppInfo = marshal(v.AppInfo)
+	case *protocol.QueryInstanceResponse:
+		if len(v.Info) == 0 {
+			r.Error = "queryInstance answered no instance"
+			return
+		}
+		r.SellerInstanceID, r.EncryptType = v.Info[0].InstanceID, v.EncryptType
+		r.AppInfo = marshal(v.Info[0].AppInfo)
+	}
+	r.Outcome = models.OutcomeSucceeded
+}
+
+func marshal(v any) string {
+	if v == nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil || string(b) == "null" {
+		return ""
+	}
+	return string(b)
+}

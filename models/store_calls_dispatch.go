@@ -1,0 +1,263 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Outcome is what one attempt achieved, as the dispatcher judged the seller's answer.
+type Outcome string
+
+// The attempt outcomes.
+const (
+	OutcomeSucceeded  Outcome = "succeeded"  // resultCode 000000 with a well-formed answer
+	OutcomeProcessing Outcome = "processing" // 000004: poll until done
+	OutcomeFailed     Outcome = "failed"     // anything else: retry on schedule
+)
+
+// AttemptResult is one attempt as sent and answered, with its outcome.
+type AttemptResult struct {
+	URL, RequestBody string
+	StatusCode       int
+	ResponseBody     string
+	ResultCode       string
+	ErrorKind, Error string
+	Latency          time.Duration
+	StartedAt        time.Time
+	Manual           bool
+	Outcome          Outcome
+	SellerInstanceID string // newInstance / queryInstance: the seller's instanceId
+	EncryptType      string
+	AppInfo          string // the appInfo JSON as received (sensitive fields encrypted)
+}
+
+// ClaimDueCalls leases up to limit calls whose next attempt is due, so that this dispatcher
+// alone attempts them until the lease ends. Calls of one instance go strictly in order: a call
+// waits while an earlier call of its instance is unfinished. On MySQL the candidate rows are
+// locked with FOR UPDATE SKIP LOCKED, so dispatchers in other processes skip them instead of
+// waiting; on SQLite the immediate transaction serializes claimers.
+func (s *Store) ClaimDueCalls(ctx context.Context, limit int, lease time.Duration) ([]InterfaceCall, error) {
+	now := s.now()
+	token := claimToken()
+	var ids []uint
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		q := tx.Model(&InterfaceCall{}).
+			Where("status IN ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)", []CallStatus{CallPending, CallProcessing}, now, now).
+			Where(`instance_id IS NULL OR NOT EXISTS (SELECT 1 FROM interface_calls e WHERE e.instance_id = interface_calls.instance_id
+				AND e.id < interface_calls.id AND e.status IN ?)`, []CallStatus{CallPending, CallProcessing}).
+			Order("next_attempt_at, id").Limit(limit)
+		if s.dialect == MySQL {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		if err := q.Pluck("id", &ids).Error; err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		return tx.Model(&InterfaceCall{}).Where("id IN ?", ids).Updates(map[string]any{
+			"claim_token": token, "claimed_until": now.Add(lease), "attempts": gorm.Expr("attempts + 1"), "updated_at": now,
+		}).Error
+	})
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	var calls []InterfaceCall
+	err = s.conn(ctx).Preload("Product").Where("id IN ? AND claim_token = ?", ids, token).Order("id").Find(&calls).Error
+	return calls, err
+}
+
+func claimToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// ErrLeaseLost: the call's lease ended and another dispatcher took it; the result was dropped.
+var ErrLeaseLost = errors.New("call lease lost")
+
+// RecordAttempt stores an attempt of a claimed call and moves the call on: succeeded (with the
+// business effects of success), processing (polled), retried on schedule, or failed when the
+// retry window is over (with the effects of failure: an unopened purchase is cancelled and
+// refunded, the seller is told, the product may be delisted). All in one transaction, guarded
+// by the claim, so an attempt is never recorded twice.
+func (s *Store) RecordAttempt(ctx context.Context, c *InterfaceCall, r AttemptResult) error {
+	now := s.now()
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		a := CallAttempt{CallID: c.ID, N: c.Attempts, URL: r.URL, RequestBody: r.RequestBody, StatusCode: r.StatusCode,
+			ResponseBody: clipText(r.ResponseBody, 64<<10), ResultCode: clipText(r.ResultCode, 8), ErrorKind: r.ErrorKind, Error: clipText(r.Error, 500),
+			LatencyMS: r.Latency.Milliseconds(), StartedAt: r.StartedAt}
+		if err := tx.Create(&a).Error; err != nil {
+			return err
+		}
+		fields := map[string]any{"claim_token": "", "claimed_until": nil, "updated_at": now, "last_result_code": a.ResultCode,
+			"last_error": a.Error, "last_status_code": a.StatusCode, "last_latency_ms": a.LatencyMS}
+		final := ""
+		switch {
+		case r.Outcome == OutcomeSucceeded:
+			fields["status"], fields["completed_at"], final = CallSucceeded, now, "ok"
+		case r.Outcome == OutcomeProcessing && now.Before(c.Deadline):
+			pol := s.Policy(c.Activity, c.Product.Type)
+			fields["status"], fields["next_attempt_at"] = CallProcessing, now.Add(pol.Poll)
+			if r.SellerInstanceID != "" && c.Activity == ActNewInstance {
+				fields["poll"] = callBody(ActQueryInstance, "instanceId", r.SellerInstanceID)
+			}
+		case !now.Add(time.Duration(c.RetryEvery) * time.Second).After(c.Deadline):
+			fields["status"], fields["next_attempt_at"] = CallPending, now.Add(time.Duration(c.RetryEvery)*time.Second)
+		default:
+			fields["status"], fields["completed_at"], final = CallFailed, now, "failed"
+		}
+		res := tx.Model(&InterfaceCall{}).Where("id = ? AND claim_token = ?", c.ID, c.ClaimToken).Updates(fields)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrLeaseLost
+		}
+		switch final {
+		case "ok":
+			return s.onCallSucceeded(tx, c, r)
+		case "failed":
+			return s.onCallFailed(tx, c, r)
+		}
+		return nil
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return ErrLeaseLost
+	}
+	return err
+}
+
+// onCallSucceeded applies what a delivered call means: a created instance is in use with the
+// seller's instance id and appInfo, and its order (or a renewal) is complete.
+func (s *Store) onCallSucceeded(tx *gorm.DB, c *InterfaceCall, r AttemptResult) error {
+	now := s.now()
+	switch c.Activity {
+	case ActNewInstance:
+		if c.InstanceID == nil || r.SellerInstanceID == "" {
+			return nil
+		}
+		if err := tx.Model(&Instance{}).Where("id = ? AND status = ?", *c.InstanceID, InstanceOpening).Updates(map[string]any{
+			"status": InstanceNormal, "seller_instance_id": r.SellerInstanceID, "encrypt_type": r.EncryptType, "app_info": r.AppInfo, "updated_at": now,
+		}).Error; err != nil {
+			return err
+		}
+		if c.OrderID != nil && !c.Product.Supervised {
+			return tx.Model(&Order{}).Where("id = ? AND status = ?", *c.OrderID, OrderProcessing).Update("status", OrderCompleted).Error
+		}
+	case ActRefresh, ActUpgrade:
+		if c.OrderID != nil {
+			return tx.Model(&Order{}).Where("id = ? AND status = ?", *c.OrderID, OrderProcessing).Update("status", OrderCompleted).Error
+		}
+	}
+	return nil
+}
+
+// DelistThreshold: a product with more than this many orders failed by its interface in a
+// month is delisted.
+const DelistThreshold = 5
+
+// onCallFailed applies a call that exhausted its retries: an unopened purchase is cancelled and
+// refunded in full, the seller is emailed and told in the seller center, the buyer is told,
+// and a product past the monthly failure threshold is delisted.
+func (s *Store) onCallFailed(tx *gorm.DB, c *InterfaceCall, r AttemptResult) error {
+	now := s.now()
+	if c.Activity == ActNewInstance && c.OrderID != nil {
+		var o Order
+		if err := tx.First(&o, *c.OrderID).Error; err != nil {
+			return err
+		}
+		res := tx.Model(&Order{}).Where("id = ? AND status = ?", o.ID, OrderProcessing).Update("status", OrderCancelled)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 1 {
+			if c.InstanceID != nil {
+				if err := tx.Model(&Instance{}).Where("id = ? AND status = ?", *c.InstanceID, InstanceOpening).
+					Updates(map[string]any{"status": InstanceFailed, "updated_at": now}).Error; err != nil {
+					return err
+				}
+			}
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&Refund{OrderID: o.ID, Reason: RefundOpenFailed, BuyerID: o.BuyerID,
+				SellerID: o.SellerID, AmountFen: o.PaidFen, Method: o.PayMethod, CreatedAt: now}).Error; err != nil {
+				return err
+			}
+			buyer := o.BuyerID
+			if err := tx.Create(&Notice{UserID: &buyer, Kind: "open_failed", Text: o.ProductName + " · " + o.OrderNo,
+				Link: fmt.Sprintf("/console/orders/%d", o.ID), CreatedAt: now}).Error; err != nil {
+				return err
+			}
+		}
+		if err := s.delistIfFailing(tx, c.Product); err != nil {
+			return err
+		}
+	}
+	seller := c.SellerID
+	text := fmt.Sprintf("%s · %s · %s", c.Product.Name, c.Activity, failureSummary(r))
+	if err := tx.Create(&Notice{SellerID: &seller, Kind: "call_failed", Text: clipText(text, 1000), Link: fmt.Sprintf("/seller/calls/%d", c.ID), CreatedAt: now}).Error; err != nil {
+		return err
+	}
+	var company Seller
+	if err := tx.First(&company, c.SellerID).Error; err != nil {
+		return err
+	}
+	if company.ContactEmail == "" {
+		return nil
+	}
+	body := fmt.Sprintf("生产接口调用失败 / A production interface call failed\n\n商品 Product: %s\n活动 Activity: %s %s\n失败原因 Reason: %s\n尝试次数 Attempts: %d\n\n请修复接口后在卖家中心 > 生产接口消息中重新启动。\nFix your interface, then restart the call in Seller Center > Production interface messages:\n/seller/calls/%d\n",
+		c.Product.Name, c.Activity, c.Scene, failureSummary(r), c.Attempts, c.ID)
+	return tx.Create(&Mail{To: company.ContactEmail, Subject: "[KooGallery] 生产接口调用失败 / Interface call failed: " + c.Product.Name,
+		Body: body, Status: MailPending, NextAttemptAt: now, CreatedAt: now}).Error
+}
+
+func failureSummary(r AttemptResult) string {
+	switch {
+	case r.ErrorKind != "":
+		return r.ErrorKind
+	case r.ResultCode != "":
+		return "resultCode " + r.ResultCode
+	case r.StatusCode != 0:
+		return fmt.Sprintf("HTTP %d", r.StatusCode)
+	}
+	return r.Error
+}
+
+// delistIfFailing delists an on-sale product whose interface failed more than DelistThreshold
+// orders this month.
+func (s *Store) delistIfFailing(tx *gorm.DB, p *Product) error {
+	n, err := failedOrders(tx, p.ID, monthStart(s.now()))
+	if err != nil || n <= DelistThreshold {
+		return err
+	}
+	return tx.Model(&Product{}).Where("id = ? AND sale_status = ?", p.ID, SaleOnSale).
+		Updates(map[string]any{"sale_status": SaleDelisted, "sale_reason": fmt.Sprintf("interface_failures:%d", n), "updated_at": s.now()}).Error
+}
+
+// failedOrders counts the product's orders whose newInstance failed since the given time.
+func failedOrders(tx *gorm.DB, productID uint, since time.Time) (int64, error) {
+	var n int64
+	err := tx.Model(&InterfaceCall{}).Where("product_id = ? AND activity = ? AND status = ? AND completed_at >= ? AND replay_of IS NULL",
+		productID, ActNewInstance, CallFailed, since).Distinct("order_id").Count(&n).Error
+	return n, err
+}
+
+func monthStart(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}

@@ -1,0 +1,109 @@
+package models
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+
+	"gorm.io/gorm"
+)
+
+// Wake is signalled (without blocking) whenever a call is queued in this process.
+func (s *Store) Wake() <-chan struct{} { return s.wake }
+
+func (s *Store) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// newBusinessID is the fresh businessId every newInstance call carries.
+func newBusinessID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return "biz-" + hex.EncodeToString(b)
+}
+
+// interfaceOf is the interface type whose key signs a product's calls.
+func interfaceOf(p *Product, activity string) InterfaceType {
+	switch {
+	case activity == ActOrderNotify:
+		return IfaceGeneral
+	case p.Type == TypeLicense:
+		return IfaceLicenseCode
+	}
+	return IfaceBasic
+}
+
+// queueCall writes a call into the outbox inside the caller's transaction: it commits (or not)
+// with the business change that causes it.
+func (s *Store) queueCall(tx *gorm.DB, p *Product, order *Order, inst *Instance, activity, scene, body string) error {
+	pol := s.Policy(activity, p.Type)
+	now := s.now()
+	c := &InterfaceCall{SellerID: p.SellerID, ProductID: p.ID, Activity: activity, Scene: scene, Interface: interfaceOf(p, activity),
+		Body: body, Status: CallPending, NextAttemptAt: now, Deadline: now.Add(pol.Window), RetryEvery: int64(pol.Every.Seconds()),
+		CreatedAt: now, UpdatedAt: now}
+	if order != nil {
+		c.OrderID = &order.ID
+	}
+	if inst != nil {
+		c.InstanceID = &inst.ID
+	}
+	if err := tx.Create(c).Error; err != nil {
+		return err
+	}
+	return nil
+}
+
+// newInstanceCalls queues what a purchase makes the platform send: newInstance for products
+// opened through the interface, and orderNotify where the product asks for it.
+func (s *Store) newInstanceCalls(tx *gorm.DB, p *Product, o *Order, inst *Instance) error {
+	if p.Type.UsesInterface() {
+		body := callBody(ActNewInstance, "orderId", o.OrderNo, "orderLineId", o.LineNo, "businessId", newBusinessID())
+		if err := s.queueCall(tx, p, o, inst, ActNewInstance, "", body); err != nil {
+			return err
+		}
+	}
+	return s.notifyCall(tx, p, o, inst)
+}
+
+// notifyCall queues orderNotify for a product configured for order notification.
+func (s *Store) notifyCall(tx *gorm.DB, p *Product, o *Order, inst *Instance) error {
+	if !p.NotifyOrders {
+		return nil
+	}
+	return s.queueCall(tx, p, o, inst, ActOrderNotify, "", callBody(ActOrderNotify, "orderId", o.OrderNo, "orderLineId", o.LineNo))
+}
+
+// refreshCall queues refreshInstance for a renewal (or trial-to-formal) order.
+func (s *Store) refreshCall(tx *gorm.DB, p *Product, o *Order, inst *Instance, scene string) error {
+	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
+		return s.notifyCall(tx, p, o, inst)
+	}
+	body := callBody(ActRefresh, "orderId", o.OrderNo, "orderLineId", o.LineNo, "instanceId", inst.SellerInstanceID,
+		"productId", p.Code, "scene", scene, "expireTime", o.ExpireAt.UTC().Format("20060102150405"))
+	if err := s.queueCall(tx, p, o, inst, ActRefresh, scene, body); err != nil {
+		return err
+	}
+	return s.notifyCall(tx, p, o, inst)
+}
+
+// statusCall queues updateInstanceStatus FREEZE or UNFREEZE.
+func (s *Store) statusCall(tx *gorm.DB, p *Product, inst *Instance, status string) error {
+	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
+		return nil
+	}
+	return s.queueCall(tx, p, nil, inst, ActUpdateStatus, status, callBody(ActUpdateStatus, "instanceId", inst.SellerInstanceID, "status", status))
+}
+
+// releaseCall queues releaseInstance, naming the unsubscribe order when there is one.
+func (s *Store) releaseCall(tx *gorm.DB, p *Product, o *Order, inst *Instance) error {
+	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
+		return nil
+	}
+	fields := []string{"instanceId", inst.SellerInstanceID}
+	if o != nil {
+		fields = append(fields, "orderId", o.OrderNo, "orderLineId", o.LineNo)
+	}
+	return s.queueCall(tx, p, o, inst, ActRelease, "", callBody(ActRelease, fields...))
+}

@@ -1,0 +1,166 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// CallFilter narrows a list of interface calls.
+type CallFilter struct {
+	Status    CallStatus
+	Activity  string
+	ProductID uint
+	OrderNo   string
+	From, To  *time.Time
+	Page      int
+}
+
+// calls applies a filter; sellerID 0 means every seller (operations).
+func (s *Store) calls(ctx context.Context, sellerID uint, f CallFilter) (Page[InterfaceCall], error) {
+	q := s.conn(ctx).Model(&InterfaceCall{}).Preload("Product").Preload("Order")
+	if sellerID != 0 {
+		q = q.Where("interface_calls.seller_id = ?", sellerID)
+	}
+	if f.Status != "" {
+		q = q.Where("interface_calls.status = ?", f.Status)
+	}
+	if f.Activity != "" {
+		q = q.Where("interface_calls.activity = ?", f.Activity)
+	}
+	if f.ProductID != 0 {
+		q = q.Where("interface_calls.product_id = ?", f.ProductID)
+	}
+	if f.OrderNo != "" {
+		q = q.Where("interface_calls.order_id IN (SELECT id FROM orders WHERE order_no = ?)", f.OrderNo)
+	}
+	if f.From != nil {
+		q = q.Where("interface_calls.created_at >= ?", *f.From)
+	}
+	if f.To != nil {
+		q = q.Where("interface_calls.created_at < ?", *f.To)
+	}
+	return paginate[InterfaceCall](q.Order("interface_calls.id DESC"), f.Page)
+}
+
+// SellerCalls lists the calls the platform made to one seller, newest first (生产接口消息).
+func (s *Store) SellerCalls(ctx context.Context, sellerID uint, f CallFilter) (Page[InterfaceCall], error) {
+	return s.calls(ctx, sellerID, f)
+}
+
+// AllCalls lists every seller's calls, for operations.
+func (s *Store) AllCalls(ctx context.Context, f CallFilter) (Page[InterfaceCall], error) {
+	return s.calls(ctx, 0, f)
+}
+
+// Call loads a call with its attempts (newest first); sellerID 0 means any seller's.
+func (s *Store) Call(ctx context.Context, sellerID, id uint) (*InterfaceCall, []CallAttempt, error) {
+	q := s.conn(ctx).Preload("Product").Preload("Order")
+	if sellerID != 0 {
+		q = q.Where("seller_id = ?", sellerID)
+	}
+	var c InterfaceCall
+	if err := q.First(&c, id).Error; err != nil {
+		return nil, nil, notFound(err)
+	}
+	var attempts []CallAttempt
+	err := s.conn(ctx).Where("call_id = ?", id).Order("n DESC").Limit(100).Find(&attempts).Error
+	return &c, attempts, err
+}
+
+// Restartable reports whether 重新启动 may re-send the call now: a failed call, or one waiting
+// to retry after a failed attempt. A purchase whose order was already cancelled for it cannot
+// be reopened.
+func (c *InterfaceCall) Restartable() bool {
+	if c.Status == CallFailed {
+		return !(c.Activity == ActNewInstance && c.Order != nil && c.Order.Status == OrderCancelled)
+	}
+	return c.Status == CallPending && c.Attempts > 0
+}
+
+// RestartCall (重新启动) makes a failed or retrying call due now, with a fresh retry window.
+func (s *Store) RestartCall(ctx context.Context, sellerID, id uint) error {
+	c, _, err := s.Call(ctx, sellerID, id)
+	if err != nil {
+		return err
+	}
+	if !c.Restartable() {
+		return ErrStale
+	}
+	now := s.now()
+	pol := s.Policy(c.Activity, c.Product.Type)
+	q := s.conn(ctx).Model(&InterfaceCall{}).Where("id = ? AND status = ? AND attempts = ?", c.ID, c.Status, c.Attempts)
+	if sellerID != 0 {
+		q = q.Where("seller_id = ?", sellerID)
+	}
+	res := q.Updates(map[string]any{"status": CallPending, "next_attempt_at": now, "deadline": now.Add(pol.Window),
+		"completed_at": nil, "claim_token": "", "claimed_until": nil, "updated_at": now})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrStale
+	}
+	s.signal()
+	return nil
+}
+
+// ReplayCall sends a copy of any call again (freshly signed at sending), recorded as a new call.
+func (s *Store) ReplayCall(ctx context.Context, sellerID, id uint) (*InterfaceCall, error) {
+	c, _, err := s.Call(ctx, sellerID, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	pol := s.Policy(c.Activity, c.Product.Type)
+	copyOf := c.ID
+	r := &InterfaceCall{SellerID: c.SellerID, ProductID: c.ProductID, OrderID: c.OrderID, InstanceID: c.InstanceID, Activity: c.Activity,
+		Scene: c.Scene, Interface: c.Interface, Body: c.Body, Status: CallPending, NextAttemptAt: now, Deadline: now.Add(pol.Window),
+		RetryEvery: int64(pol.Every.Seconds()), ReplayOf: &copyOf, CreatedAt: now, UpdatedAt: now}
+	if err := s.conn(ctx).Create(r).Error; err != nil {
+		return nil, err
+	}
+	s.signal()
+	return r, nil
+}
+
+// ProductHealth is a product's interface health this month.
+type ProductHealth struct {
+	Product      Product
+	FailedOrders int64 // orders failed by the interface this month
+	FailedCalls  int64
+	Threshold    int64
+}
+
+// SellerHealth reports the interface health of the seller's interface products (sellerID 0:
+// every seller's).
+func (s *Store) SellerHealth(ctx context.Context, sellerID uint) ([]ProductHealth, error) {
+	since := monthStart(s.now())
+	q := s.conn(ctx).Where("type IN ?", []ProductType{TypeSaaS, TypeLicense, TypeAPI}).Order("id")
+	if sellerID != 0 {
+		q = q.Where("seller_id = ?", sellerID)
+	}
+	var products []Product
+	if err := q.Limit(500).Find(&products).Error; err != nil {
+		return nil, err
+	}
+	type row struct {
+		ProductID uint
+		Orders    int64
+		Calls     int64
+	}
+	var rows []row
+	if err := s.conn(ctx).Model(&InterfaceCall{}).
+		Select("product_id, COUNT(DISTINCT CASE WHEN activity = ? THEN order_id END) AS orders, COUNT(*) AS calls", ActNewInstance).
+		Where("status = ? AND completed_at >= ? AND replay_of IS NULL", CallFailed, since).Group("product_id").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	by := map[uint]row{}
+	for _, r := range rows {
+		by[r.ProductID] = r
+	}
+	out := make([]ProductHealth, len(products))
+	for i, p := range products {
+		out[i] = ProductHealth{Product: p, FailedOrders: by[p.ID].Orders, FailedCalls: by[p.ID].Calls, Threshold: DelistThreshold}
+	}
+	return out, nil
+}
