@@ -215,6 +215,9 @@ func authzRows() []authzRow {
 			want: buyersOnly(ok, notFound), secrets: serviceSecrets},
 		{method: "POST", route: "/console/services/:id/renew", path: func(f fixtures) string { return "/console/services/" + itoa(f.service.ID) + "/renew" },
 			form: renewForm, want: buyersOnly(see, notFound), secrets: serviceSecrets},
+		// The demo service has no login information yet: 404 for its owner too, never another's.
+		{method: "POST", route: "/console/services/:id/credential", path: func(f fixtures) string { return "/console/services/" + itoa(f.service.ID) + "/credential" },
+			form: func(fixtures) url.Values { return url.Values{} }, want: buyersOnly(notFound, notFound), secrets: serviceSecrets},
 		{method: "GET", route: "/console/orders", path: fixed("/console/orders"), want: buyersOnly(ok, ok), secrets: orderSecrets},
 		{method: "GET", route: "/console/orders/:id", path: func(f fixtures) string { return "/console/orders/" + itoa(f.order.ID) },
 			want: buyersOnly(ok, notFound), secrets: orderSecrets},

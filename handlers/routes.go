@@ -29,7 +29,7 @@ func Register(e *echo.Echo, d Deps) {
 	console := e.Group("/console", web.RequireRole(models.RoleBuyer))
 	(&Favorites{store: d.Store}).Routes(console)
 	(&Orders{store: d.Store}).Routes(console)
-	(&Services{store: d.Store}).Routes(console)
+	(&Services{store: d.Store, keys: d.Keys}).Routes(console)
 
 	seller := e.Group("/seller", web.RequireRole(models.RoleSeller))
 	(&SellerHome{store: d.Store}).Routes(seller)

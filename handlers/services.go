@@ -7,19 +7,24 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/sellerkit"
 	"koogallery/views/console"
 	"koogallery/views/layouts"
 	"koogallery/web"
 )
 
 // Services serves 已购买的服务: the buyer's purchased services, their details and renewal.
-type Services struct{ store *models.Store }
+type Services struct {
+	store *models.Store
+	keys  *sellerkit.Keys
+}
 
 // Routes registers the service pages under /console.
 func (h *Services) Routes(g *echo.Group) {
 	g.GET("/services", h.List)
 	g.GET("/services/:id", h.Show)
 	g.POST("/services/:id/renew", h.Renew)
+	g.POST("/services/:id/credential", h.Credential)
 }
 
 // List shows the buyer's services, optionally by status.
@@ -65,7 +70,14 @@ func (h *Services) render(c echo.Context, status int, id uint, form console.Rene
 	if form.SubmitKey == "" {
 		form.SubmitKey = web.NewFormKey()
 	}
-	return web.Render(c, status, console.Service(console.ServiceVM{Service: in, Orders: orders, Renew: form}), layouts.Console(in.Product.Name))
+	vm := console.ServiceVM{Service: in, Orders: orders, Renew: form}
+	if in.Status == models.InstanceNormal || in.Status == models.InstanceFrozen {
+		if a, err := h.keys.OpenAppInfo(ctx, in); err == nil {
+			vm.App = &console.AppInfoVM{FrontEndURL: a.FrontEndURL, AdminURL: a.AdminURL, UserName: a.UserName, Memo: a.Memo,
+				HasPassword: a.Password != "", Undecryptable: a.Undecryptable}
+		}
+	}
+	return web.Render(c, status, console.Service(vm), layouts.Console(in.Product.Name))
 }
 
 // Renew extends a periodic service; errors re-render the page with the choices kept.
@@ -95,4 +107,22 @@ func (h *Services) Renew(c echo.Context) error {
 	}
 	web.Flash(c, web.FlashSuccess, "service.renewed")
 	return web.SeeOther(c, "/console/orders/"+strconv.FormatUint(uint64(order.ID), 10))
+}
+
+// Credential reveals the service password (htmx), never cached.
+func (h *Services) Credential(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	in, err := h.store.BuyerService(c.Request().Context(), web.UserID(c), id)
+	if err != nil {
+		return err
+	}
+	a, err := h.keys.OpenAppInfo(c.Request().Context(), in)
+	if err != nil || a.Password == "" {
+		return models.ErrNotFound
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return web.Render(c, http.StatusOK, console.Password(a.Password), nil)
 }
