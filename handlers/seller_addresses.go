@@ -139,7 +139,7 @@ func (h *SellerAddresses) Certify(c echo.Context) error {
 		web.Flash(c, web.FlashError, "addresses.not_certified")
 	}
 	// The whole page reloads (HX-Redirect for htmx): status, bindings and the report all changed.
-	return web.SeeOther(c, "/seller/addresses/"+strconv.FormatUint(uint64(a.ID), 10)+"#certify")
+	return web.SeeOther(c, "/seller/addresses/"+strconv.FormatUint(uint64(a.ID), 10))
 }
 
 // Bind binds (or with unbind=1 removes) the key of an interface type. Changing or removing a
