@@ -16,6 +16,7 @@ import (
 	"koogallery/config"
 	"koogallery/dispatch"
 	"koogallery/handlers"
+	"koogallery/mailer"
 	"koogallery/models"
 	"koogallery/protocol"
 	"koogallery/refseller"
@@ -39,6 +40,9 @@ type App struct {
 	Sandbox http.Handler
 	// Dispatcher delivers the call outbox; Serve's caller runs it (every process may).
 	Dispatcher *dispatch.Dispatcher
+	// Mailer sends the mail outbox (SMTP, or .eml files under DataDir/mail when no SMTP server
+	// is configured); Serve's caller runs it (every process may).
+	Mailer *mailer.Mailer
 }
 
 // New opens the database, migrates it, seeds demo data on a fresh dev database, and builds
@@ -73,7 +77,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.Keys = &sellerkit.Keys{Store: store, Box: box}
 	a.Kit = &sellerkit.Kit{Client: protocol.NewClient(clientOpts), Now: store.Now}
-	a.Dispatcher = &dispatch.Dispatcher{Store: store, Keys: a.Keys, Client: a.Kit.Client, Log: log.With("component", "dispatch")}
+	a.Dispatcher = &dispatch.Dispatcher{Store: store, Keys: a.Keys, Client: a.Kit.Client, Lease: cfg.DispatchLease, Log: log.With("component", "dispatch")}
+	a.Mailer = mailer.New(store, cfg.Mail, cfg.DataDir, log.With("component", "mailer"))
 	if cfg.SandboxAddr != "" {
 		sb, err := sandbox.New(a.Keys, refseller.Options{PlatformBaseURL: cfg.BaseURL, AdoptUnknown: true, Logger: log.With("component", "sandbox")})
 		if err != nil {
@@ -86,7 +91,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 			}
 		}
 	}
-	a.Echo = web.NewServer(web.Options{Store: store, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure()})
+	a.Echo = web.NewServer(web.Options{Store: store, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure(), UnreadCount: handlers.UnreadNotices(store)})
 	handlers.Register(a.Echo, handlers.Deps{Store: store, Keys: a.Keys, Kit: a.Kit, Rules: rules})
 	return a, nil
 }

@@ -62,6 +62,8 @@ type fixtures struct {
 	product             models.Product  // on sale, seller company 1
 	delisted            models.Product  // seller company 2, delisted
 	favorite            models.Product  // in buyer's favorites
+	buyerNotice         models.Notice   // buyer's in-site message
+	sellerNotice        models.Notice   // seller company 1's in-site message
 }
 
 func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
@@ -98,6 +100,11 @@ func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
 	var fav models.Favorite
 	noErr(t, db.Where("user_id = ?", f.buyerID).First(&fav).Error)
 	noErr(t, db.First(&f.favorite, fav.ProductID).Error)
+	f.buyerNotice = models.Notice{UserID: &f.buyerID, Kind: "open_failed", Text: "authz-notice-buyer-5521",
+		Link: "/console/orders/" + itoa(f.order.ID), CreatedAt: time.Now()}
+	noErr(t, db.Create(&f.buyerNotice).Error)
+	f.sellerNotice = models.Notice{SellerID: &f.sellerID, Kind: "call_failed", Text: "authz-notice-seller-5522", Link: "/seller", CreatedAt: time.Now()}
+	noErr(t, db.Create(&f.sellerNotice).Error)
 	if f.service.Status != models.InstanceNormal || f.service.ExpireAt == nil {
 		t.Fatalf("demo CRM service is %s, want a renewable one", f.service.Status)
 	}
@@ -197,6 +204,8 @@ func authzRows() []authzRow {
 	debugForm := func(f fixtures) url.Values {
 		return url.Values{"kind": {"saas"}, "scenario": {"newInstance"}, "address_id": {itoa(f.address.ID)}, "path": {""}}
 	}
+	buyerNoticeSecrets := func(f fixtures) []string { return []string{f.buyerNotice.Text} }
+	sellerNoticeSecrets := func(f fixtures) []string { return []string{f.sellerNotice.Text} }
 	loggedInLogin := everyone(see)
 	loggedInLogin[anon] = ok
 	return []authzRow{
@@ -228,12 +237,24 @@ func authzRows() []authzRow {
 			form: func(f fixtures) url.Values { return url.Values{"product_id": {itoa(f.product.ID)}} }, want: buyersOnly(see, see)},
 		{method: "POST", route: "/console/favorites/:id/delete", path: func(f fixtures) string { return "/console/favorites/" + itoa(f.favorite.ID) + "/delete" },
 			form: func(fixtures) url.Values { return url.Values{} }, want: buyersOnly(see, see)},
+		// Buyer console: in-site messages of buyer@demo.test.
+		{method: "GET", route: "/console/notices", path: fixed("/console/notices"), want: buyersOnly(ok, ok), secrets: buyerNoticeSecrets},
+		{method: "POST", route: "/console/notices/:id/read", path: func(f fixtures) string { return "/console/notices/" + itoa(f.buyerNotice.ID) + "/read" },
+			form: empty, want: buyersOnly(see, notFound), secrets: buyerNoticeSecrets},
+		{method: "POST", route: "/console/notices/:id/read", name: "open the link", path: func(f fixtures) string { return "/console/notices/" + itoa(f.buyerNotice.ID) + "/read?open=1" },
+			form: empty, want: buyersOnly(see, notFound), secrets: buyerNoticeSecrets},
+		{method: "POST", route: "/console/notices/read-all", path: fixed("/console/notices/read-all"), form: empty, want: buyersOnly(see, see)},
 		{method: routeNotFound, route: "/console", path: fixed("/console"), want: buyersOnly(notFound, notFound)},
 		{method: routeNotFound, route: "/console/*", path: fixed("/console/no-such-page"), want: buyersOnly(notFound, notFound)},
 
 		// Seller center.
 		{method: "GET", route: "/seller", path: fixed("/seller"), want: sellersOnly(ok, ok)},
 		{method: "GET", route: "/seller/products", path: fixed("/seller/products"), want: sellersOnly(ok, ok)},
+		// Seller center: in-site messages of seller company 1.
+		{method: "GET", route: "/seller/notices", path: fixed("/seller/notices"), want: sellersOnly(ok, ok), secrets: sellerNoticeSecrets},
+		{method: "POST", route: "/seller/notices/:id/read", path: func(f fixtures) string { return "/seller/notices/" + itoa(f.sellerNotice.ID) + "/read" },
+			form: empty, want: sellersOnly(see, notFound), secrets: sellerNoticeSecrets},
+		{method: "POST", route: "/seller/notices/read-all", path: fixed("/seller/notices/read-all"), form: empty, want: sellersOnly(see, see)},
 		{method: routeNotFound, route: "/seller", path: fixed("/seller"), want: sellersOnly(ok, ok)},
 		{method: routeNotFound, route: "/seller/*", path: fixed("/seller/no-such-page"), want: sellersOnly(notFound, notFound)},
 
@@ -337,6 +358,7 @@ type fingerprint struct {
 	ServiceStatus                                           string
 	SellerKeys, SellerAddresses, SellerCases                int64
 	AddressStatus                                           string
+	BuyerUnread, SellerUnread                               int64 // in-site messages
 }
 
 func takeFingerprint(t *testing.T, srv *apptest.Server, f fixtures) fingerprint {
@@ -356,8 +378,11 @@ func takeFingerprint(t *testing.T, srv *apptest.Server, f fixtures) fingerprint 
 		(SELECT COUNT(*) FROM access_keys WHERE seller_id = ?) AS seller_keys,
 		(SELECT COUNT(*) FROM production_addresses WHERE seller_id = ?) AS seller_addresses,
 		(SELECT COUNT(*) FROM debug_cases WHERE seller_id = ?) AS seller_cases,
-		(SELECT COALESCE(MAX(status), '') FROM production_addresses WHERE id = ?) AS address_status`,
-		f.buyerID, f.buyerID, f.service.ID, f.service.ID, f.sellerID, f.sellerID, f.sellerID, f.address.ID).Scan(&fp).Error)
+		(SELECT COALESCE(MAX(status), '') FROM production_addresses WHERE id = ?) AS address_status,
+		(SELECT COUNT(*) FROM notices WHERE user_id = ? AND `+"`read`"+` = ?) AS buyer_unread,
+		(SELECT COUNT(*) FROM notices WHERE seller_id = ? AND `+"`read`"+` = ?) AS seller_unread`,
+		f.buyerID, f.buyerID, f.service.ID, f.service.ID, f.sellerID, f.sellerID, f.sellerID, f.address.ID,
+		f.buyerID, false, f.sellerID, false).Scan(&fp).Error)
 	if fp.ServiceExpire == "" || fp.Orders == 0 {
 		t.Fatalf("fingerprint query found nothing: %+v", fp)
 	}
@@ -366,12 +391,12 @@ func takeFingerprint(t *testing.T, srv *apptest.Server, f fixtures) fingerprint 
 
 // buyerPart is what must never change through anyone but buyer@demo.test.
 func (fp fingerprint) buyerPart() string {
-	return fmt.Sprintf("orders=%d favorites=%d expire=%s status=%s", fp.BuyerOrders, fp.BuyerFavorites, fp.ServiceExpire, fp.ServiceStatus)
+	return fmt.Sprintf("orders=%d favorites=%d expire=%s status=%s unread notices=%d", fp.BuyerOrders, fp.BuyerFavorites, fp.ServiceExpire, fp.ServiceStatus, fp.BuyerUnread)
 }
 
 // sellerPart is what must never change through anyone but seller@demo.test.
 func (fp fingerprint) sellerPart() string {
-	return fmt.Sprintf("keys=%d addresses=%d cases=%d address status=%q", fp.SellerKeys, fp.SellerAddresses, fp.SellerCases, fp.AddressStatus)
+	return fmt.Sprintf("keys=%d addresses=%d cases=%d address status=%q unread notices=%d", fp.SellerKeys, fp.SellerAddresses, fp.SellerCases, fp.AddressStatus, fp.SellerUnread)
 }
 
 // loginClients logs in one client per actor (the anonymous one fetches a page for its token).

@@ -7,6 +7,7 @@ import (
 
 	"koogallery/models"
 	"koogallery/sellerkit"
+	"koogallery/views/layouts"
 	"koogallery/web"
 )
 
@@ -29,16 +30,21 @@ func Register(e *echo.Echo, d Deps) {
 	console := e.Group("/console", web.RequireRole(models.RoleBuyer))
 	(&Favorites{store: d.Store}).Routes(console)
 	(&Orders{store: d.Store}).Routes(console)
+	(&Notices{store: d.Store, base: "/console/notices", areaKey: "nav.console", areaURL: "/console/services", layout: layouts.Console}).Routes(console)
 	(&Services{store: d.Store, keys: d.Keys}).Routes(console)
 
 	seller := e.Group("/seller", web.RequireRole(models.RoleSeller))
 	(&SellerHome{store: d.Store}).Routes(seller)
+	(&Notices{store: d.Store, base: "/seller/notices", areaKey: "nav.seller", areaURL: "/seller", layout: layouts.Seller}).Routes(seller)
 	(&SellerKeys{store: d.Store, keys: d.Keys}).Routes(seller)
 	(&SellerAddresses{store: d.Store, keys: d.Keys, kit: d.Kit, rules: d.Rules}).Routes(seller)
 	(&SellerDebug{store: d.Store, keys: d.Keys, kit: d.Kit}).Routes(seller)
 	(&SellerCases{store: d.Store, keys: d.Keys, kit: d.Kit}).Routes(seller)
 	(&SellerSignature{store: d.Store, keys: d.Keys, kit: d.Kit}).Routes(seller)
+	(&Calls{store: d.Store}).Routes(seller)
 
 	admin := e.Group("/admin", web.RequireRole(models.RoleAdmin))
 	(&AdminHome{store: d.Store}).Routes(admin)
+	(&Calls{store: d.Store, admin: true}).Routes(admin)
+	(&AdminProducts{store: d.Store}).Routes(admin)
 }

@@ -20,6 +20,9 @@ type Page struct {
 	Query     url.Values
 	Flashes   []Flash
 	RequestID string
+	// Unread is the user's unread in-site message count shown on the top bar's bell (filled
+	// for full pages only).
+	Unread int
 }
 
 // Flash is a one-time message, already translated.

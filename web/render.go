@@ -39,10 +39,15 @@ func PageContext(c echo.Context) views.Page {
 func Render(c echo.Context, status int, page templ.Component, layout Layout) error {
 	c.Response().Header().Add(echo.HeaderVary, "HX-Request")
 	out := page
-	if !IsFragmentRequest(c.Request()) && layout != nil {
+	full := !IsFragmentRequest(c.Request()) && layout != nil
+	if full {
 		out = layout(page)
 	}
-	ctx := views.WithPage(c.Request().Context(), PageContext(c))
+	p := PageContext(c)
+	if full {
+		p.Unread = unreadCount(c, p.User)
+	}
+	ctx := views.WithPage(c.Request().Context(), p)
 	buf := templ.GetBuffer()
 	defer templ.ReleaseBuffer(buf)
 	if err := out.Render(ctx, buf); err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -21,6 +22,10 @@ type Options struct {
 	SessionKey []byte
 	Secure     bool // served over https: Secure cookies and HSTS
 	Metrics    *Metrics
+	// UnreadCount, when set, counts the logged-in user's unread in-site messages for the top
+	// bar's bell. It is called once per full page rendered for a logged-in user (never for
+	// htmx fragments, redirects or anonymous visitors) and should be one cheap query.
+	UnreadCount func(ctx context.Context, u *models.User) int
 }
 
 // csrfCookie names the CSRF token cookie.
@@ -82,6 +87,9 @@ func NewServer(o Options) *echo.Echo {
 		ErrorHandler:   func(err error, c echo.Context) error { return errors.Join(errCSRF, err) },
 	}))
 	e.Use(userMiddleware(o.Store))
+	if o.UnreadCount != nil {
+		e.Use(unreadMiddleware(o.UnreadCount))
+	}
 	return e
 }
 

@@ -58,6 +58,12 @@ func run() error {
 		a.Dispatcher.Run(ctx)
 	}()
 	defer func() { <-dispatching }()
+	mailing := make(chan struct{})
+	go func() {
+		defer close(mailing)
+		a.Mailer.Run(ctx)
+	}()
+	defer func() { <-mailing }()
 	log.Info("serving", "addr", l.Addr().String(), "url", cfg.BaseURL, "mode", cfg.Mode, "database", a.Store.Dialect())
 	if cfg.Mode == config.Dev {
 		fmt.Fprintf(os.Stderr, "\nKooGallery is running at %s\nDemo accounts (password %s):\n", cfg.BaseURL, models.DemoPassword)

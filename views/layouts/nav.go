@@ -2,7 +2,12 @@
 // and the operations console, with their navigation.
 package layouts
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+
+	"koogallery/models"
+)
 
 // NavItem is one link of a side navigation.
 type NavItem struct {
@@ -32,22 +37,50 @@ var ConsoleNav = []NavGroup{
 		{Key: "nav.console.services", Href: "/console/services"},
 		{Key: "nav.console.orders", Href: "/console/orders"},
 		{Key: "nav.console.favorites", Href: "/console/favorites"},
+		{Key: "nav.console.notices", Href: "/console/notices"},
 	}},
 }
 
 // SellerNav is the seller center's (卖家中心) navigation: only the sections that exist.
 var SellerNav = []NavGroup{
-	{"", []NavItem{{Key: "nav.seller.home", Href: "/seller", Exact: true}}},
+	{"", []NavItem{{Key: "nav.seller.home", Href: "/seller", Exact: true}, {Key: "nav.seller.notices", Href: "/seller/notices"}}},
 	{"nav.seller.group.tools", []NavItem{
 		{Key: "nav.seller.addresses", Href: "/seller/addresses"},
 		{Key: "nav.seller.keys", Href: "/seller/keys"},
 		{Key: "nav.seller.debug", Href: "/seller/debug", Exact: true},
 		{Key: "nav.seller.debug_cases", Href: "/seller/debug/cases"},
 	}},
+	{"", []NavItem{{Key: "nav.seller.calls", Href: "/seller/calls"}}},
 	{"nav.seller.group.products", []NavItem{{Key: "nav.seller.products", Href: "/seller/products"}}},
 }
 
 // AdminNav is the operations console's navigation.
 var AdminNav = []NavGroup{
-	{"", []NavItem{{Key: "nav.admin.home", Href: "/admin", Exact: true}}},
+	{"", []NavItem{
+		{Key: "nav.admin.home", Href: "/admin", Exact: true},
+		{Key: "nav.admin.products", Href: "/admin/products"},
+		{Key: "nav.admin.calls", Href: "/admin/calls"},
+	}},
+}
+
+// NoticesHref is where a user reads their in-site messages (站内信): the buyer console or the
+// seller center; "" for anyone who has none (anonymous visitors, admins).
+func NoticesHref(u *models.User) string {
+	switch {
+	case u == nil:
+		return ""
+	case u.Role == models.RoleBuyer:
+		return "/console/notices"
+	case u.Role == models.RoleSeller && u.SellerID != nil:
+		return "/seller/notices"
+	}
+	return ""
+}
+
+// unreadLabel is the bell's badge: the count, capped at 99+.
+func unreadLabel(n int) string {
+	if n > 99 {
+		return "99+"
+	}
+	return strconv.Itoa(n)
 }
