@@ -66,6 +66,11 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	defer idle.Stop()
 	sweep := time.NewTicker(d.Sweep)
 	defer sweep.Stop()
+	// freed is told when an attempt ends, so that a backlog is claimed again as soon as enough
+	// workers are free, not only at the next idle poll (which capped a backlog at Workers
+	// calls per Idle).
+	freed := make(chan struct{}, 1)
+	refill := max(1, min(d.Workers, d.Batch)/2)
 	for {
 		select {
 		case <-ctx.Done():
@@ -75,6 +80,10 @@ func (d *Dispatcher) Run(ctx context.Context) {
 				d.Log.Error("expiry sweep", "err", err)
 			}
 			continue
+		case <-freed:
+			if d.Workers-len(sem) < refill {
+				continue // a later attempt's end will tell again
+			}
 		case <-d.Store.Wake():
 		case <-idle.C:
 		}
@@ -90,12 +99,20 @@ func (d *Dispatcher) Run(ctx context.Context) {
 				}
 				break
 			}
+			ts := d.newTargets()
 			for i := range calls {
 				sem <- struct{}{}
 				wg.Add(1)
 				go func(c *models.InterfaceCall) {
-					defer func() { <-sem; wg.Done() }()
-					d.deliver(context.WithoutCancel(ctx), c)
+					defer func() {
+						<-sem
+						select {
+						case freed <- struct{}{}:
+						default:
+						}
+						wg.Done()
+					}()
+					d.deliver(context.WithoutCancel(ctx), c, ts)
 				}(&calls[i])
 			}
 			if len(calls) < min(free, d.Batch) {
@@ -115,11 +132,12 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	var wg sync.WaitGroup
+	ts := d.newTargets()
 	for i := range calls {
 		wg.Add(1)
 		go func(c *models.InterfaceCall) {
 			defer wg.Done()
-			d.deliver(ctx, c)
+			d.deliver(ctx, c, ts)
 		}(&calls[i])
 	}
 	wg.Wait()
@@ -127,8 +145,8 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 }
 
 // deliver makes one attempt of a claimed call and records it.
-func (d *Dispatcher) deliver(ctx context.Context, c *models.InterfaceCall) {
-	r := d.attempt(ctx, c)
+func (d *Dispatcher) deliver(ctx context.Context, c *models.InterfaceCall, ts *targets) {
+	r := d.attempt(ctx, c, ts)
 	if err := d.Store.RecordAttempt(ctx, c, r); err != nil {
 		if errors.Is(err, models.ErrLeaseLost) {
 			d.Log.Warn("call lease lost; another dispatcher took it", "call", c.ID)
@@ -140,7 +158,7 @@ func (d *Dispatcher) deliver(ctx context.Context, c *models.InterfaceCall) {
 
 // attempt sends the call (or, while the seller is still processing, its queryInstance poll)
 // to the product's production address, signed with the key bound for its interface type.
-func (d *Dispatcher) attempt(ctx context.Context, c *models.InterfaceCall) models.AttemptResult {
+func (d *Dispatcher) attempt(ctx context.Context, c *models.InterfaceCall, ts *targets) models.AttemptResult {
 	now := d.Store.Now()
 	body := c.Body
 	activity := protocol.Activity(c.Activity)
@@ -153,17 +171,12 @@ func (d *Dispatcher) attempt(ctx context.Context, c *models.InterfaceCall) model
 		r.ErrorKind, r.Error = "no_address", "the product has no production address"
 		return r
 	}
-	addr, err := d.Store.SellerAddress(ctx, c.SellerID, *p.AddressID)
-	if err != nil {
-		r.ErrorKind, r.Error = "no_address", "the product's production address no longer exists"
+	to := ts.get(ctx, c.SellerID, *p.AddressID, c.Interface)
+	if to.kind != "" {
+		r.ErrorKind, r.Error = to.kind, to.err
 		return r
 	}
-	_, secret, err := d.Keys.ForAddress(ctx, addr.ID, c.Interface)
-	if err != nil {
-		r.ErrorKind, r.Error = "no_key", "no key is bound to the address for interface type "+string(c.Interface)
-		return r
-	}
-	res := d.Client.Call(ctx, addr.URL+p.Path, secret, []byte(body))
+	res := d.Client.Call(ctx, to.url+p.Path, to.secret, []byte(body))
 	r.URL, r.Latency, r.StartedAt = res.URL, res.Latency, res.Started.UTC()
 	if res.Err != nil {
 		r.ErrorKind, r.Error = string(res.Kind), res.Err.Error()
@@ -217,6 +230,8 @@ func judge(r *models.AttemptResult, activity protocol.Activity, status int, body
 		}
 		r.SellerInstanceID, r.EncryptType = v.Info[0].InstanceID, v.EncryptType
 		r.AppInfo = marshal(v.Info[0].AppInfo)
+	case *protocol.GetLicenseAsyncResponse:
+		r.License = marshal(v.License)
 	}
 	r.Outcome = models.OutcomeSucceeded
 }

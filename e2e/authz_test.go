@@ -57,13 +57,16 @@ type fixtures struct {
 	keySecret           string
 	address             *models.ProductionAddress
 	debugCase           *models.DebugCase
-	order               models.Order    // buyer's first CRM order
-	service             models.Instance // the renewable CRM service that order created
-	product             models.Product  // on sale, seller company 1
-	delisted            models.Product  // seller company 2, delisted
-	favorite            models.Product  // in buyer's favorites
-	buyerNotice         models.Notice   // buyer's in-site message
-	sellerNotice        models.Notice   // seller company 1's in-site message
+	order               models.Order              // buyer's first CRM order
+	service             models.Instance           // the renewable CRM service that order created
+	product             models.Product            // on sale, seller company 1
+	delisted            models.Product            // seller company 2, delisted
+	favorite            models.Product            // in buyer's favorites
+	buyerNotice         models.Notice             // buyer's in-site message
+	sellerNotice        models.Notice             // seller company 1's in-site message
+	call                models.InterfaceCall      // a failed call to seller company 1
+	licenseService      models.Instance           // buyer's one-time License service (数据库备份工具), in use
+	licenseApp          models.LicenseApplication // an issued FILE License on it
 }
 
 func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
@@ -105,9 +108,23 @@ func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
 	noErr(t, db.Create(&f.buyerNotice).Error)
 	f.sellerNotice = models.Notice{SellerID: &f.sellerID, Kind: "call_failed", Text: "authz-notice-seller-5522", Link: "/seller", CreatedAt: time.Now()}
 	noErr(t, db.Create(&f.sellerNotice).Error)
+	callAt := time.Now().UTC().Truncate(time.Second)
+	f.call = models.InterfaceCall{SellerID: f.sellerID, ProductID: f.product.ID, Activity: models.ActRelease, Interface: models.IfaceBasic,
+		Body: `{"activity":"releaseInstance","instanceId":"authz-call-marker-6631","testFlag":"0"}`, Status: models.CallFailed, Attempts: 4,
+		NextAttemptAt: callAt, Deadline: callAt, RetryEvery: 900, CompletedAt: &callAt, CreatedAt: callAt, UpdatedAt: callAt}
+	noErr(t, db.Create(&f.call).Error)
 	if f.service.Status != models.InstanceNormal || f.service.ExpireAt == nil {
 		t.Fatalf("demo CRM service is %s, want a renewable one", f.service.Status)
 	}
+	var lp models.Product
+	noErr(t, db.Where("code = ?", "00301-100003-0--0").First(&lp).Error)
+	noErr(t, db.Where("buyer_id = ? AND product_id = ? AND status = ?", f.buyerID, lp.ID, models.InstanceNormal).First(&f.licenseService).Error)
+	issued := time.Now()
+	f.licenseApp = models.LicenseApplication{InstanceID: f.licenseService.ID, BuyerID: f.buyerID, SellerID: f.sellerID, ProductID: lp.ID,
+		EventID: "evt-authz-license-7741", DeviceFingerprint: "AA|||", EffectiveTime: issued, Status: models.LicenseIssued,
+		LicenseType: models.LicenseTypeFile, FileName: "authz.lic", FileSHA256: strings.Repeat("0", 64), FileSize: 26,
+		FileData: []byte("authz-license-file-marker\n"), CreatedAt: issued, IssuedAt: &issued}
+	noErr(t, db.Create(&f.licenseApp).Error)
 	return f
 }
 
@@ -206,6 +223,21 @@ func authzRows() []authzRow {
 	}
 	buyerNoticeSecrets := func(f fixtures) []string { return []string{f.buyerNotice.Text} }
 	sellerNoticeSecrets := func(f fixtures) []string { return []string{f.sellerNotice.Text} }
+	licensePath := func(suffix string) func(fixtures) string {
+		return func(f fixtures) string {
+			return "/console/services/" + itoa(f.licenseService.ID) + "/licenses" + suffix
+		}
+	}
+	licenseSecrets := func(f fixtures) []string {
+		return []string{f.licenseApp.EventID, "authz-license-file-marker", f.licenseService.SellerInstanceID}
+	}
+	licenseForm := func(fixtures) url.Values {
+		return url.Values{"fingerprint": {"AB:" + randKey() + "|||"}, "confirm": {"1"}, "submit_key": {"lic-" + randKey()}}
+	}
+	callPath := func(area, suffix string) func(fixtures) string {
+		return func(f fixtures) string { return area + "/calls/" + itoa(f.call.ID) + suffix }
+	}
+	callSecrets := func(fixtures) []string { return []string{"authz-call-marker-6631"} }
 	loggedInLogin := everyone(see)
 	loggedInLogin[anon] = ok
 	return []authzRow{
@@ -227,6 +259,11 @@ func authzRows() []authzRow {
 		// The demo service has no login information yet: 404 for its owner too, never another's.
 		{method: "POST", route: "/console/services/:id/credential", path: func(f fixtures) string { return "/console/services/" + itoa(f.service.ID) + "/credential" },
 			form: func(fixtures) url.Values { return url.Values{} }, want: buyersOnly(notFound, notFound), secrets: serviceSecrets},
+		// 在线开通License on buyer's License service: the list, applying, the issued file.
+		{method: "GET", route: "/console/services/:id/licenses", path: licensePath(""), want: buyersOnly(ok, notFound), secrets: licenseSecrets},
+		{method: "POST", route: "/console/services/:id/licenses", path: licensePath(""), form: licenseForm, want: buyersOnly(see, notFound), secrets: licenseSecrets},
+		{method: "GET", route: "/console/services/:id/licenses/:lid/file", path: func(f fixtures) string { return licensePath("/" + itoa(f.licenseApp.ID) + "/file")(f) },
+			want: buyersOnly(ok, notFound), secrets: licenseSecrets},
 		{method: "GET", route: "/console/orders", path: fixed("/console/orders"), want: buyersOnly(ok, ok), secrets: orderSecrets},
 		{method: "GET", route: "/console/orders/:id", path: func(f fixtures) string { return "/console/orders/" + itoa(f.order.ID) },
 			want: buyersOnly(ok, notFound), secrets: orderSecrets},
@@ -299,6 +336,13 @@ func authzRows() []authzRow {
 		{method: "POST", route: "/seller/debug/cases/rerun", path: fixed("/seller/debug/cases/rerun"), form: empty, want: sellersOnly(see, see)},
 		{method: "POST", route: "/seller/debug/cases/:id/delete", path: casePath("/delete"), form: empty, want: sellersOnly(see, notFound), secrets: caseSecrets},
 
+		// 生产接口消息: seller company 1's calls.
+		{method: "GET", route: "/seller/calls", path: fixed("/seller/calls"), want: sellersOnly(ok, ok),
+			secrets: func(f fixtures) []string { return []string{f.product.Name, "authz-call-marker-6631"} }},
+		{method: "GET", route: "/seller/calls/:id", path: callPath("/seller", ""), want: sellersOnly(ok, notFound), secrets: callSecrets},
+		{method: "POST", route: "/seller/calls/:id/restart", path: callPath("/seller", "/restart"), form: empty, want: sellersOnly(see, notFound), secrets: callSecrets},
+		{method: "POST", route: "/seller/calls/:id/replay", path: callPath("/seller", "/replay"), form: empty, want: sellersOnly(see, notFound), secrets: callSecrets},
+
 		// Deleting comes after every other use of the key and the address.
 		{method: "POST", route: "/seller/keys/:id/delete", path: func(f fixtures) string { return "/seller/keys/" + itoa(f.key.ID) + "/delete" },
 			form: empty, want: sellersOnly(see, notFound), secrets: keySecrets},
@@ -307,11 +351,30 @@ func authzRows() []authzRow {
 		// The open API authenticates by AK/SK signature, never by session.
 		{method: "GET", route: "/api/mkp-openapi-public/global/v1/order/query", path: fixed("/api/mkp-openapi-public/global/v1/order/query?orderId=CS0000000000AAAAA"),
 			want: everyone(http.StatusUnauthorized)},
+		{method: "POST", route: "/api/mkp-openapi-public/global/v1/market-event/:event_id/file",
+			path: func(f fixtures) string {
+				return "/api/mkp-openapi-public/global/v1/market-event/" + f.licenseApp.EventID + "/file"
+			},
+			form: func(fixtures) url.Values { return url.Values{"json": {`{"type":"CHARACTERS","characters":"x"}`}} }, want: everyone(http.StatusUnauthorized)},
 
 		// Operations.
 		{method: "GET", route: "/admin", path: fixed("/admin"), want: adminsOnly(ok)},
 		{method: routeNotFound, route: "/admin", path: fixed("/admin"), want: adminsOnly(ok)},
 		{method: routeNotFound, route: "/admin/*", path: fixed("/admin/no-such-page"), want: adminsOnly(notFound)},
+		// Operations: every seller's calls, and the products (a sale action without a reason
+		// changes nothing: 422).
+		{method: "GET", route: "/admin/calls", path: fixed("/admin/calls"), want: adminsOnly(ok)},
+		{method: "GET", route: "/admin/calls/:id", path: callPath("/admin", ""), want: adminsOnly(ok)},
+		{method: "POST", route: "/admin/calls/:id/restart", path: callPath("/admin", "/restart"), form: empty, want: adminsOnly(see)},
+		{method: "POST", route: "/admin/calls/:id/replay", path: callPath("/admin", "/replay"), form: empty, want: adminsOnly(see)},
+		{method: "GET", route: "/admin/products", path: fixed("/admin/products"), want: adminsOnly(ok)},
+		{method: "GET", route: "/admin/products/:id", path: func(f fixtures) string { return "/admin/products/" + itoa(f.product.ID) }, want: adminsOnly(ok)},
+		{method: "POST", route: "/admin/products/:id/freeze", path: func(f fixtures) string { return "/admin/products/" + itoa(f.product.ID) + "/freeze" },
+			form: empty, want: adminsOnly(http.StatusUnprocessableEntity)},
+		{method: "POST", route: "/admin/products/:id/delist", path: func(f fixtures) string { return "/admin/products/" + itoa(f.product.ID) + "/delist" },
+			form: empty, want: adminsOnly(http.StatusUnprocessableEntity)},
+		{method: "POST", route: "/admin/products/:id/relist", path: func(f fixtures) string { return "/admin/products/" + itoa(f.delisted.ID) + "/relist" },
+			form: empty, want: adminsOnly(http.StatusUnprocessableEntity)},
 
 		// Last: it ends every actor's session.
 		{method: "POST", route: "/logout", path: fixed("/logout"), form: func(fixtures) url.Values { return url.Values{} }, want: everyone(see)},
@@ -429,8 +492,8 @@ func runAuthzMatrix(t *testing.T, d models.Dialect) {
 	// changed, the session intact (logout without a token does not log out).
 	before := takeFingerprint(t, srv, f)
 	for _, r := range authzRows() {
-		if r.method != http.MethodPost {
-			continue
+		if r.method != http.MethodPost || strings.HasPrefix(r.route, "/api/") {
+			continue // the open API has no session and no CSRF token: its signature guards it
 		}
 		for _, a := range actors {
 			c := clients[a]

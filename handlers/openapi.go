@@ -30,6 +30,7 @@ const OpenAPIPrefix = "/api/mkp-openapi-public/global/v1"
 func (h *OpenAPI) Routes(e *echo.Echo) {
 	h.verifier = &protocol.AKSKVerifier{Lookup: h.lookup, Now: h.store.Now}
 	e.GET(OpenAPIPrefix+"/order/query", h.QueryOrder)
+	e.POST(OpenAPIPrefix+"/market-event/:event_id/file", h.PushLicense) // openapi_license.go
 }
 
 func (h *OpenAPI) lookup(ctx context.Context, ak string) (string, error) {
@@ -55,6 +56,11 @@ func (h *OpenAPI) authenticate(c echo.Context) (*models.AccessKey, error) {
 	if err != nil {
 		return nil, c.JSON(http.StatusBadRequest, apiError{"MKT.0400", "unreadable body"})
 	}
+	return h.authenticateBody(c, body)
+}
+
+// authenticateBody is authenticate over a body the handler has already read (the raw bytes).
+func (h *OpenAPI) authenticateBody(c echo.Context, body []byte) (*models.AccessKey, error) {
 	ak, err := h.verifier.Verify(c.Request(), body)
 	if err != nil {
 		msg := "authentication failed"

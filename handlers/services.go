@@ -25,6 +25,7 @@ func (h *Services) Routes(g *echo.Group) {
 	g.GET("/services/:id", h.Show)
 	g.POST("/services/:id/renew", h.Renew)
 	g.POST("/services/:id/credential", h.Credential)
+	h.licenseRoutes(g) // licenses.go
 }
 
 // List shows the buyer's services, optionally by status.
@@ -71,6 +72,9 @@ func (h *Services) render(c echo.Context, status int, id uint, form console.Rene
 		form.SubmitKey = web.NewFormKey()
 	}
 	vm := console.ServiceVM{Service: in, Orders: orders, Renew: form}
+	if err := h.withLicenses(c, &vm); err != nil { // licenses.go
+		return err
+	}
 	if in.Status == models.InstanceNormal || in.Status == models.InstanceFrozen {
 		if a, err := h.keys.OpenAppInfo(ctx, in); err == nil {
 			vm.App = &console.AppInfoVM{FrontEndURL: a.FrontEndURL, AdminURL: a.AdminURL, UserName: a.UserName, Memo: a.Memo,

@@ -32,6 +32,12 @@ var migrations = []migration{
 	{3, "call outbox: interface calls, attempts, mail outbox, notices, refunds; product interface wiring", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&Product{}, &InterfaceCall{}, &CallAttempt{}, &Mail{}, &Notice{}, &Refund{})
 	}},
+	{4, "audit events (operations' decisions with who, when and why)", func(tx *gorm.DB) error {
+		return tx.AutoMigrate(&AuditEvent{})
+	}},
+	{5, "online License applications (getLicenseAsync and the market-event file push-back)", func(tx *gorm.DB) error {
+		return tx.AutoMigrate(&LicenseApplication{})
+	}},
 }
 
 // Migrate brings the schema up to date. On MySQL a named lock keeps two starting servers from

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -36,6 +37,7 @@ type AttemptResult struct {
 	SellerInstanceID string // newInstance / queryInstance: the seller's instanceId
 	EncryptType      string
 	AppInfo          string // the appInfo JSON as received (sensitive fields encrypted)
+	License          string // getLicenseAsync: the license JSON (protocol.LicenseContent) as received
 }
 
 // ClaimDueCalls leases up to limit calls whose next attempt is due, so that this dispatcher
@@ -43,10 +45,19 @@ type AttemptResult struct {
 // waits while an earlier call of its instance is unfinished. On MySQL the candidate rows are
 // locked with FOR UPDATE SKIP LOCKED, so dispatchers in other processes skip them instead of
 // waiting; on SQLite the immediate transaction serializes claimers.
+//
+// On MySQL the claim runs at READ COMMITTED: at the default REPEATABLE READ the locking scan
+// takes gap locks on the due index, and a purchase inserting its call into that gap while
+// the claim's UPDATE waits on the purchase's uncommitted row is a deadlock (seen with two
+// dispatchers and concurrent purchases: the buyer's purchase failed with error 1213).
 func (s *Store) ClaimDueCalls(ctx context.Context, limit int, lease time.Duration) ([]InterfaceCall, error) {
 	now := s.now()
 	token := claimToken()
 	var ids []uint
+	var opts []*sql.TxOptions
+	if s.dialect == MySQL {
+		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	}
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		q := tx.Model(&InterfaceCall{}).
 			Where("status IN ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)", []CallStatus{CallPending, CallProcessing}, now, now).
@@ -65,7 +76,7 @@ func (s *Store) ClaimDueCalls(ctx context.Context, limit int, lease time.Duratio
 		return tx.Model(&InterfaceCall{}).Where("id IN ?", ids).Updates(map[string]any{
 			"claim_token": token, "claimed_until": now.Add(lease), "attempts": gorm.Expr("attempts + 1"), "updated_at": now,
 		}).Error
-	})
+	}, opts...)
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
@@ -156,6 +167,8 @@ func (s *Store) onCallSucceeded(tx *gorm.DB, c *InterfaceCall, r AttemptResult) 
 		if c.OrderID != nil {
 			return tx.Model(&Order{}).Where("id = ? AND status = ?", *c.OrderID, OrderProcessing).Update("status", OrderCompleted).Error
 		}
+	case ActGetLicense:
+		return s.onLicenseDelivered(tx, c, r)
 	}
 	return nil
 }
@@ -169,6 +182,11 @@ const DelistThreshold = 5
 // and a product past the monthly failure threshold is delisted.
 func (s *Store) onCallFailed(tx *gorm.DB, c *InterfaceCall, r AttemptResult) error {
 	now := s.now()
+	if c.Activity == ActGetLicense {
+		if err := s.onLicenseFailed(tx, c); err != nil {
+			return err
+		}
+	}
 	if c.Activity == ActNewInstance && c.OrderID != nil {
 		var o Order
 		if err := tx.First(&o, *c.OrderID).Error; err != nil {

@@ -1,9 +1,7 @@
 package refseller
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"strings"
 
@@ -251,15 +249,7 @@ func (s *Seller) getLicenseAsync(req *protocol.GetLicenseAsyncRequest) protocol.
 	}
 	lic, ok := s.licenses[key]
 	if !ok {
-		m := hmac.New(sha256.New, []byte(s.opts.AccessKey))
-		m.Write([]byte(key))
-		lic = &license{
-			content: protocol.LicenseContent{
-				Type:       protocol.LicenseCharacters,
-				Characters: "LIC-" + strings.ToUpper(hex.EncodeToString(m.Sum(nil)[:16])),
-			},
-			ready: !s.slowLicense,
-		}
+		lic = s.newLicenseLocked(req, key) // pushback.go
 		s.licenses[key] = lic
 		if !lic.ready {
 			return &protocol.GetLicenseAsyncResponse{ResultCode: protocol.ResultProcessing, ResultMsg: "License being issued; apply again for the result"}

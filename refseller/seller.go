@@ -74,6 +74,7 @@ type Seller struct {
 	mode          Mode
 	slowNew       bool
 	slowLicense   bool
+	fileLicense   bool              // issue FILE Licenses (see SetFileLicense)
 	byOrder       map[string]string // orderId + "\x00" + orderLineId → instanceId
 	instances     map[string]*Instance
 	notices       map[string]*Notice

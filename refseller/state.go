@@ -58,5 +58,7 @@ type Notice struct {
 // still "processing".
 type license struct {
 	content protocol.LicenseContent
+	file    []byte // the FILE License's bytes, pushed with PushLicense
+	eventID string
 	ready   bool
 }
