@@ -67,6 +67,7 @@ type fixtures struct {
 	call                models.InterfaceCall      // a failed call to seller company 1
 	licenseService      models.Instance           // buyer's one-time License service (数据库备份工具), in use
 	licenseApp          models.LicenseApplication // an issued FILE License on it
+	refund              refundFixtures            // the demo's pending refund request (refunds_authz_test.go)
 }
 
 func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
@@ -125,6 +126,7 @@ func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
 		LicenseType: models.LicenseTypeFile, FileName: "authz.lic", FileSHA256: strings.Repeat("0", 64), FileSize: 26,
 		FileData: []byte("authz-license-file-marker\n"), CreatedAt: issued, IssuedAt: &issued}
 	noErr(t, db.Create(&f.licenseApp).Error)
+	f.refund = loadRefundFixtures(t, srv)
 	return f
 }
 
@@ -268,6 +270,14 @@ func authzRows() []authzRow {
 		{method: "GET", route: "/console/orders/:id", path: func(f fixtures) string { return "/console/orders/" + itoa(f.order.ID) },
 			want: buyersOnly(ok, notFound), secrets: orderSecrets},
 		{method: "POST", route: "/console/orders", path: fixed("/console/orders"), form: buyForm, want: buyersOnly(see, see)},
+		// 退订 (refunds_authz_test.go): the CRM service is not refundable (a renewal of a no-reason
+		// product): 422 for its owner. The withdrawal comes after every other buyer row on it.
+		{method: "GET", route: "/console/services/:id/refund", path: refundServicePath, want: buyersOnly(ok, notFound), secrets: serviceSecrets},
+		{method: "POST", route: "/console/services/:id/refund", path: refundServicePath, form: empty, want: buyersOnly(http.StatusUnprocessableEntity, notFound), secrets: serviceSecrets},
+		{method: "GET", route: "/console/refunds", path: fixed("/console/refunds"), want: buyersOnly(ok, ok), secrets: refundSecrets},
+		{method: "GET", route: "/console/refunds/:id", path: refundPath("/console", ""), want: buyersOnly(ok, notFound), secrets: refundSecrets},
+		{method: "GET", route: "/console/attachments/:id", path: refundFilePath("/console"), want: buyersOnly(ok, notFound), secrets: refundSecrets},
+		{method: "POST", route: "/console/refunds/:id/withdraw", path: refundPath("/console", "/withdraw"), form: empty, want: buyersOnly(see, notFound), secrets: refundSecrets},
 		{method: "GET", route: "/console/favorites", path: fixed("/console/favorites"), want: buyersOnly(ok, ok),
 			secrets: func(f fixtures) []string { return []string{f.favorite.Name} }},
 		{method: "POST", route: "/console/favorites", path: fixed("/console/favorites"),
@@ -342,6 +352,12 @@ func authzRows() []authzRow {
 		{method: "GET", route: "/seller/calls/:id", path: callPath("/seller", ""), want: sellersOnly(ok, notFound), secrets: callSecrets},
 		{method: "POST", route: "/seller/calls/:id/restart", path: callPath("/seller", "/restart"), form: empty, want: sellersOnly(see, notFound), secrets: callSecrets},
 		{method: "POST", route: "/seller/calls/:id/replay", path: callPath("/seller", "/replay"), form: empty, want: sellersOnly(see, notFound), secrets: callSecrets},
+		// 退订管理: seller company 1's queue; a decision without a review opinion changes nothing (422).
+		{method: "GET", route: "/seller/refunds", path: fixed("/seller/refunds"), want: sellersOnly(ok, ok), secrets: refundSecrets},
+		{method: "GET", route: "/seller/refunds/:id", path: refundPath("/seller", ""), want: sellersOnly(ok, notFound), secrets: refundSecrets},
+		{method: "POST", route: "/seller/refunds/:id/approve", path: refundPath("/seller", "/approve"), form: empty, want: sellersOnly(http.StatusUnprocessableEntity, notFound), secrets: refundSecrets},
+		{method: "POST", route: "/seller/refunds/:id/reject", path: refundPath("/seller", "/reject"), form: empty, want: sellersOnly(http.StatusUnprocessableEntity, notFound), secrets: refundSecrets},
+		{method: "GET", route: "/seller/attachments/:id", path: refundFilePath("/seller"), want: sellersOnly(ok, notFound), secrets: refundSecrets},
 
 		// Deleting comes after every other use of the key and the address.
 		{method: "POST", route: "/seller/keys/:id/delete", path: func(f fixtures) string { return "/seller/keys/" + itoa(f.key.ID) + "/delete" },
@@ -375,6 +391,11 @@ func authzRows() []authzRow {
 			form: empty, want: adminsOnly(http.StatusUnprocessableEntity)},
 		{method: "POST", route: "/admin/products/:id/relist", path: func(f fixtures) string { return "/admin/products/" + itoa(f.delisted.ID) + "/relist" },
 			form: empty, want: adminsOnly(http.StatusUnprocessableEntity)},
+		// Operations read every refund request, record and attachment.
+		{method: "GET", route: "/admin/refunds", path: fixed("/admin/refunds"), want: adminsOnly(ok)},
+		{method: "GET", route: "/admin/refunds", name: "records", path: fixed("/admin/refunds?view=records"), want: adminsOnly(ok)},
+		{method: "GET", route: "/admin/refunds/:id", path: refundPath("/admin", ""), want: adminsOnly(ok)},
+		{method: "GET", route: "/admin/attachments/:id", path: refundFilePath("/admin"), want: adminsOnly(ok)},
 
 		// Last: it ends every actor's session.
 		{method: "POST", route: "/logout", path: fixed("/logout"), form: func(fixtures) url.Values { return url.Values{} }, want: everyone(see)},

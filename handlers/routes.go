@@ -32,6 +32,8 @@ func Register(e *echo.Echo, d Deps) {
 	(&Orders{store: d.Store}).Routes(console)
 	(&Notices{store: d.Store, base: "/console/notices", areaKey: "nav.console", areaURL: "/console/services", layout: layouts.Console}).Routes(console)
 	(&Services{store: d.Store, keys: d.Keys}).Routes(console)
+	(&Refunds{store: d.Store}).ConsoleRoutes(console)
+	(&Attachments{store: d.Store}).Routes(console)
 
 	seller := e.Group("/seller", web.RequireRole(models.RoleSeller))
 	(&SellerHome{store: d.Store}).Routes(seller)
@@ -42,9 +44,13 @@ func Register(e *echo.Echo, d Deps) {
 	(&SellerCases{store: d.Store, keys: d.Keys, kit: d.Kit}).Routes(seller)
 	(&SellerSignature{store: d.Store, keys: d.Keys, kit: d.Kit}).Routes(seller)
 	(&Calls{store: d.Store}).Routes(seller)
+	(&Refunds{store: d.Store}).SellerRoutes(seller)
+	(&Attachments{store: d.Store}).Routes(seller)
 
 	admin := e.Group("/admin", web.RequireRole(models.RoleAdmin))
 	(&AdminHome{store: d.Store}).Routes(admin)
 	(&Calls{store: d.Store, admin: true}).Routes(admin)
 	(&AdminProducts{store: d.Store}).Routes(admin)
+	(&Refunds{store: d.Store}).AdminRoutes(admin)
+	(&Attachments{store: d.Store}).Routes(admin)
 }

@@ -59,16 +59,27 @@ func (s *Store) ClaimDueCalls(ctx context.Context, limit int, lease time.Duratio
 		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	}
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		q := tx.Model(&InterfaceCall{}).
-			Where("status IN ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)", []CallStatus{CallPending, CallProcessing}, now, now).
-			Where(`instance_id IS NULL OR NOT EXISTS (SELECT 1 FROM interface_calls e WHERE e.instance_id = interface_calls.instance_id
-				AND e.id < interface_calls.id AND e.status IN ?)`, []CallStatus{CallPending, CallProcessing}).
-			Order("next_attempt_at, id").Limit(limit)
-		if s.dialect == MySQL {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
-		}
-		if err := q.Pluck("id", &ids).Error; err != nil {
-			return err
+		// One status at a time, polls first: with "status = ?" the due index (status,
+		// next_attempt_at, id) yields the rows in order and the scan stops at the limit.
+		// "status IN (…)" made MySQL read, sort and lock every due row on each claim (a full
+		// scan and a filesort over the whole backlog: most of the database's CPU in
+		// cmd/callbench, and a second dispatcher found every row locked).
+		for _, st := range []CallStatus{CallProcessing, CallPending} {
+			q := tx.Model(&InterfaceCall{}).
+				Where("status = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)", st, now, now).
+				Where(`instance_id IS NULL OR NOT EXISTS (SELECT 1 FROM interface_calls e WHERE e.instance_id = interface_calls.instance_id
+					AND e.id < interface_calls.id AND e.status IN ?)`, []CallStatus{CallPending, CallProcessing}).
+				Order("next_attempt_at, id").Limit(limit - len(ids))
+			if s.dialect == MySQL {
+				q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+			}
+			var got []uint
+			if err := q.Pluck("id", &got).Error; err != nil {
+				return err
+			}
+			if ids = append(ids, got...); len(ids) >= limit {
+				break
+			}
 		}
 		if len(ids) == 0 {
 			return nil
@@ -110,17 +121,24 @@ func (s *Store) RecordAttempt(ctx context.Context, c *InterfaceCall, r AttemptRe
 		}
 		fields := map[string]any{"claim_token": "", "claimed_until": nil, "updated_at": now, "last_result_code": a.ResultCode,
 			"last_error": a.Error, "last_status_code": a.StatusCode, "last_latency_ms": a.LatencyMS}
+		pol := s.Policy(c.Activity, c.Product.Type)
+		// The retry window runs from the first attempt, not from queuing: a call that waited
+		// behind an earlier call of its instance still gets its whole window.
+		deadline := c.Deadline
+		if c.Attempts == 1 {
+			deadline = now.Add(pol.Window)
+			fields["deadline"] = deadline
+		}
 		final := ""
 		switch {
 		case r.Outcome == OutcomeSucceeded:
 			fields["status"], fields["completed_at"], final = CallSucceeded, now, "ok"
-		case r.Outcome == OutcomeProcessing && now.Before(c.Deadline):
-			pol := s.Policy(c.Activity, c.Product.Type)
+		case r.Outcome == OutcomeProcessing && now.Before(deadline):
 			fields["status"], fields["next_attempt_at"] = CallProcessing, now.Add(pol.Poll)
 			if r.SellerInstanceID != "" && c.Activity == ActNewInstance {
 				fields["poll"] = callBody(ActQueryInstance, "instanceId", r.SellerInstanceID)
 			}
-		case !now.Add(time.Duration(c.RetryEvery) * time.Second).After(c.Deadline):
+		case !now.Add(time.Duration(c.RetryEvery) * time.Second).After(deadline):
 			fields["status"], fields["next_attempt_at"] = CallPending, now.Add(time.Duration(c.RetryEvery)*time.Second)
 		default:
 			fields["status"], fields["completed_at"], final = CallFailed, now, "failed"

@@ -78,17 +78,19 @@ func (c *InterfaceCall) Restartable() bool {
 }
 
 // RestartCall (重新启动) makes a failed or retrying call due now, with a fresh retry window.
+// A call that is already due is left alone (ErrStale), so a double click restarts it once.
 func (s *Store) RestartCall(ctx context.Context, sellerID, id uint) error {
 	c, _, err := s.Call(ctx, sellerID, id)
 	if err != nil {
 		return err
 	}
-	if !c.Restartable() {
-		return ErrStale
-	}
 	now := s.now()
+	if !c.RestartableAt(now) {
+		return ErrStale // already due: a second click changes nothing
+	}
 	pol := s.Policy(c.Activity, c.Product.Type)
-	q := s.conn(ctx).Model(&InterfaceCall{}).Where("id = ? AND status = ? AND attempts = ?", c.ID, c.Status, c.Attempts)
+	q := s.conn(ctx).Model(&InterfaceCall{}).Where("id = ? AND status = ? AND attempts = ?", c.ID, c.Status, c.Attempts).
+		Where("status = ? OR next_attempt_at > ?", CallFailed, now)
 	if sellerID != 0 {
 		q = q.Where("seller_id = ?", sellerID)
 	}

@@ -36,6 +36,7 @@ var ConsoleNav = []NavGroup{
 	{"", []NavItem{
 		{Key: "nav.console.services", Href: "/console/services"},
 		{Key: "nav.console.orders", Href: "/console/orders"},
+		{Key: "nav.console.refunds", Href: "/console/refunds"},
 		{Key: "nav.console.favorites", Href: "/console/favorites"},
 		{Key: "nav.console.notices", Href: "/console/notices"},
 	}},
@@ -50,6 +51,7 @@ var SellerNav = []NavGroup{
 		{Key: "nav.seller.debug", Href: "/seller/debug", Exact: true},
 		{Key: "nav.seller.debug_cases", Href: "/seller/debug/cases"},
 	}},
+	{"nav.seller.group.orders", []NavItem{{Key: "nav.seller.refunds", Href: "/seller/refunds"}}},
 	{"", []NavItem{{Key: "nav.seller.calls", Href: "/seller/calls"}}},
 	{"nav.seller.group.products", []NavItem{{Key: "nav.seller.products", Href: "/seller/products"}}},
 }
@@ -60,6 +62,7 @@ var AdminNav = []NavGroup{
 		{Key: "nav.admin.home", Href: "/admin", Exact: true},
 		{Key: "nav.admin.products", Href: "/admin/products"},
 		{Key: "nav.admin.calls", Href: "/admin/calls"},
+		{Key: "nav.admin.refunds", Href: "/admin/refunds"},
 	}},
 }
 
