@@ -38,6 +38,7 @@ var migrations = []migration{
 	{5, "online License applications (getLicenseAsync and the market-event file push-back)", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&LicenseApplication{})
 	}},
+	{6, "refunds: requests, attachments; orders' supervision state and settlement exclusion", migrateRefunds},
 }
 
 // Migrate brings the schema up to date. On MySQL a named lock keeps two starting servers from

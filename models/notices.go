@@ -45,6 +45,8 @@ type RefundReason string
 // The refund reasons.
 const (
 	RefundOpenFailed RefundReason = "open_failed" // the seller never opened the service: full refund
+	RefundNegotiated RefundReason = "negotiated"  // 协商退订: the seller approved the buyer's request
+	RefundNoReason   RefundReason = "no_reason"   // 5天无理由退订: approved by the rule, in full
 )
 
 // Refund is money returned to a buyer, by the method they paid with.
@@ -56,5 +58,7 @@ type Refund struct {
 	SellerID  uint         `gorm:"not null;index"`
 	AmountFen int64        `gorm:"not null"`
 	Method    PayMethod    `gorm:"size:10;not null"`
+	// RequestID is the refund request (RefundRequest) that led to it, if any.
+	RequestID *uint `gorm:"index"`
 	CreatedAt time.Time
 }

@@ -96,6 +96,13 @@ type Order struct {
 	PaidAt         *time.Time
 	SubmitKey      *string   `gorm:"size:64;uniqueIndex"` // the form's one-time key: a resubmitted form finds this order
 	CreatedAt      time.Time `gorm:"not null"`
+	// SupervisionStatus is the order's service-supervision state (supervision_status.go); the
+	// supervision feature drives it, refunds read and close it.
+	SupervisionStatus SupervisionStatus `gorm:"size:16"`
+	// SettlementExcluded takes the order out of settlement (结算) for good: set when it is
+	// refunded by negotiation or no-reason refund, and on unsubscription orders. The settlement
+	// feature reads it next to the payment, supervision and effective-time conditions.
+	SettlementExcluded bool `gorm:"not null;default:false"`
 }
 
 // InstanceStatus is the state of a purchased service (资源状态).

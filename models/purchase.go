@@ -140,7 +140,7 @@ func (s *Store) newOrder(buyerID uint, p *Product, t OrderType, q quote) *Order 
 		OrderNo: no, LineNo: LineNo(no), BuyerID: buyerID, SellerID: p.SellerID, ProductID: p.ID,
 		ProductVersion: p.Version, ProductName: p.Name, Type: t, ChargingMode: p.ChargingMode,
 		Plan: q.plan, PeriodCount: q.count, AmountFen: q.amount, PaidFen: q.amount, PayMethod: q.pay,
-		PaidAt: &now, CreatedAt: now,
+		PaidAt: &now, CreatedAt: now, SupervisionStatus: supervisionAtPurchase(p, t),
 	}
 	if q.pay == PayCredit {
 		o.Repayment = RepaymentPending
@@ -150,6 +150,27 @@ func (s *Store) newOrder(buyerID uint, p *Product, t OrderType, q quote) *Order 
 		o.SubmitKey = &key
 	}
 	return o
+}
+
+// orderNoTries bounds how often an order is written again with a freshly drawn number.
+const orderNoTries = 4
+
+// orderTransaction runs fn, which creates one order under a freshly drawn order number, in a
+// transaction; when the number is already taken (five letters per minute: 11.9 million
+// numbers, so a collision is likely within a few thousand orders a minute) it runs again
+// with a new number. A duplicate caused by a double submit of the form is returned as is,
+// for the caller to show the first order.
+func (s *Store) orderTransaction(ctx context.Context, buyerID uint, submitKey string, fn func(tx *gorm.DB) error) error {
+	var err error
+	for range orderNoTries {
+		if err = s.conn(ctx).Transaction(fn); !errors.Is(err, gorm.ErrDuplicatedKey) {
+			return err
+		}
+		if _, ok := s.orderBySubmitKey(ctx, buyerID, submitKey); ok {
+			return err
+		}
+	}
+	return err
 }
 
 // orderBySubmitKey finds the order a form already created, for double submits.
@@ -178,7 +199,7 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 		return nil, errs
 	}
 	var order *Order
-	err = s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.orderTransaction(ctx, buyerID, in.SubmitKey, func(tx *gorm.DB) error {
 		orderType := OrderNew
 		if q.plan == PlanTrial {
 			var trials int64
@@ -252,7 +273,7 @@ func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in Purchase
 		return nil, errs
 	}
 	var order *Order
-	err = s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.orderTransaction(ctx, buyerID, in.SubmitKey, func(tx *gorm.DB) error {
 		now := s.now()
 		base := *inst.ExpireAt
 		if base.Before(now) {

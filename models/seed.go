@@ -130,6 +130,9 @@ func (d *demo) order(tx *gorm.DB, buyer uint, code string, t OrderType, plan Pla
 	if pay == PayCredit {
 		o.Repayment = RepaymentRepaid
 	}
+	if o.SupervisionStatus == SupervisionInProgress && st == OrderCompleted {
+		o.SupervisionStatus = SupervisionCompleted // delivered and accepted
+	}
 	o.EffectiveAt = &created
 	if parent != nil {
 		o.ParentOrderID, o.InstanceID = &parent.ID, parent.InstanceID
@@ -224,4 +227,5 @@ func (d *demo) orders(tx *gorm.DB, b1, b2 uint) {
 	if d.err == nil {
 		d.err = tx.Create(&Favorite{UserID: b1, ProductID: d.products["00302-200002-0--0"].ID, CreatedAt: d.now}).Error
 	}
+	d.refunds(tx, made) // seed_refunds.go
 }

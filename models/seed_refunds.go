@@ -1,0 +1,43 @@
+package models
+
+import (
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// refunds seeds one pending refund request, so the seller's 退订管理 is not empty on a fresh
+// demo: 张伟 (buyer@demo.test) asks 云启科技 for part of the 网站迁移上云服务 back, with the chat
+// they agreed in as the communication record. No notice is seeded (the demo's bells start
+// as they were).
+func (d *demo) refunds(tx *gorm.DB, made map[string]*Order) {
+	o := made["migration"]
+	if d.err != nil || o == nil || o.InstanceID == nil {
+		return
+	}
+	at := d.now.Add(-20 * time.Hour)
+	key := fmt.Sprintf("%d:demo-refund-request-0001", o.BuyerID)
+	r := &RefundRequest{OrderID: o.ID, InstanceID: *o.InstanceID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID,
+		Kind: RefundKindNegotiated, Status: RefundPending, AmountFen: 150000, MaxFen: o.PaidFen, Cause: CauseNotDelivered,
+		Text: "迁移方案已交付，但割接实施因我方业务调整取消，已与商家协商退还未实施部分的费用。", ShareContact: true,
+		SubmitKey: &key, OpenKey: o.InstanceID, CreatedAt: at, UpdatedAt: at}
+	if d.err = tx.Create(r).Error; d.err != nil {
+		return
+	}
+	day := at.Add(-2 * time.Hour).In(chinaZone).Format("2006-01-02")
+	chat := day + " 10:02 张伟：割接取消了，迁移方案已经收到，剩下的费用能退吗？\n" +
+		day + " 10:15 王磊（云启科技）：可以，方案部分按 ¥500 计，其余 ¥1,500 同意退还，请在云商店发起退订。\n"
+	blob := &AttachmentBlob{Data: []byte(chat)}
+	if d.err = tx.Create(blob).Error; d.err != nil {
+		return
+	}
+	u := &checkedUpload{name: "沟通记录.txt", contentType: ctText, data: blob.Data}
+	a := &Attachment{OwnerKind: AttachRefund, OwnerID: r.ID, UploaderID: o.BuyerID, UploaderRole: RoleBuyer, FileName: u.name,
+		ContentType: u.contentType, Size: int64(len(u.data)), SHA256: sha256Hex(u.data), BlobID: blob.ID, CreatedAt: at}
+	if d.err = tx.Create(a).Error; d.err != nil {
+		return
+	}
+	d.err = tx.Create(&AuditEvent{ActorID: o.BuyerID, Action: RefundEventRequested, TargetType: AuditRefund, TargetID: r.ID,
+		Detail: fenText(r.AmountFen), Reason: r.Text, CreatedAt: at}).Error
+}

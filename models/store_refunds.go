@@ -1,0 +1,520 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Refunds (退订): a buyer asks to unsubscribe a purchased service and get money back; the rules
+// (refund_rules.go) say whether and how much; the seller approves or rejects a negotiated
+// refund, the rule approves a no-reason one. Approval is one transaction: the request's guarded
+// transition, the refund record, the unsubscription order, the service released (or a renewal's
+// period taken back), supervision closed, the order out of settlement, the seller's call queued
+// in the outbox, and both parties told.
+
+// AuditRefund is the audit target type of refund requests.
+const AuditRefund = "refund_request"
+
+// Audit actions on refund requests (also the timeline's message keys: refund.event.<action>).
+const (
+	RefundEventRequested    = "requested"
+	RefundEventApproved     = "approved"
+	RefundEventAutoApproved = "auto_approved"
+	RefundEventRejected     = "rejected"
+	RefundEventWithdrawn    = "withdrawn"
+)
+
+// RefundTarget is a service's refund situation: the order a refund would return money for
+// and what the rules allow.
+type RefundTarget struct {
+	Service  *Instance // with its product, seller and creating order
+	Order    *Order    // nil when no order of the service is left to refund
+	Decision RefundDecision
+}
+
+// RefundCheck tells the buyer whether and how one of their services can be refunded; another
+// buyer's service is ErrNotFound.
+func (s *Store) RefundCheck(ctx context.Context, buyerID, instanceID uint) (*RefundTarget, error) {
+	inst, err := s.BuyerService(ctx, buyerID, instanceID)
+	if err != nil {
+		return nil, err
+	}
+	o, d, err := s.refundTarget(s.conn(ctx), inst, false)
+	if err != nil {
+		return nil, err
+	}
+	return &RefundTarget{Service: inst, Order: o, Decision: d}, nil
+}
+
+// refundable order types, newest first: the one a refund returns money for.
+var refundableTypes = []OrderType{OrderNew, OrderRenew, OrderTrialToFormal, OrderTrial}
+
+// refundTarget gathers the facts about a service's latest order not yet refunded and applies
+// the rules. With lock (inside a transaction) the service's row is locked first on MySQL, so
+// requests and approvals of one service are serialized and read its current state.
+func (s *Store) refundTarget(tx *gorm.DB, inst *Instance, lock bool) (*Order, RefundDecision, error) {
+	if lock {
+		q := tx
+		if s.dialect == MySQL {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var fresh Instance
+		if err := q.First(&fresh, inst.ID).Error; err != nil {
+			return nil, RefundDecision{}, notFound(err)
+		}
+		inst.Status, inst.ExpireAt = fresh.Status, fresh.ExpireAt
+	}
+	p := inst.Product
+	if p == nil {
+		p = &Product{}
+		if err := tx.First(p, inst.ProductID).Error; err != nil {
+			return nil, RefundDecision{}, err
+		}
+	}
+	var creating Order
+	if err := tx.First(&creating, inst.OrderID).Error; err != nil {
+		return nil, RefundDecision{}, err
+	}
+	now := s.now()
+	f := RefundFacts{Product: *p, Service: *inst, Now: now, Supervision: effectiveSupervision(&creating, p), Bought: orderPaidAt(&creating)}
+	var orders []Order
+	if err := tx.Where("instance_id = ? AND type IN ?", inst.ID, refundableTypes).
+		Where("NOT EXISTS (SELECT 1 FROM refunds WHERE refunds.order_id = orders.id)").Order("id DESC").Limit(1).Find(&orders).Error; err != nil {
+		return nil, RefundDecision{}, err
+	}
+	var target *Order
+	if len(orders) == 1 {
+		target = &orders[0]
+		f.Order = *target
+	} else {
+		f.Order, f.Refunded = creating, true
+	}
+	var n int64
+	if err := tx.Model(&RefundRequest{}).Where("open_key = ?", inst.ID).Count(&n).Error; err != nil {
+		return nil, RefundDecision{}, err
+	}
+	f.OpenRequest = n > 0
+	if p.Type == TypeLicense {
+		if err := tx.Model(&LicenseApplication{}).Where("instance_id = ? AND status = ?", inst.ID, LicenseIssued).Count(&n).Error; err != nil {
+			return nil, RefundDecision{}, err
+		}
+		f.LicenseClaimed = n > 0
+	}
+	if RefundKindOf(p) == RefundKindNoReason {
+		if err := tx.Model(&RefundRequest{}).Where("buyer_id = ? AND kind = ? AND status = ? AND created_at >= ?",
+			inst.BuyerID, RefundKindNoReason, RefundApproved, yearStart(now)).Count(&n).Error; err != nil {
+			return nil, RefundDecision{}, err
+		}
+		f.NoReasonThisYear = int(n)
+	}
+	return target, DecideRefund(f), nil
+}
+
+// effectiveSupervision is an order's supervision state, inferred for orders written before
+// the state was recorded.
+func effectiveSupervision(o *Order, p *Product) SupervisionStatus {
+	switch {
+	case o.SupervisionStatus != SupervisionUnknown:
+		return o.SupervisionStatus
+	case !p.Supervised:
+		return SupervisionNotInvolved
+	case o.Status == OrderProcessing:
+		return SupervisionInProgress
+	}
+	return SupervisionCompleted
+}
+
+// chinaZone is the zone of the calendar year that counts no-reason refunds.
+var chinaZone = time.FixedZone("UTC+8", 8*3600)
+
+// yearStart is the start of t's calendar year in China, in UTC.
+func yearStart(t time.Time) time.Time {
+	c := t.In(chinaZone)
+	return time.Date(c.Year(), 1, 1, 0, 0, 0, 0, chinaZone).UTC()
+}
+
+// refundBySubmitKey finds the request a form already created, for double submits.
+func (s *Store) refundBySubmitKey(ctx context.Context, buyerID uint, key string) (*RefundRequest, bool) {
+	k := fmt.Sprintf("%d:%s", buyerID, strings.TrimSpace(key))
+	var r RefundRequest
+	if err := s.conn(ctx).Where("submit_key = ? AND buyer_id = ?", k, buyerID).First(&r).Error; err != nil {
+		return nil, false
+	}
+	return &r, true
+}
+
+// RequestRefund asks for a refund of one of the buyer's services. A refusal by the rules is
+// FieldErrors{"form": why}; bad input is a message per field; nothing is written then. A
+// no-reason refund is approved at once. Submitting the same form twice returns the first
+// request; a second request while one is pending is refused, also when two race.
+func (s *Store) RequestRefund(ctx context.Context, buyer *User, instanceID uint, in RefundInput) (*RefundRequest, error) {
+	if r, ok := s.refundBySubmitKey(ctx, buyer.ID, in.SubmitKey); ok {
+		return r, nil
+	}
+	inst, err := s.BuyerService(ctx, buyer.ID, instanceID)
+	if err != nil {
+		return nil, err
+	}
+	var out *RefundRequest
+	err = s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		o, d, err := s.refundTarget(tx, inst, true)
+		if err != nil {
+			return err
+		}
+		if !d.Allowed {
+			return FieldErrors{"form": d.Why}
+		}
+		f, errs := validateRefund(in, d, inst.Product)
+		if errs.Has() {
+			return errs
+		}
+		now := s.now()
+		key := fmt.Sprintf("%d:%s", buyer.ID, f.key)
+		r := &RefundRequest{OrderID: o.ID, InstanceID: inst.ID, BuyerID: buyer.ID, SellerID: o.SellerID, ProductID: o.ProductID,
+			Kind: d.Kind, Status: RefundPending, AmountFen: f.amount, MaxFen: d.MaxFen, Cause: f.cause, Text: f.text,
+			ShareContact: in.ShareContact, Goods: f.goods, SubmitKey: &key, OpenKey: &inst.ID, CreatedAt: now, UpdatedAt: now}
+		if d.Auto {
+			r.Status, r.OpenKey, r.DecidedAt = RefundApproved, nil, &now
+		}
+		if err := tx.Create(r).Error; err != nil {
+			return err
+		}
+		if f.file != nil {
+			if _, err := s.saveAttachment(tx, AttachRefund, r.ID, buyer, f.file); err != nil {
+				return err
+			}
+		}
+		if err := s.auditRefund(tx, buyer.ID, r.ID, RefundEventRequested, fenText(r.AmountFen), r.Text); err != nil {
+			return err
+		}
+		out = r
+		if d.Auto {
+			if err := s.auditRefund(tx, buyer.ID, r.ID, RefundEventAutoApproved, "pending→approved", ""); err != nil {
+				return err
+			}
+			return s.refundEffects(tx, r)
+		}
+		return s.tellRefund(tx, r, RefundEventRequested)
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		if r, ok := s.refundBySubmitKey(ctx, buyer.ID, in.SubmitKey); ok {
+			return r, nil // the same form raced itself
+		}
+		return nil, FieldErrors{"form": WhyOpenRequest} // another request of the service won
+	}
+	if err != nil {
+		return nil, err
+	}
+	if out.Status == RefundApproved {
+		s.signal()
+	}
+	return out, nil
+}
+
+// WithdrawRefund (撤回退订) takes back one of the buyer's pending requests. ErrNotFound: not the
+// buyer's; ErrStale: already decided or withdrawn.
+func (s *Store) WithdrawRefund(ctx context.Context, buyer *User, id uint) error {
+	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&RefundRequest{}).Where("id = ? AND buyer_id = ? AND status = ?", id, buyer.ID, RefundPending).
+			Updates(map[string]any{"status": RefundWithdrawn, "open_key": nil, "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return s.staleOrMissing(tx, "buyer_id", buyer.ID, id)
+		}
+		return s.auditRefund(tx, buyer.ID, id, RefundEventWithdrawn, "pending→withdrawn", "")
+	})
+}
+
+// staleOrMissing tells a request that is not (or no longer) pending, ErrStale, from one that
+// is not the caller's, ErrNotFound.
+func (s *Store) staleOrMissing(tx *gorm.DB, column string, owner, id uint) error {
+	var n int64
+	if err := tx.Model(&RefundRequest{}).Where("id = ? AND "+column+" = ?", id, owner).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return ErrStale
+}
+
+// RefundDecisionInput is a seller's review: the opinion (审核意见) and an optional attachment.
+type RefundDecisionInput struct {
+	Opinion    string
+	Attachment *Upload
+}
+
+// checkDecision validates a review before anything is written.
+func checkDecision(in RefundDecisionInput) (string, *checkedUpload, FieldErrors) {
+	errs := FieldErrors{}
+	op, msg := CheckOpinion(in.Opinion)
+	if msg != "" {
+		errs["opinion"] = msg
+	}
+	var up *checkedUpload
+	if in.Attachment != nil {
+		if up, msg = checkUpload(in.Attachment); msg != "" {
+			errs["attachment"] = msg
+		}
+	}
+	return op, up, errs
+}
+
+// sellerCompany is the company a seller user works for (0 for anyone else).
+func sellerCompany(u *User) uint {
+	if u == nil || u.Role != RoleSeller || u.SellerID == nil {
+		return 0
+	}
+	return *u.SellerID
+}
+
+// ApproveRefund (同意) approves a pending request of the seller's company and applies it, all
+// in one transaction: exactly one of two racing approvals (or an approval and a withdrawal)
+// wins; the other gets ErrStale and changes nothing. ErrNotFound: not this seller's request.
+func (s *Store) ApproveRefund(ctx context.Context, seller *User, id uint, in RefundDecisionInput) (*RefundRequest, error) {
+	return s.decideRefund(ctx, seller, id, in, RefundApproved)
+}
+
+// RejectRefund (驳回) ends a pending request of the seller's company; the buyer may apply again.
+func (s *Store) RejectRefund(ctx context.Context, seller *User, id uint, in RefundDecisionInput) (*RefundRequest, error) {
+	return s.decideRefund(ctx, seller, id, in, RefundRejected)
+}
+
+func (s *Store) decideRefund(ctx context.Context, seller *User, id uint, in RefundDecisionInput, to RefundStatus) (*RefundRequest, error) {
+	sellerID := sellerCompany(seller)
+	var r RefundRequest
+	if sellerID == 0 {
+		return nil, ErrNotFound
+	}
+	if err := s.conn(ctx).Where("seller_id = ?", sellerID).First(&r, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	op, up, errs := checkDecision(in)
+	if errs.Has() {
+		return nil, errs
+	}
+	if !CanRefundTransition(RefundPending, to, RoleSeller) {
+		return nil, ErrStale
+	}
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		if to == RefundApproved && s.dialect == MySQL {
+			// The service's row first, as requests take it: one lock order, no deadlock.
+			var inst Instance
+			if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&inst, r.InstanceID).Error; err != nil {
+				return err
+			}
+		}
+		now := s.now()
+		res := tx.Model(&RefundRequest{}).Where("id = ? AND seller_id = ? AND status = ?", id, sellerID, RefundPending).
+			Updates(map[string]any{"status": to, "opinion": op, "decided_by": seller.ID, "decided_at": now, "open_key": nil, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrStale // already decided, or withdrawn
+		}
+		r.Status, r.Opinion, r.DecidedBy, r.DecidedAt, r.OpenKey = to, op, &seller.ID, &now, nil
+		if up != nil {
+			if _, err := s.saveAttachment(tx, AttachRefund, r.ID, seller, up); err != nil {
+				return err
+			}
+		}
+		event := RefundEventRejected
+		if to == RefundApproved {
+			event = RefundEventApproved
+		}
+		if err := s.auditRefund(tx, seller.ID, r.ID, event, "pending→"+string(to), op); err != nil {
+			return err
+		}
+		if to == RefundApproved {
+			return s.refundEffects(tx, &r)
+		}
+		return s.tellRefund(tx, &r, RefundEventRejected)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if to == RefundApproved {
+		s.signal()
+	}
+	return &r, nil
+}
+
+// refundEffects applies an approved request inside its transaction: the refund record (one per
+// order and reason, so money never goes back twice), the unsubscription order, the service
+// released with releaseInstance queued (or, for a renewal not yet in effect, the expiry taken
+// back with refreshInstance UNSUBSCRIBE_RENEWAL_PERIOD), supervision closed, the order out of
+// settlement, and both parties told.
+func (s *Store) refundEffects(tx *gorm.DB, r *RefundRequest) error {
+	now := s.now()
+	var o Order
+	if err := tx.First(&o, r.OrderID).Error; err != nil {
+		return err
+	}
+	var p Product
+	if err := tx.First(&p, r.ProductID).Error; err != nil {
+		return err
+	}
+	var inst Instance
+	if err := tx.First(&inst, r.InstanceID).Error; err != nil {
+		return err
+	}
+	reason := RefundNegotiated
+	if r.Kind == RefundKindNoReason {
+		reason = RefundNoReason
+	}
+	refund := &Refund{OrderID: o.ID, Reason: reason, BuyerID: o.BuyerID, SellerID: o.SellerID, AmountFen: r.AmountFen,
+		Method: o.PayMethod, RequestID: &r.ID, CreatedAt: now}
+	if err := tx.Create(refund).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return ErrStale // this order's money already went back
+		}
+		return err
+	}
+	unsub := &Order{BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID, ProductVersion: o.ProductVersion,
+		ProductName: o.ProductName, InstanceID: &inst.ID, Type: OrderUnsubscribe, ChargingMode: o.ChargingMode, Plan: o.Plan,
+		PayMethod: o.PayMethod, Status: OrderCompleted, ParentOrderID: &o.ID, EffectiveAt: &now, PaidAt: &now, CreatedAt: now,
+		SupervisionStatus: SupervisionNotInvolved, SettlementExcluded: true}
+	live := []InstanceStatus{InstanceOpening, InstanceNormal, InstanceFrozen}
+	renewal := o.Type == OrderRenew && o.EffectiveAt != nil && o.ExpireAt != nil && now.Before(*o.EffectiveAt)
+	if renewal {
+		res := tx.Model(&Instance{}).Where("id = ? AND status IN ? AND expire_at = ?", inst.ID, live, *o.ExpireAt).
+			Updates(map[string]any{"expire_at": *o.EffectiveAt, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return FieldErrors{"form": MsgServiceChanged}
+		}
+		inst.ExpireAt = o.EffectiveAt
+		unsub.ExpireAt = o.EffectiveAt
+	} else {
+		res := tx.Model(&Instance{}).Where("id = ? AND status IN ?", inst.ID, live).
+			Updates(map[string]any{"status": InstanceReleased, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return FieldErrors{"form": MsgServiceChanged}
+		}
+	}
+	if err := s.createOrderNumbered(tx, unsub); err != nil {
+		return err
+	}
+	if renewal {
+		if err := s.refreshCall(tx, &p, unsub, &inst, "UNSUBSCRIBE_RENEWAL_PERIOD"); err != nil {
+			return err
+		}
+	} else if err := s.releaseCall(tx, &p, unsub, &inst); err != nil {
+		return err
+	}
+	// The refunded order leaves settlement; a processing one (supervision) is over.
+	if err := tx.Model(&Order{}).Where("id = ?", o.ID).Update("settlement_excluded", true).Error; err != nil {
+		return err
+	}
+	if err := tx.Model(&Order{}).Where("id = ? AND status = ?", o.ID, OrderProcessing).Update("status", OrderCompleted).Error; err != nil {
+		return err
+	}
+	if !renewal && p.Supervised {
+		// Supervision of the service ends with it: its creating order's, and the refunded one's.
+		if err := tx.Model(&Order{}).Where("id IN ? AND (supervision_status IS NULL OR supervision_status IN ?)",
+			[]uint{o.ID, inst.OrderID}, []SupervisionStatus{SupervisionUnknown, SupervisionInProgress}).
+			Update("supervision_status", SupervisionClosed).Error; err != nil {
+			return err
+		}
+	}
+	event := RefundEventApproved
+	if r.Kind == RefundKindNoReason {
+		event = RefundEventAutoApproved
+	}
+	return s.tellRefund(tx, r, event)
+}
+
+// createOrderNumbered writes an order under a freshly drawn order number, drawing again when
+// the number is taken.
+func (s *Store) createOrderNumbered(tx *gorm.DB, o *Order) error {
+	var err error
+	for range 4 {
+		o.ID = 0
+		o.OrderNo = NewOrderNo(s.now())
+		o.LineNo = LineNo(o.OrderNo)
+		if err = tx.Create(o).Error; !errors.Is(err, gorm.ErrDuplicatedKey) {
+			return err
+		}
+	}
+	return err
+}
+
+// auditRefund records a step of a request's life (its timeline).
+func (s *Store) auditRefund(tx *gorm.DB, actorID, id uint, action, detail, reason string) error {
+	return tx.Create(&AuditEvent{ActorID: actorID, Action: action, TargetType: AuditRefund, TargetID: id,
+		Detail: clipText(detail, 200), Reason: clipText(reason, 500), CreatedAt: s.now()}).Error
+}
+
+// fenText shows an amount in fen as yuan, for notices and mails.
+func fenText(fen int64) string {
+	return fmt.Sprintf("¥%d.%02d", fen/100, fen%100)
+}
+
+// tellRefund writes the in-site notices and mails a step of a request causes: a new request
+// to the seller; a decision to the buyer (and an approval to the seller as well).
+func (s *Store) tellRefund(tx *gorm.DB, r *RefundRequest, event string) error {
+	now := s.now()
+	var o Order
+	if err := tx.First(&o, r.OrderID).Error; err != nil {
+		return err
+	}
+	var buyer User
+	if err := tx.First(&buyer, r.BuyerID).Error; err != nil {
+		return err
+	}
+	var company Seller
+	if err := tx.First(&company, r.SellerID).Error; err != nil {
+		return err
+	}
+	text := clipText(fmt.Sprintf("%s · %s · %s", o.ProductName, o.OrderNo, fenText(r.AmountFen)), 1000)
+	kind := "refund_" + event
+	toBuyer := event != RefundEventRequested
+	toSeller := event != RefundEventRejected
+	subjects := map[string]string{
+		RefundEventRequested:    "退订申请待审核 / A refund request awaits your review",
+		RefundEventApproved:     "退订已同意，款项将退回 / Refund approved",
+		RefundEventAutoApproved: "无理由退订已完成 / No-reason refund done",
+		RefundEventRejected:     "退订申请已驳回 / Refund request rejected",
+	}
+	body := fmt.Sprintf("%s\n\n商品 Product: %s\n订单 Order: %s\n金额 Amount: %s\n", subjects[event], o.ProductName, o.OrderNo, fenText(r.AmountFen))
+	if r.Opinion != "" {
+		body += "审核意见 Review opinion: " + r.Opinion + "\n"
+	}
+	if toBuyer {
+		link := fmt.Sprintf("/console/refunds/%d", r.ID)
+		if err := tx.Create(&Notice{UserID: &buyer.ID, Kind: kind, Text: text, Link: link, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&Mail{To: buyer.Email, Subject: "[KooGallery] " + subjects[event], Body: body + link + "\n",
+			Status: MailPending, NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+	}
+	if toSeller {
+		link := fmt.Sprintf("/seller/refunds/%d", r.ID)
+		if err := tx.Create(&Notice{SellerID: &company.ID, Kind: kind, Text: text, Link: link, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		if company.ContactEmail != "" {
+			if err := tx.Create(&Mail{To: company.ContactEmail, Subject: "[KooGallery] " + subjects[event], Body: body + link + "\n",
+				Status: MailPending, NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
