@@ -173,10 +173,27 @@ func (s *Store) onCallSucceeded(tx *gorm.DB, c *InterfaceCall, r AttemptResult) 
 		if c.InstanceID == nil || r.SellerInstanceID == "" {
 			return nil
 		}
-		if err := tx.Model(&Instance{}).Where("id = ? AND status = ?", *c.InstanceID, InstanceOpening).Updates(map[string]any{
+		res := tx.Model(&Instance{}).Where("id = ? AND status = ?", *c.InstanceID, InstanceOpening).Updates(map[string]any{
 			"status": InstanceNormal, "seller_instance_id": r.SellerInstanceID, "encrypt_type": r.EncryptType, "app_info": r.AppInfo, "updated_at": now,
-		}).Error; err != nil {
-			return err
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			// Released while it was opening (a refund was approved): the seller created it
+			// anyway, so record its id and tell the seller to release it.
+			var inst Instance
+			if err := tx.First(&inst, *c.InstanceID).Error; err != nil {
+				return err
+			}
+			if inst.Status != InstanceReleased || inst.SellerInstanceID != "" {
+				return nil
+			}
+			inst.SellerInstanceID = r.SellerInstanceID
+			if err := tx.Model(&inst).Update("seller_instance_id", r.SellerInstanceID).Error; err != nil {
+				return err
+			}
+			return s.releaseCall(tx, c.Product, nil, &inst)
 		}
 		if c.OrderID != nil && !c.Product.Supervised {
 			return tx.Model(&Order{}).Where("id = ? AND status = ?", *c.OrderID, OrderProcessing).Update("status", OrderCompleted).Error
