@@ -9,11 +9,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"koogallery/cloud"
 	"koogallery/config"
+	"koogallery/deploy"
 	"koogallery/dispatch"
 	"koogallery/handlers"
 	"koogallery/mailer"
@@ -43,6 +46,11 @@ type App struct {
 	// Mailer sends the mail outbox (SMTP, or .eml files under DataDir/mail when no SMTP server
 	// is configured); Serve's caller runs it (every process may).
 	Mailer *mailer.Mailer
+	// Cloud is the buyer's cloud for one-click deployment: the embedded simulated cloud
+	// (CLOUD_SIM_STEP_TIME, CLOUD_SIM_FAULTS tune it; see the README for a real adapter).
+	Cloud *cloud.Sim
+	// Deployer runs deployments in the background; Serve's caller runs it (every process may).
+	Deployer *deploy.Runner
 }
 
 // New opens the database, migrates it, seeds demo data on a fresh dev database, and builds
@@ -91,9 +99,34 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 			}
 		}
 	}
+	if err := a.newDeployer(log); err != nil {
+		return nil, err
+	}
 	a.Echo = web.NewServer(web.Options{Store: store, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure(), UnreadCount: handlers.UnreadNotices(store)})
-	handlers.Register(a.Echo, handlers.Deps{Store: store, Keys: a.Keys, Kit: a.Kit, Rules: rules})
+	handlers.Register(a.Echo, handlers.Deps{Store: store, Keys: a.Keys, Kit: a.Kit, Rules: rules, Deployer: a.Deployer})
 	return a, nil
+}
+
+// newDeployer builds the simulated cloud and the deployment runner. CLOUD_SIM_STEP_TIME
+// (a Go duration) sets how long a deploy step takes; CLOUD_SIM_FAULTS injects failures, e.g.
+// "step:install,quota,stopped:ecs-app-01".
+func (a *App) newDeployer(log *slog.Logger) error {
+	opt := cloud.SimOptions{}
+	if v := os.Getenv("CLOUD_SIM_STEP_TIME"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("CLOUD_SIM_STEP_TIME: %w", err)
+		}
+		opt.StepTime = d
+	}
+	faults, err := cloud.ParseFaults(os.Getenv("CLOUD_SIM_FAULTS"))
+	if err != nil {
+		return err
+	}
+	opt.Faults = faults
+	a.Cloud = cloud.NewSim(opt)
+	a.Deployer = &deploy.Runner{Store: a.Store, Cloud: a.Cloud, Log: log.With("component", "deploy")}
+	return nil
 }
 
 // Serve answers HTTP on l until ctx ends, then drains in-flight requests for up to 10 s.

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Mode is dev (demo data, generated keys, local endpoints allowed) or prod.
@@ -40,7 +41,14 @@ type Config struct {
 	LogSQL    bool
 	// SandboxAddr is where dev mode serves the built-in sandbox seller endpoint; empty: none.
 	SandboxAddr string
+	// DispatchLease is how long a dispatcher's claim on a call holds; 0 means the dispatcher's
+	// default (60 s). Calls claimed by a process that died are retried once their lease ends.
+	// It must exceed the 5 s call timeout, or a slow but live attempt could be sent twice.
+	DispatchLease time.Duration
 }
+
+// MinDispatchLease is the shortest lease accepted: longer than the 5 s call timeout.
+const MinDispatchLease = 6 * time.Second
 
 // Mail says how notices are sent: through an SMTP server, or written to files in dev.
 type Mail struct {
@@ -55,8 +63,8 @@ func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") 
 
 // Load reads flags from args and falls back to the environment for each: ADDR, DATA_DIR,
 // DATABASE_URL, APP_MODE, BASE_URL, SESSION_KEY, MASTER_KEY (hex), SMTP_ADDR, MAIL_FROM,
-// SMTP_USERNAME, SMTP_PASSWORD, LOG_SQL. In dev mode missing keys are generated once and kept
-// in the data dir; in prod mode they are required.
+// SMTP_USERNAME, SMTP_PASSWORD, LOG_SQL, DISPATCH_LEASE. In dev mode missing keys are
+// generated once and kept in the data dir; in prod mode they are required.
 func Load(args []string, getenv func(string) string) (Config, error) {
 	env := func(k, def string) string {
 		if v := getenv(k); v != "" {
@@ -79,6 +87,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&c.Mail.Username, "smtp-user", env("SMTP_USERNAME", ""), "SMTP user name")
 	fs.StringVar(&c.Mail.Password, "smtp-password", env("SMTP_PASSWORD", ""), "SMTP password")
 	fs.StringVar(&c.SandboxAddr, "sandbox-addr", env("SANDBOX_ADDR", "127.0.0.1:8090"), "dev mode: address of the built-in sandbox seller endpoint (empty: none)")
+	var lease string
+	fs.StringVar(&lease, "dispatch-lease", env("DISPATCH_LEASE", ""), "how long a call claimed by a dispatcher stays its own, e.g. 60s (at least 6s; empty: 60s)")
 	logSQL := env("LOG_SQL", "")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -103,6 +113,13 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	if _, err := mail.ParseAddress(c.Mail.From); err != nil {
 		problems = append(problems, fmt.Sprintf("mail sender %q: %v", c.Mail.From, err))
+	}
+	if lease != "" {
+		d, err := time.ParseDuration(lease)
+		if err != nil || d < MinDispatchLease {
+			problems = append(problems, fmt.Sprintf("dispatch lease %q: give a duration of at least %s (DISPATCH_LEASE)", lease, MinDispatchLease))
+		}
+		c.DispatchLease = d
 	}
 	var err error
 	if c.SessionKey, err = key("session key", sessionKey, 64, c, "session.key"); err != nil {

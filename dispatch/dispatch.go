@@ -46,7 +46,9 @@ func (d *Dispatcher) defaults() {
 		d.Lease = 60 * time.Second
 	}
 	if d.Idle <= 0 {
-		d.Idle = time.Second
+		// Calls queued by another process (or falling due for a retry) wait for this poll;
+		// at 1 s a burst queued elsewhere waited up to a second before its first attempt.
+		d.Idle = 250 * time.Millisecond
 	}
 	if d.Sweep <= 0 {
 		d.Sweep = 30 * time.Second
@@ -78,6 +80,9 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		case <-sweep.C:
 			if _, err := d.Store.ExpireDue(ctx, 500); err != nil && ctx.Err() == nil {
 				d.Log.Error("expiry sweep", "err", err)
+			}
+			if _, err := d.Store.SweepSupervision(ctx, 500); err != nil && ctx.Err() == nil {
+				d.Log.Error("supervision sweep", "err", err)
 			}
 			continue
 		case <-freed:
@@ -176,8 +181,9 @@ func (d *Dispatcher) attempt(ctx context.Context, c *models.InterfaceCall, ts *t
 		r.ErrorKind, r.Error = to.kind, to.err
 		return r
 	}
+	r.StartedAt = d.Store.Now() // the store's clock, like every other time the outbox records
 	res := d.Client.Call(ctx, to.url+p.Path, to.secret, []byte(body))
-	r.URL, r.Latency, r.StartedAt = res.URL, res.Latency, res.Started.UTC()
+	r.URL, r.Latency = res.URL, res.Latency
 	if res.Err != nil {
 		r.ErrorKind, r.Error = string(res.Kind), res.Err.Error()
 		return r

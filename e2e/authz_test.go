@@ -68,6 +68,9 @@ type fixtures struct {
 	licenseService      models.Instance           // buyer's one-time License service (数据库备份工具), in use
 	licenseApp          models.LicenseApplication // an issued FILE License on it
 	refund              refundFixtures            // the demo's pending refund request (refunds_authz_test.go)
+	deployment          models.Deployment         // a failed deployment of licenseService (deploy_test.go)
+	creditOrder         models.Order              // a credit-paid demo order, already repaid (settlement_authz_test.go)
+	supervision         supervisionFixtures       // a supervision and an open appeal (supervision_authz_test.go)
 }
 
 func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
@@ -127,6 +130,9 @@ func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
 		FileData: []byte("authz-license-file-marker\n"), CreatedAt: issued, IssuedAt: &issued}
 	noErr(t, db.Create(&f.licenseApp).Error)
 	f.refund = loadRefundFixtures(t, srv)
+	f.deployment = loadDeployFixtures(t, srv, f)
+	f.creditOrder = loadCreditOrder(t, srv)
+	f.supervision = loadSupervisionFixtures(t, srv, f)
 	return f
 }
 
@@ -242,7 +248,9 @@ func authzRows() []authzRow {
 	callSecrets := func(fixtures) []string { return []string{"authz-call-marker-6631"} }
 	loggedInLogin := everyone(see)
 	loggedInLogin[anon] = ok
-	return []authzRow{
+	// 服务监管 and 申诉处理 first (supervision_authz_test.go): their rows change nothing.
+	rows := append(supervisionRows("/console"), append(supervisionRows("/seller"), supervisionRows("/admin")...)...)
+	return append(rows, []authzRow{
 		// Public pages.
 		{method: "GET", route: "/", path: fixed("/"), want: everyone(ok)},
 		{method: "GET", route: "/products/:id", path: func(f fixtures) string { return "/products/" + itoa(f.product.ID) }, want: everyone(ok)},
@@ -266,6 +274,18 @@ func authzRows() []authzRow {
 		{method: "POST", route: "/console/services/:id/licenses", path: licensePath(""), form: licenseForm, want: buyersOnly(see, notFound), secrets: licenseSecrets},
 		{method: "GET", route: "/console/services/:id/licenses/:lid/file", path: func(f fixtures) string { return licensePath("/" + itoa(f.licenseApp.ID) + "/file")(f) },
 			want: buyersOnly(ok, notFound), secrets: licenseSecrets},
+		// 启动部署 (deploy_test.go): the owner delegates first, revokes last.
+		{method: "POST", route: "/console/services/:id/deploy/delegation", path: deployPath("/deploy/delegation"), form: empty, want: buyersOnly(see, notFound), secrets: deploySecrets},
+		{method: "GET", route: "/console/services/:id/deploy", path: deployPath("/deploy"), want: buyersOnly(ok, notFound), secrets: deploySecrets},
+		{method: "GET", route: "/console/services/:id/deploy", name: "not deployable", path: func(f fixtures) string { return "/console/services/" + itoa(f.service.ID) + "/deploy" },
+			want: buyersOnly(notFound, notFound), secrets: serviceSecrets},
+		{method: "GET", route: "/console/services/:id/deploy/resources", path: deployPath("/deploy/resources?region=cn-east-3"), want: buyersOnly(ok, notFound), secrets: deploySecrets},
+		{method: "POST", route: "/console/services/:id/deploy/review", path: deployPath("/deploy/review"), form: empty, want: buyersOnly(ok, notFound), secrets: deploySecrets},
+		{method: "POST", route: "/console/services/:id/deploy", path: deployPath("/deploy"), form: empty, want: buyersOnly(http.StatusUnprocessableEntity, notFound), secrets: deploySecrets},
+		{method: "GET", route: "/console/services/:id/deployments/:did", path: deploymentPath(""), want: buyersOnly(ok, notFound), secrets: deploySecrets},
+		{method: "GET", route: "/console/services/:id/deployments/:did/progress", path: deploymentPath("/progress"), want: buyersOnly(ok, notFound), secrets: deploySecrets},
+		{method: "POST", route: "/console/services/:id/deployments/:did/retry", path: deploymentPath("/retry"), form: empty, want: buyersOnly(see, notFound), secrets: deploySecrets},
+		{method: "POST", route: "/console/services/:id/deploy/delegation/revoke", path: deployPath("/deploy/delegation/revoke"), form: empty, want: buyersOnly(see, notFound), secrets: deploySecrets},
 		{method: "GET", route: "/console/orders", path: fixed("/console/orders"), want: buyersOnly(ok, ok), secrets: orderSecrets},
 		{method: "GET", route: "/console/orders/:id", path: func(f fixtures) string { return "/console/orders/" + itoa(f.order.ID) },
 			want: buyersOnly(ok, notFound), secrets: orderSecrets},
@@ -359,6 +379,12 @@ func authzRows() []authzRow {
 		{method: "POST", route: "/seller/refunds/:id/reject", path: refundPath("/seller", "/reject"), form: empty, want: sellersOnly(http.StatusUnprocessableEntity, notFound), secrets: refundSecrets},
 		{method: "GET", route: "/seller/attachments/:id", path: refundFilePath("/seller"), want: sellersOnly(ok, notFound), secrets: refundSecrets},
 
+		// 结算: each seller company sees its own orders and statements (settlement_authz_test.go).
+		{method: "GET", route: "/seller/settlement", path: fixed("/seller/settlement"), want: sellersOnly(ok, ok)},
+		{method: "GET", route: "/seller/settlement/statements/:month", path: sellerStatementPath(""), want: sellersOnly(ok, ok)},
+		{method: "GET", route: "/seller/settlement/statements/:month", name: "malformed month", path: fixed("/seller/settlement/statements/2026-13"), want: sellersOnly(notFound, notFound)},
+		{method: "GET", route: "/seller/settlement/statements/:month/export", path: sellerStatementPath("/export"), want: sellersOnly(ok, ok)},
+
 		// Deleting comes after every other use of the key and the address.
 		{method: "POST", route: "/seller/keys/:id/delete", path: func(f fixtures) string { return "/seller/keys/" + itoa(f.key.ID) + "/delete" },
 			form: empty, want: sellersOnly(see, notFound), secrets: keySecrets},
@@ -396,10 +422,16 @@ func authzRows() []authzRow {
 		{method: "GET", route: "/admin/refunds", name: "records", path: fixed("/admin/refunds?view=records"), want: adminsOnly(ok)},
 		{method: "GET", route: "/admin/refunds/:id", path: refundPath("/admin", ""), want: adminsOnly(ok)},
 		{method: "GET", route: "/admin/attachments/:id", path: refundFilePath("/admin"), want: adminsOnly(ok)},
+		// Operations read every seller's statements; the repayment switch on an already repaid order
+		// changes nothing (a stale change: 303 with a message).
+		{method: "GET", route: "/admin/settlement", path: fixed("/admin/settlement"), want: adminsOnly(ok)},
+		{method: "GET", route: "/admin/settlement/statements/:seller/:month", path: adminStatementPath(""), want: adminsOnly(ok)},
+		{method: "GET", route: "/admin/settlement/statements/:seller/:month/export", path: adminStatementPath("/export"), want: adminsOnly(ok)},
+		{method: "POST", route: "/admin/settlement/orders/:id/repayment", path: creditRepaymentPath, form: func(fixtures) url.Values { return url.Values{"to": {"repaid"}} }, want: adminsOnly(see)},
 
 		// Last: it ends every actor's session.
 		{method: "POST", route: "/logout", path: fixed("/logout"), form: func(fixtures) url.Values { return url.Values{} }, want: everyone(see)},
-	}
+	}...)
 }
 
 // ignoredRoute is infrastructure outside the matrix.

@@ -5,6 +5,7 @@ package handlers
 import (
 	"github.com/labstack/echo/v4"
 
+	"koogallery/deploy"
 	"koogallery/models"
 	"koogallery/sellerkit"
 	"koogallery/views/layouts"
@@ -18,6 +19,8 @@ type Deps struct {
 	Kit   *sellerkit.Kit
 	// Rules decide which production addresses are acceptable (loopback only in dev mode).
 	Rules sellerkit.AddressRules
+	// Deployer starts one-click License deployments and lists the buyer's cloud resources.
+	Deployer *deploy.Runner
 }
 
 // Register adds every feature's routes: the public site, and the buyer, seller and
@@ -32,7 +35,9 @@ func Register(e *echo.Echo, d Deps) {
 	(&Orders{store: d.Store}).Routes(console)
 	(&Notices{store: d.Store, base: "/console/notices", areaKey: "nav.console", areaURL: "/console/services", layout: layouts.Console}).Routes(console)
 	(&Services{store: d.Store, keys: d.Keys}).Routes(console)
+	(&Deploy{store: d.Store, runner: d.Deployer}).Routes(console)
 	(&Refunds{store: d.Store}).ConsoleRoutes(console)
+	(&Supervision{store: d.Store}).ConsoleRoutes(console)
 	(&Attachments{store: d.Store}).Routes(console)
 
 	seller := e.Group("/seller", web.RequireRole(models.RoleSeller))
@@ -45,6 +50,8 @@ func Register(e *echo.Echo, d Deps) {
 	(&SellerSignature{store: d.Store, keys: d.Keys, kit: d.Kit}).Routes(seller)
 	(&Calls{store: d.Store}).Routes(seller)
 	(&Refunds{store: d.Store}).SellerRoutes(seller)
+	(&Supervision{store: d.Store}).SellerRoutes(seller)
+	(&Settlement{store: d.Store}).SellerRoutes(seller)
 	(&Attachments{store: d.Store}).Routes(seller)
 
 	admin := e.Group("/admin", web.RequireRole(models.RoleAdmin))
@@ -52,5 +59,7 @@ func Register(e *echo.Echo, d Deps) {
 	(&Calls{store: d.Store, admin: true}).Routes(admin)
 	(&AdminProducts{store: d.Store}).Routes(admin)
 	(&Refunds{store: d.Store}).AdminRoutes(admin)
+	(&Supervision{store: d.Store}).AdminRoutes(admin)
+	(&Settlement{store: d.Store}).AdminRoutes(admin)
 	(&Attachments{store: d.Store}).Routes(admin)
 }

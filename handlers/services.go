@@ -75,6 +75,9 @@ func (h *Services) render(c echo.Context, status int, id uint, form console.Rene
 	if err := h.withLicenses(c, &vm); err != nil { // licenses.go
 		return err
 	}
+	if err := h.withDeploy(c, &vm); err != nil { // deploy.go
+		return err
+	}
 	if in.Status == models.InstanceNormal || in.Status == models.InstanceFrozen {
 		if a, err := h.keys.OpenAppInfo(ctx, in); err == nil {
 			vm.App = &console.AppInfoVM{FrontEndURL: a.FrontEndURL, AdminURL: a.AdminURL, UserName: a.UserName, Memo: a.Memo,

@@ -74,14 +74,16 @@ func Open(opts OpenOptions) (*gorm.DB, Dialect, error) {
 }
 
 // MySQLDSN adds the parameters the store relies on (UTC, parsed times, utf8mb4) to a DSN
-// unless the DSN sets them itself.
+// unless the DSN sets them itself. interpolateParams makes the driver send each statement
+// with its arguments in one round trip; without it every statement with arguments costs three
+// (prepare, execute, close): in cmd/callbench that was ~40% more database CPU per call.
 func MySQLDSN(dsn string) string {
-	want := map[string]string{"parseTime": "true", "loc": "UTC", "charset": "utf8mb4", "collation": "utf8mb4_unicode_ci"}
+	want := map[string]string{"parseTime": "true", "loc": "UTC", "charset": "utf8mb4", "collation": "utf8mb4_unicode_ci", "interpolateParams": "true"}
 	sep := "?"
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	for _, k := range []string{"parseTime", "loc", "charset", "collation"} {
+	for _, k := range []string{"parseTime", "loc", "charset", "collation", "interpolateParams"} {
 		if !strings.Contains(dsn, k+"=") {
 			dsn += sep + k + "=" + want[k]
 			sep = "&"

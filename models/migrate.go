@@ -39,6 +39,13 @@ var migrations = []migration{
 		return tx.AutoMigrate(&LicenseApplication{})
 	}},
 	{6, "refunds: requests, attachments; orders' supervision state and settlement exclusion", migrateRefunds},
+	{7, "service supervision: supervisions, their timeline events, appeals", func(tx *gorm.DB) error {
+		return tx.AutoMigrate(&Supervision{}, &SupervisionEvent{}, &Appeal{})
+	}},
+	{8, "one-click License deployment: delegations, deployments and their step history", func(tx *gorm.DB) error {
+		return tx.AutoMigrate(&DeployDelegation{}, &Deployment{}, &DeploymentEvent{})
+	}},
+	{9, "settlement: indexes for a seller's period, statements and unpaid credit bills", migrateSettlementIndexes},
 }
 
 // Migrate brings the schema up to date. On MySQL a named lock keeps two starting servers from

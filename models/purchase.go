@@ -237,6 +237,11 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 		if err := tx.Model(o).Update("instance_id", inst.ID).Error; err != nil {
 			return err
 		}
+		if o.SupervisionStatus == SupervisionInProgress {
+			if _, err := s.createSupervision(tx, p, o); err != nil { // store_supervision.go
+				return err
+			}
+		}
 		return s.newInstanceCalls(tx, p, o, inst)
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {

@@ -227,5 +227,6 @@ func (d *demo) orders(tx *gorm.DB, b1, b2 uint) {
 	if d.err == nil {
 		d.err = tx.Create(&Favorite{UserID: b1, ProductID: d.products["00302-200002-0--0"].ID, CreatedAt: d.now}).Error
 	}
-	d.refunds(tx, made) // seed_refunds.go
+	d.refunds(tx, made)      // seed_refunds.go
+	d.supervisions(tx, made) // seed_supervision.go
 }

@@ -238,6 +238,8 @@ func (s *Store) attachmentParties(ctx context.Context, viewer *User, a *Attachme
 		var n int64
 		err := q.Count(&n).Error
 		return n > 0, err
+	case AttachSupervisionEvent, AttachAppeal:
+		return s.supervisionAttachmentParty(ctx, viewer, a)
 	}
 	return false, nil
 }

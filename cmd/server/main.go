@@ -64,6 +64,12 @@ func run() error {
 		a.Mailer.Run(ctx)
 	}()
 	defer func() { <-mailing }()
+	deploying := make(chan struct{})
+	go func() {
+		defer close(deploying)
+		a.Deployer.Run(ctx)
+	}()
+	defer func() { <-deploying }()
 	log.Info("serving", "addr", l.Addr().String(), "url", cfg.BaseURL, "mode", cfg.Mode, "database", a.Store.Dialect())
 	if cfg.Mode == config.Dev {
 		fmt.Fprintf(os.Stderr, "\nKooGallery is running at %s\nDemo accounts (password %s):\n", cfg.BaseURL, models.DemoPassword)

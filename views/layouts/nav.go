@@ -36,6 +36,7 @@ var ConsoleNav = []NavGroup{
 	{"", []NavItem{
 		{Key: "nav.console.services", Href: "/console/services"},
 		{Key: "nav.console.orders", Href: "/console/orders"},
+		{Key: "nav.console.supervision", Href: "/console/supervision"},
 		{Key: "nav.console.refunds", Href: "/console/refunds"},
 		{Key: "nav.console.favorites", Href: "/console/favorites"},
 		{Key: "nav.console.notices", Href: "/console/notices"},
@@ -52,8 +53,10 @@ var SellerNav = []NavGroup{
 		{Key: "nav.seller.debug_cases", Href: "/seller/debug/cases"},
 	}},
 	{"nav.seller.group.orders", []NavItem{{Key: "nav.seller.refunds", Href: "/seller/refunds"}}},
+	{"nav.seller.group.delivery", []NavItem{{Key: "nav.seller.supervision", Href: "/seller/supervision"}}},
 	{"", []NavItem{{Key: "nav.seller.calls", Href: "/seller/calls"}}},
 	{"nav.seller.group.products", []NavItem{{Key: "nav.seller.products", Href: "/seller/products"}}},
+	{"nav.seller.group.settlement", []NavItem{{Key: "nav.seller.settlement", Href: "/seller/settlement"}}},
 }
 
 // AdminNav is the operations console's navigation.
@@ -63,6 +66,8 @@ var AdminNav = []NavGroup{
 		{Key: "nav.admin.products", Href: "/admin/products"},
 		{Key: "nav.admin.calls", Href: "/admin/calls"},
 		{Key: "nav.admin.refunds", Href: "/admin/refunds"},
+		{Key: "nav.admin.appeals", Href: "/admin/appeals"},
+		{Key: "nav.admin.settlement", Href: "/admin/settlement"},
 	}},
 }
 

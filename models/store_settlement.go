@@ -1,0 +1,631 @@
+package models
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Settlement in the store: every list and total is aggregated in SQL (GROUP BY) or paginated,
+// so a seller with a hundred thousand orders costs a few index scans, never loading them all.
+
+// monthKey is the SQL expression of a time column's settlement month ("2026-03", UTC+8).
+func (s *Store) monthKey(col string) string {
+	if s.dialect == MySQL {
+		return "DATE_FORMAT(DATE_ADD(" + col + ", INTERVAL 8 HOUR), '%Y-%m')"
+	}
+	return "strftime('%Y-%m', " + col + ", '+8 hours')"
+}
+
+// excludedSQL mirrors SettlementOf's exclusions.
+func excludedSQL() (string, []any) {
+	return `(orders.type = ? OR orders.status = ? OR orders.settlement_excluded = ? OR orders.paid_fen <= 0)`,
+		[]any{OrderUnsubscribe, OrderCancelled, true}
+}
+
+// creditBill is a buyer's monthly credit bill with something still unpaid.
+type creditBill struct {
+	BuyerID uint
+	Month   string
+}
+
+// unpaidCreditBills lists every (buyer, month) whose credit bill is not fully repaid: one
+// GROUP BY over the unpaid credit orders, so the filters below test a short list of time
+// ranges instead of a correlated subquery per order.
+func (s *Store) unpaidCreditBills(ctx context.Context) ([]creditBill, error) {
+	var out []creditBill
+	err := s.conn(ctx).Model(&Order{}).Select("buyer_id, "+s.monthKey("paid_at")+" AS month").
+		Where("pay_method = ? AND repayment = ? AND paid_at IS NOT NULL", PayCredit, RepaymentPending).
+		Group("buyer_id, " + s.monthKey("paid_at")).Order("buyer_id").Scan(&out).Error
+	return out, err
+}
+
+// billedSQL mirrors SettlementOf for every condition but the threshold: the orders that count
+// toward their product type's billed total (出账), and are eligible once it reaches ¥1,000.
+// A credit order in an unpaid bill is held back whether the unpaid order is itself (repayment)
+// or another (the month's bill): both are conditions of the rule.
+func (s *Store) billedSQL(now time.Time, bills []creditBill) (string, []any) {
+	cond := `(orders.type <> ? AND orders.status <> ? AND orders.settlement_excluded = ? AND orders.paid_fen > 0
+		AND orders.paid_at IS NOT NULL AND orders.status <> ?
+		AND (orders.pay_method NOT IN ? OR (orders.pay_method = ? AND COALESCE(orders.repayment, '') = ?) OR (orders.pay_method = ? AND COALESCE(orders.repayment, '') <> ?))
+		AND COALESCE(orders.supervision_status, '') IN ?
+		AND orders.effective_at IS NOT NULL AND orders.effective_at <= ?`
+	args := []any{OrderUnsubscribe, OrderCancelled, false, OrderPendingPayment,
+		[]PayMethod{PayCredit, PayCoupon}, PayCredit, RepaymentRepaid, PayCoupon, RepaymentPending,
+		[]SupervisionStatus{SupervisionNotInvolved, SupervisionCompleted}, now}
+	if len(bills) > 0 {
+		cond += ` AND NOT (orders.pay_method = ? AND (`
+		args = append(args, PayCredit)
+		for i, b := range bills {
+			p, _ := ParsePeriod(b.Month)
+			if i > 0 {
+				cond += ` OR `
+			}
+			cond += `(orders.buyer_id = ? AND orders.paid_at >= ? AND orders.paid_at < ?)`
+			args = append(args, b.BuyerID, p.Start(), p.End())
+		}
+		cond += `))`
+	}
+	return cond + `)`, args
+}
+
+// TypeTotal is a product type's billed total for a seller and its progress toward ¥1,000.
+type TypeTotal struct {
+	Type      ProductType
+	Orders    int64
+	BilledFen int64
+}
+
+// Reached reports whether the type's orders may be settled.
+func (t TypeTotal) Reached() bool { return t.BilledFen >= SettlementThresholdFen }
+
+// Percent is the progress toward the threshold, 0–100.
+func (t TypeTotal) Percent() int {
+	if t.Reached() {
+		return 100
+	}
+	if t.BilledFen <= 0 {
+		return 0
+	}
+	return int(t.BilledFen * 100 / SettlementThresholdFen)
+}
+
+// SettlementTypeTotals is the seller's billed total per product type (every type the seller
+// sells or has billed), in display order.
+func (s *Store) SettlementTypeTotals(ctx context.Context, sellerID uint) ([]TypeTotal, error) {
+	bills, err := s.unpaidCreditBills(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.typeTotals(ctx, sellerID, s.now(), bills)
+}
+
+// typeTotals sums the billed orders per product type in two GROUP BY queries: every order
+// meeting the conditions but the credit bill's, then the repaid credit orders per (type, buyer,
+// month), whose groups in an unpaid bill are taken back out. No per-order subquery, and no
+// list of bills tested on every row.
+func (s *Store) typeTotals(ctx context.Context, sellerID uint, now time.Time, bills []creditBill) ([]TypeTotal, error) {
+	// Grouped by product, not joined: the seller's products are few, and the join made
+	// MariaDB walk the orders by product index, row by row.
+	var products []Product
+	if err := s.conn(ctx).Select("id", "type").Where("seller_id = ?", sellerID).Find(&products).Error; err != nil {
+		return nil, err
+	}
+	typeOf := map[uint]ProductType{}
+	byType := map[ProductType]TypeTotal{}
+	for _, p := range products {
+		typeOf[p.ID] = p.Type
+		byType[p.Type] = TypeTotal{Type: p.Type}
+	}
+	add := func(productID uint, orders, fen int64) {
+		t := typeOf[productID]
+		v := byType[t]
+		v.Type = t
+		v.Orders += orders
+		v.BilledFen += fen
+		byType[t] = v
+	}
+	cond, args := s.billedSQL(now, nil)
+	var rows []struct {
+		ProductID uint
+		Orders    int64
+		Fen       int64
+	}
+	err := s.conn(ctx).Table("orders").
+		Select("orders.product_id AS product_id, COUNT(*) AS orders, COALESCE(SUM(orders.paid_fen), 0) AS fen").
+		Where("orders.seller_id = ?", sellerID).Where(cond, args...).
+		Group("orders.product_id").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		add(r.ProductID, r.Orders, r.Fen)
+	}
+	if len(bills) > 0 {
+		unpaid := map[creditBill]bool{}
+		for _, b := range bills {
+			unpaid[b] = true
+		}
+		var credit []struct {
+			ProductID uint
+			BuyerID   uint
+			Month     string
+			Orders    int64
+			Fen       int64
+		}
+		err := s.conn(ctx).Table("orders").
+			Select("orders.product_id AS product_id, orders.buyer_id AS buyer_id, "+s.monthKey("orders.paid_at")+" AS month, COUNT(*) AS orders, COALESCE(SUM(orders.paid_fen), 0) AS fen").
+			Where("orders.seller_id = ? AND orders.pay_method = ?", sellerID, PayCredit).Where(cond, args...).
+			Group("orders.product_id, orders.buyer_id, " + s.monthKey("orders.paid_at")).Scan(&credit).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range credit {
+			if unpaid[creditBill{c.BuyerID, c.Month}] {
+				add(c.ProductID, -c.Orders, -c.Fen)
+			}
+		}
+	}
+	out := make([]TypeTotal, 0, len(byType))
+	for _, t := range ProductTypes {
+		if v, ok := byType[t]; ok {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// billsNear keeps the unpaid bills that can concern orders placed in p (a month either side:
+// an order's bill is the month it was paid in, normally the month it was placed).
+func billsNear(bills []creditBill, p Period) []creditBill {
+	from, to := p.Prev().String(), PeriodOf(p.End().Add(time.Hour)).String()
+	var out []creditBill
+	for _, b := range bills {
+		if b.Month >= from && b.Month <= to {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// SettlementFilter narrows the settlement order list.
+type SettlementFilter struct {
+	Period Period      // the orders paid in this month; zero: the current month
+	State  SettleState // "" for every state
+	Page   int
+}
+
+// SettlementRow is one order with its product type and the rule's verdict.
+type SettlementRow struct {
+	Order       Order
+	ProductType ProductType
+	Verdict     SettlementVerdict
+}
+
+// SettlementList is a page of the settlement order list with the period's counts.
+type SettlementList struct {
+	Period Period
+	Page   Page[SettlementRow]
+	// Counts and AmountFen per state over the whole period (not just the page).
+	Counts    map[SettleState]int64
+	AmountFen map[SettleState]int64
+	Types     []TypeTotal
+}
+
+// SettlementOrders lists the seller's orders paid in a period, newest first, each with its
+// verdict and reasons, with the period's counts per state and the product types' totals.
+func (s *Store) SettlementOrders(ctx context.Context, sellerID uint, f SettlementFilter) (*SettlementList, error) {
+	now := s.now()
+	if f.Period.IsZero() {
+		f.Period = PeriodOf(now)
+	}
+	out := &SettlementList{Period: f.Period, Counts: map[SettleState]int64{}, AmountFen: map[SettleState]int64{}}
+	bills, err := s.unpaidCreditBills(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if out.Types, err = s.typeTotals(ctx, sellerID, now, bills); err != nil {
+		return nil, err
+	}
+	bills = billsNear(bills, f.Period)
+	totals := map[ProductType]int64{}
+	var reached []ProductType
+	for _, t := range out.Types {
+		totals[t.Type] = t.BilledFen
+		if t.Reached() {
+			reached = append(reached, t.Type)
+		}
+	}
+	base := func() *gorm.DB {
+		return s.conn(ctx).Model(&Order{}).Where("orders.seller_id = ? AND orders.created_at >= ? AND orders.created_at < ?",
+			sellerID, f.Period.Start(), f.Period.End())
+	}
+	for _, st := range SettleStates {
+		var agg struct {
+			N   int64
+			Fen int64
+		}
+		if err := s.settleStateWhere(base(), st, reached, now, bills).Select("COUNT(*) AS n, COALESCE(SUM(orders.paid_fen), 0) AS fen").Scan(&agg).Error; err != nil {
+			return nil, err
+		}
+		out.Counts[st], out.AmountFen[st] = agg.N, agg.Fen
+	}
+	q := base()
+	if f.State != "" {
+		q = s.settleStateWhere(q, f.State, reached, now, bills)
+	}
+	orders, err := paginate[Order](q.Order("orders.id DESC"), f.Page)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.settlementRows(ctx, orders.Items, totals, now)
+	if err != nil {
+		return nil, err
+	}
+	out.Page = Page[SettlementRow]{Items: rows, Number: orders.Number, HasNext: orders.HasNext}
+	return out, nil
+}
+
+// settleStateWhere narrows q (over orders) to one state, as SettlementOf would decide it.
+func (s *Store) settleStateWhere(q *gorm.DB, st SettleState, reached []ProductType, now time.Time, bills []creditBill) *gorm.DB {
+	excl, exclArgs := excludedSQL()
+	billed, billedArgs := s.billedSQL(now, bills)
+	reachedIDs := s.conn(q.Statement.Context).Model(&Product{}).Select("id").Where("type IN ?", append([]ProductType{"-"}, reached...))
+	switch st {
+	case SettleExcluded:
+		return q.Where(excl, exclArgs...)
+	case SettleEligible:
+		return q.Where(billed, billedArgs...).Where("orders.product_id IN (?)", reachedIDs)
+	default:
+		// Every part of both conditions is NULL-safe (COALESCE, IS NULL tests, EXISTS), so NOT
+		// is the exact complement.
+		return q.Where("NOT "+excl, exclArgs...).Where("NOT ("+billed+" AND orders.product_id IN (?))", append(billedArgs, reachedIDs)...)
+	}
+}
+
+// settlementRows applies the rule to a page of orders, reading the facts it needs for the
+// page in two queries.
+func (s *Store) settlementRows(ctx context.Context, orders []Order, typeTotals map[ProductType]int64, now time.Time) ([]SettlementRow, error) {
+	if len(orders) == 0 {
+		return nil, nil
+	}
+	productIDs := make([]uint, 0, len(orders))
+	buyerIDs := []uint{}
+	for _, o := range orders {
+		productIDs = append(productIDs, o.ProductID)
+		if o.PayMethod == PayCredit {
+			buyerIDs = append(buyerIDs, o.BuyerID)
+		}
+	}
+	var products []Product
+	if err := s.conn(ctx).Select("id", "type").Where("id IN ?", productIDs).Find(&products).Error; err != nil {
+		return nil, err
+	}
+	typeOf := map[uint]ProductType{}
+	for _, p := range products {
+		typeOf[p.ID] = p.Type
+	}
+	type billKey struct {
+		buyer uint
+		month string
+	}
+	pending := map[billKey]int64{}
+	if len(buyerIDs) > 0 {
+		var rows []struct {
+			BuyerID uint
+			Month   string
+			N       int64
+		}
+		err := s.conn(ctx).Model(&Order{}).Select("buyer_id, "+s.monthKey("paid_at")+" AS month, COUNT(*) AS n").
+			Where("buyer_id IN ? AND pay_method = ? AND repayment = ? AND paid_at IS NOT NULL", buyerIDs, PayCredit, RepaymentPending).
+			Group("buyer_id, " + s.monthKey("paid_at")).Scan(&rows).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			pending[billKey{r.BuyerID, r.Month}] = r.N
+		}
+	}
+	out := make([]SettlementRow, len(orders))
+	for i := range orders {
+		o := orders[i]
+		var facts SettlementFacts
+		facts.TypeBilledFen = typeTotals[typeOf[o.ProductID]]
+		if o.PayMethod == PayCredit && o.PaidAt != nil {
+			n := pending[billKey{o.BuyerID, PeriodOf(*o.PaidAt).String()}]
+			if o.Repayment == RepaymentPending {
+				n-- // itself: named by repayment_pending
+			}
+			facts.CreditBillOthersPending = n
+		}
+		out[i] = SettlementRow{Order: o, ProductType: typeOf[o.ProductID], Verdict: SettlementOf(&o, facts, now)}
+	}
+	return out, nil
+}
+
+// SettlementOrder decides one of the seller's orders (another seller's is ErrNotFound).
+func (s *Store) SettlementOrder(ctx context.Context, sellerID, orderID uint) (*SettlementRow, error) {
+	var o Order
+	if err := s.conn(ctx).Where("seller_id = ?", sellerID).First(&o, orderID).Error; err != nil {
+		return nil, notFound(err)
+	}
+	types, err := s.SettlementTypeTotals(ctx, sellerID)
+	if err != nil {
+		return nil, err
+	}
+	totals := map[ProductType]int64{}
+	for _, t := range types {
+		totals[t.Type] = t.BilledFen
+	}
+	rows, err := s.settlementRows(ctx, []Order{o}, totals, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return &rows[0], nil
+}
+
+// StatementLine is one product's part of a monthly statement.
+type StatementLine struct {
+	ProductID   uint
+	ProductName string
+	ProductType ProductType
+	Orders      int64
+	GrossFen    int64 // the product's GMV of the month: what buyers paid for it
+	RateBP      int64 // the fee rate its GMV earns
+	FeeFen      int64 // platform fee, rounded half up to the fen on the product's month
+	RefundFen   int64 // money returned to buyers in the month for the product's orders
+	NetFen      int64 // gross − fee − refunds
+}
+
+// Statement is a seller's monthly statement (月度账单).
+type Statement struct {
+	SellerID   uint
+	SellerName string
+	Period     Period
+	Lines      []StatementLine
+	Orders     int64
+	GrossFen   int64
+	FeeFen     int64
+	RefundFen  int64
+	NetFen     int64
+}
+
+// add counts a line into the totals.
+func (st *Statement) add(l StatementLine) {
+	st.Orders += l.Orders
+	st.GrossFen += l.GrossFen
+	st.FeeFen += l.FeeFen
+	st.RefundFen += l.RefundFen
+	st.NetFen += l.NetFen
+}
+
+// billableSQL is what a statement bills: paid orders that are not unsubscriptions, cancelled
+// or free. Orders refunded later stay billed in their month; the refund is deducted in the
+// month it is made.
+func billableSQL() (string, []any) {
+	return `orders.type <> ? AND orders.status NOT IN ? AND orders.paid_fen > 0 AND orders.paid_at IS NOT NULL`,
+		[]any{OrderUnsubscribe, []OrderStatus{OrderCancelled, OrderPendingPayment}}
+}
+
+// statementAgg is one (seller, month, product) group of billed orders or refunds.
+type statementAgg struct {
+	SellerID  uint
+	Month     string
+	ProductID uint
+	Orders    int64
+	Fen       int64
+}
+
+// statementAggs groups billed orders and refunds by seller, month and product, for one seller
+// (sellerID > 0) or all, optionally one period.
+func (s *Store) statementAggs(ctx context.Context, sellerID uint, p *Period) (gross, refunds []statementAgg, err error) {
+	bill, billArgs := billableSQL()
+	q := s.conn(ctx).Table("orders").
+		Select("orders.seller_id AS seller_id, "+s.monthKey("orders.paid_at")+" AS month, orders.product_id AS product_id, COUNT(*) AS orders, SUM(orders.paid_fen) AS fen").
+		Where(bill, billArgs...)
+	r := s.conn(ctx).Table("refunds").Joins("JOIN orders ON orders.id = refunds.order_id").
+		Select("refunds.seller_id AS seller_id, " + s.monthKey("refunds.created_at") + " AS month, orders.product_id AS product_id, COUNT(*) AS orders, SUM(refunds.amount_fen) AS fen")
+	if sellerID > 0 {
+		q = q.Where("orders.seller_id = ?", sellerID)
+		r = r.Where("refunds.seller_id = ?", sellerID)
+	}
+	if p != nil {
+		q = q.Where("orders.paid_at >= ? AND orders.paid_at < ?", p.Start(), p.End())
+		r = r.Where("refunds.created_at >= ? AND refunds.created_at < ?", p.Start(), p.End())
+	}
+	if err = q.Group("orders.seller_id, " + s.monthKey("orders.paid_at") + ", orders.product_id").Scan(&gross).Error; err != nil {
+		return nil, nil, err
+	}
+	err = r.Group("refunds.seller_id, " + s.monthKey("refunds.created_at") + ", orders.product_id").Scan(&refunds).Error
+	return gross, refunds, err
+}
+
+// buildStatements turns the groups into statements, newest period first (then by seller).
+func (s *Store) buildStatements(ctx context.Context, gross, refunds []statementAgg, withLines bool) ([]Statement, error) {
+	type key struct {
+		seller uint
+		month  string
+	}
+	type lineKey struct {
+		key
+		product uint
+	}
+	lines := map[lineKey]*StatementLine{}
+	var order []lineKey
+	get := func(a statementAgg) *StatementLine {
+		k := lineKey{key{a.SellerID, a.Month}, a.ProductID}
+		if l, ok := lines[k]; ok {
+			return l
+		}
+		l := &StatementLine{ProductID: a.ProductID}
+		lines[k] = l
+		order = append(order, k)
+		return l
+	}
+	for _, a := range gross {
+		l := get(a)
+		l.Orders, l.GrossFen = a.Orders, a.Fen
+	}
+	for _, a := range refunds {
+		get(a).RefundFen = a.Fen
+	}
+	productIDs := map[uint]bool{}
+	for _, k := range order {
+		productIDs[k.product] = true
+	}
+	names := map[uint]Product{}
+	if withLines && len(productIDs) > 0 {
+		ids := make([]uint, 0, len(productIDs))
+		for id := range productIDs {
+			ids = append(ids, id)
+		}
+		var ps []Product
+		if err := s.conn(ctx).Select("id", "name", "type").Where("id IN ?", ids).Find(&ps).Error; err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			names[p.ID] = p
+		}
+	}
+	byKey := map[key]*Statement{}
+	var keys []key
+	for _, k := range order {
+		l := lines[k]
+		l.RateBP = FeeRateBP(l.GrossFen)
+		l.FeeFen = PlatformFee(l.GrossFen)
+		l.NetFen = l.GrossFen - l.FeeFen - l.RefundFen
+		st, ok := byKey[k.key]
+		if !ok {
+			p, _ := ParsePeriod(k.month)
+			st = &Statement{SellerID: k.seller, Period: p}
+			byKey[k.key] = st
+			keys = append(keys, k.key)
+		}
+		st.add(*l)
+		if withLines {
+			l.ProductName, l.ProductType = names[l.ProductID].Name, names[l.ProductID].Type
+			st.Lines = append(st.Lines, *l)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].month != keys[j].month {
+			return keys[i].month > keys[j].month
+		}
+		return keys[i].seller < keys[j].seller
+	})
+	out := make([]Statement, 0, len(keys))
+	for _, k := range keys {
+		st := byKey[k]
+		sort.Slice(st.Lines, func(i, j int) bool {
+			if st.Lines[i].GrossFen != st.Lines[j].GrossFen {
+				return st.Lines[i].GrossFen > st.Lines[j].GrossFen
+			}
+			return st.Lines[i].ProductID < st.Lines[j].ProductID
+		})
+		out = append(out, *st)
+	}
+	return out, nil
+}
+
+// SellerStatements lists the seller's monthly statements (totals only), newest first.
+func (s *Store) SellerStatements(ctx context.Context, sellerID uint) ([]Statement, error) {
+	gross, refunds, err := s.statementAggs(ctx, sellerID, nil)
+	if err != nil {
+		return nil, err
+	}
+	return s.buildStatements(ctx, gross, refunds, false)
+}
+
+// AllStatements lists every seller's monthly statements (totals only), newest first, with
+// the company names.
+func (s *Store) AllStatements(ctx context.Context) ([]Statement, error) {
+	gross, refunds, err := s.statementAggs(ctx, 0, nil)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.buildStatements(ctx, gross, refunds, false)
+	if err != nil {
+		return nil, err
+	}
+	var sellers []Seller
+	if err := s.conn(ctx).Select("id", "name").Find(&sellers).Error; err != nil {
+		return nil, err
+	}
+	names := map[uint]string{}
+	for _, x := range sellers {
+		names[x.ID] = x.Name
+	}
+	for i := range out {
+		out[i].SellerName = names[out[i].SellerID]
+	}
+	return out, nil
+}
+
+// SellerStatement is one seller's statement of a period, line by product; a period without
+// any billing or refund is an empty statement.
+func (s *Store) SellerStatement(ctx context.Context, sellerID uint, p Period) (*Statement, error) {
+	var seller Seller
+	if err := s.conn(ctx).Select("id", "name").First(&seller, sellerID).Error; err != nil {
+		return nil, notFound(err)
+	}
+	gross, refunds, err := s.statementAggs(ctx, sellerID, &p)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.buildStatements(ctx, gross, refunds, true)
+	if err != nil {
+		return nil, err
+	}
+	st := &Statement{SellerID: sellerID, Period: p}
+	if len(list) > 0 {
+		st = &list[0]
+	}
+	st.SellerName = seller.Name
+	return st, nil
+}
+
+// AuditOrder is the audit target type of orders.
+const AuditOrder = "order"
+
+// AuditRepaymentSet is the audit action of operations setting a credit order's repayment.
+const AuditRepaymentSet = "repayment_set"
+
+// SetRepayment is operations marking a credit (post-paid) order repaid or unpaid in the demo.
+// Guarded on the state it changes from: a double click, or two admins at once, apply it once
+// (the second gets ErrStale); a non-credit order or an unknown state is ErrNotFound.
+func (s *Store) SetRepayment(ctx context.Context, admin *User, orderID uint, to Repayment) error {
+	var from []Repayment
+	switch to {
+	case RepaymentRepaid:
+		from = []Repayment{RepaymentPending, RepaymentNone}
+	case RepaymentPending:
+		from = []Repayment{RepaymentRepaid}
+	default:
+		return ErrNotFound
+	}
+	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&Order{}).Where("id = ? AND pay_method = ? AND COALESCE(repayment, '') IN ?", orderID, PayCredit, from).Update("repayment", to)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			var n int64
+			if err := tx.Model(&Order{}).Where("id = ? AND pay_method = ?", orderID, PayCredit).Count(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return ErrNotFound
+			}
+			return ErrStale
+		}
+		return tx.Create(&AuditEvent{ActorID: admin.ID, Action: AuditRepaymentSet, TargetType: AuditOrder, TargetID: orderID,
+			Detail: "→" + string(to), CreatedAt: s.now()}).Error
+	})
+}
+
+// CreditOrders lists every credit-paid order for operations, newest first, with the buyer.
+func (s *Store) CreditOrders(ctx context.Context, page int) (Page[Order], error) {
+	return paginate[Order](s.conn(ctx).Preload("Buyer").Where("pay_method = ?", PayCredit).Order("id DESC"), page)
+}

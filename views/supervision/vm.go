@@ -1,0 +1,174 @@
+// Package supervision holds the service supervision (服务监管) pages of the buyer console and
+// the seller center, and operations' appeal queue (申诉处理); one detail page serves all three.
+package supervision
+
+import (
+	"strings"
+	"time"
+
+	"koogallery/models"
+	"koogallery/views"
+)
+
+// Areas a supervision page is shown in.
+const (
+	AreaConsole = "console"
+	AreaSeller  = "seller"
+	AreaAdmin   = "admin"
+)
+
+// ListVM is a list of supervised orders.
+type ListVM struct {
+	Area   string
+	Filter models.SupervisionFilter
+	Page   models.Page[models.Supervision]
+}
+
+// FormState is the form being re-shown after refused input: which one, what was typed, and a
+// message per field.
+type FormState struct {
+	Action string // a SupervisionAction, "appeal", "appeal_info", "request_info" or "decide"
+	Values map[string]string
+	Errors map[string]string
+}
+
+// Err is the message for a field of the named form ("" for another form).
+func (f FormState) Err(action, field string) string {
+	if f.Action != action {
+		return ""
+	}
+	return f.Errors[field]
+}
+
+// Val is what was typed in a field of the named form.
+func (f FormState) Val(action, field string) string {
+	if f.Action != action {
+		return ""
+	}
+	return f.Values[field]
+}
+
+// DetailVM is one supervision in an area; Appeal is the appeal an admin works on.
+type DetailVM struct {
+	Area   string
+	D      *models.SupervisionDetail
+	Form   FormState
+	Appeal *models.Appeal
+}
+
+// AppealsVM is operations' appeal queue.
+type AppealsVM struct {
+	Filter models.AppealFilter
+	Page   models.Page[models.Appeal]
+}
+
+// Base is the area's URL prefix for supervision.
+func Base(area string) string { return "/" + area + "/supervision" }
+
+// URL is a supervision's page in a party's area.
+func URL(area string, id uint) string { return Base(area) + "/" + views.Itoa(id) }
+
+// AppealURL is an appeal's page in operations.
+func AppealURL(id uint) string { return "/admin/appeals/" + views.Itoa(id) }
+
+// AttachmentURL downloads an attachment in an area.
+func AttachmentURL(area string, id uint) string { return "/" + area + "/attachments/" + views.Itoa(id) }
+
+// roleOf is the party an area acts as.
+func roleOf(area string) models.Role {
+	switch area {
+	case AreaConsole:
+		return models.RoleBuyer
+	case AreaSeller:
+		return models.RoleSeller
+	}
+	return models.RoleAdmin
+}
+
+// partyActions are the actions a party may take, in the order their forms are shown.
+var partyActions = []models.SupervisionAction{
+	models.SvSubmitRequirements, models.SvSubmitCode, models.SvConfirmRequirements, models.SvRejectRequirements,
+	models.SvDeliver, models.SvShip, models.SvSign, models.SvAccept, models.SvRejectDelivery,
+}
+
+// Actions lists what the area's party may do now (nothing while an appeal is open).
+func Actions(area string, sv *models.Supervision) []models.SupervisionAction {
+	if sv.Frozen {
+		return nil
+	}
+	var out []models.SupervisionAction
+	for _, a := range partyActions {
+		if models.CanSupervise(a, sv.Step, roleOf(area), sv.Hardware()) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// PartyAction reports whether a is an action a party posts (the handlers' allow-list).
+func PartyAction(a string) (models.SupervisionAction, bool) {
+	for _, k := range partyActions {
+		if string(k) == a {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// Waiting says whose turn it is, as a message key: your turn, the other party's, the
+// platform's, or operations' (an open appeal).
+func Waiting(area string, sv *models.Supervision) string {
+	switch {
+	case sv.Frozen:
+		return "supervision.turn.appeal"
+	case sv.Step.Final():
+		return "supervision.turn.none"
+	case sv.Step.Turn() == "":
+		return "supervision.turn.platform"
+	case sv.Step.Turn() == roleOf(area):
+		return "supervision.turn.you"
+	case sv.Step.Turn() == models.RoleBuyer:
+		return "supervision.turn.buyer"
+	}
+	return "supervision.turn.seller"
+}
+
+// StepTone is a step's badge tone.
+func StepTone(sv *models.Supervision) string {
+	switch {
+	case sv.Frozen:
+		return "danger"
+	case sv.Step == models.StepCompleted:
+		return "ok"
+	case sv.Step == models.StepClosed:
+		return "muted"
+	}
+	return "info"
+}
+
+// shownZone is the zone times are typed and shown in (China Standard Time).
+var shownZone = time.FixedZone("UTC+8", 8*3600)
+
+// ParseLocalDateTime reads a datetime-local value (YYYY-MM-DDTHH:MM) typed in the user's zone.
+func ParseLocalDateTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, shownZone); err == nil && t.Year() >= 2000 && t.Year() < 3000 {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// ActorName is who made an event, as its timeline shows it.
+func ActorName(e *models.SupervisionEvent) string {
+	if e.Actor != nil {
+		return e.Actor.Name
+	}
+	return ""
+}
+
+// Yuan shows fen as a plain yuan amount for an input.
+func Yuan(fen int64) string {
+	return strings.TrimPrefix(views.Money(fen), "¥")
+}
