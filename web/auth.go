@@ -14,10 +14,11 @@ const ctxUser = "web.user"
 // userMiddleware loads the logged-in user, if any. A session naming a user who no longer
 // exists is ended.
 func userMiddleware(store *models.Store) echo.MiddlewareFunc {
+	users := newUserCache(store)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if id := sessionUserID(c); id != 0 {
-				u, err := store.UserByID(c.Request().Context(), id)
+				u, err := users.get(c.Request().Context(), id)
 				switch err {
 				case nil:
 					c.Set(ctxUser, u)

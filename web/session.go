@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 )
@@ -26,6 +27,11 @@ const (
 // Cookies are HttpOnly, SameSite=Lax, and Secure when the site is served over https.
 func NewSessionStore(key []byte, secure bool) *sessions.CookieStore {
 	st := sessions.NewCookieStore(key[:32], key[32:64])
+	for _, c := range st.Codecs {
+		if sc, ok := c.(*securecookie.SecureCookie); ok {
+			sc.SetSerializer(sessionCodec{})
+		}
+	}
 	st.Options = &sessions.Options{Path: "/", MaxAge: 12 * 3600, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}
 	return st
 }
