@@ -102,8 +102,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err := a.newDeployer(log); err != nil {
 		return nil, err
 	}
-	a.Echo = web.NewServer(web.Options{Store: store, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure(), UnreadCount: handlers.UnreadNotices(store)})
-	handlers.Register(a.Echo, handlers.Deps{Store: store, Keys: a.Keys, Kit: a.Kit, Rules: rules, Deployer: a.Deployer})
+	unread := handlers.NewUnreadCounter(store)
+	a.Echo = web.NewServer(web.Options{Store: store, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure(), UnreadCount: unread.Count})
+	handlers.Register(a.Echo, handlers.Deps{Unread: unread, Store: store, Keys: a.Keys, Kit: a.Kit, Rules: rules, Deployer: a.Deployer})
 	return a, nil
 }
 

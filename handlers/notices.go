@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"sync"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -22,6 +24,7 @@ type Notices struct {
 	areaKey string // i18n key of the area
 	areaURL string
 	layout  func(title string) func(templ.Component) templ.Component
+	unread  *UnreadCounter
 }
 
 // Routes registers the list, "mark read" and "mark all read" under the area's group.
@@ -54,6 +57,7 @@ func (h *Notices) Read(c echo.Context) error {
 		return err
 	}
 	n, err := h.store.MarkNoticeRead(c.Request().Context(), models.OwnerOf(web.CurrentUser(c)), id)
+	h.unread.forget(web.CurrentUser(c))
 	if err != nil {
 		return err
 	}
@@ -71,22 +75,65 @@ func (h *Notices) ReadAll(c echo.Context) error {
 	if _, err := h.store.MarkAllNoticesRead(c.Request().Context(), models.OwnerOf(web.CurrentUser(c))); err != nil {
 		return err
 	}
+	h.unread.forget(web.CurrentUser(c))
 	web.Flash(c, web.FlashSuccess, "notice.marked_all_read")
 	return web.SeeOther(c, h.base)
 }
 
-// UnreadNotices counts a user's unread messages for the top bar's bell (web.Options.UnreadCount):
-// one COUNT for buyers and sellers, none for anyone else. A failing count shows no badge
-// rather than failing the page.
-func UnreadNotices(store *models.Store) func(ctx context.Context, u *models.User) int {
-	return func(ctx context.Context, u *models.User) int {
-		if layouts.NoticesHref(u) == "" {
-			return 0
-		}
-		n, err := store.UnreadNotices(ctx, models.OwnerOf(u))
-		if err != nil {
-			return 0
-		}
-		return int(n)
+// UnreadCounter counts users' unread messages for the top bar's bell (web.Options.UnreadCount):
+// one COUNT for buyers and sellers, none for anyone else, reused for up to two seconds (the
+// count ran on every page); a user's own "mark read" forgets it at once. A failing count shows
+// no badge rather than failing the page.
+type UnreadCounter struct {
+	store *models.Store
+	mu    sync.Mutex
+	cache map[models.NoticeOwner]unreadEntry
+}
+
+type unreadEntry struct {
+	n       int
+	expires time.Time
+}
+
+// unreadTTL is how long a count is reused.
+const unreadTTL = 2 * time.Second
+
+// NewUnreadCounter makes a counter over the store.
+func NewUnreadCounter(store *models.Store) *UnreadCounter {
+	return &UnreadCounter{store: store, cache: map[models.NoticeOwner]unreadEntry{}}
+}
+
+// Count is the user's unread message count.
+func (u *UnreadCounter) Count(ctx context.Context, user *models.User) int {
+	if layouts.NoticesHref(user) == "" {
+		return 0
 	}
+	owner, now := models.OwnerOf(user), time.Now()
+	u.mu.Lock()
+	e, ok := u.cache[owner]
+	u.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.n
+	}
+	n, err := u.store.UnreadNotices(ctx, owner)
+	if err != nil {
+		return 0
+	}
+	u.mu.Lock()
+	if len(u.cache) > 10000 {
+		clear(u.cache)
+	}
+	u.cache[owner] = unreadEntry{n: int(n), expires: now.Add(unreadTTL)}
+	u.mu.Unlock()
+	return int(n)
+}
+
+// forget drops a user's cached count after they read messages.
+func (u *UnreadCounter) forget(user *models.User) {
+	if u == nil {
+		return
+	}
+	u.mu.Lock()
+	delete(u.cache, models.OwnerOf(user))
+	u.mu.Unlock()
 }

@@ -14,9 +14,11 @@ import (
 
 // Deps are what the handlers need.
 type Deps struct {
-	Store *models.Store
-	Keys  *sellerkit.Keys
-	Kit   *sellerkit.Kit
+	// Unread counts the top bar's unread messages; "mark read" refreshes it.
+	Unread *UnreadCounter
+	Store  *models.Store
+	Keys   *sellerkit.Keys
+	Kit    *sellerkit.Kit
 	// Rules decide which production addresses are acceptable (loopback only in dev mode).
 	Rules sellerkit.AddressRules
 	// Deployer starts one-click License deployments and lists the buyer's cloud resources.
@@ -33,7 +35,7 @@ func Register(e *echo.Echo, d Deps) {
 	console := e.Group("/console", web.RequireRole(models.RoleBuyer))
 	(&Favorites{store: d.Store}).Routes(console)
 	(&Orders{store: d.Store}).Routes(console)
-	(&Notices{store: d.Store, base: "/console/notices", areaKey: "nav.console", areaURL: "/console/services", layout: layouts.Console}).Routes(console)
+	(&Notices{store: d.Store, base: "/console/notices", areaKey: "nav.console", areaURL: "/console/services", layout: layouts.Console, unread: d.Unread}).Routes(console)
 	(&Services{store: d.Store, keys: d.Keys}).Routes(console)
 	(&Deploy{store: d.Store, runner: d.Deployer}).Routes(console)
 	(&Refunds{store: d.Store}).ConsoleRoutes(console)
@@ -42,7 +44,7 @@ func Register(e *echo.Echo, d Deps) {
 
 	seller := e.Group("/seller", web.RequireRole(models.RoleSeller))
 	(&SellerHome{store: d.Store}).Routes(seller)
-	(&Notices{store: d.Store, base: "/seller/notices", areaKey: "nav.seller", areaURL: "/seller", layout: layouts.Seller}).Routes(seller)
+	(&Notices{store: d.Store, base: "/seller/notices", areaKey: "nav.seller", areaURL: "/seller", layout: layouts.Seller, unread: d.Unread}).Routes(seller)
 	(&SellerKeys{store: d.Store, keys: d.Keys}).Routes(seller)
 	(&SellerAddresses{store: d.Store, keys: d.Keys, kit: d.Kit, rules: d.Rules}).Routes(seller)
 	(&SellerDebug{store: d.Store, keys: d.Keys, kit: d.Kit}).Routes(seller)
