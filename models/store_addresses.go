@@ -78,9 +78,11 @@ func (s *Store) DeleteAddress(ctx context.Context, sellerID, id uint) error {
 	})
 }
 
-// Usage is what depends on a binding: the debug cases run with its key.
+// Usage is what depends on a binding: the products whose calls its key signs, and the debug
+// cases run with it.
 type Usage struct {
-	Cases []DebugCase
+	Products []Product
+	Cases    []DebugCase
 }
 
 // BindingUsage lists what a change to the address's binding of an interface type affects.
@@ -92,6 +94,22 @@ func (s *Store) BindingUsage(ctx context.Context, sellerID, addressID uint, t In
 			kinds = append(kinds, k)
 		}
 	}
-	err := s.conn(ctx).Where("seller_id = ? AND address_id = ? AND kind IN ?", sellerID, addressID, kinds).Order("id").Limit(200).Find(&u.Cases).Error
+	if err := s.conn(ctx).Where("seller_id = ? AND address_id = ? AND kind IN ?", sellerID, addressID, kinds).Order("id").Limit(200).Find(&u.Cases).Error; err != nil {
+		return u, err
+	}
+	var types []ProductType
+	switch t {
+	case IfaceBasic:
+		types = []ProductType{TypeSaaS, TypeAPI}
+	case IfaceLicenseCode:
+		types = []ProductType{TypeLicense}
+	}
+	q := s.conn(ctx).Where("seller_id = ? AND address_id = ?", sellerID, addressID)
+	if t == IfaceGeneral {
+		q = q.Where("notify_orders = ?", true)
+	} else {
+		q = q.Where("type IN ?", types)
+	}
+	err := q.Order("id").Limit(200).Find(&u.Products).Error
 	return u, err
 }
