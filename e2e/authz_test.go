@@ -318,6 +318,7 @@ func authzRows() []authzRow {
 		// Seller center.
 		{method: "GET", route: "/seller", path: fixed("/seller"), want: sellersOnly(ok, ok)},
 		{method: "GET", route: "/seller/products", path: fixed("/seller/products"), want: sellersOnly(ok, ok)},
+		{method: "GET", route: "/seller/orders", path: fixed("/seller/orders"), want: sellersOnly(ok, ok), secrets: orderSecrets},
 		// Seller center: in-site messages of seller company 1.
 		{method: "GET", route: "/seller/notices", path: fixed("/seller/notices"), want: sellersOnly(ok, ok), secrets: sellerNoticeSecrets},
 		{method: "POST", route: "/seller/notices/:id/read", path: func(f fixtures) string { return "/seller/notices/" + itoa(f.sellerNotice.ID) + "/read" },

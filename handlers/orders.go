@@ -68,22 +68,7 @@ func (h *Orders) Create(c echo.Context) error {
 
 // List shows the buyer's orders, filtered by type, charging mode and status.
 func (h *Orders) List(c echo.Context) error {
-	f := models.OrderFilter{Page: pageParam(c)}
-	for _, t := range models.OrderTypes {
-		if string(t) == c.QueryParam("type") {
-			f.Type = t
-		}
-	}
-	for _, m := range models.ChargingModes {
-		if string(m) == c.QueryParam("mode") {
-			f.Mode = m
-		}
-	}
-	for _, s := range models.OrderStatuses {
-		if string(s) == c.QueryParam("status") {
-			f.Status = s
-		}
-	}
+	f := orderFilter(c)
 	page, err := h.store.BuyerOrders(c.Request().Context(), web.UserID(c), f)
 	if err != nil {
 		return err

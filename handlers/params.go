@@ -65,3 +65,25 @@ func clip(s string, n int) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// orderFilter reads the order list filters (type, charging mode, status, page); unknown
+// values are ignored.
+func orderFilter(c echo.Context) models.OrderFilter {
+	f := models.OrderFilter{Page: pageParam(c)}
+	for _, t := range models.OrderTypes {
+		if string(t) == c.QueryParam("type") {
+			f.Type = t
+		}
+	}
+	for _, m := range models.ChargingModes {
+		if string(m) == c.QueryParam("mode") {
+			f.Mode = m
+		}
+	}
+	for _, s := range models.OrderStatuses {
+		if string(s) == c.QueryParam("status") {
+			f.Status = s
+		}
+	}
+	return f
+}

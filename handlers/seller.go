@@ -18,6 +18,17 @@ type SellerHome struct{ store *models.Store }
 func (h *SellerHome) Routes(g *echo.Group) {
 	g.GET("", h.Home)
 	g.GET("/products", h.Products)
+	g.GET("/orders", h.Orders)
+}
+
+// Orders lists the seller's orders with their buyers and service states (订单列表).
+func (h *SellerHome) Orders(c echo.Context) error {
+	f := orderFilter(c)
+	page, err := h.store.SellerOrders(c.Request().Context(), web.SellerID(c), f)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, http.StatusOK, seller.Orders(seller.OrdersVM{Filter: f, Page: page}), layouts.Seller(web.T(c, "nav.seller.orders")))
 }
 
 // Home shows the seller company and its numbers.

@@ -155,3 +155,27 @@ func (s *Store) SellerOrderByNo(ctx context.Context, sellerID uint, orderNo, lin
 	}
 	return &o, nil
 }
+
+// SellerOrderRow is one order in the seller's order list, with its buyer and service state.
+type SellerOrderRow struct {
+	Order
+	BuyerName      string
+	InstanceStatus InstanceStatus
+}
+
+// SellerOrders lists the seller company's orders, newest first, with the buyer's name and the
+// purchased service's state (订单列表): two queries whatever the page holds.
+func (s *Store) SellerOrders(ctx context.Context, sellerID uint, f OrderFilter) (Page[SellerOrderRow], error) {
+	q := s.conn(ctx).Table("orders").
+		Select("orders.id, orders.order_no, orders.product_name, orders.type, orders.charging_mode, orders.paid_fen, orders.status, orders.created_at, orders.instance_id, users.name AS buyer_name, instances.status AS instance_status").
+		Joins("JOIN users ON users.id = orders.buyer_id").
+		Joins("LEFT JOIN instances ON instances.id = orders.instance_id").
+		Where("orders.seller_id = ?", sellerID)
+	if f.Type != "" {
+		q = q.Where("orders.type = ?", f.Type)
+	}
+	if f.Status != "" {
+		q = q.Where("orders.status = ?", f.Status)
+	}
+	return paginate[SellerOrderRow](q.Order("orders.id DESC"), f.Page)
+}

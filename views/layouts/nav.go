@@ -52,7 +52,7 @@ var SellerNav = []NavGroup{
 		{Key: "nav.seller.debug", Href: "/seller/debug", Exact: true},
 		{Key: "nav.seller.debug_cases", Href: "/seller/debug/cases"},
 	}},
-	{"nav.seller.group.orders", []NavItem{{Key: "nav.seller.refunds", Href: "/seller/refunds"}}},
+	{"nav.seller.group.orders", []NavItem{{Key: "nav.seller.orders", Href: "/seller/orders"}, {Key: "nav.seller.refunds", Href: "/seller/refunds"}}},
 	{"nav.seller.group.delivery", []NavItem{{Key: "nav.seller.supervision", Href: "/seller/supervision"}}},
 	{"", []NavItem{{Key: "nav.seller.calls", Href: "/seller/calls"}}},
 	{"nav.seller.group.products", []NavItem{{Key: "nav.seller.products", Href: "/seller/products"}}},
