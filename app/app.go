@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -64,6 +65,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	store := models.NewStore(db, dialect)
+	for activity, r := range cfg.CallRetry {
+		pol := store.Policy(strings.TrimSuffix(activity, ":license"), models.TypeSaaS)
+		pol.Every, pol.Window = r.Every, r.Window
+		store.SetPolicy(activity, pol)
+	}
 	a := &App{Config: cfg, Store: store, Log: log}
 	if cfg.Mode == config.Dev {
 		if a.Seeded, err = store.SeedDemo(ctx); err != nil {

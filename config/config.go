@@ -45,7 +45,13 @@ type Config struct {
 	// default (60 s). Calls claimed by a process that died are retried once their lease ends.
 	// It must exceed the 5 s call timeout, or a slow but live attempt could be sent twice.
 	DispatchLease time.Duration
+	// CallRetry overrides retry policies per activity ("newInstance", or "newInstance:license"
+	// for License products): how often, and for how long from the first attempt.
+	CallRetry map[string]Retry
 }
+
+// Retry is one activity's retry policy from the configuration.
+type Retry struct{ Every, Window time.Duration }
 
 // MinDispatchLease is the shortest lease accepted: longer than the 5 s call timeout.
 const MinDispatchLease = 6 * time.Second
@@ -87,7 +93,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&c.Mail.Username, "smtp-user", env("SMTP_USERNAME", ""), "SMTP user name")
 	fs.StringVar(&c.Mail.Password, "smtp-password", env("SMTP_PASSWORD", ""), "SMTP password")
 	fs.StringVar(&c.SandboxAddr, "sandbox-addr", env("SANDBOX_ADDR", "127.0.0.1:8090"), "dev mode: address of the built-in sandbox seller endpoint (empty: none)")
-	var lease string
+	var lease, retry string
+	fs.StringVar(&retry, "call-retry", env("CALL_RETRY", ""), "retry policies per activity, e.g. newInstance=1h/3h,orderNotify=30m/3h,newInstance:license=2m/2h")
 	fs.StringVar(&lease, "dispatch-lease", env("DISPATCH_LEASE", ""), "how long a call claimed by a dispatcher stays its own, e.g. 60s (at least 6s; empty: 60s)")
 	logSQL := env("LOG_SQL", "")
 	if err := fs.Parse(args); err != nil {
@@ -114,6 +121,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if _, err := mail.ParseAddress(c.Mail.From); err != nil {
 		problems = append(problems, fmt.Sprintf("mail sender %q: %v", c.Mail.From, err))
 	}
+	var err error
 	if lease != "" {
 		d, err := time.ParseDuration(lease)
 		if err != nil || d < MinDispatchLease {
@@ -121,7 +129,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		}
 		c.DispatchLease = d
 	}
-	var err error
+	if c.CallRetry, err = parseRetry(retry); err != nil {
+		problems = append(problems, err.Error())
+	}
 	if c.SessionKey, err = key("session key", sessionKey, 64, c, "session.key"); err != nil {
 		problems = append(problems, err.Error())
 	}
@@ -177,4 +187,24 @@ func devKey(path string, n int) ([]byte, error) {
 		return nil, fmt.Errorf("write key file: %w", err)
 	}
 	return k, nil
+}
+
+// parseRetry reads "activity=every/window,…".
+func parseRetry(s string) (map[string]Retry, error) {
+	out := map[string]Retry{}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, spec, ok := strings.Cut(part, "=")
+		every, window, ok2 := strings.Cut(spec, "/")
+		e, err1 := time.ParseDuration(strings.TrimSpace(every))
+		w, err2 := time.ParseDuration(strings.TrimSpace(window))
+		if !ok || !ok2 || strings.TrimSpace(name) == "" || err1 != nil || err2 != nil || e <= 0 || w < e {
+			return nil, fmt.Errorf("call retry %q: write activity=every/window with every > 0 and window ≥ every, e.g. newInstance=1h/3h (CALL_RETRY)", part)
+		}
+		out[strings.TrimSpace(name)] = Retry{Every: e, Window: w}
+	}
+	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func noEnv(string) string { return "" }
@@ -158,5 +159,24 @@ func TestDevKeyFileDamaged(t *testing.T) {
 	}
 	if _, err := Load([]string{"-data", dir}, noEnv); err == nil {
 		t.Error("a key file of the wrong length was accepted")
+	}
+}
+
+func TestCallRetryOverrides(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load([]string{"-data", dir, "-call-retry", "newInstance=10m/1h, orderNotify:license=1m/30m"}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.CallRetry["newInstance"]; got.Every != 10*time.Minute || got.Window != time.Hour {
+		t.Errorf("newInstance = %+v", got)
+	}
+	if got := c.CallRetry["orderNotify:license"]; got.Every != time.Minute || got.Window != 30*time.Minute {
+		t.Errorf("orderNotify:license = %+v", got)
+	}
+	for _, bad := range []string{"newInstance", "newInstance=1h", "newInstance=x/1h", "newInstance=2h/1h", "=1m/2m", "newInstance=0s/1h"} {
+		if _, err := Load([]string{"-data", dir, "-call-retry", bad}, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "CALL_RETRY") {
+			t.Errorf("%q: %v", bad, err)
+		}
 	}
 }
