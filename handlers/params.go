@@ -54,17 +54,7 @@ func asFieldErrors(err error) (models.FieldErrors, bool) {
 }
 
 // clip keeps at most n bytes of user text for re-display, cut on a rune boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+func clip(s string, n int) string { return models.ClipText(s, n) }
 
 // orderFilter reads the order list filters (type, charging mode, status, page); unknown
 // values are ignored.

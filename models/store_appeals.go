@@ -298,7 +298,7 @@ func (s *Store) appealRefund(tx *gorm.DB, admin *User, o *Order, fen int64, reas
 	now := s.now()
 	r := &RefundRequest{OrderID: o.ID, InstanceID: *o.InstanceID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID,
 		Kind: RefundKindNegotiated, Status: RefundApproved, AmountFen: fen, MaxFen: o.PaidFen, Cause: CauseAgreedWithSeller,
-		Text: clipText(reason, 500), Opinion: clipText("申诉裁决 Appeal decision: "+strings.TrimSpace(reason), 500),
+		Text: ClipText(reason, 500), Opinion: ClipText("申诉裁决 Appeal decision: "+strings.TrimSpace(reason), 500),
 		DecidedBy: &admin.ID, DecidedAt: &now, CreatedAt: now, UpdatedAt: now}
 	if err := tx.Create(r).Error; err != nil {
 		return err

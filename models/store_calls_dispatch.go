@@ -114,7 +114,7 @@ func (s *Store) RecordAttempt(ctx context.Context, c *InterfaceCall, r AttemptRe
 	now := s.now()
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		a := CallAttempt{CallID: c.ID, N: c.Attempts, URL: r.URL, RequestBody: r.RequestBody, StatusCode: r.StatusCode,
-			ResponseBody: clipText(r.ResponseBody, 64<<10), ResultCode: clipText(r.ResultCode, 8), ErrorKind: r.ErrorKind, Error: clipText(r.Error, 500),
+			ResponseBody: ClipText(r.ResponseBody, 64<<10), ResultCode: ClipText(r.ResultCode, 8), ErrorKind: r.ErrorKind, Error: ClipText(r.Error, 500),
 			LatencyMS: r.Latency.Milliseconds(), StartedAt: r.StartedAt}
 		if err := tx.Create(&a).Error; err != nil {
 			return err
@@ -254,7 +254,7 @@ func (s *Store) onCallFailed(tx *gorm.DB, c *InterfaceCall, r AttemptResult) err
 	}
 	seller := c.SellerID
 	text := fmt.Sprintf("%s · %s · %s", c.Product.Name, c.Activity, failureSummary(r))
-	if err := tx.Create(&Notice{SellerID: &seller, Kind: "call_failed", Text: clipText(text, 1000), Link: fmt.Sprintf("/seller/calls/%d", c.ID), CreatedAt: now}).Error; err != nil {
+	if err := tx.Create(&Notice{SellerID: &seller, Kind: "call_failed", Text: ClipText(text, 1000), Link: fmt.Sprintf("/seller/calls/%d", c.ID), CreatedAt: now}).Error; err != nil {
 		return err
 	}
 	var company Seller
@@ -305,7 +305,8 @@ func monthStart(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 }
 
-func clipText(s string, n int) string {
+// ClipText keeps at most n bytes of s, cut on a UTF-8 rune boundary.
+func ClipText(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

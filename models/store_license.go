@@ -284,7 +284,7 @@ func (s *Store) onLicenseDelivered(tx *gorm.DB, c *InterfaceCall, r AttemptResul
 		return s.licenseNotice(tx, a, "license_issued")
 	case LicenseTypeFile:
 		return guard.Updates(map[string]any{"status": LicensePending, "license_type": lic.Type,
-			"file_name": clipText(lic.FileName, MaxLicenseFileName), "file_sha256": strings.ToLower(clipText(lic.SHA256, 64))}).Error
+			"file_name": ClipText(lic.FileName, MaxLicenseFileName), "file_sha256": strings.ToLower(ClipText(lic.SHA256, 64))}).Error
 	}
 	return nil
 }
@@ -315,6 +315,6 @@ func (s *Store) licenseNotice(tx *gorm.DB, a *LicenseApplication, kind string) e
 	if len(names) > 0 {
 		name = names[0]
 	}
-	return tx.Create(&Notice{UserID: &buyer, Kind: kind, Text: clipText(name+" · "+a.EventID, 1000),
+	return tx.Create(&Notice{UserID: &buyer, Kind: kind, Text: ClipText(name+" · "+a.EventID, 1000),
 		Link: fmt.Sprintf("/console/services/%d#licenses", a.InstanceID), CreatedAt: s.now()}).Error
 }

@@ -31,7 +31,7 @@ func mailBackoff(n int) time.Duration {
 // should rather create the Mail row in the transaction of that change.
 func (s *Store) QueueMail(ctx context.Context, to, subject, body string) (*Mail, error) {
 	now := s.now()
-	m := &Mail{To: clipText(strings.TrimSpace(to), 190), Subject: clipText(subject, 200), Body: body, Status: MailPending, NextAttemptAt: now, CreatedAt: now}
+	m := &Mail{To: ClipText(strings.TrimSpace(to), 190), Subject: ClipText(subject, 200), Body: body, Status: MailPending, NextAttemptAt: now, CreatedAt: now}
 	if err := s.conn(ctx).Create(m).Error; err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (s *Store) MarkMailSent(ctx context.Context, m *Mail) error {
 // claimed the mail since.
 func (s *Store) RetryMail(ctx context.Context, m *Mail, sendErr string) (gaveUp bool, err error) {
 	now := s.now()
-	sendErr = clipText(sendErr, 500)
+	sendErr = ClipText(sendErr, 500)
 	fields := map[string]any{"last_error": sendErr}
 	if m.Attempts >= MailMaxAttempts {
 		fields["status"] = MailFailed

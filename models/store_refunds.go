@@ -456,7 +456,7 @@ func (s *Store) createOrderNumbered(tx *gorm.DB, o *Order) error {
 // auditRefund records a step of a request's life (its timeline).
 func (s *Store) auditRefund(tx *gorm.DB, actorID, id uint, action, detail, reason string) error {
 	return tx.Create(&AuditEvent{ActorID: actorID, Action: action, TargetType: AuditRefund, TargetID: id,
-		Detail: clipText(detail, 200), Reason: clipText(reason, 500), CreatedAt: s.now()}).Error
+		Detail: ClipText(detail, 200), Reason: ClipText(reason, 500), CreatedAt: s.now()}).Error
 }
 
 // fenText shows an amount in fen as yuan, for notices and mails.
@@ -480,7 +480,7 @@ func (s *Store) tellRefund(tx *gorm.DB, r *RefundRequest, event string) error {
 	if err := tx.First(&company, r.SellerID).Error; err != nil {
 		return err
 	}
-	text := clipText(fmt.Sprintf("%s · %s · %s", o.ProductName, o.OrderNo, fenText(r.AmountFen)), 1000)
+	text := ClipText(fmt.Sprintf("%s · %s · %s", o.ProductName, o.OrderNo, fenText(r.AmountFen)), 1000)
 	kind := "refund_" + event
 	toBuyer := event != RefundEventRequested
 	toSeller := event != RefundEventRejected

@@ -416,7 +416,7 @@ func (s *Store) tellSupervision(tx *gorm.DB, sv *Supervision, a SupervisionActio
 	if err := tx.First(&company, sv.SellerID).Error; err != nil {
 		return err
 	}
-	line := clipText(fmt.Sprintf("%s · %s", o.ProductName, o.OrderNo), 1000)
+	line := ClipText(fmt.Sprintf("%s · %s", o.ProductName, o.OrderNo), 1000)
 	what := svMailSubjects[a]
 	if what == "" {
 		what = string(a)
@@ -424,7 +424,7 @@ func (s *Store) tellSupervision(tx *gorm.DB, sv *Supervision, a SupervisionActio
 	subject := "[KooGallery] 服务监管 Service supervision: " + what
 	body := fmt.Sprintf("服务监管 Service supervision\n\n商品 Product: %s\n订单 Order: %s\n事件 Event: %s\n", o.ProductName, o.OrderNo, what)
 	if text != "" {
-		body += "说明 Note: " + clipText(text, 1000) + "\n"
+		body += "说明 Note: " + ClipText(text, 1000) + "\n"
 	}
 	kind := "supervision_" + string(a)
 	bl := fmt.Sprintf("/console/supervision/%d", sv.ID)
