@@ -284,7 +284,7 @@ func (s *Seller) answer(mode Mode, r *http.Request, body []byte) protocol.Respon
 	case *protocol.GetLicenseAsyncRequest:
 		return s.getLicenseAsync(req)
 	}
-	return failure(protocol.ResultInternalError, "activity not implemented")
+	return failure(protocol.ResultInternalError, "unknown activity")
 }
 
 // reply writes a JSON answer with a Body-Sign header (for legacy v1 checks).
