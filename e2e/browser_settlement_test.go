@@ -13,8 +13,8 @@ import (
 )
 
 // Settlement in the browser: the seller finds a supervised order held back by supervision
-// (with the reason spelled out), the buyer accepts delivery (the supervision feature's store
-// change), and the order moves to 可结算; the month's statement downloads as CSV and the file
+// (with the reason spelled out), the buyer accepts delivery (through the supervision flow
+// itself), and the order moves to 可结算; the month's statement downloads as CSV and the file
 // holds what the page shows.
 func TestBrowserSettlement(t *testing.T) {
 	t.Parallel()

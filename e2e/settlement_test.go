@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -30,11 +31,41 @@ func settlementScene(t *testing.T, srv *apptest.Server) models.Order {
 	return *o
 }
 
-// acceptDelivery moves an order's supervision to completed, as the supervision feature does
-// when the buyer accepts delivery.
+// acceptDelivery runs the order's supervision to the buyer's acceptance through the
+// supervision flow itself: requirements, their confirmation, delivery with proof, acceptance.
 func acceptDelivery(t *testing.T, srv *apptest.Server, o models.Order) {
 	t.Helper()
-	noErr(t, srv.App.Store.DB().Model(&models.Order{}).Where("id = ?", o.ID).Update("supervision_status", models.SupervisionCompleted).Error)
+	ctx, store := t.Context(), srv.App.Store
+	var sv models.Supervision
+	noErr(t, store.DB().Where("order_id = ?", o.ID).First(&sv).Error)
+	var buyer, seller models.User
+	noErr(t, store.DB().Where("email = ?", "buyer@demo.test").First(&buyer).Error)
+	noErr(t, store.DB().Where("email = ?", "seller@demo.test").First(&seller).Error)
+	proof := &models.Upload{Name: "验收单.pdf", Data: []byte("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")}
+	steps := []struct {
+		who *models.User
+		act models.SupervisionAction
+		in  models.SupervisionInput
+	}{
+		{&buyer, models.SvSubmitRequirements, models.SupervisionInput{Text: "迁移官网与数据库"}},
+		{&seller, models.SvConfirmRequirements, models.SupervisionInput{}},
+		{&seller, models.SvDeliver, models.SupervisionInput{Text: "已交付", Attachments: []*models.Upload{proof}}},
+		{&buyer, models.SvAccept, models.SupervisionInput{Confirm: true}},
+	}
+	for _, st := range steps {
+		_, err := store.Act(ctx, st.who, sv.ID, st.act, st.in)
+		noErr(t, err)
+	}
+	// The order completes 3 hours after acceptance (the platform's scheduled transition).
+	store.SetClock(func() time.Time { return time.Now().Add(models.SupervisionCompleteDelay + time.Minute) })
+	_, err := store.SweepSupervision(ctx, 100)
+	store.SetClock(time.Now)
+	noErr(t, err)
+	var got models.Order
+	noErr(t, store.DB().First(&got, o.ID).Error)
+	if got.SupervisionStatus != models.SupervisionCompleted {
+		t.Fatalf("after acceptance the order's supervision is %q", got.SupervisionStatus)
+	}
 }
 
 // settleRow finds an order's row on a settlement page: its state and reason codes.
