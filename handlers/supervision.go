@@ -200,23 +200,33 @@ func (h *Supervision) act(area string) echo.HandlerFunc {
 			fe, _ = asFieldErrors(err)
 		}
 		if fe.Has() {
-			if len(files) > 0 && fe["attachment"] == "" {
-				fe["attachment"] = models.MsgAttachmentAgain // browsers never keep a chosen file
-			}
-			form := supervision.FormState{Action: string(action), Errors: translate(c, fe), Values: map[string]string{
-				"text": clip(in.Text, 4000), "logistics": clip(in.Logistics, 400), "hardware_code": clip(in.HardwareCode, 6000), "actual_start": clip(in.ActualStart, 40)}}
-			return h.renderDetail(c, http.StatusUnprocessableEntity, area, id, form, nil)
+			err = fe
 		}
-		if key, ok := outcomeFlash(err); ok {
-			web.Flash(c, web.FlashError, key)
-			return web.SeeOther(c, supervision.URL(area, id))
+		return h.finish(c, area, id, err, files, string(action), map[string]string{
+			"text": clip(in.Text, 4000), "logistics": clip(in.Logistics, 400), "hardware_code": clip(in.HardwareCode, 6000), "actual_start": clip(in.ActualStart, 40)})
+	}
+}
+
+// finish ends a party's form post: per-field messages re-render the page with what was typed
+// (asking for chosen files again: browsers never keep them), a refused outcome is a flash, and
+// success flashes supervision.flash.<action> — each back on the supervision's page.
+func (h *Supervision) finish(c echo.Context, area string, id uint, err error, files []*models.Upload, action string, values map[string]string) error {
+	if fe, _ := asFieldErrors(err); fe.Has() {
+		if len(files) > 0 && fe["attachment"] == "" {
+			fe["attachment"] = models.MsgAttachmentAgain
 		}
-		if err != nil {
-			return err
-		}
-		web.Flash(c, web.FlashSuccess, "supervision.flash."+string(action))
+		form := supervision.FormState{Action: action, Errors: translate(c, fe), Values: values}
+		return h.renderDetail(c, http.StatusUnprocessableEntity, area, id, form, nil)
+	}
+	if key, ok := outcomeFlash(err); ok {
+		web.Flash(c, web.FlashError, key)
 		return web.SeeOther(c, supervision.URL(area, id))
 	}
+	if err != nil {
+		return err
+	}
+	web.Flash(c, web.FlashSuccess, "supervision.flash."+action)
+	return web.SeeOther(c, supervision.URL(area, id))
 }
 
 // appealInput is what the appeal form may set.
@@ -246,22 +256,7 @@ func (h *Supervision) appeal(area string) echo.HandlerFunc {
 			return err
 		}
 		_, err = h.store.OpenAppeal(ctx, web.CurrentUser(c), id, models.AppealInput{Reason: clip(in.Reason, 8000), Demand: clip(in.Demand, 8000), Attachments: files})
-		if fe, _ := asFieldErrors(err); fe.Has() {
-			if len(files) > 0 && fe["attachment"] == "" {
-				fe["attachment"] = models.MsgAttachmentAgain
-			}
-			form := supervision.FormState{Action: "appeal", Errors: translate(c, fe), Values: map[string]string{"reason": clip(in.Reason, 4000), "demand": clip(in.Demand, 4000)}}
-			return h.renderDetail(c, http.StatusUnprocessableEntity, area, id, form, nil)
-		}
-		if key, ok := outcomeFlash(err); ok {
-			web.Flash(c, web.FlashError, key)
-			return web.SeeOther(c, supervision.URL(area, id))
-		}
-		if err != nil {
-			return err
-		}
-		web.Flash(c, web.FlashSuccess, "supervision.flash.appeal")
-		return web.SeeOther(c, supervision.URL(area, id))
+		return h.finish(c, area, id, err, files, "appeal", map[string]string{"reason": clip(in.Reason, 4000), "demand": clip(in.Demand, 4000)})
 	}
 }
 
@@ -285,22 +280,7 @@ func (h *Supervision) appealInfo(area string) echo.HandlerFunc {
 			return err
 		}
 		err = h.store.AddAppealInfo(ctx, web.CurrentUser(c), id, clip(in.Text, 8000), files)
-		if fe, _ := asFieldErrors(err); fe.Has() {
-			if len(files) > 0 && fe["attachment"] == "" {
-				fe["attachment"] = models.MsgAttachmentAgain
-			}
-			form := supervision.FormState{Action: "appeal_info", Errors: translate(c, fe), Values: map[string]string{"text": clip(in.Text, 4000)}}
-			return h.renderDetail(c, http.StatusUnprocessableEntity, area, id, form, nil)
-		}
-		if key, ok := outcomeFlash(err); ok {
-			web.Flash(c, web.FlashError, key)
-			return web.SeeOther(c, supervision.URL(area, id))
-		}
-		if err != nil {
-			return err
-		}
-		web.Flash(c, web.FlashSuccess, "supervision.flash.appeal_info")
-		return web.SeeOther(c, supervision.URL(area, id))
+		return h.finish(c, area, id, err, files, "appeal_info", map[string]string{"text": clip(in.Text, 4000)})
 	}
 }
 
