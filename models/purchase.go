@@ -88,15 +88,21 @@ func validatePurchase(p *Product, in PurchaseInput, allowTrial bool) (quote, Fie
 	if errs.Has() {
 		return q, errs
 	}
-	switch q.plan {
-	case PlanMonth:
-		q.amount = p.PriceMonth * int64(q.count)
-	case PlanYear:
-		q.amount = p.PriceYear * int64(q.count)
-	case PlanOnce:
-		q.amount = p.PriceOnce
-	}
+	q.amount = p.Price(q.plan, q.count)
 	return q, nil
+}
+
+// Price is what count periods of a plan cost, in fen (a trial or on-demand use costs nothing up front).
+func (p *Product) Price(plan Plan, count int) int64 {
+	switch plan {
+	case PlanMonth:
+		return p.PriceMonth * int64(count)
+	case PlanYear:
+		return p.PriceYear * int64(count)
+	case PlanOnce:
+		return p.PriceOnce
+	}
+	return 0
 }
 
 // addPeriod returns t moved on by the plan's length.

@@ -116,15 +116,7 @@ func (d *demo) order(tx *gorm.DB, buyer uint, code string, t OrderType, plan Pla
 	created := d.now.Add(-ago)
 	d.seq++
 	no := fmt.Sprintf("CS%s%s", created.Format("0601021504"), string(rune('A'+d.seq%26))+"DEMO")
-	q := quote{plan: plan, count: count, pay: pay}
-	switch plan {
-	case PlanMonth:
-		q.amount = p.PriceMonth * int64(count)
-	case PlanYear:
-		q.amount = p.PriceYear * int64(count)
-	case PlanOnce:
-		q.amount = p.PriceOnce
-	}
+	q := quote{plan: plan, count: count, pay: pay, amount: p.Price(plan, count)}
 	o := d.s.newOrder(buyer, p, t, q)
 	o.OrderNo, o.LineNo, o.CreatedAt, o.PaidAt, o.Status = no, LineNo(no), created, &created, st
 	if pay == PayCredit {
