@@ -54,10 +54,6 @@ func (s *Store) ClaimDueCalls(ctx context.Context, limit int, lease time.Duratio
 	now := s.now()
 	token := claimToken()
 	var ids []uint
-	var opts []*sql.TxOptions
-	if s.dialect == MySQL {
-		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
-	}
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		// One status at a time, polls first: with "status = ?" the due index (status,
 		// next_attempt_at, id) yields the rows in order and the scan stops at the limit.
@@ -87,13 +83,22 @@ func (s *Store) ClaimDueCalls(ctx context.Context, limit int, lease time.Duratio
 		return tx.Model(&InterfaceCall{}).Where("id IN ?", ids).Updates(map[string]any{
 			"claim_token": token, "claimed_until": now.Add(lease), "attempts": gorm.Expr("attempts + 1"), "updated_at": now,
 		}).Error
-	}, opts...)
+	}, s.claimTxOptions()...)
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
 	var calls []InterfaceCall
 	err = s.conn(ctx).Preload("Product").Where("id IN ? AND claim_token = ?", ids, token).Order("id").Find(&calls).Error
 	return calls, err
+}
+
+// claimTxOptions are the options of an outbox claim's transaction: READ COMMITTED on MySQL,
+// so the locking scan takes no gap locks on the due index (see ClaimDueCalls).
+func (s *Store) claimTxOptions() []*sql.TxOptions {
+	if s.dialect != MySQL {
+		return nil
+	}
+	return []*sql.TxOptions{{Isolation: sql.LevelReadCommitted}}
 }
 
 func claimToken() string {

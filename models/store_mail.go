@@ -44,7 +44,9 @@ func (s *Store) QueueMail(ctx context.Context, to, subject, body string) (*Mail,
 // that dies mid-send leaves it to be retried when the lease runs out. The attempt count is
 // the lease's fencing token: MarkMailSent and RetryMail apply only while it is unchanged. On
 // MySQL candidates are locked with FOR UPDATE SKIP LOCKED, so mailers in other processes skip
-// them instead of waiting; on SQLite the immediate transaction serializes claimers.
+// them instead of waiting, at READ COMMITTED: with gap locks two claimers moving their mails'
+// index entries into each other's locked ranges deadlocked (error 1213). On SQLite the
+// immediate transaction serializes claimers.
 func (s *Store) ClaimDueMails(ctx context.Context, limit int, lease time.Duration) ([]Mail, error) {
 	now := s.now()
 	until := now.Add(lease)
@@ -66,7 +68,7 @@ func (s *Store) ClaimDueMails(ctx context.Context, limit int, lease time.Duratio
 		}
 		return tx.Model(&Mail{}).Where("id IN ? AND status = ?", ids, MailPending).
 			Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "next_attempt_at": until}).Error
-	})
+	}, s.claimTxOptions()...)
 	if err != nil {
 		return nil, err
 	}
