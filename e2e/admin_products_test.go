@@ -160,6 +160,30 @@ func runAdminProducts(t *testing.T, d models.Dialect) {
 	if got := sellerRow(i18n.EN, crm.ID); !strings.Contains(got, "step delist") {
 		t.Errorf("the seller does not see the delist reason: %q", got)
 	}
+	// Each decision (freeze, delist, relist, delist) told the seller: a notice on their bell and
+	// a mail to the company's contact, with the product, the decision and the reason.
+	var told []models.Notice
+	noErr(t, db.Where("seller_id = ? AND kind LIKE ?", crm.SellerID, "product_%").Order("id").Find(&told).Error)
+	var kinds []string
+	for _, n := range told {
+		kinds = append(kinds, n.Kind)
+	}
+	if strings.Join(kinds, " ") != "product_freeze product_delist product_relist product_delist" || !strings.Contains(told[3].Text, "step delist") {
+		t.Errorf("seller notices: %v", kinds)
+	}
+	var company models.Seller
+	noErr(t, db.First(&company, crm.SellerID).Error)
+	var mails []models.Mail
+	noErr(t, db.Where("subject LIKE ?", "%"+crm.Name).Order("id").Find(&mails).Error)
+	if len(mails) != 4 || mails[0].To != company.ContactEmail || !strings.Contains(mails[0].Body, reason) || !strings.Contains(mails[2].Subject, "back on sale") {
+		t.Errorf("seller mails: %d", len(mails))
+	}
+	bell := parseHTML(t, seller.Get("/seller/notices?lang=en").Body).Text()
+	for _, key := range []string{"notice.product_freeze", "notice.product_delist", "notice.product_relist"} {
+		if !strings.Contains(bell, msgIn(t, i18n.EN, key)) {
+			t.Errorf("the seller's messages lack %q", msgIn(t, i18n.EN, key))
+		}
+	}
 	if res := admin.PostForm("/admin/products/999999/freeze", url.Values{"reason": {"x"}}); res.Status != http.StatusNotFound {
 		t.Errorf("unknown product: %d", res.Status)
 	}

@@ -52,6 +52,11 @@ func (h *Catalog) Show(c echo.Context) error {
 // renderProduct shows a product page with the given purchase form state.
 func renderProduct(c echo.Context, store *models.Store, status int, p *models.Product, form public.BuyForm) error {
 	vm := public.ProductVM{Product: p, Form: form}
+	specs, err := store.ProductSpecs(c.Request().Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	vm.Specs = specs
 	if u := web.CurrentUser(c); u != nil && u.Role == models.RoleBuyer {
 		vm.CanBuy = true
 		fav, err := store.IsFavorite(c.Request().Context(), u.ID, p.ID)

@@ -99,6 +99,10 @@ type OrderInfo struct {
 	Amount       string `json:"amount"` // yuan, two decimals
 	Currency     string `json:"currency"`
 	ExpireTime   string `json:"expireTime,omitempty"` // yyyyMMddHHmmss UTC
+	// SpecCode and SpecName are the spec (规格) bought; on a CHANGE order the spec changed to,
+	// which is how a seller that received upgradeInstance learns the new spec.
+	SpecCode string `json:"specCode,omitempty"`
+	SpecName string `json:"specName,omitempty"`
 }
 
 // QueryOrder answers the order details of one of the calling seller's orders, or of a mock
@@ -133,6 +137,10 @@ func orderInfo(o *models.Order) OrderInfo {
 	}
 	if o.Product != nil {
 		info.ProductID, info.SKUCode = o.Product.Code, o.Product.Code+"-"+string(o.Plan)
+	}
+	if o.Spec != nil && o.Product != nil {
+		info.SpecCode, info.SpecName = o.Spec.Code, o.Spec.Name
+		info.SKUCode = o.Product.Code + "-" + o.Spec.Code + "-" + string(o.Plan)
 	}
 	if o.Plan == models.PlanMonth || o.Plan == models.PlanYear {
 		info.PeriodType, info.PeriodNumber = string(o.Plan), o.PeriodCount

@@ -26,6 +26,7 @@ func (h *Services) Routes(g *echo.Group) {
 	g.POST("/services/:id/renew", h.Renew)
 	g.POST("/services/:id/credential", h.Credential)
 	h.licenseRoutes(g) // licenses.go
+	h.upgradeRoutes(g) // upgrade.go
 }
 
 // List shows the buyer's services, optionally by status.
@@ -36,11 +37,12 @@ func (h *Services) List(c echo.Context) error {
 			f.Status = s
 		}
 	}
-	page, err := h.store.BuyerServices(c.Request().Context(), web.UserID(c), f)
+	list, err := h.store.BuyerServices(c.Request().Context(), web.UserID(c), f)
 	if err != nil {
 		return err
 	}
-	vm := console.ServicesVM{Status: string(f.Status), Page: page}
+	// The list's one statement brought the products' top spec ranks along (upgrade.go).
+	vm := console.ServicesVM{Status: string(f.Status), Page: list.Page, Upgradable: upgradableWith(list.Items, list.TopSpecRanks, h.store.Now())}
 	return web.Render(c, http.StatusOK, console.Services(vm), layouts.Console(web.T(c, "nav.console.services")))
 }
 
@@ -72,6 +74,11 @@ func (h *Services) render(c echo.Context, status int, id uint, form console.Rene
 		form.SubmitKey = web.NewFormKey()
 	}
 	vm := console.ServiceVM{Service: in, Orders: orders, Renew: form}
+	up, err := h.upgradable(c, []models.Instance{*in}) // upgrade.go
+	if err != nil {
+		return err
+	}
+	vm.CanUpgrade = up[in.ID]
 	if err := h.withLicenses(c, &vm); err != nil { // licenses.go
 		return err
 	}

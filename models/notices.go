@@ -45,8 +45,11 @@ type RefundReason string
 // The refund reasons.
 const (
 	RefundOpenFailed RefundReason = "open_failed" // the seller never opened the service: full refund
-	RefundNegotiated RefundReason = "negotiated"  // 协商退订: the seller approved the buyer's request
-	RefundNoReason   RefundReason = "no_reason"   // 5天无理由退订: approved by the rule, in full
+	// RefundChangeFailed: the seller never applied a spec change (upgradeInstance): full refund
+	// of the change order.
+	RefundChangeFailed RefundReason = "change_failed"
+	RefundNegotiated   RefundReason = "negotiated" // 协商退订: the seller approved the buyer's request
+	RefundNoReason     RefundReason = "no_reason"  // 5天无理由退订: approved by the rule, in full
 )
 
 // Refund is money returned to a buyer, by the method they paid with.

@@ -94,8 +94,10 @@ type Order struct {
 	EffectiveAt    *time.Time
 	ExpireAt       *time.Time
 	PaidAt         *time.Time
-	SubmitKey      *string   `gorm:"size:64;uniqueIndex"` // the form's one-time key: a resubmitted form finds this order
-	CreatedAt      time.Time `gorm:"not null"`
+	SubmitKey      *string `gorm:"size:64;uniqueIndex"` // the form's one-time key: a resubmitted form finds this order
+	// ExtValues are the buyer's values of the product's extension parameters (JSON []ExtValue).
+	ExtValues string    `gorm:"type:text"`
+	CreatedAt time.Time `gorm:"not null"`
 	// SupervisionStatus is the order's service-supervision state (supervision_status.go); the
 	// supervision feature drives it, refunds read and close it.
 	SupervisionStatus SupervisionStatus `gorm:"size:16"`
@@ -103,6 +105,13 @@ type Order struct {
 	// refunded by negotiation or no-reason refund, and on unsubscription orders. The settlement
 	// feature reads it next to the payment, supervision and effective-time conditions.
 	SettlementExcluded bool `gorm:"not null;default:false"`
+	// SpecID is the spec bought (spec.go), nil for a product without specs; on a CHANGE order
+	// the spec changed to, and FromSpecID the spec held before. No foreign key: the orders
+	// table predates product_specs (migration 10).
+	SpecID     *uint        `gorm:"index"`
+	Spec       *ProductSpec `gorm:"foreignKey:SpecID;constraint:-"`
+	FromSpecID *uint
+	FromSpec   *ProductSpec `gorm:"foreignKey:FromSpecID;constraint:-"`
 }
 
 // InstanceStatus is the state of a purchased service (资源状态).
@@ -137,6 +146,12 @@ type Instance struct {
 	ExpireAt         *time.Time
 	EncryptType      string `gorm:"size:2"`
 	AppInfo          string `gorm:"type:text"` // the seller's appInfo JSON, sensitive fields still encrypted
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// SpecID is the spec the service holds now (nil: the product has no specs); ChangeOrderID
+	// is the CHANGE order waiting for the seller's upgradeInstance, which guards against a
+	// second change at the same time (upgrade.go).
+	SpecID        *uint        `gorm:"index"`
+	Spec          *ProductSpec `gorm:"foreignKey:SpecID;constraint:-"`
+	ChangeOrderID *uint
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -18,6 +19,10 @@ type PurchaseInput struct {
 	Count     string
 	PayMethod string
 	SubmitKey string // one per rendered form, so a double submit makes one order
+	// Spec is the chosen spec's id, for a product with specs (empty: the lowest spec).
+	Spec string
+	// Ext holds the values of the product's extension parameters, by name (new purchases).
+	Ext map[string]string
 }
 
 // Message keys for purchase validation (translated by the web layer).
@@ -28,6 +33,8 @@ const (
 	MsgTrialUsed        = "purchase.err.trial_used"
 	MsgNotRenewable     = "purchase.err.not_renewable"
 	MsgSubmitKey        = "purchase.err.submit_key"
+	MsgSpecInvalid      = "purchase.err.spec"
+	MsgChangePending    = "purchase.err.change_pending"
 )
 
 // Most periods one order may buy.
@@ -47,12 +54,24 @@ type quote struct {
 	amount int64
 	pay    PayMethod
 	key    string
+	spec   *ProductSpec // the spec bought, for a product with specs
+	ext    []ExtValue   // the extension parameters' values
 }
 
-// validatePurchase checks the input against the product and prices it.
-func validatePurchase(p *Product, in PurchaseInput, allowTrial bool) (quote, FieldErrors) {
+// validatePurchase checks the input against the product and prices it. A product with specs
+// is priced as the chosen spec (WithSpec); a renewal passes the product already priced as
+// the service's spec and no specs to choose from.
+func validatePurchase(p *Product, specs []ProductSpec, in PurchaseInput, allowTrial bool) (quote, FieldErrors) {
 	errs := FieldErrors{}
 	q := quote{plan: Plan(strings.TrimSpace(in.Plan)), key: strings.TrimSpace(in.SubmitKey)}
+	if len(specs) > 0 {
+		sp, ok := pickSpec(specs, in.Spec)
+		if !ok {
+			errs["spec"] = MsgSpecInvalid
+		} else {
+			q.spec, p = sp, p.WithSpec(sp)
+		}
+	}
 	allowed := p.Plans()
 	if allowTrial && p.TrialDays > 0 {
 		allowed = append(allowed, PlanTrial)
@@ -84,6 +103,9 @@ func validatePurchase(p *Product, in PurchaseInput, allowTrial bool) (quote, Fie
 	}
 	if len(q.key) < 16 || len(q.key) > maxSubmitKey {
 		errs["form"] = MsgSubmitKey
+	}
+	if allowTrial { // a new purchase, not a renewal
+		q.ext = extValues(p, in.Ext, errs)
 	}
 	if errs.Has() {
 		return q, errs
@@ -148,6 +170,13 @@ func (s *Store) newOrder(buyerID uint, p *Product, t OrderType, q quote) *Order 
 		Plan: q.plan, PeriodCount: q.count, AmountFen: q.amount, PaidFen: q.amount, PayMethod: q.pay,
 		PaidAt: &now, CreatedAt: now, SupervisionStatus: supervisionAtPurchase(p, t),
 	}
+	if q.spec != nil {
+		o.SpecID = &q.spec.ID
+	}
+	if len(q.ext) > 0 {
+		b, _ := json.Marshal(q.ext)
+		o.ExtValues = string(b)
+	}
 	if q.pay == PayCredit {
 		o.Repayment = RepaymentPending
 	}
@@ -200,7 +229,11 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 	if err != nil {
 		return nil, err
 	}
-	q, errs := validatePurchase(p, in, true)
+	specs, err := s.ProductSpecs(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	q, errs := validatePurchase(p, specs, in, true)
 	if errs.Has() {
 		return nil, errs
 	}
@@ -223,7 +256,7 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 		o.ExpireAt = addPeriod(now, q.plan, q.count, p.TrialDays)
 		inst := &Instance{
 			BuyerID: buyerID, SellerID: p.SellerID, ProductID: p.ID, ChargingMode: p.ChargingMode,
-			Trial: orderType == OrderTrial, EffectiveAt: &now, ExpireAt: o.ExpireAt, CreatedAt: now,
+			Trial: orderType == OrderTrial, EffectiveAt: &now, ExpireAt: o.ExpireAt, CreatedAt: now, SpecID: o.SpecID,
 		}
 		switch {
 		case p.Type.UsesInterface() || p.Supervised:
@@ -279,10 +312,15 @@ func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in Purchase
 	if !p.Periodic() || (inst.Status != InstanceNormal && inst.Status != InstanceFrozen) || inst.ExpireAt == nil {
 		return nil, FieldErrors{"form": MsgNotRenewable}
 	}
-	q, errs := validatePurchase(p, in, false)
+	if inst.ChangeOrderID != nil {
+		return nil, FieldErrors{"form": MsgChangePending} // renew at the new spec's price once the change is done
+	}
+	// A renewal keeps the service's spec and pays its prices.
+	q, errs := validatePurchase(p.WithSpec(inst.Spec), nil, in, false)
 	if errs.Has() {
 		return nil, errs
 	}
+	q.spec = inst.Spec
 	var order *Order
 	err = s.orderTransaction(ctx, buyerID, in.SubmitKey, func(tx *gorm.DB) error {
 		now := s.now()
@@ -303,7 +341,7 @@ func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in Purchase
 		if p.Type.UsesInterface() && inst.SellerInstanceID != "" {
 			o.Status = OrderProcessing // complete once the seller has the new expiry (refreshInstance)
 		}
-		res := tx.Model(&Instance{}).Where("id = ? AND buyer_id = ? AND status IN ? AND expire_at = ?", inst.ID, buyerID,
+		res := tx.Model(&Instance{}).Where("id = ? AND buyer_id = ? AND status IN ? AND expire_at = ? AND change_order_id IS NULL", inst.ID, buyerID,
 			[]InstanceStatus{InstanceNormal, InstanceFrozen}, *inst.ExpireAt).
 			Updates(map[string]any{"expire_at": *o.ExpireAt, "status": InstanceNormal, "trial": false, "updated_at": now})
 		if res.Error != nil {

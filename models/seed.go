@@ -221,4 +221,5 @@ func (d *demo) orders(tx *gorm.DB, b1, b2 uint) {
 	}
 	d.refunds(tx, made)      // seed_refunds.go
 	d.supervisions(tx, made) // seed_supervision.go
+	d.specs(tx, made)        // seed_specs.go
 }

@@ -203,10 +203,12 @@ func (s *Store) onCallSucceeded(tx *gorm.DB, c *InterfaceCall, r AttemptResult) 
 		if c.OrderID != nil && !c.Product.Supervised {
 			return tx.Model(&Order{}).Where("id = ? AND status = ?", *c.OrderID, OrderProcessing).Update("status", OrderCompleted).Error
 		}
-	case ActRefresh, ActUpgrade:
+	case ActRefresh:
 		if c.OrderID != nil {
 			return tx.Model(&Order{}).Where("id = ? AND status = ?", *c.OrderID, OrderProcessing).Update("status", OrderCompleted).Error
 		}
+	case ActUpgrade:
+		return s.onUpgraded(tx, c) // upgrade.go
 	case ActGetLicense:
 		return s.onLicenseDelivered(tx, c, r)
 	}
@@ -217,9 +219,10 @@ func (s *Store) onCallSucceeded(tx *gorm.DB, c *InterfaceCall, r AttemptResult) 
 // month is delisted.
 const DelistThreshold = 5
 
-// onCallFailed applies a call that exhausted its retries: an unopened purchase is cancelled and
-// refunded in full, the seller is emailed and told in the seller center, the buyer is told,
-// and a product past the monthly failure threshold is delisted.
+// onCallFailed applies a call that exhausted its retries: an unopened purchase or an
+// unapplied spec change is cancelled and refunded in full, the seller is emailed and told in
+// the seller center, the buyer is told, and a product past the monthly failure threshold is
+// delisted.
 func (s *Store) onCallFailed(tx *gorm.DB, c *InterfaceCall, r AttemptResult) error {
 	now := s.now()
 	if c.Activity == ActGetLicense {
@@ -227,32 +230,12 @@ func (s *Store) onCallFailed(tx *gorm.DB, c *InterfaceCall, r AttemptResult) err
 			return err
 		}
 	}
-	if c.Activity == ActNewInstance && c.OrderID != nil {
-		var o Order
-		if err := tx.First(&o, *c.OrderID).Error; err != nil {
+	if (c.Activity == ActNewInstance || c.Activity == ActUpgrade) && c.OrderID != nil {
+		if err := s.refundFailedOrder(tx, c); err != nil {
 			return err
 		}
-		res := tx.Model(&Order{}).Where("id = ? AND status = ?", o.ID, OrderProcessing).Update("status", OrderCancelled)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 1 {
-			if c.InstanceID != nil {
-				if err := tx.Model(&Instance{}).Where("id = ? AND status = ?", *c.InstanceID, InstanceOpening).
-					Updates(map[string]any{"status": InstanceFailed, "updated_at": now}).Error; err != nil {
-					return err
-				}
-			}
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&Refund{OrderID: o.ID, Reason: RefundOpenFailed, BuyerID: o.BuyerID,
-				SellerID: o.SellerID, AmountFen: o.PaidFen, Method: o.PayMethod, CreatedAt: now}).Error; err != nil {
-				return err
-			}
-			buyer := o.BuyerID
-			if err := tx.Create(&Notice{UserID: &buyer, Kind: "open_failed", Text: o.ProductName + " · " + o.OrderNo,
-				Link: fmt.Sprintf("/console/orders/%d", o.ID), CreatedAt: now}).Error; err != nil {
-				return err
-			}
-		}
+	}
+	if c.Activity == ActNewInstance && c.OrderID != nil {
 		if err := s.delistIfFailing(tx, c.Product); err != nil {
 			return err
 		}
@@ -273,6 +256,52 @@ func (s *Store) onCallFailed(tx *gorm.DB, c *InterfaceCall, r AttemptResult) err
 		c.Product.Name, c.Activity, c.Scene, failureSummary(r), c.Attempts, c.ID)
 	return tx.Create(&Mail{To: company.ContactEmail, Subject: "[KooGallery] 生产接口调用失败 / Interface call failed: " + c.Product.Name,
 		Body: body, Status: MailPending, NextAttemptAt: now, CreatedAt: now}).Error
+}
+
+// failedOrderEffects says, per activity, what an order the seller's interface never carried out
+// leaves behind: the refund's reason and the buyer's notice. A purchase whose service never
+// opened also marks the service failed; a spec change leaves the service on its old spec.
+var failedOrderEffects = map[string]struct {
+	reason RefundReason
+	notice string
+}{
+	ActNewInstance: {RefundOpenFailed, "open_failed"},
+	ActUpgrade:     {RefundChangeFailed, "upgrade_failed"},
+}
+
+// refundFailedOrder cancels the order of a call that exhausted its retries (newInstance or
+// upgradeInstance) and refunds it in full, by the way it was paid, and tells the buyer why.
+// Guarded on the order still processing, so it happens once.
+func (s *Store) refundFailedOrder(tx *gorm.DB, c *InterfaceCall) error {
+	now := s.now()
+	eff := failedOrderEffects[c.Activity]
+	var o Order
+	if err := tx.First(&o, *c.OrderID).Error; err != nil {
+		return err
+	}
+	res := tx.Model(&Order{}).Where("id = ? AND status = ?", o.ID, OrderProcessing).Update("status", OrderCancelled)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return res.Error
+	}
+	if c.InstanceID != nil {
+		q := tx.Model(&Instance{}).Where("id = ? AND status = ?", *c.InstanceID, InstanceOpening).
+			Updates(map[string]any{"status": InstanceFailed, "updated_at": now})
+		if c.Activity == ActUpgrade {
+			// The change is over: the service keeps its spec and may be changed again.
+			q = tx.Model(&Instance{}).Where("id = ? AND change_order_id = ?", *c.InstanceID, o.ID).
+				Updates(map[string]any{"change_order_id": nil, "updated_at": now})
+		}
+		if q.Error != nil {
+			return q.Error
+		}
+	}
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&Refund{OrderID: o.ID, Reason: eff.reason, BuyerID: o.BuyerID,
+		SellerID: o.SellerID, AmountFen: o.PaidFen, Method: o.PayMethod, CreatedAt: now}).Error; err != nil {
+		return err
+	}
+	buyer := o.BuyerID
+	return tx.Create(&Notice{UserID: &buyer, Kind: eff.notice, Text: o.ProductName + " · " + o.OrderNo,
+		Link: fmt.Sprintf("/console/orders/%d", o.ID), CreatedAt: now}).Error
 }
 
 func failureSummary(r AttemptResult) string {

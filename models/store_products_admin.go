@@ -29,7 +29,7 @@ var saleTransitions = map[SaleAction]struct {
 	to   SaleStatus
 }{
 	SaleFreeze: {[]SaleStatus{SaleOnSale}, SaleFrozen},
-	SaleDelist: {[]SaleStatus{SaleOnSale, SaleFrozen}, SaleDelisted},
+	SaleDelist: {[]SaleStatus{SaleOnSale, SaleUnlisted, SaleFrozen}, SaleDelisted},
 	SaleRelist: {[]SaleStatus{SaleFrozen, SaleDelisted}, SaleOnSale},
 }
 
@@ -102,7 +102,8 @@ func (s *Store) SellerCompanies(ctx context.Context) ([]Seller, error) {
 // ChangeSaleStatus freezes, delists or relists a product for a written reason, as operations
 // decide. The transition is guarded in SQL (only from the states the action allows), so a
 // double click or two admins at once apply it once; the loser gets ErrStale. The reason is kept
-// on the product for its seller to read and in an audit line with who did it.
+// on the product for its seller to read and in an audit line with who did it, and the seller
+// is told (an in-site notice and a mail) in the same transaction.
 func (s *Store) ChangeSaleStatus(ctx context.Context, actorID, productID uint, action SaleAction, reason string) error {
 	if !action.Valid() {
 		return ErrNotFound
@@ -132,8 +133,11 @@ func (s *Store) ChangeSaleStatus(ctx context.Context, actorID, productID uint, a
 		if res.RowsAffected == 0 {
 			return ErrStale
 		}
-		return tx.Create(&AuditEvent{ActorID: actorID, Action: "product." + string(action), TargetType: AuditProduct, TargetID: productID,
-			Detail: string(before.SaleStatus) + "→" + string(t.to), Reason: reason, CreatedAt: now}).Error
+		if err := tx.Create(&AuditEvent{ActorID: actorID, Action: "product." + string(action), TargetType: AuditProduct, TargetID: productID,
+			Detail: string(before.SaleStatus) + "→" + string(t.to), Reason: reason, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		return s.tellSaleDecision(tx, productID, action, reason) // store_products_notify.go
 	})
 }
 

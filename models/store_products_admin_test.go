@@ -12,12 +12,15 @@ import (
 )
 
 // Operations freeze, delist and relist products for a written reason; each transition is
-// guarded in SQL, recorded on the product and in the audit trail.
+// guarded in SQL, recorded on the product and in the audit trail, and told to the seller (an
+// in-site notice and a mail, written with the decision).
 func TestSaleStatusTransitions(t *testing.T) {
 	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		admin := w.user(t, "ops@test.test", models.RoleAdmin)
 		p := w.product(t, nil)
+		const contact = "contact@seller.test"
+		must(t, s.DB().Model(&w.seller).Update("contact_email", contact).Error)
 		status := func() (models.SaleStatus, string) {
 			var got models.Product
 			must(t, s.DB().First(&got, p.ID).Error)
@@ -35,7 +38,12 @@ func TestSaleStatusTransitions(t *testing.T) {
 		if st, _ := status(); st != models.SaleOnSale {
 			t.Fatalf("refused change applied: %s", st)
 		}
+		if n, m := count(t, s, &models.Notice{}), count(t, s, &models.Mail{}); n != 0 || m != 0 {
+			t.Fatalf("refused changes told the seller: %d notices, %d mails", n, m)
+		}
 		must(t, s.ChangeSaleStatus(ctx, admin.ID, p.ID, models.SaleFreeze, strings.Repeat("冻", 500)))
+		told := 1
+		checkTold(t, s, w.seller.ID, p, models.SaleFreeze, strings.Repeat("冻", 500), contact, told, true)
 
 		steps := []struct {
 			action models.SaleAction
@@ -66,6 +74,10 @@ func TestSaleStatusTransitions(t *testing.T) {
 			if st.err == nil && why != "step "+string(st.action) {
 				t.Fatalf("step %d: reason %q not recorded (trimmed)", i, why)
 			}
+			if st.err == nil {
+				told++
+			}
+			checkTold(t, s, w.seller.ID, p, st.action, "step "+string(st.action), contact, told, st.err == nil)
 		}
 		trail, err := s.AuditTrail(ctx, models.AuditProduct, p.ID, 100)
 		must(t, err)
@@ -110,6 +122,9 @@ func TestSaleStatusConcurrent(t *testing.T) {
 			case !errors.Is(err, models.ErrStale):
 				t.Fatalf("unexpected error %v", err)
 			}
+		}
+		if n := count(t, s, &models.Notice{}, "seller_id = ?", w.seller.ID); n != 1 {
+			t.Errorf("%d notices for one freeze", n)
 		}
 		if won != 1 || count(t, s, &models.AuditEvent{}, "target_type = ? AND target_id = ?", models.AuditProduct, p.ID) != 1 {
 			t.Fatalf("%d freezes won, %d audit lines; want exactly one", won, count(t, s, &models.AuditEvent{}, "target_type = ? AND target_id = ?", models.AuditProduct, p.ID))
@@ -221,4 +236,38 @@ func TestFailedOrdersThisMonth(t *testing.T) {
 			t.Fatalf("failed orders %v, want %d:2", got, p.ID)
 		}
 	})
+}
+
+// checkTold checks that the seller has been told of exactly n decisions, the latest being
+// action for reason: a notice for the seller company and a mail to its contact naming the
+// product, the decision, the reason and what to do next. A refused step (ErrStale, fresh
+// false) tells nothing: only the count is checked then.
+func checkTold(t *testing.T, s *models.Store, sellerID uint, p models.Product, action models.SaleAction, reason, contact string, n int, fresh bool) {
+	t.Helper()
+	var notices []models.Notice
+	must(t, s.DB().Where("seller_id = ?", sellerID).Order("id DESC").Find(&notices).Error)
+	var mails []models.Mail
+	must(t, s.DB().Order("id DESC").Find(&mails).Error)
+	if len(notices) != n || len(mails) != n {
+		t.Fatalf("after %s: %d notices and %d mails, want %d of each", action, len(notices), len(mails), n)
+	}
+	nt, m := notices[0], mails[0]
+	if !strings.HasPrefix(nt.Kind, "product_") || nt.Link != "/seller/products" || nt.UserID != nil || !strings.Contains(nt.Text, p.Name) {
+		t.Errorf("notice %+v", nt)
+	}
+	if m.To != contact || m.Status != models.MailPending || !strings.Contains(m.Subject, p.Name) || !strings.Contains(m.Body, p.Code) {
+		t.Errorf("mail to %q: %q\n%s", m.To, m.Subject, m.Body)
+	}
+	if !fresh {
+		return // the latest step was refused: the last decision told is an earlier one
+	}
+	if nt.Kind != "product_"+string(action) {
+		t.Errorf("notice kind %q after %s", nt.Kind, action)
+	}
+	want := map[models.SaleAction]string{models.SaleFreeze: "Trading frozen", models.SaleDelist: "Product delisted", models.SaleRelist: "Product back on sale"}[action]
+	next := map[models.SaleAction]string{models.SaleFreeze: "ask operations to lift the freeze", models.SaleDelist: "contact operations to relist it", models.SaleRelist: "Nothing else to do"}[action]
+	// The notice holds as much of the reason as fits (1,000 bytes); the mail all of it.
+	if !strings.Contains(nt.Text, models.ClipText(reason, 120)) || !strings.Contains(m.Body, "Reason: "+reason) || !strings.Contains(m.Subject, want) || !strings.Contains(m.Body, next) {
+		t.Errorf("%s told as notice %q, mail %q\n%s", action, nt.Text, m.Subject, m.Body)
+	}
 }
