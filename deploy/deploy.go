@@ -31,11 +31,12 @@ type Profile struct {
 	GroupName    string
 }
 
-// ProfileFor is the deployment profile of a deployable product. Every demo product shares
-// one profile (a Linux package with a web console on 8443); sellers cannot edit it yet.
-func ProfileFor(productID uint, code string) Profile {
-	return Profile{
-		Package:      "mkp-" + code + ".tar.gz",
+// ProfileFor is the deployment profile of a deployable product: the package, console port and
+// recommended security-group rules its seller published. A product published before sellers
+// could set them (the demo's) gets the default: a Linux package with a web console on 8443.
+func ProfileFor(p *models.Product) Profile {
+	out := Profile{
+		Package:      "mkp-" + p.Code + ".tar.gz",
 		Requirements: cloud.Requirements{OSFamily: "linux", MinVCPUs: 2, MinMemoryGiB: 2},
 		Rules: []cloud.Rule{
 			{Direction: "ingress", Protocol: "tcp", Port: "22", Remote: "0.0.0.0/0", Description: "SSH"},
@@ -43,8 +44,24 @@ func ProfileFor(productID uint, code string) Profile {
 			{Direction: "egress", Protocol: "any", Remote: "0.0.0.0/0"},
 		},
 		Port:      8443,
-		GroupName: "mkp-recommended-" + strconv.FormatUint(uint64(productID), 10),
+		GroupName: "mkp-recommended-" + strconv.FormatUint(uint64(p.ID), 10),
 	}
+	if rules := p.Rules(); p.DeployPackage != "" && p.DeployPort > 0 && len(rules) > 0 {
+		out.Package, out.Port, out.Rules = p.DeployPackage, p.DeployPort, nil
+		for _, r := range rules {
+			out.Rules = append(out.Rules, cloud.Rule{Direction: r.Direction, Protocol: r.Protocol, Port: r.Port, Remote: r.Remote, Description: r.Description})
+		}
+	}
+	return out
+}
+
+// profile loads a deployment's product and its profile.
+func (r *Runner) profile(ctx context.Context, d *models.Deployment) (Profile, error) {
+	p, err := r.Store.AdminProduct(ctx, d.ProductID)
+	if err != nil {
+		return Profile{}, err
+	}
+	return ProfileFor(p), nil
 }
 
 // Runner drives deployments in the background. Every server process may run one: deployments
@@ -220,7 +237,10 @@ func (r *Runner) step(ctx context.Context, d *models.Deployment, i int) (map[str
 		if host == "" {
 			host = in.PrivateIP
 		}
-		p := ProfileFor(d.ProductID, "")
+		p, err := r.profile(ctx, d)
+		if err != nil {
+			return nil, ErrorKey(err)
+		}
 		set = map[string]any{"access_url": "https://" + host + ":" + strconv.Itoa(p.Port) + "/", "access_ssh": "ssh " + in.LoginUser() + "@" + host}
 	}
 	return set, ""
@@ -229,7 +249,10 @@ func (r *Runner) step(ctx context.Context, d *models.Deployment, i int) (map[str
 // securityGroup finds or creates the group the deployment uses; created tells whether this
 // call made it.
 func (r *Runner) securityGroup(ctx context.Context, acct cloud.Account, d *models.Deployment) (cloud.SecurityGroup, bool, error) {
-	p := ProfileFor(d.ProductID, "")
+	p, err := r.profile(ctx, d)
+	if err != nil {
+		return cloud.SecurityGroup{}, false, err
+	}
 	groups, err := r.Cloud.SecurityGroups(ctx, acct, d.Region)
 	if err != nil {
 		return cloud.SecurityGroup{}, false, err

@@ -54,7 +54,7 @@ func must(t *testing.T, err error) {
 // choose picks an instance by name with its VPC and subnet.
 func (f *fixture) choose(t *testing.T, buyerID uint, name string, c Choice) (Options, Choice) {
 	t.Helper()
-	p := ProfileFor(f.product.ID, f.product.Code)
+	p := ProfileFor(&f.product)
 	o, err := f.r.Options(context.Background(), buyerID, p, &c)
 	must(t, err)
 	for _, in := range o.Instances {
@@ -124,7 +124,7 @@ func TestDeployRunnerResumesAfterRestart(t *testing.T) {
 		if done.Status != models.DeploySucceeded || done.AccessURL == "" || !strings.HasPrefix(done.AccessURL, "https://121.36.") || done.ActiveServiceID != nil {
 			t.Fatalf("after restart: %+v", done)
 		}
-		if done.SGName != ProfileFor(f.product.ID, "").GroupName || len(f.sim.Attached(Account(f.buyer.ID), done.EcsID)) != 1 {
+		if done.SGName != ProfileFor(&f.product).GroupName || len(f.sim.Attached(Account(f.buyer.ID), done.EcsID)) != 1 {
 			t.Fatalf("security group %q attached %v", done.SGName, f.sim.Attached(Account(f.buyer.ID), done.EcsID))
 		}
 		_, ev, err := s.BuyerDeployment(context.Background(), f.buyer.ID, f.service.ID, d.ID)

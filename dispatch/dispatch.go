@@ -171,18 +171,18 @@ func (d *Dispatcher) attempt(ctx context.Context, c *models.InterfaceCall, ts *t
 		body, activity = c.Poll, protocol.ActivityQueryInstance
 	}
 	r := models.AttemptResult{RequestBody: body, StartedAt: now, Outcome: models.OutcomeFailed}
-	p := c.Product
-	if p == nil || p.AddressID == nil {
+	address, path := c.Target()
+	if address == 0 {
 		r.ErrorKind, r.Error = "no_address", "the product has no production address"
 		return r
 	}
-	to := ts.get(ctx, c.SellerID, *p.AddressID, c.Interface)
+	to := ts.get(ctx, c.SellerID, address, c.Interface)
 	if to.kind != "" {
 		r.ErrorKind, r.Error = to.kind, to.err
 		return r
 	}
 	r.StartedAt = d.Store.Now() // the store's clock, like every other time the outbox records
-	res := d.Client.Call(ctx, to.url+p.Path, to.secret, []byte(body))
+	res := d.Client.Call(ctx, to.url+path, to.secret, []byte(body))
 	r.URL, r.Latency = res.URL, res.Latency
 	if res.Err != nil {
 		r.ErrorKind, r.Error = string(res.Kind), res.Err.Error()

@@ -70,8 +70,10 @@ type fixtures struct {
 	licenseApp          models.LicenseApplication // an issued FILE License on it
 	refund              refundFixtures            // the demo's pending refund request (refunds_authz_test.go)
 	deployment          models.Deployment         // a failed deployment of licenseService (deploy_test.go)
+	notifyConfig        models.NotifyConfig       // seller company 1's order notification for API products
 	creditOrder         models.Order              // a credit-paid demo order, already repaid (settlement_authz_test.go)
 	supervision         supervisionFixtures       // a supervision and an open appeal (supervision_authz_test.go)
+	review              reviewFixtures            // a submitted product version and a draft (admin_reviews_authz_test.go)
 }
 
 func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
@@ -101,6 +103,8 @@ func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
 	f.debugCase = &models.DebugCase{SellerID: f.sellerID, AddressID: f.address.ID, Kind: models.DebugSaaS, Scenario: "newInstance",
 		Params: `{"customerName":"authz-case-marker-7731"}`, Status: models.CasePassed, RunAt: time.Now()}
 	noErr(t, srv.App.Store.SaveDebugCase(ctx, f.debugCase))
+	f.notifyConfig = models.NotifyConfig{SellerID: f.sellerID, Scope: "type:api", Type: models.TypeAPI, AddressID: f.address.ID}
+	noErr(t, db.Create(&f.notifyConfig).Error)
 	noErr(t, db.Where("code = ?", "00301-100001-0--0").First(&f.product).Error)
 	noErr(t, db.Where("code = ?", "00302-200005-0--0").First(&f.delisted).Error)
 	noErr(t, db.Where("buyer_id = ? AND product_id = ? AND type = ?", f.buyerID, f.product.ID, models.OrderNew).First(&f.order).Error)
@@ -134,6 +138,7 @@ func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
 	f.deployment = loadDeployFixtures(t, srv, f)
 	f.creditOrder = loadCreditOrder(t, srv)
 	f.supervision = loadSupervisionFixtures(t, srv, f)
+	f.review = loadReviewFixtures(t, srv, f)
 	return f
 }
 
@@ -223,6 +228,10 @@ func authzRows() []authzRow {
 		return func(f fixtures) string { return "/seller/addresses/" + itoa(f.address.ID) + suffix }
 	}
 	empty := func(fixtures) url.Values { return url.Values{} }
+	productSecrets := func(f fixtures) []string { return []string{f.product.Code} }
+	sellerProductPath := func(suffix string) func(fixtures) string {
+		return func(f fixtures) string { return "/seller/products/" + itoa(f.product.ID) + suffix }
+	}
 	caseSecrets := func(f fixtures) []string { return []string{"authz-case-marker-7731", f.address.URL} }
 	casePath := func(suffix string) func(fixtures) string {
 		return func(f fixtures) string { return "/seller/debug/cases/" + itoa(f.debugCase.ID) + suffix }
@@ -267,6 +276,11 @@ func authzRows() []authzRow {
 			want: buyersOnly(ok, notFound), secrets: serviceSecrets},
 		{method: "POST", route: "/console/services/:id/renew", path: func(f fixtures) string { return "/console/services/" + itoa(f.service.ID) + "/renew" },
 			form: renewForm, want: buyersOnly(see, notFound), secrets: serviceSecrets},
+		// 变更规格 (upgrade_test.go): the page for its owner; an empty form is refused in place.
+		{method: "GET", route: "/console/services/:id/upgrade", path: func(f fixtures) string { return "/console/services/" + itoa(f.service.ID) + "/upgrade" },
+			want: buyersOnly(ok, notFound), secrets: serviceSecrets},
+		{method: "POST", route: "/console/services/:id/upgrade", path: func(f fixtures) string { return "/console/services/" + itoa(f.service.ID) + "/upgrade" },
+			form: empty, want: buyersOnly(http.StatusUnprocessableEntity, notFound), secrets: serviceSecrets},
 		// The demo service has no login information yet: 404 for its owner too, never another's.
 		{method: "POST", route: "/console/services/:id/credential", path: func(f fixtures) string { return "/console/services/" + itoa(f.service.ID) + "/credential" },
 			form: func(fixtures) url.Values { return url.Values{} }, want: buyersOnly(notFound, notFound), secrets: serviceSecrets},
@@ -318,6 +332,27 @@ func authzRows() []authzRow {
 		// Seller center.
 		{method: "GET", route: "/seller", path: fixed("/seller"), want: sellersOnly(ok, ok)},
 		{method: "GET", route: "/seller/products", path: fixed("/seller/products"), want: sellersOnly(ok, ok)},
+		// 我的商品: seller company 1's on-sale product; refused or stale changes alter nothing.
+		{method: "GET", route: "/seller/products/new", path: fixed("/seller/products/new"), want: sellersOnly(ok, ok)},
+		{method: "GET", route: "/seller/products/new", name: "copy", path: func(f fixtures) string { return "/seller/products/new?from=" + itoa(f.product.ID) },
+			want: sellersOnly(ok, notFound), secrets: productSecrets},
+		{method: "POST", route: "/seller/products", path: fixed("/seller/products"), form: empty, want: sellersOnly(http.StatusUnprocessableEntity, http.StatusUnprocessableEntity)},
+		{method: "GET", route: "/seller/products/:id", path: sellerProductPath(""), want: sellersOnly(ok, notFound), secrets: productSecrets},
+		{method: "GET", route: "/seller/products/:id/edit", path: sellerProductPath("/edit"), want: sellersOnly(ok, notFound), secrets: productSecrets},
+		{method: "POST", route: "/seller/products/:id", path: sellerProductPath(""), form: empty, want: sellersOnly(http.StatusUnprocessableEntity, notFound)},
+		{method: "POST", route: "/seller/products/:id/submit", path: sellerProductPath("/submit"), form: empty, want: sellersOnly(see, notFound)},
+		{method: "POST", route: "/seller/products/:id/withdraw", path: sellerProductPath("/withdraw"), form: empty, want: sellersOnly(see, notFound)},
+		{method: "POST", route: "/seller/products/:id/discard", path: sellerProductPath("/discard"), form: empty, want: sellersOnly(see, notFound)},
+		{method: "POST", route: "/seller/products/:id/relist", path: sellerProductPath("/relist"), form: empty, want: sellersOnly(see, notFound)},
+		// 订单通知配置: an empty form is refused; seller company 1's configuration is its own.
+		{method: "GET", route: "/seller/notify", path: fixed("/seller/notify"), want: sellersOnly(ok, ok),
+			secrets: func(f fixtures) []string { return []string{f.address.URL} }},
+		{method: "POST", route: "/seller/notify", path: fixed("/seller/notify"), form: empty, want: sellersOnly(http.StatusUnprocessableEntity, http.StatusUnprocessableEntity)},
+		{method: "POST", route: "/seller/notify/:id/delete", path: func(f fixtures) string { return "/seller/notify/" + itoa(f.notifyConfig.ID) + "/delete" },
+			form: empty, want: sellersOnly(see, notFound)},
+		// Unlisting is tried on seller company 2's delisted product: only operations lift that.
+		{method: "POST", route: "/seller/products/:id/unlist", path: func(f fixtures) string { return "/seller/products/" + itoa(f.delisted.ID) + "/unlist" },
+			form: empty, want: map[actor]int{anon: see, buyer: http.StatusForbidden, buyer2: http.StatusForbidden, seller: notFound, seller2: see, admin: http.StatusForbidden}},
 		{method: "GET", route: "/seller/orders", path: fixed("/seller/orders"), want: sellersOnly(ok, ok), secrets: orderSecrets},
 		// Seller center: in-site messages of seller company 1.
 		{method: "GET", route: "/seller/notices", path: fixed("/seller/notices"), want: sellersOnly(ok, ok), secrets: sellerNoticeSecrets},
@@ -419,6 +454,12 @@ func authzRows() []authzRow {
 			form: empty, want: adminsOnly(http.StatusUnprocessableEntity)},
 		{method: "POST", route: "/admin/products/:id/relist", path: func(f fixtures) string { return "/admin/products/" + itoa(f.delisted.ID) + "/relist" },
 			form: empty, want: adminsOnly(http.StatusUnprocessableEntity)},
+		// 商品审核 (admin_reviews_test.go): a rejection without a reason changes nothing (422);
+		// approving a draft that was never submitted is stale (303 with a message).
+		{method: "GET", route: "/admin/products/reviews", path: fixed("/admin/products/reviews"), want: adminsOnly(ok)},
+		{method: "GET", route: "/admin/products/reviews/:id", path: reviewPath(false, ""), want: adminsOnly(ok)},
+		{method: "POST", route: "/admin/products/reviews/:id/reject", path: reviewPath(false, "/reject"), form: empty, want: adminsOnly(http.StatusUnprocessableEntity)},
+		{method: "POST", route: "/admin/products/reviews/:id/approve", path: reviewPath(true, "/approve"), form: empty, want: adminsOnly(see)},
 		// Operations read every refund request, record and attachment.
 		{method: "GET", route: "/admin/refunds", path: fixed("/admin/refunds"), want: adminsOnly(ok)},
 		{method: "GET", route: "/admin/refunds", name: "records", path: fixed("/admin/refunds?view=records"), want: adminsOnly(ok)},

@@ -154,8 +154,12 @@ func runSellerCalls(t *testing.T, d models.Dialect) {
 	if crm.AddressID != nil || form.AddressID != nil {
 		t.Fatal("the demo products have a production address: the calls would not fail with no_address")
 	}
-	// The CRM product also asks for order notifications: two activities per order.
-	noErr(t, db.Model(&models.Product{}).Where("id = ?", crm.ID).Update("notify_orders", true).Error)
+	// The CRM product is also configured for order notifications (to an address without a
+	// bound key, so they fail too): two activities per order.
+	notifyAddr, err := w.srv.App.Store.AddAddress(t.Context(), crm.SellerID, "https://notify.example.com")
+	noErr(t, err)
+	noErr(t, db.Create(&models.NotifyConfig{SellerID: crm.SellerID, Scope: models.NotifyScope{ProductID: crm.ID}.Key(), ProductID: &crm.ID,
+		AddressID: notifyAddr.ID}).Error)
 
 	o1 := w.buy(crm, "month")
 	o2 := w.buy(form, "once")

@@ -53,6 +53,9 @@ func (h *AdminProducts) List(c echo.Context) error {
 	if vm.Sellers, err = h.store.SellerCompanies(ctx); err != nil {
 		return err
 	}
+	if vm.Reviewing, err = h.store.ReviewQueueCount(ctx); err != nil {
+		return err
+	}
 	vm.Page = page
 	return web.Render(c, http.StatusOK, admin.Products(vm), layouts.Admin(web.T(c, "nav.admin.products")))
 }

@@ -78,7 +78,7 @@ func canDeploy(in *models.Instance) bool {
 }
 
 func profileOf(in *models.Instance) deploy.Profile {
-	return deploy.ProfileFor(in.ProductID, in.Product.Code)
+	return deploy.ProfileFor(in.Product)
 }
 
 // delegated reports whether the buyer's delegation is in force.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -30,10 +31,24 @@ type purchaseInput struct {
 	Count     string `form:"count"`
 	PayMethod string `form:"pay_method"`
 	SubmitKey string `form:"submit_key"`
+	Spec      string `form:"spec"` // the spec's id, for a product with specs
 }
 
 func (in purchaseInput) model() models.PurchaseInput {
-	return models.PurchaseInput{Plan: clip(in.Plan, 20), Count: clip(in.Count, 20), PayMethod: clip(in.PayMethod, 20), SubmitKey: clip(in.SubmitKey, 64)}
+	return models.PurchaseInput{Plan: clip(in.Plan, 20), Count: clip(in.Count, 20), PayMethod: clip(in.PayMethod, 20), SubmitKey: clip(in.SubmitKey, 64),
+		Spec: clip(in.Spec, 20)}
+}
+
+// extValues reads the extension parameters' values (fields ext_<name>), clipped for re-display.
+func extValues(c echo.Context) map[string]string {
+	v, _ := c.FormParams()
+	out := map[string]string{}
+	for k, vals := range v {
+		if name, ok := strings.CutPrefix(k, "ext_"); ok && len(vals) > 0 && len(out) < models.MaxExtParams*4 {
+			out[clip(name, 40)] = clip(vals[0], 800)
+		}
+	}
+	return out
 }
 
 // Create buys a product; errors re-render the product page with the choices kept.
@@ -46,14 +61,15 @@ func (h *Orders) Create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	order, err := h.store.Purchase(c.Request().Context(), web.UserID(c), productID, in.model())
+	m := in.model()
+	m.Ext = extValues(c)
+	order, err := h.store.Purchase(c.Request().Context(), web.UserID(c), productID, m)
 	if fe, ok := asFieldErrors(err); ok {
 		p, perr := h.store.CatalogProduct(c.Request().Context(), productID)
 		if perr != nil {
 			return perr
 		}
-		m := in.model()
-		form := public.BuyForm{Plan: m.Plan, Count: m.Count, PayMethod: m.PayMethod, SubmitKey: m.SubmitKey, Errors: translate(c, fe)}
+		form := public.BuyForm{Plan: m.Plan, Count: m.Count, PayMethod: m.PayMethod, SubmitKey: m.SubmitKey, Spec: m.Spec, Ext: m.Ext, Errors: translate(c, fe)}
 		if fe["form"] != "" {
 			form.SubmitKey = "" // a fresh key for the next try
 		}

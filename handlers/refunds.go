@@ -73,7 +73,7 @@ func (h *Refunds) Form(c echo.Context) error {
 	}
 	vm := refunds.FormVM{Target: t, SubmitKey: web.NewFormKey(), ShareContact: false}
 	if t.Decision.Full() {
-		vm.Amount = refunds.AmountInput(t.Decision.MaxFen)
+		vm.Amount = models.FormatAmount(t.Decision.MaxFen)
 	}
 	return h.renderForm(c, http.StatusOK, vm)
 }

@@ -7,6 +7,7 @@ import (
 
 	"koogallery/deploy"
 	"koogallery/models"
+	"koogallery/publishing"
 	"koogallery/sellerkit"
 	"koogallery/views/layouts"
 	"koogallery/web"
@@ -23,6 +24,11 @@ type Deps struct {
 	Rules sellerkit.AddressRules
 	// Deployer starts one-click License deployments and lists the buyer's cloud resources.
 	Deployer *deploy.Runner
+}
+
+// publishing is the product publishing service: listing rules and submissions.
+func (d Deps) publishing() *publishing.Service {
+	return &publishing.Service{Store: d.Store, Rerun: &sellerkit.Rerunner{Store: d.Store, Keys: d.Keys, Kit: d.Kit}}
 }
 
 // Register adds every feature's routes: the public site, and the buyer, seller and
@@ -44,6 +50,8 @@ func Register(e *echo.Echo, d Deps) {
 
 	seller := e.Group("/seller", web.RequireRole(models.RoleSeller))
 	(&SellerHome{store: d.Store}).Routes(seller)
+	(&SellerProducts{store: d.Store, pub: d.publishing()}).Routes(seller)
+	(&SellerNotify{store: d.Store}).Routes(seller)
 	(&Notices{store: d.Store, base: "/seller/notices", areaKey: "nav.seller", areaURL: "/seller", layout: layouts.Seller, unread: d.Unread}).Routes(seller)
 	(&SellerKeys{store: d.Store, keys: d.Keys}).Routes(seller)
 	(&SellerAddresses{store: d.Store, keys: d.Keys, kit: d.Kit, rules: d.Rules}).Routes(seller)
@@ -60,6 +68,7 @@ func Register(e *echo.Echo, d Deps) {
 	(&AdminHome{store: d.Store}).Routes(admin)
 	(&Calls{store: d.Store, admin: true}).Routes(admin)
 	(&AdminProducts{store: d.Store}).Routes(admin)
+	(&AdminReviews{store: d.Store, publishing: d.publishing()}).Routes(admin)
 	(&Refunds{store: d.Store}).AdminRoutes(admin)
 	(&Supervision{store: d.Store}).AdminRoutes(admin)
 	(&Settlement{store: d.Store}).AdminRoutes(admin)

@@ -11,13 +11,12 @@ import (
 	"koogallery/web"
 )
 
-// SellerHome serves the seller center's home and product list.
+// SellerHome serves the seller center's home and order list.
 type SellerHome struct{ store *models.Store }
 
-// Routes registers /seller and /seller/products.
+// Routes registers /seller and /seller/orders.
 func (h *SellerHome) Routes(g *echo.Group) {
 	g.GET("", h.Home)
-	g.GET("/products", h.Products)
 	g.GET("/orders", h.Orders)
 }
 
@@ -39,13 +38,4 @@ func (h *SellerHome) Home(c echo.Context) error {
 		return err
 	}
 	return web.Render(c, http.StatusOK, seller.Home(seller.HomeVM{Seller: u.Seller, Summary: sum}), layouts.Seller(web.T(c, "nav.seller")))
-}
-
-// Products lists the seller's products with their sale status.
-func (h *SellerHome) Products(c echo.Context) error {
-	page, err := h.store.SellerProducts(c.Request().Context(), web.SellerID(c), pageParam(c))
-	if err != nil {
-		return err
-	}
-	return web.Render(c, http.StatusOK, seller.Products(page), layouts.Seller(web.T(c, "nav.seller.products")))
 }

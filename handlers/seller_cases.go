@@ -159,43 +159,9 @@ func (h *SellerCases) RerunAll(c echo.Context) error {
 	return web.SeeOther(c, "/seller/debug/cases?"+q.Encode())
 }
 
-// rerun runs a saved case again. A case that cannot run (address no longer certified, no key
-// bound, parameters no longer valid) is left as it was and named by a message key.
+// rerun runs a saved case again (sellerkit.Rerunner).
 func (h *SellerCases) rerun(ctx context.Context, sellerID uint, cs *models.DebugCase) (sellerkit.Report, string, error) {
-	if cs.Address == nil || cs.Address.Status != models.AddressCertified {
-		return sellerkit.Report{}, "cases.err.not_certified", nil
-	}
-	sc, ok := sellerkit.FindScenario(cs.Kind, cs.Scenario)
-	if !ok {
-		return sellerkit.Report{}, "cases.err.scenario", nil
-	}
-	_, secret, err := h.keys.ForAddress(ctx, cs.AddressID, cs.Kind.Interface())
-	if errors.Is(err, models.ErrNotFound) {
-		return sellerkit.Report{}, "cases.err.no_key", nil
-	}
-	if err != nil {
-		return sellerkit.Report{}, "", err
-	}
-	values := sc.Defaults("")
-	var saved map[string]string
-	if json.Unmarshal([]byte(cs.Params), &saved) == nil {
-		for k, v := range saved {
-			values[k] = v
-		}
-	}
-	prepared, perrs := h.kit.Prepare(cs.Address.URL, cs.Path, secret, sc, values)
-	if len(perrs) > 0 {
-		return sellerkit.Report{}, "cases.err.params", nil
-	}
-	report := h.kit.Run(ctx, cs.Address.URL, cs.Path, secret, sc, prepared)
-	status := models.CaseFailed
-	if report.Passed {
-		status = models.CasePassed
-	}
-	if err := h.store.UpdateCaseResult(ctx, sellerID, cs.ID, status, report.JSON()); err != nil {
-		return report, "", err
-	}
-	return report, "", nil
+	return (&sellerkit.Rerunner{Store: h.store, Keys: h.keys, Kit: h.kit}).Rerun(ctx, sellerID, cs)
 }
 
 // Delete removes a case.

@@ -32,6 +32,10 @@ type InterfaceCall struct {
 	Activity   string        `gorm:"size:32;not null"`
 	Scene      string        `gorm:"size:32"`
 	Interface  InterfaceType `gorm:"size:20;not null"`
+	// AddressID and Path, when set, are where the call goes instead of the product's production
+	// interface (order notifications follow their configuration).
+	AddressID *uint  `gorm:"index"`
+	Path      string `gorm:"size:200;not null;default:''"`
 	// Body is the JSON request body; every attempt signs it afresh with the key bound then.
 	Body string `gorm:"type:text;not null"`
 	// Poll is the queryInstance body sent while the seller answers 000004.
@@ -69,4 +73,16 @@ type CallAttempt struct {
 	Error        string    `gorm:"size:500"`
 	LatencyMS    int64     `gorm:"not null;default:0"`
 	StartedAt    time.Time `gorm:"not null"`
+}
+
+// Target is the address (0: none) and path a call goes to: its own, else its product's
+// production interface (Product loaded).
+func (c *InterfaceCall) Target() (uint, string) {
+	if c.AddressID != nil {
+		return *c.AddressID, c.Path
+	}
+	if c.Product == nil || c.Product.AddressID == nil {
+		return 0, ""
+	}
+	return *c.Product.AddressID, c.Product.Path
 }

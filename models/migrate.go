@@ -46,6 +46,15 @@ var migrations = []migration{
 		return tx.AutoMigrate(&DeployDelegation{}, &Deployment{}, &DeploymentEvent{})
 	}},
 	{9, "settlement: indexes for a seller's period, statements and unpaid credit bills", migrateSettlementIndexes},
+	{10, "product specs (规格); the spec of orders and services, and a service's pending change order", func(tx *gorm.DB) error {
+		return tx.AutoMigrate(&ProductSpec{}, &Order{}, &Instance{})
+	}},
+	{11, "product publishing: versions, deployment, extension parameters, order-notification configs", func(tx *gorm.DB) error {
+		return tx.AutoMigrate(&Product{}, &ProductVersion{}, &NotifyConfig{}, &InterfaceCall{})
+	}},
+	{12, "orders: the buyer's extension parameter values", func(tx *gorm.DB) error {
+		return tx.AutoMigrate(&Order{})
+	}},
 }
 
 // Migrate brings the schema up to date. On MySQL a named lock keeps two starting servers from

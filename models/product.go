@@ -91,10 +91,16 @@ type Product struct {
 	TrialDays    int          `gorm:"not null;default:0"`
 	Version      int          `gorm:"not null;default:1"`
 	// AddressID and Path name the production interface the platform calls for this product's
-	// orders (SaaS, License and API products); NotifyOrders adds orderNotify calls.
-	AddressID    *uint  `gorm:"index"`
-	Path         string `gorm:"size:200;not null;default:''"`
-	NotifyOrders bool   `gorm:"not null;default:false"`
+	// orders (SaaS, License and API products). Order notification is configured apart
+	// (NotifyConfig).
+	AddressID *uint  `gorm:"index"`
+	Path      string `gorm:"size:200;not null;default:''"`
+	// DeployPackage, DeployPort and SecurityRules (JSON) describe a deployable License product's
+	// one-click deployment; ExtParams (JSON) are its interface's extension parameters.
+	DeployPackage string `gorm:"size:200;not null;default:''"`
+	DeployPort    int    `gorm:"not null;default:0"`
+	SecurityRules string `gorm:"type:text"`
+	ExtParams     string `gorm:"type:text"`
 	// SaleReason says why an admin or the interface-failure rule froze or delisted the product.
 	SaleReason string `gorm:"size:500"`
 	CreatedAt  time.Time

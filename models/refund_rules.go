@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -286,6 +287,10 @@ func ParseAmount(in string) (int64, string) {
 	}
 	return fen, ""
 }
+
+// FormatAmount shows fen as the yuan amount a form field holds, the form ParseAmount reads:
+// 150050 → "1500.50".
+func FormatAmount(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) }
 
 func digitsOnly(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -104,11 +104,15 @@ func (s *Store) BindingUsage(ctx context.Context, sellerID, addressID uint, t In
 	case IfaceLicenseCode:
 		types = []ProductType{TypeLicense}
 	}
-	q := s.conn(ctx).Where("seller_id = ? AND address_id = ?", sellerID, addressID)
+	q := s.conn(ctx).Where("seller_id = ?", sellerID)
 	if t == IfaceGeneral {
-		q = q.Where("notify_orders = ?", true)
+		// The products whose order notifications go to this address: by their own
+		// configuration, or by their type's when they have none.
+		q = q.Where(`id IN (SELECT product_id FROM notify_configs WHERE seller_id = ? AND address_id = ? AND product_id IS NOT NULL)
+			OR (type IN (SELECT type FROM notify_configs WHERE seller_id = ? AND address_id = ? AND product_id IS NULL)
+				AND NOT EXISTS (SELECT 1 FROM notify_configs n WHERE n.product_id = products.id))`, sellerID, addressID, sellerID, addressID)
 	} else {
-		q = q.Where("type IN ?", types)
+		q = q.Where("address_id = ? AND type IN ?", addressID, types)
 	}
 	err := q.Order("id").Limit(200).Find(&u.Products).Error
 	return u, err

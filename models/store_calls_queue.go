@@ -38,6 +38,11 @@ func interfaceOf(p *Product, activity string) InterfaceType {
 // queueCall writes a call into the outbox inside the caller's transaction: it commits (or not)
 // with the business change that causes it.
 func (s *Store) queueCall(tx *gorm.DB, p *Product, order *Order, inst *Instance, activity, scene, body string) error {
+	return tx.Create(s.newCall(p, order, inst, activity, scene, body)).Error
+}
+
+// newCall is a pending call of a product, due at once, on the activity's retry policy.
+func (s *Store) newCall(p *Product, order *Order, inst *Instance, activity, scene, body string) *InterfaceCall {
 	pol := s.Policy(activity, p.Type)
 	now := s.now()
 	c := &InterfaceCall{SellerID: p.SellerID, ProductID: p.ID, Activity: activity, Scene: scene, Interface: interfaceOf(p, activity),
@@ -49,17 +54,15 @@ func (s *Store) queueCall(tx *gorm.DB, p *Product, order *Order, inst *Instance,
 	if inst != nil {
 		c.InstanceID = &inst.ID
 	}
-	if err := tx.Create(c).Error; err != nil {
-		return err
-	}
-	return nil
+	return c
 }
 
 // newInstanceCalls queues what a purchase makes the platform send: newInstance for products
 // opened through the interface, and orderNotify where the product asks for it.
 func (s *Store) newInstanceCalls(tx *gorm.DB, p *Product, o *Order, inst *Instance) error {
 	if p.Type.UsesInterface() {
-		body := callBody(ActNewInstance, "orderId", o.OrderNo, "orderLineId", o.LineNo, "businessId", newBusinessID())
+		body := callBody(ActNewInstance, "orderId", o.OrderNo, "orderLineId", o.LineNo, "businessId", newBusinessID(),
+			"saasExtendParams", SaasExtendParams(o.Values()))
 		if err := s.queueCall(tx, p, o, inst, ActNewInstance, "", body); err != nil {
 			return err
 		}
@@ -67,12 +70,16 @@ func (s *Store) newInstanceCalls(tx *gorm.DB, p *Product, o *Order, inst *Instan
 	return s.notifyCall(tx, p, o, inst)
 }
 
-// notifyCall queues orderNotify for a product configured for order notification.
+// notifyCall queues orderNotify for a product whose orders are configured for order
+// notification (its own configuration, else its type's), to that configuration's address.
 func (s *Store) notifyCall(tx *gorm.DB, p *Product, o *Order, inst *Instance) error {
-	if !p.NotifyOrders {
-		return nil
+	cfg, err := notifyConfigFor(tx, p)
+	if err != nil || cfg == nil {
+		return err
 	}
-	return s.queueCall(tx, p, o, inst, ActOrderNotify, "", callBody(ActOrderNotify, "orderId", o.OrderNo, "orderLineId", o.LineNo))
+	c := s.newCall(p, o, inst, ActOrderNotify, "", callBody(ActOrderNotify, "orderId", o.OrderNo, "orderLineId", o.LineNo))
+	c.AddressID, c.Path = &cfg.AddressID, cfg.Path
+	return tx.Create(c).Error
 }
 
 // refreshCall queues refreshInstance for a renewal (or trial-to-formal) order.
@@ -106,4 +113,16 @@ func (s *Store) releaseCall(tx *gorm.DB, p *Product, o *Order, inst *Instance) e
 		fields = append(fields, "orderId", o.OrderNo, "orderLineId", o.LineNo)
 	}
 	return s.queueCall(tx, p, o, inst, ActRelease, "", callBody(ActRelease, fields...))
+}
+
+// upgradeCall queues upgradeInstance for a spec change (a CHANGE order), and orderNotify where
+// the product asks for it.
+func (s *Store) upgradeCall(tx *gorm.DB, p *Product, o *Order, inst *Instance) error {
+	if p.Type.UsesInterface() && inst.SellerInstanceID != "" {
+		body := callBody(ActUpgrade, "instanceId", inst.SellerInstanceID, "orderId", o.OrderNo, "orderLineId", o.LineNo)
+		if err := s.queueCall(tx, p, o, inst, ActUpgrade, "", body); err != nil {
+			return err
+		}
+	}
+	return s.notifyCall(tx, p, o, inst)
 }

@@ -17,7 +17,7 @@ type CallFilter struct {
 
 // calls applies a filter; sellerID 0 means every seller (operations).
 func (s *Store) calls(ctx context.Context, sellerID uint, f CallFilter) (Page[InterfaceCall], error) {
-	q := s.conn(ctx).Model(&InterfaceCall{}).Preload("Product").Preload("Order")
+	q := s.conn(ctx).Model(&InterfaceCall{}).Preload("Product").Preload("Order").Preload("Order.Spec")
 	if sellerID != 0 {
 		q = q.Where("interface_calls.seller_id = ?", sellerID)
 	}
@@ -54,7 +54,7 @@ func (s *Store) AllCalls(ctx context.Context, f CallFilter) (Page[InterfaceCall]
 
 // Call loads a call with its attempts (newest first); sellerID 0 means any seller's.
 func (s *Store) Call(ctx context.Context, sellerID, id uint) (*InterfaceCall, []CallAttempt, error) {
-	q := s.conn(ctx).Preload("Product").Preload("Order")
+	q := s.conn(ctx).Preload("Product").Preload("Order").Preload("Order.Spec").Preload("Order.FromSpec")
 	if sellerID != 0 {
 		q = q.Where("seller_id = ?", sellerID)
 	}
@@ -68,11 +68,11 @@ func (s *Store) Call(ctx context.Context, sellerID, id uint) (*InterfaceCall, []
 }
 
 // Restartable reports whether 重新启动 may re-send the call now: a failed call, or one waiting
-// to retry after a failed attempt. A purchase whose order was already cancelled for it cannot
-// be reopened.
+// to retry after a failed attempt. A purchase or spec change whose order was already cancelled
+// (and refunded) for it cannot be reopened.
 func (c *InterfaceCall) Restartable() bool {
 	if c.Status == CallFailed {
-		return !(c.Activity == ActNewInstance && c.Order != nil && c.Order.Status == OrderCancelled)
+		return !((c.Activity == ActNewInstance || c.Activity == ActUpgrade) && c.Order != nil && c.Order.Status == OrderCancelled)
 	}
 	return c.Status == CallPending && c.Attempts > 0
 }
@@ -116,7 +116,7 @@ func (s *Store) ReplayCall(ctx context.Context, sellerID, id uint) (*InterfaceCa
 	pol := s.Policy(c.Activity, c.Product.Type)
 	copyOf := c.ID
 	r := &InterfaceCall{SellerID: c.SellerID, ProductID: c.ProductID, OrderID: c.OrderID, InstanceID: c.InstanceID, Activity: c.Activity,
-		Scene: c.Scene, Interface: c.Interface, Body: c.Body, Status: CallPending, NextAttemptAt: now, Deadline: now.Add(pol.Window),
+		Scene: c.Scene, Interface: c.Interface, AddressID: c.AddressID, Path: c.Path, Body: c.Body, Status: CallPending, NextAttemptAt: now, Deadline: now.Add(pol.Window),
 		RetryEvery: int64(pol.Every.Seconds()), ReplayOf: &copyOf, CreatedAt: now, UpdatedAt: now}
 	if err := s.conn(ctx).Create(r).Error; err != nil {
 		return nil, err

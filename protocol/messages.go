@@ -21,7 +21,10 @@ type NewInstanceRequest struct {
 	OrderID     string   `json:"orderId"`
 	OrderLineID string   `json:"orderLineId"`
 	BusinessID  string   `json:"businessId"`
-	TestFlag    string   `json:"testFlag,omitempty"`
+	// SaasExtendParams carries the buyer's values of the product's extension parameters:
+	// base64 of a JSON array of {"name","value"} (optional).
+	SaasExtendParams string `json:"saasExtendParams,omitempty"`
+	TestFlag         string `json:"testFlag,omitempty"`
 }
 
 // QueryInstanceRequest is the body of a queryInstance call; InstanceID holds up to 100

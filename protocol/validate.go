@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -304,8 +305,32 @@ func (r *NewInstanceRequest) Validate() FieldErrors {
 	c.id("orderId", r.OrderID, true)
 	c.id("orderLineId", r.OrderLineID, true)
 	c.id("businessId", r.BusinessID, true)
+	if r.SaasExtendParams != "" {
+		if _, err := DecodeExtendParams(r.SaasExtendParams); err != nil {
+			c.invalid("saasExtendParams", err.Error())
+		}
+	}
 	c.testFlag(r.TestFlag)
 	return c.errs
+}
+
+// ExtendParam is one extension parameter's value in saasExtendParams.
+type ExtendParam struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// DecodeExtendParams reads saasExtendParams: base64 of a JSON array of {"name","value"}.
+func DecodeExtendParams(s string) ([]ExtendParam, error) {
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, errors.New("not base64")
+	}
+	var out []ExtendParam
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, errors.New("not a JSON array of name/value pairs")
+	}
+	return out, nil
 }
 
 // Validate checks a queryInstance request: 1 to 100 non-empty comma-separated ids.

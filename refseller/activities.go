@@ -42,6 +42,7 @@ func (s *Seller) newInstance(mode Mode, req *protocol.NewInstanceRequest) protoc
 	if s.slowNew {
 		in.State = StateCreating
 	}
+	in.ExtendParams, _ = protocol.DecodeExtendParams(req.SaasExtendParams) // validated by ParseRequest
 	s.instances[in.ID] = in
 	s.byOrder[key] = in.ID
 	snapshot := *in
@@ -149,6 +150,10 @@ func (s *Seller) queryInstance(mode Mode, req *protocol.QueryInstanceRequest) pr
 // unknown id is adopted as a normal instance.
 func (s *Seller) instanceLocked(id, testFlag string) (*Instance, bool) {
 	if in, ok := s.instances[id]; ok {
+		if in.State == StateReleased && testFlag == protocol.TestFlagDebug && in.TestFlag == protocol.TestFlagDebug {
+			// Saved debug cases are run again, release last: a debug instance starts over.
+			in.State = StateNormal
+		}
 		return in, true
 	}
 	if id == "" || (testFlag != protocol.TestFlagDebug && !s.opts.AdoptUnknown) {

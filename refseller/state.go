@@ -28,6 +28,8 @@ type Instance struct {
 	OrderLineID string
 	TestFlag    string
 	State       State
+	// ExtendParams are the buyer's extension parameter values newInstance carried.
+	ExtendParams []protocol.ExtendParam
 	// UserName and Password are the plaintext credentials sent (encrypted) in appInfo.
 	UserName string
 	Password string

@@ -37,13 +37,14 @@ func PriceLabel(ctx context.Context, p *models.Product) string {
 // StatusTone picks the badge colour for a status value.
 func StatusTone(status string) string {
 	switch status {
-	case string(models.OrderCompleted), string(models.InstanceNormal), string(models.SaleOnSale):
+	case string(models.OrderCompleted), string(models.InstanceNormal), string(models.SaleOnSale), string(models.VersionApproved),
+		string(models.AddressCertified):
 		return "ok"
-	case string(models.OrderProcessing), string(models.InstanceOpening), string(models.OrderPendingPayment):
+	case string(models.OrderProcessing), string(models.InstanceOpening), string(models.OrderPendingPayment), string(models.VersionReviewing):
 		return "info"
 	case string(models.InstanceFrozen):
 		return "warn"
-	case string(models.InstanceFailed), string(models.OrderCancelled):
+	case string(models.InstanceFailed), string(models.OrderCancelled), string(models.VersionRejected):
 		return "danger"
 	}
 	return "muted"

@@ -1,6 +1,9 @@
 // Small progressive enhancements; every page works without them.
 // - [data-copy-target]: copy the text of the element with that id.
 // - form[data-confirm]: ask before submitting.
+// - form[data-sections] [data-show-type] / [data-show-mode]: show a section only for the
+//   space-separated product types / charging modes chosen in the form's type and
+//   charging_mode selects (without script every section shows).
 (function () {
   "use strict";
   document.addEventListener("click", function (e) {
@@ -21,4 +24,16 @@
       e.stopImmediatePropagation();
     }
   }, true);
+  function syncSections(form) {
+    var type = form.querySelector("[name=type]"), mode = form.querySelector("[name=charging_mode]");
+    form.querySelectorAll("[data-show-type],[data-show-mode]").forEach(function (el) {
+      var t = el.getAttribute("data-show-type"), m = el.getAttribute("data-show-mode");
+      el.hidden = (t && type && t.split(" ").indexOf(type.value) < 0) || (m && mode && m.split(" ").indexOf(mode.value) < 0) || false;
+    });
+  }
+  document.addEventListener("change", function (e) {
+    var form = e.target.closest("form[data-sections]");
+    if (form) syncSections(form);
+  });
+  document.querySelectorAll("form[data-sections]").forEach(syncSections);
 })();

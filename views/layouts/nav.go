@@ -15,6 +15,8 @@ type NavItem struct {
 	Href string
 	// Exact: active only on this very path, not its sub-pages.
 	Exact bool
+	// Except are sub-pages that have their own item, so this one is not active on them.
+	Except []string
 }
 
 // NavGroup is a titled group of links; an empty title shows the links ungrouped.
@@ -27,6 +29,11 @@ type NavGroup struct {
 func (i NavItem) Active(path string) bool {
 	if i.Exact {
 		return path == i.Href
+	}
+	for _, e := range i.Except {
+		if path == e || strings.HasPrefix(path, e+"/") {
+			return false
+		}
 	}
 	return path == i.Href || strings.HasPrefix(path, i.Href+"/")
 }
@@ -51,6 +58,7 @@ var SellerNav = []NavGroup{
 		{Key: "nav.seller.keys", Href: "/seller/keys"},
 		{Key: "nav.seller.debug", Href: "/seller/debug", Exact: true},
 		{Key: "nav.seller.debug_cases", Href: "/seller/debug/cases"},
+		{Key: "nav.seller.notify", Href: "/seller/notify"},
 	}},
 	{"nav.seller.group.orders", []NavItem{{Key: "nav.seller.orders", Href: "/seller/orders"}, {Key: "nav.seller.refunds", Href: "/seller/refunds"}}},
 	{"nav.seller.group.delivery", []NavItem{{Key: "nav.seller.supervision", Href: "/seller/supervision"}}},
@@ -63,7 +71,8 @@ var SellerNav = []NavGroup{
 var AdminNav = []NavGroup{
 	{"", []NavItem{
 		{Key: "nav.admin.home", Href: "/admin", Exact: true},
-		{Key: "nav.admin.products", Href: "/admin/products"},
+		{Key: "nav.admin.products", Href: "/admin/products", Except: []string{"/admin/products/reviews"}},
+		{Key: "nav.admin.reviews", Href: "/admin/products/reviews"},
 		{Key: "nav.admin.calls", Href: "/admin/calls"},
 		{Key: "nav.admin.refunds", Href: "/admin/refunds"},
 		{Key: "nav.admin.appeals", Href: "/admin/appeals"},

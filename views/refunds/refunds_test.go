@@ -81,7 +81,7 @@ func TestFormRefusedSaysWhyWithoutForm(t *testing.T) {
 
 func TestFullRefundAmountIsFixed(t *testing.T) {
 	vm := FormVM{Target: target(models.RefundDecision{Kind: models.RefundKindNoReason, Allowed: true, Auto: true, Why: models.RuleNoReason, MinFen: 12000, MaxFen: 12000}, models.TypeImage),
-		Amount: AmountInput(12000)}
+		Amount: models.FormatAmount(12000)}
 	doc := render(t, Form(vm))
 	in := doc.Find(`[data-testid="refund-amount"]`)
 	if _, ro := in.Attr("readonly"); !ro || in.AttrOr("value", "") != "120.00" {

@@ -3,7 +3,6 @@
 package refunds
 
 import (
-	"fmt"
 	"strconv"
 
 	"koogallery/models"
@@ -100,9 +99,6 @@ func Tone(s models.RefundStatus) string {
 	}
 	return "muted"
 }
-
-// AmountInput shows fen as the yuan amount a form field holds: 1500.5 → "1500.50".
-func AmountInput(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) }
 
 // Size shows a file size.
 func Size(n int64) string {

@@ -1,0 +1,55 @@
+package models
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+)
+
+// ExtValue is a buyer's value of a product's extension parameter, as newInstance carries it.
+type ExtValue struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// MaxExtValue is the longest value (in characters) of one extension parameter.
+const MaxExtValue = 200
+
+// Messages of extension parameter values.
+const (
+	MsgExtRequired = "purchase.err.ext_required"
+	MsgExtTooLong  = "purchase.err.ext_too_long"
+)
+
+// extValues checks the buyer's values (by parameter name) against the product's extension
+// parameters: required ones filled in, none too long; names the product lacks are dropped.
+// Errors are keyed "ext_<name>".
+func extValues(p *Product, in map[string]string, errs FieldErrors) []ExtValue {
+	var out []ExtValue
+	for _, prm := range p.Params() {
+		v := strings.TrimSpace(in[prm.Name])
+		switch {
+		case v == "" && prm.Required:
+			errs["ext_"+prm.Name] = MsgExtRequired
+		case !utf8.ValidString(v) || utf8.RuneCountInString(v) > MaxExtValue:
+			errs["ext_"+prm.Name] = MsgExtTooLong
+		case v != "":
+			out = append(out, ExtValue{Name: prm.Name, Value: v})
+		}
+	}
+	return out
+}
+
+// SaasExtendParams encodes values as newInstance's saasExtendParams: base64 of the JSON array
+// [{"name":…,"value":…}]; empty when there are none.
+func SaasExtendParams(vs []ExtValue) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(vs)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// Values is what the buyer filled in for the product's extension parameters.
+func (o *Order) Values() []ExtValue { return decodeJSON[[]ExtValue](o.ExtValues) }
