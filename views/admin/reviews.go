@@ -282,19 +282,6 @@ func portText(ctx context.Context, port int) string {
 	return strconv.Itoa(port)
 }
 
-// versionTone is the badge colour of a version status.
-func versionTone(s models.VersionStatus) string {
-	switch s {
-	case models.VersionReviewing:
-		return "info"
-	case models.VersionRejected:
-		return "danger"
-	case models.VersionApproved:
-		return "ok"
-	}
-	return "muted"
-}
-
 // problemText is a listing readiness problem as operations read it (about the seller, not to
 // them); a problem this page does not know is shown with the seller's wording.
 func problemText(ctx context.Context, key string) string {
