@@ -41,7 +41,7 @@ func (h *AdminReviews) List(c echo.Context) error {
 	for i, v := range page.Items {
 		content, err := v.Decode()
 		if err != nil && v.Product != nil {
-			content = models.ContentOf(v.Product) // unreadable content: name the product as listed
+			content = models.ContentOf(v.Product, nil) // unreadable content: name the product as listed
 		}
 		vm.Rows[i] = admin.ReviewRow{Version: v, Content: content}
 	}
@@ -74,7 +74,11 @@ func (h *AdminReviews) render(c echo.Context, status int, id uint, vm admin.Revi
 	vm.Version = v
 	// A version still open on a listed product changes it: compare with what buyers see now.
 	if p.Version > 0 && v.Number > p.Version {
-		live := models.ContentOf(p)
+		specs, err := h.store.ProductSpecs(c.Request().Context(), p.ID)
+		if err != nil {
+			return err
+		}
+		live := models.ContentOf(p, specs)
 		vm.Live, vm.Changed = &live, admin.Changes(live, vm.Content)
 		if vm.LiveAddress, err = h.address(c, p.SellerID, live.AddressID); err != nil {
 			return err

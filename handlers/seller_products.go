@@ -65,7 +65,10 @@ func (h *SellerProducts) New(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		content := models.ContentOf(p)
+		content, err := h.liveContent(c, p)
+		if err != nil {
+			return err
+		}
 		if open != nil {
 			if content, err = open.Decode(); err != nil {
 				return err
@@ -128,6 +131,15 @@ func (h *SellerProducts) form(c echo.Context) publishing.Form {
 	return f
 }
 
+// liveContent is the product's live content with its specs.
+func (h *SellerProducts) liveContent(c echo.Context, p *models.Product) (models.ProductContent, error) {
+	specs, err := h.store.ProductSpecs(c.Request().Context(), p.ID)
+	if err != nil {
+		return models.ProductContent{}, err
+	}
+	return models.ContentOf(p, specs), nil
+}
+
 func productURL(id uint) string { return "/seller/products/" + strconv.FormatUint(uint64(id), 10) }
 
 // load reads the product named in the path, scoped to the seller.
@@ -150,7 +162,11 @@ func (h *SellerProducts) Show(c echo.Context) error {
 
 func (h *SellerProducts) renderShow(c echo.Context, status int, p *models.Product, open *models.ProductVersion, outcome *publishing.Outcome) error {
 	ctx := c.Request().Context()
-	vm := seller.ProductVM{Product: p, Open: open, Live: models.ContentOf(p), Outcome: outcome}
+	live, err := h.liveContent(c, p)
+	if err != nil {
+		return err
+	}
+	vm := seller.ProductVM{Product: p, Open: open, Live: live, Outcome: outcome}
 	content := vm.Live
 	if open != nil {
 		var err error
@@ -159,7 +175,6 @@ func (h *SellerProducts) renderShow(c echo.Context, status int, p *models.Produc
 		}
 		vm.Draft = &content
 	}
-	var err error
 	if vm.Readiness, err = h.pub.Check(ctx, web.SellerID(c), content); err != nil {
 		return err
 	}
@@ -187,7 +202,11 @@ func (h *SellerProducts) Edit(c echo.Context) error {
 		web.Flash(c, web.FlashError, "product.err.under_review")
 		return web.SeeOther(c, productURL(p.ID))
 	}
-	content, rev := models.ContentOf(p), 0
+	content, err := h.liveContent(c, p)
+	if err != nil {
+		return err
+	}
+	rev := 0
 	if open != nil {
 		if content, err = open.Decode(); err != nil {
 			return err

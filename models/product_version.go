@@ -67,7 +67,21 @@ type ProductContent struct {
 	AddressID     *uint          `json:"addressId,omitempty"`
 	Path          string         `json:"path"`
 	ExtParams     []ExtParam     `json:"extParams,omitempty"`
+	// Specs (规格) of a periodic product, low to high; the product's own monthly and yearly
+	// prices are then the lowest spec's.
+	Specs []SpecContent `json:"specs,omitempty"`
 }
+
+// SpecContent is one spec as a seller writes it; its rank is its place in the list.
+type SpecContent struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	PriceMonth int64  `json:"priceMonth"`
+	PriceYear  int64  `json:"priceYear"`
+}
+
+// MaxSpecs is how many specs a product may have.
+const MaxSpecs = 5
 
 // ProductVersion is one edition of a product's content on its way to the marketplace: a draft,
 // a submission under review, a rejection with its reason, or an approved version (the live one
@@ -105,9 +119,13 @@ func (v *ProductVersion) Editable() bool {
 	return v.Status == VersionDraft || v.Status == VersionRejected
 }
 
-// ContentOf is the live content of a product.
-func ContentOf(p *Product) ProductContent {
-	return ProductContent{Name: p.Name, Summary: p.Summary, Description: p.Description, Type: p.Type, ChargingMode: p.ChargingMode,
+// ContentOf is the live content of a product with its specs (ProductSpecs).
+func ContentOf(p *Product, specs []ProductSpec) ProductContent {
+	var sc []SpecContent
+	for _, sp := range specs {
+		sc = append(sc, SpecContent{Code: sp.Code, Name: sp.Name, PriceMonth: sp.PriceMonth, PriceYear: sp.PriceYear})
+	}
+	return ProductContent{Specs: sc, Name: p.Name, Summary: p.Summary, Description: p.Description, Type: p.Type, ChargingMode: p.ChargingMode,
 		Supervised: p.Supervised, CodeKind: p.CodeKind, Deployable: p.Deployable, DeployPackage: p.DeployPackage, DeployPort: p.DeployPort,
 		SecurityRules: decodeJSON[[]SecurityRule](p.SecurityRules), PriceMonth: p.PriceMonth, PriceYear: p.PriceYear,
 		PriceOnce: p.PriceOnce, PriceHour: p.PriceHour, TrialDays: p.TrialDays, AddressID: p.AddressID, Path: p.Path,

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -87,18 +88,25 @@ func (s *Store) goLive(tx *gorm.DB, p *Product, v *ProductVersion) error {
 		return err
 	}
 	now := s.now()
+	var specs []ProductSpec
+	if err := tx.Where("product_id = ?", p.ID).Order("spec_rank, id").Find(&specs).Error; err != nil {
+		return err
+	}
 	if p.Version > 0 {
 		var n int64
 		if err := tx.Model(&ProductVersion{}).Where("product_id = ? AND number = ?", p.ID, p.Version).Count(&n).Error; err != nil {
 			return err
 		}
 		if n == 0 {
-			old := ProductVersion{ProductID: p.ID, Number: p.Version, Status: VersionApproved, Content: mustJSON(ContentOf(p)), Rev: 1,
+			old := ProductVersion{ProductID: p.ID, Number: p.Version, Status: VersionApproved, Content: mustJSON(ContentOf(p, specs)), Rev: 1,
 				DecidedAt: &p.UpdatedAt, CreatedAt: p.CreatedAt, UpdatedAt: now}
 			if err := tx.Create(&old).Error; err != nil {
 				return err
 			}
 		}
+	}
+	if err := syncSpecs(tx, p.ID, specs, c.Specs, now); err != nil {
+		return err
 	}
 	cols := c.columns()
 	cols["version"], cols["updated_at"] = v.Number, now
@@ -106,4 +114,42 @@ func (s *Store) goLive(tx *gorm.DB, p *Product, v *ProductVersion) error {
 		cols["sale_status"], cols["sale_reason"] = SaleOnSale, ""
 	}
 	return tx.Model(&Product{}).Where("id = ? AND version = ?", p.ID, p.Version).Updates(cols).Error
+}
+
+// syncSpecs makes a product's specs those of the approved content, ranked in its order: specs
+// are updated by code (keeping their ids, which orders and services point at) or added; a spec
+// the content drops is deleted only when nothing refers to it (the editor refuses dropping a
+// published spec). Ranks move out of the way first: they are unique per product.
+func syncSpecs(tx *gorm.DB, productID uint, live []ProductSpec, want []SpecContent, now time.Time) error {
+	if len(live) > 0 {
+		if err := tx.Model(&ProductSpec{}).Where("product_id = ?", productID).Update("spec_rank", gorm.Expr("spec_rank + 1000")).Error; err != nil {
+			return err
+		}
+	}
+	byCode := map[string]ProductSpec{}
+	for _, sp := range live {
+		byCode[sp.Code] = sp
+	}
+	for i, w := range want {
+		cols := map[string]any{"name": w.Name, "spec_rank": i + 1, "price_month": w.PriceMonth, "price_year": w.PriceYear}
+		if sp, ok := byCode[w.Code]; ok {
+			delete(byCode, w.Code)
+			if err := tx.Model(&ProductSpec{}).Where("id = ?", sp.ID).Updates(cols).Error; err != nil {
+				return err
+			}
+			continue
+		}
+		sp := ProductSpec{ProductID: productID, Code: w.Code, Name: w.Name, Rank: i + 1, PriceMonth: w.PriceMonth, PriceYear: w.PriceYear, CreatedAt: now}
+		if err := tx.Create(&sp).Error; err != nil {
+			return err
+		}
+	}
+	for _, sp := range byCode {
+		err := tx.Where("id = ? AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.spec_id = product_specs.id OR o.from_spec_id = product_specs.id)"+
+			" AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.spec_id = product_specs.id)", sp.ID).Delete(&ProductSpec{}).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -19,6 +19,7 @@ const (
 	MsgProductAddressNotYours = "product.err.address_unknown"
 	MsgProductAddressLocked   = "product.err.address_locked"
 	MsgProductTypeLocked      = "product.err.type_locked"
+	MsgProductSpecRemoved     = "product.err.spec_removed"
 )
 
 // SellerProductRow is one line of 我的商品: the live product and its open version, if any.
@@ -205,7 +206,11 @@ func (s *Store) SaveProductDraft(ctx context.Context, sellerID, productID uint, 
 			return err
 		}
 		if p.Version > 0 {
-			if errs := lockedFields(p, c); errs.Has() {
+			var live []ProductSpec
+			if err := tx.Where("product_id = ?", p.ID).Find(&live).Error; err != nil {
+				return err
+			}
+			if errs := lockedFields(p, live, c); errs.Has() {
 				return errs
 			}
 		}
@@ -250,9 +255,20 @@ func (s *Store) SaveProductDraft(ctx context.Context, sellerID, productID uint, 
 	return out, err
 }
 
-// lockedFields refuses changing what a published product cannot change.
-func lockedFields(p *Product, c ProductContent) FieldErrors {
+// lockedFields refuses changing what a published product cannot change: its type, charging
+// mode and address, and the specs it sells (orders and services point at them; they may be
+// renamed, repriced and joined by new ones).
+func lockedFields(p *Product, live []ProductSpec, c ProductContent) FieldErrors {
 	errs := FieldErrors{}
+	kept := map[string]bool{}
+	for _, sp := range c.Specs {
+		kept[sp.Code] = true
+	}
+	for _, sp := range live {
+		if !kept[sp.Code] {
+			errs["specs"] = MsgProductSpecRemoved
+		}
+	}
 	if c.Type != p.Type {
 		errs["type"] = MsgProductTypeLocked
 	}

@@ -27,6 +27,8 @@ type Form struct {
 	TrialDays                   string
 	Address, Path               string
 	ExtNames, ExtLabels, ExtReq []string
+	// The specs' rows, in rank order.
+	SpecCodes, SpecNames, SpecMonths, SpecYears []string
 }
 
 // Limits of the product editor.
@@ -58,7 +60,8 @@ func FormFrom(v url.Values) Form {
 		CodeKind: v.Get("code_kind"), DeployPackage: v.Get("deploy_package"), DeployPort: v.Get("deploy_port"), Rules: v.Get("rules"),
 		PriceMonth: v.Get("price_month"), PriceYear: v.Get("price_year"), PriceOnce: v.Get("price_once"), PriceHour: v.Get("price_hour"),
 		TrialDays: v.Get("trial_days"), Address: v.Get("address"), Path: v.Get("path"),
-		ExtNames: v["ext_name"], ExtLabels: v["ext_label"], ExtReq: v["ext_required"]}
+		ExtNames: v["ext_name"], ExtLabels: v["ext_label"], ExtReq: v["ext_required"],
+		SpecCodes: v["spec_code"], SpecNames: v["spec_name"], SpecMonths: v["spec_month"], SpecYears: v["spec_year"]}
 }
 
 // FormOf fills the editor from saved content.
@@ -81,6 +84,13 @@ func FormOf(c models.ProductContent) Form {
 		lines[i] = strings.TrimSpace(strings.Join([]string{r.Direction, r.Protocol, portText(r.Port), r.Remote, r.Description}, " "))
 	}
 	f.Rules = strings.Join(lines, "\n")
+	for _, sp := range c.Specs {
+		f.SpecCodes, f.SpecNames = append(f.SpecCodes, sp.Code), append(f.SpecNames, sp.Name)
+		f.SpecMonths, f.SpecYears = append(f.SpecMonths, amount(sp.PriceMonth)), append(f.SpecYears, amount(sp.PriceYear))
+	}
+	if len(c.Specs) > 0 { // the product's own prices are the lowest spec's
+		f.PriceMonth, f.PriceYear = "", ""
+	}
 	for i, p := range c.ExtParams {
 		f.ExtNames, f.ExtLabels = append(f.ExtNames, p.Name), append(f.ExtLabels, p.Label)
 		if p.Required {
@@ -102,6 +112,20 @@ func portText(p string) string {
 		return "any"
 	}
 	return p
+}
+
+// SpecRow is one spec row of the editor.
+type SpecRow struct{ Code, Name, Month, Year string }
+
+// SpecRows lists the form's spec rows, padded to at least three, or all of them when more
+// were posted.
+func (f Form) SpecRows() []SpecRow {
+	n := max(len(f.SpecCodes), len(f.SpecNames), len(f.SpecMonths), len(f.SpecYears), 3)
+	out := make([]SpecRow, n)
+	for i := range out {
+		out[i] = SpecRow{Code: at(f.SpecCodes, i), Name: at(f.SpecNames, i), Month: at(f.SpecMonths, i), Year: at(f.SpecYears, i)}
+	}
+	return out
 }
 
 // ExtRow is one extension-parameter row of the editor.
@@ -158,6 +182,7 @@ func (f Form) Content() (models.ProductContent, models.FieldErrors) {
 	} else if !allowed(ChargingModesFor(c.Type), c.ChargingMode) {
 		errs["charging_mode"] = "product.err.charging_mode"
 	}
+	f.specs(errs, &c)
 	f.prices(errs, &c)
 	f.license(errs, &c)
 	f.wiring(errs, &c)
@@ -221,9 +246,12 @@ func (f Form) prices(errs models.FieldErrors, c *models.ProductContent) {
 			*p.to = fen
 		}
 	}
+	if len(c.Specs) > 0 && errs["specs"] == "" { // the product's prices are its lowest spec's
+		c.PriceMonth, c.PriceYear = c.Specs[0].PriceMonth, c.Specs[0].PriceYear
+	}
 	switch c.ChargingMode {
 	case models.ChargePeriod:
-		if c.PriceMonth == 0 && c.PriceYear == 0 && errs["price_month"] == "" && errs["price_year"] == "" {
+		if c.PriceMonth == 0 && c.PriceYear == 0 && errs["price_month"] == "" && errs["price_year"] == "" && errs["specs"] == "" {
 			errs["price_month"] = "product.err.price_period"
 		}
 		if days := strings.TrimSpace(f.TrialDays); days != "" {
@@ -244,6 +272,78 @@ func (f Form) prices(errs models.FieldErrors, c *models.ProductContent) {
 	}
 	if c.ChargingMode != models.ChargePeriod && strings.TrimSpace(f.TrialDays) != "" && strings.TrimSpace(f.TrialDays) != "0" {
 		errs["trial_days"] = "product.err.trial_periodic"
+	}
+}
+
+var specCodeRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,19}$`)
+
+// specs reads the spec rows of a periodic product: each with a code, a name and prices, all
+// offering the same plans, prices not falling from one rank to the next (an upgrade never
+// costs less than nothing). With specs, the product-level monthly and yearly prices are the
+// lowest spec's, so those fields must be left empty. Errors are keyed "specs".
+func (f Form) specs(errs models.FieldErrors, c *models.ProductContent) {
+	seen := map[string]bool{}
+	for _, r := range f.SpecRows() {
+		code, name := strings.TrimSpace(r.Code), strings.TrimSpace(r.Name)
+		month, year := strings.TrimSpace(r.Month), strings.TrimSpace(r.Year)
+		if code == "" && name == "" && month == "" && year == "" {
+			continue
+		}
+		sp := models.SpecContent{Code: code, Name: name}
+		var msg string
+		switch {
+		case c.ChargingMode != models.ChargePeriod:
+			msg = "product.err.spec_periodic"
+		case !specCodeRe.MatchString(code):
+			msg = "product.err.spec_code"
+		case seen[code]:
+			msg = "product.err.spec_duplicate"
+		case name == "" || utf8.RuneCountInString(name) > 30:
+			msg = "product.err.spec_name"
+		}
+		seen[code] = true
+		for _, pr := range []struct {
+			typed string
+			to    *int64
+		}{{month, &sp.PriceMonth}, {year, &sp.PriceYear}} {
+			if pr.typed == "" || msg != "" {
+				continue
+			}
+			fen, m := models.ParseAmount(pr.typed)
+			switch {
+			case m == models.MsgAmountMax || (m == "" && fen > MaxPriceFen):
+				msg = "product.err.price_max"
+			case m != "":
+				msg = priceMessages[m]
+			default:
+				*pr.to = fen
+			}
+		}
+		if msg == "" && sp.PriceMonth == 0 && sp.PriceYear == 0 {
+			msg = "product.err.price_period"
+		}
+		if msg != "" {
+			errs["specs"] = msg
+			return
+		}
+		c.Specs = append(c.Specs, sp)
+	}
+	switch {
+	case len(c.Specs) == 0:
+		return
+	case len(c.Specs) > models.MaxSpecs:
+		errs["specs"] = "product.err.spec_many"
+	case strings.TrimSpace(f.PriceMonth) != "" || strings.TrimSpace(f.PriceYear) != "":
+		errs["specs"] = "product.err.spec_prices"
+	}
+	for i := 1; i < len(c.Specs) && errs["specs"] == ""; i++ {
+		a, b := c.Specs[i-1], c.Specs[i]
+		switch {
+		case (a.PriceMonth > 0) != (b.PriceMonth > 0) || (a.PriceYear > 0) != (b.PriceYear > 0):
+			errs["specs"] = "product.err.spec_plans"
+		case b.PriceMonth < a.PriceMonth || b.PriceYear < a.PriceYear:
+			errs["specs"] = "product.err.spec_order"
+		}
 	}
 }
 

@@ -88,7 +88,7 @@ func DecodeReport(s string) ([]publishing.Rerun, bool) {
 // ReviewFields are the content fields a review compares, in display order.
 var ReviewFields = []string{"name", "summary", "description", "type", "charging_mode", "price_month", "price_year", "price_once",
 	"price_hour", "trial_days", "supervised", "code_kind", "deployable", "deploy_package", "deploy_port", "security_rules",
-	"address", "path", "ext_params"}
+	"address", "path", "ext_params", "specs"}
 
 // fieldValue is one content field, comparable with reflect.DeepEqual (empty lists as nil).
 func fieldValue(c models.ProductContent, key string) any {
@@ -140,6 +140,11 @@ func fieldValue(c models.ProductContent, key string) any {
 			return []models.ExtParam(nil)
 		}
 		return c.ExtParams
+	case "specs":
+		if len(c.Specs) == 0 {
+			return []models.SpecContent(nil)
+		}
+		return c.Specs
 	}
 	return nil
 }
@@ -259,6 +264,8 @@ func wasText(ctx context.Context, vm ReviewVM, key string) string {
 		return listText(ctx, c.SecurityRules, ruleText)
 	case "ext_params":
 		return listText(ctx, c.ExtParams, func(p models.ExtParam) string { return paramText(ctx, p) })
+	case "specs":
+		return listText(ctx, c.Specs, func(sp models.SpecContent) string { return views.SpecText(ctx, sp) })
 	case "address":
 		return addressText(ctx, vm.LiveAddress, c.AddressID)
 	}
