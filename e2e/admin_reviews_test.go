@@ -126,7 +126,9 @@ func runAdminReviews(t *testing.T, d models.Dialect) {
 	if crm.Version < 1 || crm.SaleStatus != models.SaleOnSale {
 		t.Fatalf("demo CRM: version %d, %s", crm.Version, crm.SaleStatus)
 	}
-	change := models.ContentOf(&crm)
+	crmSpecs, err := store.ProductSpecs(ctx, crm.ID)
+	noErr(t, err)
+	change := models.ContentOf(&crm, crmSpecs)
 	change.Name, change.PriceMonth = crm.Name+" 专业版", crm.PriceMonth+1000
 	draft, err := store.SaveProductDraft(ctx, sellerID, crm.ID, change, 0)
 	noErr(t, err)

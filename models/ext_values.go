@@ -7,9 +7,11 @@ import (
 	"unicode/utf8"
 )
 
-// ExtValue is a buyer's value of a product's extension parameter, as newInstance carries it.
+// ExtValue is a buyer's value of a product's extension parameter, with the label it was asked
+// under.
 type ExtValue struct {
 	Name  string `json:"name"`
+	Label string `json:"label,omitempty"`
 	Value string `json:"value"`
 }
 
@@ -35,7 +37,7 @@ func extValues(p *Product, in map[string]string, errs FieldErrors) []ExtValue {
 		case !utf8.ValidString(v) || utf8.RuneCountInString(v) > MaxExtValue:
 			errs["ext_"+prm.Name] = MsgExtTooLong
 		case v != "":
-			out = append(out, ExtValue{Name: prm.Name, Value: v})
+			out = append(out, ExtValue{Name: prm.Name, Label: prm.Label, Value: v})
 		}
 	}
 	return out
@@ -47,7 +49,15 @@ func SaasExtendParams(vs []ExtValue) string {
 	if len(vs) == 0 {
 		return ""
 	}
-	b, _ := json.Marshal(vs)
+	type pair struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	}
+	ps := make([]pair, len(vs))
+	for i, v := range vs {
+		ps[i] = pair{v.Name, v.Value}
+	}
+	b, _ := json.Marshal(ps)
 	return base64.StdEncoding.EncodeToString(b)
 }
 
