@@ -125,7 +125,8 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 	defer rows.Close()
 	out := ServiceList{TopSpecRanks: map[uint]int{}}
 	items := make([]Instance, 0, limit)
-	products := map[int64]*Product{} // a page shows few products: one value each
+	orders := make([]Order, 0, limit) // the rows' order numbers in one allocation; never grows, so &orders[i] stays put
+	products := map[int64]*Product{}  // a page shows few products: one value each
 	var r struct {
 		id, productID, orderID   int64
 		status, mode             string
@@ -159,7 +160,8 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 			in.Product = p
 		}
 		if r.orderNo.Valid {
-			in.Order = &Order{ID: in.OrderID, OrderNo: r.orderNo.String}
+			orders = append(orders, Order{ID: in.OrderID, OrderNo: r.orderNo.String})
+			in.Order = &orders[len(orders)-1]
 		}
 		if r.specID.Valid && r.specName.Valid {
 			in.Spec = &ProductSpec{ID: uint(r.specID.Int64), ProductID: uint(r.specProduct.Int64), Code: r.specCode.String,

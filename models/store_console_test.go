@@ -1,0 +1,198 @@
+package models_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"koogallery/apptest"
+	"koogallery/models"
+)
+
+// The buyer's list pages scan their one statement by hand: every field the pages show must be
+// what GORM loads for the same rows, on both databases, page after page, in both shapes of
+// the statement (joined directly, and ids first for deep pages), and only the buyer's rows.
+func TestBuyerListsMatchEntities(t *testing.T) {
+	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+		w := newWorld(t, s)
+		withSpecs := w.periodic(t)
+		for i, name := range []string{"基础版", "专业版"} {
+			must(t, s.DB().Create(&models.ProductSpec{ProductID: withSpecs.ID, Code: fmt.Sprint("c", i), Name: name, Rank: i + 1,
+				PriceMonth: int64(1000 * (i + 1)), PriceYear: int64(10000 * (i + 1)), CreatedAt: t0}).Error)
+		}
+		specs, err := s.ProductSpecs(ctx, withSpecs.ID)
+		must(t, err)
+		plain := w.product(t, func(p *models.Product) {
+			p.Type = models.TypeImage
+			p.ChargingMode = models.ChargeOneTime
+			p.PriceOnce = 500
+		})
+		for i := 0; i < 2*models.PageSize+3; i++ {
+			w.clock.Advance(time.Minute)
+			switch i % 3 {
+			case 0:
+				in := buy(models.PlanMonth, "1", models.PayCash)
+				in.Spec = fmt.Sprint(specs[i%2].ID)
+				bought(t, w, w.buyer.ID, withSpecs, in)
+			case 1:
+				bought(t, w, w.buyer.ID, plain, buy(models.PlanOnce, "1", models.PayCash))
+			default:
+				bought(t, w, w.buyer.ID, withSpecs, buy(models.PlanYear, "1", models.PayCoupon))
+			}
+		}
+		bought(t, w, w.buyer2.ID, withSpecs, buy(models.PlanMonth, "1", models.PayCash)) // not the buyer's
+		var firstTwo []uint
+		must(t, s.DB().Model(&models.Instance{}).Where("buyer_id = ?", w.buyer.ID).Order("id").Limit(2).Pluck("id", &firstTwo).Error)
+		must(t, s.DB().Model(&models.Instance{}).Where("id IN ?", firstTwo).Update("status", models.InstanceFrozen).Error)
+
+		var wantServices []models.Instance
+		must(t, s.DB().Preload("Product").Preload("Order").Preload("Spec").Where("buyer_id = ?", w.buyer.ID).Order("id DESC").Find(&wantServices).Error)
+		var productIDs []uint
+		for _, in := range wantServices {
+			productIDs = append(productIDs, in.ProductID)
+		}
+		wantTop, err := s.TopSpecRanks(ctx, productIDs)
+		must(t, err)
+		if len(wantTop) == 0 {
+			t.Fatal("no product with specs: the test covers nothing")
+		}
+		var wantOrders []models.Order
+		must(t, s.DB().Preload("Spec").Where("buyer_id = ?", w.buyer.ID).Order("id DESC").Find(&wantOrders).Error)
+
+		for _, deferFrom := range []int{models.PageSize, 0} { // page 1 joined directly and the rest ids first; all ids first
+			undo := models.SetDeferredJoinOffset(deferFrom)
+			checkServices(t, s, w.buyer.ID, wantServices, wantTop)
+			checkOrders(t, s, w.buyer.ID, wantOrders)
+			undo()
+		}
+		checkServices(t, s, w.buyer.ID, wantServices, wantTop) // the default: every page here joined directly
+		checkOrders(t, s, w.buyer.ID, wantOrders)
+
+		list, err := s.BuyerServices(ctx, w.buyer.ID, models.ServiceFilter{Status: models.InstanceFrozen})
+		must(t, err)
+		if len(list.Items) != 2 || list.HasNext || list.Items[0].Status != models.InstanceFrozen || list.Items[1].Status != models.InstanceFrozen {
+			t.Errorf("frozen filter: %d services", len(list.Items))
+		}
+		page, err := s.BuyerOrders(ctx, w.buyer.ID, models.OrderFilter{Mode: models.ChargeOneTime, Type: models.OrderNew, Status: wantOrders[0].Status})
+		must(t, err)
+		if len(page.Items) == 0 {
+			t.Errorf("filtered orders: none")
+		}
+		for _, o := range page.Items {
+			if o.ChargingMode != models.ChargeOneTime || o.Type != models.OrderNew || o.Status != wantOrders[0].Status {
+				t.Errorf("filtered orders include %+v", o)
+			}
+		}
+		if page, err := s.BuyerOrders(ctx, w.buyer.ID, models.OrderFilter{Page: 999}); err != nil || len(page.Items) != 0 || page.HasNext || page.Number != 999 {
+			t.Errorf("a page past the end: %d orders, %v", len(page.Items), err)
+		}
+	})
+}
+
+func checkServices(t *testing.T, s *models.Store, buyerID uint, wantServices []models.Instance, wantTop map[uint]int) {
+	t.Helper()
+	var got []models.Instance
+	for n := 1; ; n++ {
+		list, err := s.BuyerServices(ctx, buyerID, models.ServiceFilter{Page: n})
+		must(t, err)
+		if list.Number != n || list.HasPrev() != (n > 1) || len(list.Items) == 0 || len(list.Items) > models.PageSize {
+			t.Fatalf("services page %d: number %d, %d rows", n, list.Number, len(list.Items))
+		}
+		// The list knows which services may change spec as TopSpecRanks would tell.
+		for i := range list.Items {
+			in := &list.Items[i]
+			may := models.UpgradeBlocked(in, s.Now()) == ""
+			if got, want := may && models.HasHigherSpec(in, list.TopSpecRanks), may && models.HasHigherSpec(in, wantTop); got != want {
+				t.Errorf("page %d: service %d may change spec: %v, want %v", n, in.ID, got, want)
+			}
+			if top, ok := list.TopSpecRanks[in.ProductID]; may && (top != wantTop[in.ProductID] || !ok && wantTop[in.ProductID] != 0) {
+				t.Errorf("page %d: top spec rank of product %d is %d (%v), want %d", n, in.ProductID, top, ok, wantTop[in.ProductID])
+			}
+		}
+		got = append(got, list.Items...)
+		if !list.HasNext {
+			break
+		}
+	}
+	if len(got) != len(wantServices) {
+		t.Fatalf("services: %d listed, want %d", len(got), len(wantServices))
+	}
+	if got[0].ExpireAt == nil {
+		t.Errorf("the newest service (monthly) lists no expiry")
+	}
+	for i, want := range wantServices {
+		g := got[i]
+		if g.ID != want.ID || g.ProductID != want.ProductID || g.OrderID != want.OrderID || g.Status != want.Status ||
+			g.ChargingMode != want.ChargingMode || g.Trial != want.Trial || !sameTime(g.ExpireAt, want.ExpireAt) ||
+			deref(g.SpecID) != deref(want.SpecID) || deref(g.ChangeOrderID) != deref(want.ChangeOrderID) {
+			t.Errorf("service %d: got %+v, want %+v", want.ID, g, want)
+		}
+		// The list loads what it shows of the product: name, type, charging mode.
+		if g.Product == nil || g.Product.ID != want.Product.ID || g.Product.Name != want.Product.Name || g.Product.Type != want.Product.Type ||
+			g.Product.ChargingMode != want.Product.ChargingMode {
+			t.Errorf("service %d: product %+v, want %+v", want.ID, g.Product, want.Product)
+		}
+		if g.Order == nil || g.Order.ID != want.OrderID || g.Order.OrderNo != want.Order.OrderNo {
+			t.Errorf("service %d: order %+v, want %s", want.ID, g.Order, want.Order.OrderNo)
+		}
+		if (g.Spec == nil) != (want.Spec == nil) || g.Spec != nil && (g.Spec.ID != want.Spec.ID || g.Spec.Name != want.Spec.Name ||
+			g.Spec.Code != want.Spec.Code || g.Spec.Rank != want.Spec.Rank || g.Spec.ProductID != want.Spec.ProductID) {
+			t.Errorf("service %d: spec %+v, want %+v", want.ID, g.Spec, want.Spec)
+		}
+	}
+}
+
+// The list looks the top spec rank up only for services that are periodic, in use and not a
+// trial: every other service is one UpgradeBlocked refuses whatever its dates and spec.
+func TestTopSpecRankGuard(t *testing.T) {
+	far := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	modes := []models.ChargingMode{models.ChargePeriod, models.ChargeOneTime, models.ChargeOnDemand}
+	for _, st := range models.InstanceStatuses {
+		for _, mode := range modes {
+			for _, trial := range []bool{false, true} {
+				in := models.Instance{Status: st, ChargingMode: mode, Trial: trial, ExpireAt: &far}
+				looked := mode == models.ChargePeriod && st == models.InstanceNormal && !trial
+				if !looked && models.UpgradeBlocked(&in, t0) == "" {
+					t.Errorf("a %s %s service (trial %v) may change spec, but the list does not look its product's specs up", st, mode, trial)
+				}
+			}
+		}
+	}
+}
+
+func checkOrders(t *testing.T, s *models.Store, buyerID uint, wantOrders []models.Order) {
+	t.Helper()
+	var got []models.Order
+	for n := 1; ; n++ {
+		page, err := s.BuyerOrders(ctx, buyerID, models.OrderFilter{Page: n})
+		must(t, err)
+		if page.Number != n || len(page.Items) == 0 || len(page.Items) > models.PageSize {
+			t.Fatalf("orders page %d: number %d, %d rows", n, page.Number, len(page.Items))
+		}
+		got = append(got, page.Items...)
+		if !page.HasNext {
+			break
+		}
+	}
+	if len(got) != len(wantOrders) {
+		t.Fatalf("orders: %d listed, want %d", len(got), len(wantOrders))
+	}
+	for i, want := range wantOrders {
+		g := got[i]
+		if g.ID != want.ID || g.OrderNo != want.OrderNo || g.ProductName != want.ProductName || g.Type != want.Type ||
+			g.ChargingMode != want.ChargingMode || g.PaidFen != want.PaidFen || g.Status != want.Status || !g.CreatedAt.Equal(want.CreatedAt) ||
+			g.CreatedAt.IsZero() || deref(g.InstanceID) != deref(want.InstanceID) || deref(g.SpecID) != deref(want.SpecID) {
+			t.Errorf("order %d: got %+v, want %+v", want.ID, g, want)
+		}
+		if (g.Spec == nil) != (want.Spec == nil) || g.Spec != nil && (g.Spec.ID != want.Spec.ID || g.Spec.Name != want.Spec.Name || g.Spec.Rank != want.Spec.Rank) {
+			t.Errorf("order %d: spec %+v, want %+v", want.ID, g.Spec, want.Spec)
+		}
+	}
+}
+
+func deref(p *uint) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
