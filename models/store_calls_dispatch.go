@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -230,12 +231,10 @@ func (s *Store) onCallFailed(tx *gorm.DB, c *InterfaceCall, r AttemptResult) err
 			return err
 		}
 	}
-	if (c.Activity == ActNewInstance || c.Activity == ActUpgrade) && c.OrderID != nil {
+	if failsOrder(c.Activity) && c.OrderID != nil {
 		if err := s.refundFailedOrder(tx, c); err != nil {
 			return err
 		}
-	}
-	if c.Activity == ActNewInstance && c.OrderID != nil {
 		if err := s.delistIfFailing(tx, c.Product); err != nil {
 			return err
 		}
@@ -327,11 +326,17 @@ func (s *Store) delistIfFailing(tx *gorm.DB, p *Product) error {
 		Updates(map[string]any{"sale_status": SaleDelisted, "sale_reason": fmt.Sprintf("interface_failures:%d", n), "updated_at": s.now()}).Error
 }
 
-// failedOrders counts the product's orders whose newInstance failed since the given time.
+// orderActivities are the calls whose failure fails their order (a purchase that never opens,
+// a change the seller never applies): the orders the delisting rule counts.
+var orderActivities = []string{ActNewInstance, ActUpgrade}
+
+func failsOrder(activity string) bool { return slices.Contains(orderActivities, activity) }
+
+// failedOrders counts the product's orders failed by its interface since the given time.
 func failedOrders(tx *gorm.DB, productID uint, since time.Time) (int64, error) {
 	var n int64
-	err := tx.Model(&InterfaceCall{}).Where("product_id = ? AND activity = ? AND status = ? AND completed_at >= ? AND replay_of IS NULL",
-		productID, ActNewInstance, CallFailed, since).Distinct("order_id").Count(&n).Error
+	err := tx.Model(&InterfaceCall{}).Where("product_id = ? AND activity IN ? AND status = ? AND completed_at >= ? AND replay_of IS NULL",
+		productID, orderActivities, CallFailed, since).Distinct("order_id").Count(&n).Error
 	return n, err
 }
 

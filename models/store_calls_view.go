@@ -152,7 +152,7 @@ func (s *Store) SellerHealth(ctx context.Context, sellerID uint) ([]ProductHealt
 	}
 	var rows []row
 	if err := s.conn(ctx).Model(&InterfaceCall{}).
-		Select("product_id, COUNT(DISTINCT CASE WHEN activity = ? THEN order_id END) AS orders, COUNT(*) AS calls", ActNewInstance).
+		Select("product_id, COUNT(DISTINCT CASE WHEN activity IN ? THEN order_id END) AS orders, COUNT(*) AS calls", orderActivities).
 		Where("status = ? AND completed_at >= ? AND replay_of IS NULL", CallFailed, since).Group("product_id").Scan(&rows).Error; err != nil {
 		return nil, err
 	}

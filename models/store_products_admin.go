@@ -162,8 +162,8 @@ func (s *Store) FailedOrdersThisMonth(ctx context.Context, productIDs []uint) (m
 	}
 	var rows []row
 	if err := s.conn(ctx).Model(&InterfaceCall{}).Select("product_id, COUNT(DISTINCT order_id) AS orders").
-		Where("product_id IN ? AND activity = ? AND status = ? AND completed_at >= ? AND replay_of IS NULL",
-			productIDs, ActNewInstance, CallFailed, monthStart(s.now())).
+		Where("product_id IN ? AND activity IN ? AND status = ? AND completed_at >= ? AND replay_of IS NULL",
+			productIDs, orderActivities, CallFailed, monthStart(s.now())).
 		Group("product_id").Scan(&rows).Error; err != nil {
 		return nil, err
 	}

@@ -355,6 +355,10 @@ func TestUpgradeFailsAndRefunds(t *testing.T) {
 			refunds[0].Method != models.PayCoupon || refunds[0].BuyerID != w.buyer.ID || refunds[0].SellerID != w.seller.ID {
 			t.Errorf("refunds %+v for a change paid %d by coupon", refunds, o.PaidFen)
 		}
+		// The failed change counts toward the product's delisting threshold.
+		if failed, err := s.FailedOrdersThisMonth(ctx, []uint{w.prod.ID}); err != nil || failed[w.prod.ID] != 1 {
+			t.Errorf("failed orders this month: %v %v", failed, err)
+		}
 		if n := count(t, s, &models.Notice{}, "user_id = ? AND kind = ? AND link = ?", w.buyer.ID, "upgrade_failed", fmt.Sprintf("/console/orders/%d", o.ID)); n != 1 {
 			t.Errorf("%d upgrade_failed notices for the buyer", n)
 		}
