@@ -55,7 +55,8 @@ func (s *Store) ClaimDueCalls(ctx context.Context, limit int, lease time.Duratio
 	now := s.now()
 	token := claimToken()
 	var ids []uint
-	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.retryTx(ctx, func(tx *gorm.DB) error {
+		ids = ids[:0] // a deadlock victim runs again from the start
 		// One status at a time, polls first: with "status = ?" the due index (status,
 		// next_attempt_at, id) yields the rows in order and the scan stops at the limit.
 		// "status IN (…)" made MySQL read, sort and lock every due row on each claim (a full

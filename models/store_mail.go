@@ -46,12 +46,12 @@ func (s *Store) QueueMail(ctx context.Context, to, subject, body string) (*Mail,
 // MySQL candidates are locked with FOR UPDATE SKIP LOCKED, so mailers in other processes skip
 // them instead of waiting, at READ COMMITTED: with gap locks two claimers moving their mails'
 // index entries into each other's locked ranges deadlocked (error 1213). On SQLite the
-// immediate transaction serializes claimers.
+// immediate transaction serializes claimers. A claim chosen as a deadlock victim runs again.
 func (s *Store) ClaimDueMails(ctx context.Context, limit int, lease time.Duration) ([]Mail, error) {
 	now := s.now()
 	until := now.Add(lease)
 	var mails []Mail
-	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.retryTx(ctx, func(tx *gorm.DB) error {
 		q := tx.Where("status = ? AND next_attempt_at <= ?", MailPending, now).Order("next_attempt_at, id").Limit(limit)
 		if s.dialect == MySQL {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})

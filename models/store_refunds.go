@@ -220,7 +220,7 @@ func (s *Store) RequestRefund(ctx context.Context, buyer *User, instanceID uint,
 // WithdrawRefund (撤回退订) takes back one of the buyer's pending requests. ErrNotFound: not the
 // buyer's; ErrStale: already decided or withdrawn.
 func (s *Store) WithdrawRefund(ctx context.Context, buyer *User, id uint) error {
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.retryTx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&RefundRequest{}).Where("id = ? AND buyer_id = ? AND status = ?", id, buyer.ID, RefundPending).
 			Updates(map[string]any{"status": RefundWithdrawn, "open_key": nil, "updated_at": s.now()})
 		if res.Error != nil {
@@ -304,7 +304,7 @@ func (s *Store) decideRefund(ctx context.Context, seller *User, id uint, in Refu
 	if !CanRefundTransition(RefundPending, to, RoleSeller) {
 		return nil, ErrStale
 	}
-	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.retryTx(ctx, func(tx *gorm.DB) error {
 		if to == RefundApproved && s.dialect == MySQL {
 			// The service's row first, as requests take it: one lock order, no deadlock.
 			var inst Instance
