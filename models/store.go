@@ -17,6 +17,8 @@ type Store struct {
 	// wake is told, without blocking, when a call is queued, so a dispatcher in this process
 	// sends it at once instead of at its next poll.
 	wake chan struct{}
+	// listProducts is what the buyer's service list shows of products (list_products.go).
+	listProducts *listProducts
 }
 
 // NewStore wraps an open database.
@@ -25,7 +27,10 @@ func NewStore(db *gorm.DB, dialect Dialect) *Store {
 	for k, v := range DefaultPolicies {
 		policies[k] = v
 	}
-	return &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, policies: policies, wake: make(chan struct{}, 1)}
+	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, policies: policies, wake: make(chan struct{}, 1),
+		listProducts: newListProducts()}
+	s.listProducts.watch(db)
+	return s
 }
 
 // SetClock replaces the clock (tests use a fake one).

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -17,7 +18,7 @@ type OrderFilter struct {
 	Page   int
 }
 
-// BuyerOrders lists the buyer's orders, newest first, with their specs: one statement
+// BuyerOrders lists the buyer's orders, newest first, with their specs' names: one statement
 // whatever the page holds, scanned by hand (GORM's reflection and a second statement for the
 // specs were most of the page's cost under load; see README, Performance).
 func (s *Store) BuyerOrders(ctx context.Context, buyerID uint, f OrderFilter) (Page[Order], error) {
@@ -36,8 +37,7 @@ func (s *Store) BuyerOrders(ctx context.Context, buyerID uint, f OrderFilter) (P
 		args = append(args, f.Status)
 	}
 	n, limit, offset := pageWindow(f.Page)
-	q := listSQL("o.id, o.order_no, o.product_name, o.type, o.charging_mode, o.paid_fen, o.status, o.created_at, o.instance_id, "+
-		"s.id, s.product_id, s.code, s.name, s.spec_rank",
+	q := listSQL("o.id, o.order_no, o.product_name, o.type, o.charging_mode, o.paid_fen, o.status, o.created_at, o.instance_id, o.spec_id, s.name",
 		"orders", "o", "LEFT JOIN product_specs s ON s.id = o.spec_id", where, offset)
 	rows, err := s.prepared(ctx).Raw(q, append(args, limit, offset)...).Rows()
 	if err != nil {
@@ -49,23 +49,19 @@ func (s *Store) BuyerOrders(ctx context.Context, buyerID uint, f OrderFilter) (P
 		id, paid                       int64
 		no, product, typ, mode, status string
 		created                        time.Time
-		instance, specID, specProduct  sql.NullInt64
-		specCode, specName             sql.NullString
-		specRank                       sql.NullInt64
+		instance, specID               sql.NullInt64
+		specName                       sql.NullString
 	}
 	for rows.Next() {
-		if err := rows.Scan(&r.id, &r.no, &r.product, &r.typ, &r.mode, &r.paid, &r.status, &r.created, &r.instance,
-			&r.specID, &r.specProduct, &r.specCode, &r.specName, &r.specRank); err != nil {
+		if err := rows.Scan(&r.id, &r.no, &r.product, &r.typ, &r.mode, &r.paid, &r.status, &r.created, &r.instance, &r.specID, &r.specName); err != nil {
 			return Page[Order]{}, err
 		}
-		items = append(items, Order{ID: uint(r.id), OrderNo: r.no, ProductName: r.product, Type: OrderType(r.typ),
-			ChargingMode: ChargingMode(r.mode), PaidFen: r.paid, Status: OrderStatus(r.status), CreatedAt: r.created,
-			InstanceID: nullID(r.instance), SpecID: nullID(r.specID)})
-		if r.specID.Valid {
-			o := &items[len(items)-1]
-			o.Spec = &ProductSpec{ID: uint(r.specID.Int64), ProductID: uint(r.specProduct.Int64), Code: r.specCode.String,
-				Name: r.specName.String, Rank: int(r.specRank.Int64)}
+		o := Order{ID: uint(r.id), OrderNo: r.no, ProductName: r.product, Type: OrderType(r.typ), ChargingMode: ChargingMode(r.mode),
+			PaidFen: r.paid, Status: OrderStatus(r.status), CreatedAt: r.created, InstanceID: nullID(r.instance), SpecID: nullID(r.specID)}
+		if r.specName.Valid { // the list shows the spec's name
+			o.Spec = &ProductSpec{ID: *o.SpecID, Name: r.specName.String}
 		}
+		items = append(items, o)
 	}
 	if err := rows.Err(); err != nil {
 		return Page[Order]{}, err
@@ -89,11 +85,11 @@ type ServiceFilter struct {
 	Page   int
 }
 
-// ServiceList is one page of the buyer's purchased services, each with its product (name, type
-// and charging mode), creating order (its number) and spec, and the rank of the highest spec of
-// the products of the services that may change spec (as TopSpecRanks gives it: products without
-// specs have no entry), so that the page knows which services to offer 变更规格 without a
-// further statement.
+// ServiceList is one page of the buyer's purchased services, each with what the list shows of
+// its product (name, type, charging mode), creating order (number) and spec (name, rank), and
+// the rank of the highest spec of each listed service's product, as TopSpecRanks gives it
+// (products without specs have no entry): the page knows which services to offer 变更规格
+// without a further statement.
 type ServiceList struct {
 	Page[Instance]
 	TopSpecRanks map[uint]int
@@ -101,7 +97,8 @@ type ServiceList struct {
 
 // BuyerServices lists the buyer's purchased services (已购买的服务), newest first, with their
 // products, creating orders and specs: one statement whatever the page holds, scanned by hand
-// (GORM's preloads were four statements and most of the page's cost under load).
+// (GORM's preloads were four statements and most of the page's cost under load), and a second
+// one when a product on the page is not in the process's short-lived cache (list_products.go).
 func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter) (ServiceList, error) {
 	where := "i.buyer_id = ?"
 	args := []any{buyerID}
@@ -111,38 +108,30 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 	}
 	n, limit, offset := pageWindow(f.Page)
 	// LEFT JOINs fix the join order: the buyer's services by idx_instances_buyer first, then one
-	// primary-key lookup per row (with inner joins MariaDB chose to start from products and
-	// sort every service of every product).
-	q := listSQL("i.id, i.product_id, i.order_id, i.status, i.charging_mode, i.trial, i.expire_at, i.spec_id, i.change_order_id, "+
-		"p.id, p.name, p.type, p.charging_mode, o.order_no, s.product_id, s.code, s.name, s.spec_rank, "+
-		topSpecRankSQL,
-		"instances", "i", "LEFT JOIN products p ON p.id = i.product_id LEFT JOIN orders o ON o.id = i.order_id "+
-			"LEFT JOIN product_specs s ON s.id = i.spec_id", where, offset)
+	// primary-key lookup per row (with inner joins MariaDB chose to start from the small table
+	// and sort every service it found).
+	q := listSQL("i.id, i.product_id, i.order_id, i.status, i.charging_mode, i.trial, i.expire_at, i.spec_id, i.change_order_id, o.order_no, s.name, s.spec_rank",
+		"instances", "i", "LEFT JOIN orders o ON o.id = i.order_id LEFT JOIN product_specs s ON s.id = i.spec_id", where, offset)
 	rows, err := s.prepared(ctx).Raw(q, append(args, limit, offset)...).Rows()
 	if err != nil {
 		return ServiceList{}, err
 	}
 	defer rows.Close()
-	out := ServiceList{TopSpecRanks: map[uint]int{}}
 	items := make([]Instance, 0, limit)
 	orders := make([]Order, 0, limit) // the rows' order numbers in one allocation; never grows, so &orders[i] stays put
-	products := map[int64]*Product{}  // a page shows few products: one value each
+	var productIDs []uint
 	var r struct {
-		id, productID, orderID   int64
-		status, mode             string
-		trial                    bool
-		expire                   sql.NullTime
-		specID, changeOrder, pID sql.NullInt64
-		pName, pType, pMode      sql.NullString
-		orderNo                  sql.NullString
-		specProduct              sql.NullInt64
-		specCode, specName       sql.NullString
-		specRank, topRank        sql.NullInt64
+		id, productID, orderID int64
+		status, mode           string
+		trial                  bool
+		expire                 sql.NullTime
+		specID, changeOrder    sql.NullInt64
+		orderNo, specName      sql.NullString
+		specRank               sql.NullInt64
 	}
 	for rows.Next() {
 		if err := rows.Scan(&r.id, &r.productID, &r.orderID, &r.status, &r.mode, &r.trial, &r.expire, &r.specID, &r.changeOrder,
-			&r.pID, &r.pName, &r.pType, &r.pMode,
-			&r.orderNo, &r.specProduct, &r.specCode, &r.specName, &r.specRank, &r.topRank); err != nil {
+			&r.orderNo, &r.specName, &r.specRank); err != nil {
 			return ServiceList{}, err
 		}
 		in := Instance{ID: uint(r.id), ProductID: uint(r.productID), OrderID: uint(r.orderID), Status: InstanceStatus(r.status),
@@ -151,40 +140,52 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 			t := r.expire.Time
 			in.ExpireAt = &t
 		}
-		if r.pID.Valid {
-			p := products[r.pID.Int64]
-			if p == nil {
-				p = &Product{ID: uint(r.pID.Int64), Name: r.pName.String, Type: ProductType(r.pType.String), ChargingMode: ChargingMode(r.pMode.String)}
-				products[r.pID.Int64] = p
-			}
-			in.Product = p
-		}
 		if r.orderNo.Valid {
 			orders = append(orders, Order{ID: in.OrderID, OrderNo: r.orderNo.String})
 			in.Order = &orders[len(orders)-1]
 		}
-		if r.specID.Valid && r.specName.Valid {
-			in.Spec = &ProductSpec{ID: uint(r.specID.Int64), ProductID: uint(r.specProduct.Int64), Code: r.specCode.String,
-				Name: r.specName.String, Rank: int(r.specRank.Int64)}
-		}
-		if r.topRank.Valid {
-			out.TopSpecRanks[in.ProductID] = int(r.topRank.Int64)
+		if r.specName.Valid {
+			in.Spec = &ProductSpec{ID: *in.SpecID, ProductID: in.ProductID, Name: r.specName.String, Rank: int(r.specRank.Int64)}
 		}
 		items = append(items, in)
+		if !slices.Contains(productIDs, in.ProductID) {
+			productIDs = append(productIDs, in.ProductID)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return ServiceList{}, err
 	}
+	rows.Close()
+
+	// The products: from this process's cache, the missing ones in a second statement.
+	now := time.Now()
+	found := make(map[uint]listProduct, 4)
+	if missing := s.listProducts.get(productIDs, now, found); len(missing) > 0 {
+		if err := s.loadListProducts(ctx, missing, now, found); err != nil {
+			return ServiceList{}, err
+		}
+	}
+	out := ServiceList{TopSpecRanks: map[uint]int{}}
+	products := make(map[uint]*Product, len(found)) // one value per product on the page
+	for i := range items {
+		in := &items[i]
+		lp, ok := found[in.ProductID]
+		if !ok {
+			continue // no such product: as the old LEFT JOIN, no product
+		}
+		p := products[in.ProductID]
+		if p == nil {
+			p = &Product{ID: in.ProductID, Name: lp.name, Type: lp.typ, ChargingMode: lp.mode}
+			products[in.ProductID] = p
+		}
+		in.Product = p
+		if lp.hasSpecs {
+			out.TopSpecRanks[in.ProductID] = lp.topRank
+		}
+	}
 	out.Page = pageOf(items, n)
 	return out, nil
 }
-
-// topSpecRankSQL is, for a listed service, the rank of the highest spec of its product (what
-// TopSpecRanks gives), looked up only for the services UpgradeBlocked might let change spec:
-// periodic, in use, not a trial (TestTopSpecRankGuard holds the two together). The rest need
-// no lookup, and most rows of a long list are such.
-const topSpecRankSQL = "CASE WHEN i.charging_mode = '" + string(ChargePeriod) + "' AND i.status = '" + string(InstanceNormal) + "' AND NOT i.trial " +
-	"THEN (SELECT MAX(t.spec_rank) FROM product_specs t WHERE t.product_id = i.product_id) END"
 
 // BuyerService loads one of the buyer's services with its product, seller and creating order.
 func (s *Store) BuyerService(ctx context.Context, buyerID, id uint) (*Instance, error) {

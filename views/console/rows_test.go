@@ -149,3 +149,33 @@ func TestOrderRows(t *testing.T) {
 		}
 	}
 }
+
+// Rendering a full list page body (20 rows) without the layout.
+func BenchmarkListRows(b *testing.B) {
+	exp := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
+	p := &models.Product{ID: 3, Name: "云数据库 专业版", Type: models.TypeSaaS, ChargingMode: models.ChargePeriod}
+	var services []models.Instance
+	var orders []models.Order
+	for i := 0; i < models.PageSize; i++ {
+		services = append(services, models.Instance{ID: uint(100000 + i), Product: p, Order: &models.Order{OrderNo: "CS2611271530ABCDE"},
+			Status: models.InstanceNormal, ChargingMode: models.ChargePeriod, ExpireAt: &exp})
+		orders = append(orders, models.Order{ID: uint(100000 + i), OrderNo: "CS2611271530ABCDE", ProductName: p.Name, Type: models.OrderNew,
+			ChargingMode: models.ChargePeriod, PaidFen: 123456, Status: models.OrderCompleted, CreatedAt: exp})
+	}
+	ctx := views.WithPage(context.Background(), views.Page{Locale: "zh", Path: "/console"})
+	for name, c := range map[string]templ.Component{
+		"services": Services(ServicesVM{Page: models.Page[models.Instance]{Items: services, Number: 1, HasNext: true}}),
+		"orders":   Orders(OrdersVM{Page: models.Page[models.Order]{Items: orders, Number: 1, HasNext: true}}),
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				if err := c.Render(ctx, &buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
