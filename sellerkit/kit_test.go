@@ -182,3 +182,21 @@ func TestRequiredScenariosExist(t *testing.T) {
 		}
 	}
 }
+
+// newInstance may carry the buyer's extension parameters: a well-formed saasExtendParams passes
+// against the reference seller; a malformed one is refused before sending, named by field.
+func TestNewInstanceExtendParams(t *testing.T) {
+	k := testKit()
+	srv := startSeller(t, refseller.ModeOK)
+	sc, _ := FindScenario(models.DebugSaaS, string(protocol.ActivityNewInstance))
+	good := sc.Defaults("")
+	good["saasExtendParams"] = models.SaasExtendParams([]models.ExtValue{{Name: "region", Value: "cn-north-4"}})
+	if r := runScenario(t, k, srv.URL, models.DebugSaaS, sc.ID, good); !r.Passed {
+		t.Fatalf("well-formed saasExtendParams: %+v", r.Failed())
+	}
+	bad := sc.Defaults("")
+	bad["saasExtendParams"] = "not-base64!"
+	if _, errs := k.Prepare(srv.URL, "", testKey, sc, bad); errs["saasExtendParams"].Field == "" {
+		t.Fatalf("a malformed saasExtendParams was not refused: %v", errs)
+	}
+}

@@ -66,7 +66,7 @@ func refresh(kind models.DebugKind, scene protocol.Scene, orderID string) Scenar
 
 func newInstance(kind models.DebugKind) Scenario {
 	return Scenario{ID: string(protocol.ActivityNewInstance), Kind: kind, Activity: protocol.ActivityNewInstance,
-		Params: append(orderParams(MockPeriodNew), Param{Name: "businessId", Auto: true})}
+		Params: append(orderParams(MockPeriodNew), Param{Name: "businessId", Auto: true}, Param{Name: "saasExtendParams"})}
 }
 
 func statusChange(kind models.DebugKind) Scenario {
