@@ -119,6 +119,18 @@ const dispatchProductCode = "00301-100001-0--0" // 云启CRM客户管理系统: 
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
+// warnLog sends warnings and errors to the test's log, shown when the test fails.
+func warnLog(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
 func newDispatchEnv(t *testing.T, d models.Dialect, start time.Time, opts refseller.Options) *dispatchEnv {
 	t.Helper()
 	srv := apptest.Start(t, apptest.Options{Dialect: d})

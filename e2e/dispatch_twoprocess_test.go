@@ -45,7 +45,7 @@ func TestDispatchTwoProcesses(t *testing.T) {
 	var running sync.WaitGroup
 	agents := []string{"dispatcher-A", "dispatcher-B"}
 	for i, s := range stores {
-		d := &dispatch.Dispatcher{Store: s, Keys: &sellerkit.Keys{Store: s, Box: box}, Log: quietLog(),
+		d := &dispatch.Dispatcher{Store: s, Keys: &sellerkit.Keys{Store: s, Box: box}, Log: warnLog(t),
 			Client: protocol.NewClient(protocol.ClientOptions{UserAgent: agents[i]}), Idle: 50 * time.Millisecond}
 		running.Go(func() { d.Run(runCtx) })
 	}

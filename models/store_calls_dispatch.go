@@ -116,10 +116,10 @@ var ErrLeaseLost = errors.New("call lease lost")
 // business effects of success), processing (polled), retried on schedule, or failed when the
 // retry window is over (with the effects of failure: an unopened purchase is cancelled and
 // refunded, the seller is told, the product may be delisted). All in one transaction, guarded
-// by the claim, so an attempt is never recorded twice.
+// by the claim, so an attempt is never recorded twice; a deadlock victim runs again.
 func (s *Store) RecordAttempt(ctx context.Context, c *InterfaceCall, r AttemptResult) error {
 	now := s.now()
-	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.retryTx(ctx, func(tx *gorm.DB) error {
 		a := CallAttempt{CallID: c.ID, N: c.Attempts, URL: r.URL, RequestBody: r.RequestBody, StatusCode: r.StatusCode,
 			ResponseBody: ClipText(r.ResponseBody, 64<<10), ResultCode: ClipText(r.ResultCode, 8), ErrorKind: r.ErrorKind, Error: ClipText(r.Error, 500),
 			LatencyMS: r.Latency.Milliseconds(), StartedAt: r.StartedAt}
