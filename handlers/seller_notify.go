@@ -94,11 +94,8 @@ func (h *SellerNotify) parse(c echo.Context, f seller.NotifyForm) (models.Notify
 	errs := models.FieldErrors{}
 	var scope models.NotifyScope
 	switch f.ScopeKind {
-	case "type":
+	case "type": // the store refuses a type without order notification
 		scope.Type = models.ProductType(f.Type)
-		if !scope.Type.Notifiable() {
-			errs["scope"] = models.MsgNotifyScope
-		}
 	case "product":
 		id, err := strconv.ParseUint(f.Product, 10, 32)
 		if err != nil || id == 0 {

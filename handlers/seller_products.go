@@ -175,11 +175,10 @@ func (h *SellerProducts) renderShow(c echo.Context, status int, p *models.Produc
 		}
 		vm.Draft = &content
 	}
-	if vm.Readiness, err = h.pub.Check(ctx, web.SellerID(c), content); err != nil {
-		return err
-	}
-	if outcome != nil && len(outcome.Readiness.Problems) > 0 {
+	if outcome != nil { // a refused submission has just checked the listing rules
 		vm.Readiness = outcome.Readiness
+	} else if vm.Readiness, err = h.pub.Check(ctx, web.SellerID(c), content); err != nil {
+		return err
 	}
 	if vm.Versions, err = h.store.ProductVersions(ctx, p.ID); err != nil {
 		return err

@@ -2,6 +2,7 @@ package models
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -43,6 +44,16 @@ type SecurityRule struct {
 	Port        string `json:"port"`      // "22", "8000-8100", or "" for any
 	Remote      string `json:"remote"`    // CIDR
 	Description string `json:"description"`
+}
+
+// String is the rule as the product editor writes it, one line: direction protocol port remote
+// [description], with "any" for every port.
+func (r SecurityRule) String() string {
+	port := r.Port
+	if port == "" {
+		port = "any"
+	}
+	return strings.TrimSpace(strings.Join([]string{r.Direction, r.Protocol, port, r.Remote, r.Description}, " "))
 }
 
 // ProductContent is what a seller writes about a product: every field a version carries and

@@ -75,11 +75,21 @@ func (s *Store) openVersions(db *gorm.DB, ps []Product) (map[uint]*ProductVersio
 
 // SellerProduct loads one of the seller's products with its open version (nil when none).
 func (s *Store) SellerProduct(ctx context.Context, sellerID, id uint) (*Product, *ProductVersion, error) {
+	return s.sellerProduct(s.conn(ctx), sellerID, id, false)
+}
+
+// sellerProduct loads the seller's product and its open version through db, locking the
+// product's row on MySQL when lock is set (inside a transaction).
+func (s *Store) sellerProduct(db *gorm.DB, sellerID, id uint, lock bool) (*Product, *ProductVersion, error) {
+	q := db.Where("seller_id = ?", sellerID)
+	if lock && s.dialect == MySQL {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
 	var p Product
-	if err := s.conn(ctx).Where("seller_id = ?", sellerID).First(&p, id).Error; err != nil {
+	if err := q.First(&p, id).Error; err != nil {
 		return nil, nil, notFound(err)
 	}
-	opens, err := s.openVersions(s.conn(ctx), []Product{p})
+	opens, err := s.openVersions(db, []Product{p})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -175,19 +185,7 @@ func mustJSON(c ProductContent) string {
 // lockSellerProduct loads the seller's product inside tx, locking its row on MySQL so that
 // changes to one product queue instead of interleaving.
 func (s *Store) lockSellerProduct(tx *gorm.DB, sellerID, id uint) (*Product, *ProductVersion, error) {
-	q := tx.Where("seller_id = ?", sellerID)
-	if s.dialect == MySQL {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	var p Product
-	if err := q.First(&p, id).Error; err != nil {
-		return nil, nil, notFound(err)
-	}
-	opens, err := s.openVersions(tx, []Product{p})
-	if err != nil {
-		return nil, nil, err
-	}
-	return &p, opens[p.ID], nil
+	return s.sellerProduct(tx, sellerID, id, true)
 }
 
 // SaveProductDraft saves the seller's edit of a product: into its open version when it is a

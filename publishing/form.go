@@ -81,7 +81,7 @@ func FormOf(c models.ProductContent) Form {
 	}
 	lines := make([]string, len(c.SecurityRules))
 	for i, r := range c.SecurityRules {
-		lines[i] = strings.TrimSpace(strings.Join([]string{r.Direction, r.Protocol, portText(r.Port), r.Remote, r.Description}, " "))
+		lines[i] = r.String()
 	}
 	f.Rules = strings.Join(lines, "\n")
 	for _, sp := range c.Specs {
@@ -105,13 +105,6 @@ func amount(fen int64) string {
 		return ""
 	}
 	return models.FormatAmount(fen)
-}
-
-func portText(p string) string {
-	if p == "" {
-		return "any"
-	}
-	return p
 }
 
 // SpecRow is one spec row of the editor.
@@ -215,6 +208,19 @@ var priceMessages = map[string]string{
 	models.MsgAmountDecimals: "product.err.price_decimals",
 }
 
+// parsePrice reads one plan's price in fen, or the message key saying why not: not a number,
+// not positive, more than two decimals, or above MaxPriceFen.
+func parsePrice(typed string) (int64, string) {
+	fen, msg := models.ParseAmount(typed)
+	switch {
+	case msg == models.MsgAmountMax || (msg == "" && fen > MaxPriceFen):
+		return 0, "product.err.price_max"
+	case msg != "":
+		return 0, priceMessages[msg]
+	}
+	return fen, ""
+}
+
 // prices reads the plans the charging mode offers; the others must be empty.
 func (f Form) prices(errs models.FieldErrors, c *models.ProductContent) {
 	fields := []struct {
@@ -236,13 +242,10 @@ func (f Form) prices(errs models.FieldErrors, c *models.ProductContent) {
 			errs[p.name] = "product.err.price_unused"
 			continue
 		}
-		fen, msg := models.ParseAmount(typed)
-		switch {
-		case msg == models.MsgAmountMax || (msg == "" && fen > MaxPriceFen):
-			errs[p.name] = "product.err.price_max"
-		case msg != "":
-			errs[p.name] = priceMessages[msg]
-		default:
+		fen, msg := parsePrice(typed)
+		if msg != "" {
+			errs[p.name] = msg
+		} else {
 			*p.to = fen
 		}
 	}
@@ -309,15 +312,8 @@ func (f Form) specs(errs models.FieldErrors, c *models.ProductContent) {
 			if pr.typed == "" || msg != "" {
 				continue
 			}
-			fen, m := models.ParseAmount(pr.typed)
-			switch {
-			case m == models.MsgAmountMax || (m == "" && fen > MaxPriceFen):
-				msg = "product.err.price_max"
-			case m != "":
-				msg = priceMessages[m]
-			default:
-				*pr.to = fen
-			}
+			fen, m := parsePrice(pr.typed)
+			msg, *pr.to = m, fen
 		}
 		if msg == "" && sp.PriceMonth == 0 && sp.PriceYear == 0 {
 			msg = "product.err.price_period"

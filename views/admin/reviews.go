@@ -207,18 +207,6 @@ func addressText(ctx context.Context, a *models.ProductionAddress, id *uint) str
 	return views.T(ctx, "review.none")
 }
 
-func ruleText(r models.SecurityRule) string {
-	port := r.Port
-	if port == "" {
-		port = "*"
-	}
-	s := r.Direction + " " + r.Protocol + " " + port + " " + r.Remote
-	if r.Description != "" {
-		s += " (" + r.Description + ")"
-	}
-	return s
-}
-
 func paramText(ctx context.Context, p models.ExtParam) string {
 	s := p.Name + " · " + p.Label
 	if p.Required {
@@ -261,7 +249,7 @@ func wasText(ctx context.Context, vm ReviewVM, key string) string {
 	case "deploy_port":
 		return portText(ctx, c.DeployPort)
 	case "security_rules":
-		return listText(ctx, c.SecurityRules, ruleText)
+		return listText(ctx, c.SecurityRules, models.SecurityRule.String)
 	case "ext_params":
 		return listText(ctx, c.ExtParams, func(p models.ExtParam) string { return paramText(ctx, p) })
 	case "specs":
