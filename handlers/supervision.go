@@ -236,25 +236,32 @@ type appealInput struct {
 	Text   string `form:"text"`
 }
 
+// appealForm reads an appeal form posted on a supervision the user is a party of: its id,
+// the fields and the attachments.
+func (h *Supervision) appealForm(c echo.Context) (uint, appealInput, []*models.Upload, error) {
+	var in appealInput
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, in, nil, err
+	}
+	if _, err := h.store.SupervisionFor(c.Request().Context(), web.CurrentUser(c), id); err != nil {
+		return 0, in, nil, err
+	}
+	if err := c.Bind(&in); err != nil {
+		return 0, in, nil, echo.ErrBadRequest
+	}
+	files, err := formUploads(c, "attachment")
+	return id, in, files, err
+}
+
 // appeal is 发起申诉: reason, demand, attachments; the flow freezes for both parties.
 func (h *Supervision) appeal(area string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id, err := pathID(c, "id")
+		id, in, files, err := h.appealForm(c)
 		if err != nil {
 			return err
 		}
 		ctx := c.Request().Context()
-		if _, err := h.store.SupervisionFor(ctx, web.CurrentUser(c), id); err != nil {
-			return err
-		}
-		var in appealInput
-		if err := c.Bind(&in); err != nil {
-			return echo.ErrBadRequest
-		}
-		files, err := formUploads(c, "attachment")
-		if err != nil {
-			return err
-		}
 		_, err = h.store.OpenAppeal(ctx, web.CurrentUser(c), id, models.AppealInput{Reason: clip(in.Reason, 8000), Demand: clip(in.Demand, 8000), Attachments: files})
 		return h.finish(c, area, id, err, files, "appeal", map[string]string{"reason": clip(in.Reason, 4000), "demand": clip(in.Demand, 4000)})
 	}
@@ -263,22 +270,11 @@ func (h *Supervision) appeal(area string) echo.HandlerFunc {
 // appealInfo adds a party's words and evidence to the open appeal.
 func (h *Supervision) appealInfo(area string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id, err := pathID(c, "id")
+		id, in, files, err := h.appealForm(c)
 		if err != nil {
 			return err
 		}
 		ctx := c.Request().Context()
-		if _, err := h.store.SupervisionFor(ctx, web.CurrentUser(c), id); err != nil {
-			return err
-		}
-		var in appealInput
-		if err := c.Bind(&in); err != nil {
-			return echo.ErrBadRequest
-		}
-		files, err := formUploads(c, "attachment")
-		if err != nil {
-			return err
-		}
 		err = h.store.AddAppealInfo(ctx, web.CurrentUser(c), id, clip(in.Text, 8000), files)
 		return h.finish(c, area, id, err, files, "appeal_info", map[string]string{"text": clip(in.Text, 4000)})
 	}
