@@ -22,6 +22,9 @@ import (
 	"koogallery/handlers"
 	"koogallery/mailer"
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/onboarding"
+	"koogallery/models/sqldb"
 	"koogallery/protocol"
 	"koogallery/refseller"
 	"koogallery/sandbox"
@@ -34,8 +37,12 @@ import (
 type App struct {
 	Config config.Config
 	Store  *models.Store
-	Echo   *echo.Echo
-	Log    *slog.Logger
+	// Accounts keeps users, companies, sessions and mailed links.
+	Accounts *account.Store
+	// Onboarding keeps seller applications (入驻).
+	Onboarding *onboarding.Store
+	Echo       *echo.Echo
+	Log        *slog.Logger
 	// Seeded is true when this start created the demo data.
 	Seeded bool
 	Keys   *sellerkit.Keys
@@ -57,20 +64,21 @@ type App struct {
 // New opens the database, migrates it, seeds demo data on a fresh dev database, and builds
 // the HTTP handler.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
-	db, dialect, err := models.Open(models.OpenOptions{DSN: cfg.DatabaseDSN, DataDir: cfg.DataDir, LogSQL: cfg.LogSQL})
+	db, err := sqldb.Open(sqldb.OpenOptions{DSN: cfg.DatabaseDSN, DataDir: cfg.DataDir, LogSQL: cfg.LogSQL})
 	if err != nil {
 		return nil, err
 	}
-	if err := models.Migrate(db.WithContext(ctx), dialect); err != nil {
+	if err := models.Migrate(ctx, db); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	store := models.NewStore(db, dialect)
+	store := models.NewStore(db)
 	for activity, r := range cfg.CallRetry {
 		pol := store.Policy(strings.TrimSuffix(activity, ":license"), models.TypeSaaS)
 		pol.Every, pol.Window = r.Every, r.Window
 		store.SetPolicy(activity, pol)
 	}
-	a := &App{Config: cfg, Store: store, Log: log}
+	accounts := account.NewStore(db, cfg.BaseURL)
+	a := &App{Config: cfg, Store: store, Accounts: accounts, Onboarding: onboarding.NewStore(db, accounts, cfg.BaseURL), Log: log}
 	if cfg.Mode == config.Dev {
 		if a.Seeded, err = store.SeedDemo(ctx); err != nil {
 			return nil, fmt.Errorf("demo data: %w", err)
@@ -109,8 +117,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	unread := handlers.NewUnreadCounter(store)
-	a.Echo = web.NewServer(web.Options{Store: store, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure(), UnreadCount: unread.Count})
-	handlers.Register(a.Echo, handlers.Deps{Unread: unread, Store: store, Keys: a.Keys, Kit: a.Kit, Rules: rules, Deployer: a.Deployer})
+	a.Echo = web.NewServer(web.Options{Store: store, Accounts: accounts, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure(), UnreadCount: unread.Count})
+	handlers.Register(a.Echo, handlers.Deps{Unread: unread, Store: store, Accounts: accounts, Onboarding: a.Onboarding, Keys: a.Keys, Kit: a.Kit, Rules: rules, Deployer: a.Deployer})
 	return a, nil
 }
 

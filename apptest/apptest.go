@@ -5,89 +5,32 @@ package apptest
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
-	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	_ "github.com/go-sql-driver/mysql" // the MySQL driver, for creating test databases
 
 	"koogallery/app"
 	"koogallery/config"
 	"koogallery/models"
+	"koogallery/models/dbtest"
 )
 
 // InCI reports whether the tests run under CI, where a missing database or browser fails.
-func InCI() bool { return os.Getenv("CI") == "true" }
+func InCI() bool { return dbtest.InCI() }
 
-// MySQLServerDSN is the MariaDB/MySQL server the tests use (a DSN without database name).
-func MySQLServerDSN() string {
-	if d := os.Getenv("TEST_MYSQL_DSN"); d != "" {
-		return d
-	}
-	return "root:@tcp(127.0.0.1:3306)/"
-}
-
-var dbSeq atomic.Int64
-
-// NewMySQLDatabase creates an empty database for one test and drops it afterwards. Without a
-// reachable server the test is skipped, or failed under CI.
-func NewMySQLDatabase(t testing.TB) string {
-	t.Helper()
-	server := MySQLServerDSN()
-	admin, err := sql.Open("mysql", server)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		err = admin.PingContext(ctx)
-		cancel()
-	}
-	if err != nil {
-		if InCI() {
-			t.Fatalf("MySQL/MariaDB at %s is required under CI: %v", server, err)
-		}
-		t.Skipf("MySQL/MariaDB at %s not reachable: %v", server, err)
-	}
-	name := fmt.Sprintf("kg_test_%d_%d", time.Now().UnixNano()%1e9, dbSeq.Add(1))
-	if _, err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
-		t.Fatalf("create database: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP DATABASE IF EXISTS " + name)
-		admin.Close()
-	})
-	base := strings.TrimSuffix(server, "/")
-	if i := strings.Index(base, "?"); i >= 0 {
-		return base[:i] + "/" + name + base[i:]
-	}
-	return base + "/" + name
-}
+// NewMySQLDatabase creates an empty database for one test and drops it afterwards.
+func NewMySQLDatabase(t testing.TB) string { return dbtest.NewMySQLDatabase(t) }
 
 // Dialects are the databases every store test runs on.
-var Dialects = []models.Dialect{models.SQLite, models.MySQL}
+var Dialects = dbtest.Dialects
 
 // NewStore opens a fresh, migrated, empty store on the dialect.
 func NewStore(t testing.TB, d models.Dialect) *models.Store {
-	t.Helper()
-	opts := models.OpenOptions{DataDir: t.TempDir()}
-	if d == models.MySQL {
-		opts.DSN = NewMySQLDatabase(t)
-	}
-	db, dialect, err := models.Open(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := models.Migrate(db, dialect); err != nil {
-		t.Fatal(err)
-	}
-	s := models.NewStore(db, dialect)
-	t.Cleanup(func() { s.Close() })
-	return s
+	return models.NewStore(dbtest.NewDB(t, d))
 }
 
 // ForEachDialect runs fn as a subtest on a fresh store of every dialect.

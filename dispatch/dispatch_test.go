@@ -48,10 +48,10 @@ func check(t testing.TB, err error) {
 // openStore opens (and migrates) the database: SQLite in dir when dsn is empty.
 func openStore(t testing.TB, dsn, dir string) *models.Store {
 	t.Helper()
-	db, dialect, err := models.Open(models.OpenOptions{DSN: dsn, DataDir: dir})
+	db, err := models.Open(models.OpenOptions{DSN: dsn, DataDir: dir})
 	check(t, err)
-	check(t, models.Migrate(db, dialect))
-	s := models.NewStore(db, dialect)
+	check(t, models.Migrate(context.Background(), db))
+	s := models.NewStore(db)
 	t.Cleanup(func() { s.Close() })
 	return s
 }

@@ -280,10 +280,10 @@ func wireSeller(t *testing.T, store *models.Store, keys *sellerkit.Keys, endpoin
 // server process would.
 func openStore(t *testing.T, dsn, dir string) *models.Store {
 	t.Helper()
-	db, dialect, err := models.Open(models.OpenOptions{DSN: dsn, DataDir: dir})
+	db, err := models.Open(models.OpenOptions{DSN: dsn, DataDir: dir})
 	dbgCheck(t, err)
-	dbgCheck(t, models.Migrate(db, dialect))
-	s := models.NewStore(db, dialect)
+	dbgCheck(t, models.Migrate(context.Background(), db))
+	s := models.NewStore(db)
 	t.Cleanup(func() { s.Close() })
 	return s
 }

@@ -4,17 +4,19 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/account"
 	"koogallery/views/layouts"
 	"koogallery/views/public"
 	"koogallery/web"
 )
 
 // Auth serves login and logout.
-type Auth struct{ store *models.Store }
+type Auth struct{ accounts *account.Store }
 
 // Routes registers /login and /logout.
 func (h *Auth) Routes(e *echo.Echo) {
@@ -56,18 +58,23 @@ func (h *Auth) Login(c echo.Context) error {
 		form.Error = web.T(c, "auth.err.too_long")
 		return h.render(c, http.StatusUnprocessableEntity, form)
 	}
-	u, err := h.store.Authenticate(c.Request().Context(), in.Email, in.Password, c.RealIP())
+	ctx := c.Request().Context()
+	u, err := h.accounts.Authenticate(ctx, in.Email, in.Password, c.RealIP())
 	switch {
-	case errors.Is(err, models.ErrThrottled):
-		form.Error = web.T(c, "auth.err.throttled")
+	case errors.Is(err, account.ErrThrottled):
+		form.Error = web.T(c, "auth.err.throttled", waitText(c, account.WaitOf(err)))
 		return h.render(c, http.StatusTooManyRequests, form)
-	case errors.Is(err, models.ErrBadCredentials):
+	case errors.Is(err, account.ErrBadCredentials):
 		form.Error = web.T(c, "auth.err.bad")
 		return h.render(c, http.StatusUnauthorized, form)
 	case err != nil:
 		return err
 	}
-	web.LogIn(c, u.ID)
+	token, err := h.accounts.StartSession(ctx, u, c.RealIP(), c.Request().UserAgent())
+	if err != nil {
+		return err
+	}
+	web.LogIn(c, token)
 	web.Flash(c, web.FlashSuccess, "auth.welcome")
 	if form.Next != "" {
 		return web.SeeOther(c, form.Next)
@@ -75,8 +82,13 @@ func (h *Auth) Login(c echo.Context) error {
 	return web.SeeOther(c, homeOf(u))
 }
 
-// Logout ends the session.
+// Logout ends the session on the server: its cookie, replayed, no longer signs anyone in.
 func (h *Auth) Logout(c echo.Context) error {
+	if token := web.SessionToken(c); token != "" {
+		if err := h.accounts.EndSession(c.Request().Context(), token); err != nil {
+			return err
+		}
+	}
 	web.LogOut(c)
 	web.Flash(c, web.FlashInfo, "auth.logged_out")
 	return web.SeeOther(c, "/")
@@ -91,4 +103,13 @@ func homeOf(u *models.User) string {
 		return "/admin"
 	}
 	return "/console/services"
+}
+
+// waitText says how long to wait, in the page's language: seconds under two minutes, else
+// minutes (rounded up).
+func waitText(c echo.Context, d time.Duration) string {
+	if d < 2*time.Minute {
+		return web.T(c, "time.seconds", int((d+time.Second-1)/time.Second))
+	}
+	return web.T(c, "time.minutes", int((d+time.Minute-1)/time.Minute))
 }

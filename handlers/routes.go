@@ -7,6 +7,8 @@ import (
 
 	"koogallery/deploy"
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/onboarding"
 	"koogallery/publishing"
 	"koogallery/sellerkit"
 	"koogallery/views/layouts"
@@ -18,8 +20,12 @@ type Deps struct {
 	// Unread counts the top bar's unread messages; "mark read" refreshes it.
 	Unread *UnreadCounter
 	Store  *models.Store
-	Keys   *sellerkit.Keys
-	Kit    *sellerkit.Kit
+	// Accounts keeps users, companies, sessions and mailed links.
+	Accounts *account.Store
+	// Onboarding keeps seller applications (入驻).
+	Onboarding *onboarding.Store
+	Keys       *sellerkit.Keys
+	Kit        *sellerkit.Kit
 	// Rules decide which production addresses are acceptable (loopback only in dev mode).
 	Rules sellerkit.AddressRules
 	// Deployer starts one-click License deployments and lists the buyer's cloud resources.
@@ -34,7 +40,7 @@ func (d Deps) publishing() *publishing.Service {
 // Register adds every feature's routes: the public site, and the buyer, seller and
 // operations areas, each guarded by its role.
 func Register(e *echo.Echo, d Deps) {
-	(&Auth{store: d.Store}).Routes(e)
+	(&Auth{accounts: d.Accounts}).Routes(e)
 	(&Catalog{store: d.Store}).Routes(e)
 	(&OpenAPI{store: d.Store, keys: d.Keys}).Routes(e)
 

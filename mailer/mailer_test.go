@@ -322,16 +322,16 @@ func TestConcurrentMailersNeverSendTwice(t *testing.T) {
 			}
 			var stores []*models.Store
 			for i := 0; i < 2; i++ {
-				db, dialect, err := models.Open(opts)
+				db, err := models.Open(opts)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if i == 0 {
-					if err := models.Migrate(db, dialect); err != nil {
+					if err := models.Migrate(context.Background(), db); err != nil {
 						t.Fatal(err)
 					}
 				}
-				s := models.NewStore(db, dialect)
+				s := models.NewStore(db)
 				t.Cleanup(func() { s.Close() })
 				stores = append(stores, s)
 			}

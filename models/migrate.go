@@ -1,8 +1,13 @@
 package models
 
 import (
+	"context"
 	"fmt"
 	"time"
+
+	"koogallery/models/account"
+	"koogallery/models/onboarding"
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
 )
@@ -24,7 +29,7 @@ type SchemaMigration struct {
 // migrations is the ordered history of the schema.
 var migrations = []migration{
 	{1, "accounts, catalog, orders and services", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&Seller{}, &User{}, &LoginFailure{}, &Product{}, &Favorite{}, &Order{}, &Instance{})
+		return tx.AutoMigrate(&Seller{}, &User{}, &Product{}, &Favorite{}, &Order{}, &Instance{})
 	}},
 	{2, "seller toolkit: keys, production addresses, bindings, debug cases", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&AccessKey{}, &ProductionAddress{}, &KeyBinding{}, &DebugCase{})
@@ -55,11 +60,38 @@ var migrations = []migration{
 	{12, "orders: the buyer's extension parameter values", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&Order{})
 	}},
+	{13, "accounts: sessions, links, limits, members, company, mail routes, applications", migrateAccounts},
+}
+
+// migrateAccounts adds what production accounts need. Users made before verification existed
+// count as verified; seller users as their company's owners; a company's contact email and
+// phone become its support details.
+func migrateAccounts(tx *gorm.DB) error {
+	if err := tx.AutoMigrate(&Seller{}, &User{}, &account.Session{}, &account.Token{}, &account.RateEvent{}, &account.MailRoute{},
+		&AuditEvent{}, &onboarding.Application{}, &onboarding.Event{}); err != nil {
+		return err
+	}
+	if tx.Migrator().HasTable("login_failures") {
+		if err := tx.Migrator().DropTable("login_failures"); err != nil {
+			return err
+		}
+	}
+	for _, q := range []string{
+		"UPDATE users SET email_verified_at = created_at WHERE email_verified_at IS NULL",
+		"UPDATE users SET seller_roles = 'owner' WHERE role = 'seller' AND seller_roles = ''",
+		"UPDATE sellers SET support_email = contact_email, support_phone = contact_phone WHERE support_email = ''",
+	} {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Migrate brings the schema up to date. On MySQL a named lock keeps two starting servers from
 // migrating at once; SQLite has one writer by construction.
-func Migrate(db *gorm.DB, dialect Dialect) error {
+func Migrate(ctx context.Context, base *sqldb.DB) error {
+	db, dialect := base.Conn(ctx), base.Dialect()
 	if dialect == MySQL {
 		conn, err := db.DB()
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"koogallery/models/attachment"
 )
 
 // RefundStatus is where a refund request (退订申请) stands.
@@ -130,7 +132,7 @@ type refundForm struct {
 	text   string
 	goods  string
 	key    string
-	file   *checkedUpload
+	file   *attachment.Checked
 }
 
 // validateRefund checks the input against the decision; every field's message at once.
@@ -167,7 +169,7 @@ func validateRefund(in RefundInput, d RefundDecision, p *Product) (refundForm, F
 		errs["form"] = MsgSubmitKey
 	}
 	if in.Attachment != nil {
-		u, msg := checkUpload(in.Attachment)
+		u, msg := attachment.Check(in.Attachment)
 		if msg != "" {
 			errs["attachment"] = msg
 		}

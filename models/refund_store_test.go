@@ -3,6 +3,7 @@ package models_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -175,7 +176,7 @@ func refundWorld(t *testing.T, s *models.Store) (*world, *models.User, models.Or
 	t.Helper()
 	w := newWorld(t, s)
 	seller := w.sellerUser(t, "seller@test.test")
-	must(t, s.DB().Model(&models.Seller{}).Where("id = ?", w.seller.ID).Update("contact_email", "shop@test.test").Error)
+	must(t, s.DB().Model(&models.Seller{}).Where("id = ?", w.seller.ID).Update("support_email", "shop@test.test").Error)
 	p := w.product(t, supervised(models.TypeSaaS, 30000))
 	o, inst := bought(t, w, w.buyer.ID, p, buy(models.PlanOnce, "", models.PayCoupon))
 	inst = opened(t, s, inst)
@@ -764,7 +765,7 @@ func TestMigrationFillsSupervisionStatus(t *testing.T) {
 		must(t, s.DB().Exec("UPDATE orders SET supervision_status = NULL WHERE id IN ?", []uint{processing.ID, other.ID}).Error)
 		must(t, s.DB().Exec("UPDATE orders SET supervision_status = '' WHERE id = ?", done.ID).Error)
 		must(t, s.DB().Where("version = ?", 6).Delete(&models.SchemaMigration{}).Error)
-		must(t, models.Migrate(s.DB(), s.Dialect()))
+		must(t, models.Migrate(context.Background(), s.Base()))
 		for id, want := range map[uint]models.SupervisionStatus{processing.ID: models.SupervisionInProgress, done.ID: models.SupervisionCompleted, other.ID: models.SupervisionNotInvolved} {
 			var o models.Order
 			must(t, s.DB().First(&o, id).Error)

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"koogallery/models/account"
+
 	"gorm.io/gorm"
 )
 
@@ -15,16 +17,24 @@ const DemoPassword = "demo-pass-2026"
 // DemoAccount is one demo login, printed at start.
 type DemoAccount struct {
 	Email string
+	Name  string
 	Role  Role
+	// Company is 1 or 2 for the members of the two demo seller companies, with their roles.
+	Company int
+	Roles   account.MemberRoles
 }
 
-// DemoAccounts are the accounts SeedDemo creates.
+// DemoAccounts are the accounts SeedDemo creates: an admin, the owners of the two demo
+// companies, three members of the first (one per role) and two buyers.
 var DemoAccounts = []DemoAccount{
-	{"admin@demo.test", RoleAdmin},
-	{"seller@demo.test", RoleSeller},
-	{"seller2@demo.test", RoleSeller},
-	{"buyer@demo.test", RoleBuyer},
-	{"buyer2@demo.test", RoleBuyer},
+	{Email: "admin@demo.test", Name: "运营管理员", Role: RoleAdmin},
+	{Email: "seller@demo.test", Name: "王磊", Role: RoleSeller, Company: 1, Roles: account.NewMemberRoles(account.Owner)},
+	{Email: "seller2@demo.test", Name: "李娜", Role: RoleSeller, Company: 2, Roles: account.NewMemberRoles(account.Owner)},
+	{Email: "dev@demo.test", Name: "陈晨", Role: RoleSeller, Company: 1, Roles: account.NewMemberRoles(account.Developer)},
+	{Email: "ops@demo.test", Name: "赵敏", Role: RoleSeller, Company: 1, Roles: account.NewMemberRoles(account.Operations)},
+	{Email: "finance@demo.test", Name: "孙丽", Role: RoleSeller, Company: 1, Roles: account.NewMemberRoles(account.Finance)},
+	{Email: "buyer@demo.test", Name: "张伟", Role: RoleBuyer},
+	{Email: "buyer2@demo.test", Name: "刘洋", Role: RoleBuyer},
 }
 
 // SeedDemo fills an empty database with demo accounts, products of every type and orders in
@@ -52,25 +62,31 @@ type demo struct {
 }
 
 func (d *demo) run() error {
-	s1 := &Seller{Name: "云启科技有限公司", ContactName: "王磊", ContactEmail: "support@cloudstart.demo.test", ContactPhone: "400-800-1001"}
-	s2 := &Seller{Name: "数智软件有限公司", ContactName: "李娜", ContactEmail: "service@datawise.demo.test", ContactPhone: "400-800-2002"}
+	s1 := &Seller{Name: "云启科技有限公司", USCC: seedText("91110108MA01C3QX55"), ContactName: "王磊", ContactEmail: "wanglei@cloudstart.demo.test", ContactPhone: "138-0000-1001",
+		SupportEmail: "support@cloudstart.demo.test", SupportPhone: "400-800-1001", SupportHours: "工作日 9:00–18:00"}
+	s2 := &Seller{Name: "数智软件有限公司", USCC: seedText("91310115MA1K4B2L3T"), ContactName: "李娜", ContactEmail: "lina@datawise.demo.test", ContactPhone: "138-0000-2002",
+		SupportEmail: "service@datawise.demo.test", SupportPhone: "400-800-2002", SupportHours: "7×24 小时"}
 	for _, sel := range []*Seller{s1, s2} {
 		if err := d.s.conn(d.ctx).Create(sel).Error; err != nil {
 			return err
 		}
 	}
-	names := map[string]string{"admin@demo.test": "运营管理员", "seller@demo.test": "王磊", "seller2@demo.test": "李娜", "buyer@demo.test": "张伟", "buyer2@demo.test": "刘洋"}
+	// One hash for every demo account: bcrypt is slow on purpose.
+	hash, err := account.HashPassword(DemoPassword)
+	if err != nil {
+		return err
+	}
 	users := map[string]*User{}
 	for _, a := range DemoAccounts {
-		var sid *uint
-		switch a.Email {
-		case "seller@demo.test":
-			sid = &s1.ID
-		case "seller2@demo.test":
-			sid = &s2.ID
+		u := &User{Email: a.Email, Name: a.Name, PasswordHash: hash, Role: a.Role, SellerRoles: a.Roles, Locale: "zh", AuthVersion: 1,
+			EmailVerifiedAt: &d.now, CreatedAt: d.now}
+		switch a.Company {
+		case 1:
+			u.SellerID = &s1.ID
+		case 2:
+			u.SellerID = &s2.ID
 		}
-		u, err := d.s.CreateUser(d.ctx, a.Email, names[a.Email], DemoPassword, a.Role, sid)
-		if err != nil {
+		if err := d.s.conn(d.ctx).Create(u).Error; err != nil {
 			return err
 		}
 		users[a.Email] = u
@@ -223,3 +239,6 @@ func (d *demo) orders(tx *gorm.DB, b1, b2 uint) {
 	d.supervisions(tx, made) // seed_supervision.go
 	d.specs(tx, made)        // seed_specs.go
 }
+
+// seedText is a pointer to a demo string.
+func seedText(s string) *string { return &s }

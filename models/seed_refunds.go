@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"koogallery/models/attachment"
+
 	"gorm.io/gorm"
 )
 
@@ -28,14 +30,8 @@ func (d *demo) refunds(tx *gorm.DB, made map[string]*Order) {
 	day := at.Add(-2 * time.Hour).In(chinaZone).Format("2006-01-02")
 	chat := day + " 10:02 张伟：割接取消了，迁移方案已经收到，剩下的费用能退吗？\n" +
 		day + " 10:15 王磊（云启科技）：可以，方案部分按 ¥500 计，其余 ¥1,500 同意退还，请在云商店发起退订。\n"
-	blob := &AttachmentBlob{Data: []byte(chat)}
-	if d.err = tx.Create(blob).Error; d.err != nil {
-		return
-	}
-	u := &checkedUpload{name: "沟通记录.txt", contentType: ctText, data: blob.Data}
-	a := &Attachment{OwnerKind: AttachRefund, OwnerID: r.ID, UploaderID: o.BuyerID, UploaderRole: RoleBuyer, FileName: u.name,
-		ContentType: u.contentType, Size: int64(len(u.data)), SHA256: sha256Hex(u.data), BlobID: blob.ID, CreatedAt: at}
-	if d.err = tx.Create(a).Error; d.err != nil {
+	file, _ := attachment.CheckUpload("沟通记录.txt", []byte(chat))
+	if _, d.err = attachment.Save(tx, at, AttachRefund, r.ID, &User{ID: o.BuyerID, Role: RoleBuyer}, file); d.err != nil {
 		return
 	}
 	d.err = tx.Create(&AuditEvent{ActorID: o.BuyerID, Action: RefundEventRequested, TargetType: AuditRefund, TargetID: r.ID,

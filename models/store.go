@@ -2,17 +2,20 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"gorm.io/gorm"
+
+	"koogallery/models/sqldb"
 )
 
 // Store is the marketplace's data layer: every read is scoped to whoever may see it, every
 // state change is a guarded transition.
 type Store struct {
+	base     *sqldb.DB
 	db       *gorm.DB
 	dialect  Dialect
-	now      func() time.Time
 	policies map[string]RetryPolicy
 	// wake is told, without blocking, when a call is queued, so a dispatcher in this process
 	// sends it at once instead of at its next poll.
@@ -22,22 +25,27 @@ type Store struct {
 }
 
 // NewStore wraps an open database.
-func NewStore(db *gorm.DB, dialect Dialect) *Store {
+func NewStore(base *sqldb.DB) *Store {
 	policies := make(map[string]RetryPolicy, len(DefaultPolicies))
 	for k, v := range DefaultPolicies {
 		policies[k] = v
 	}
-	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, policies: policies, wake: make(chan struct{}, 1),
+	s := &Store{base: base, db: base.Gorm(), dialect: base.Dialect(), policies: policies, wake: make(chan struct{}, 1),
 		listProducts: newListProducts()}
-	s.listProducts.watch(db)
+	s.listProducts.watch(s.db)
 	return s
 }
 
-// SetClock replaces the clock (tests use a fake one).
-func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return now().UTC() } }
+// Base is the database with its clock, shared with the other domain stores.
+func (s *Store) Base() *sqldb.DB { return s.base }
+
+// SetClock replaces the clock of every store on this database (tests use a fake one).
+func (s *Store) SetClock(now func() time.Time) { s.base.SetClock(now) }
 
 // Now is the store's current time in UTC.
-func (s *Store) Now() time.Time { return s.now() }
+func (s *Store) Now() time.Time { return s.base.Now() }
+
+func (s *Store) now() time.Time { return s.base.Now() }
 
 // Dialect tells which database is behind the store.
 func (s *Store) Dialect() Dialect { return s.dialect }
@@ -46,56 +54,21 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 func (s *Store) DB() *gorm.DB { return s.db }
 
 // Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return err
-	}
-	return sqlDB.PingContext(ctx)
-}
+func (s *Store) Ping(ctx context.Context) error { return s.base.Ping(ctx) }
 
 // Close closes the connection pool.
-func (s *Store) Close() error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return err
-	}
-	return sqlDB.Close()
-}
+func (s *Store) Close() error { return s.base.Close() }
 
 func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 
-// PageSize is the default number of rows on a list page.
-const PageSize = 20
-
-// Page is one page of a list, fetched with one row more than shown so that "next" needs no
-// COUNT over a large table.
-type Page[T any] struct {
-	Items   []T
-	Number  int // 1-based
-	HasNext bool
+// retryTx runs fn in a transaction, again when MySQL picked it as a deadlock victim.
+func (s *Store) retryTx(ctx context.Context, fn func(tx *gorm.DB) error, opts ...*sql.TxOptions) error {
+	return s.base.Tx(ctx, fn, opts...)
 }
 
-// HasPrev reports whether a previous page exists.
-func (p Page[T]) HasPrev() bool { return p.Number > 1 }
+// claimTxOptions are the options of an outbox claim's transaction: READ COMMITTED on MySQL,
+// so the locking scan takes no gap locks on the due index (see ClaimDueCalls).
+func (s *Store) claimTxOptions() []*sql.TxOptions { return s.base.ReadCommitted() }
 
 // paginate runs q for page n (1-based) and trims the look-ahead row.
-func paginate[T any](q *gorm.DB, n int) (Page[T], error) {
-	if n < 1 {
-		n = 1
-	}
-	if n > 100000 {
-		n = 100000
-	}
-	var items []T
-	if err := q.Limit(PageSize + 1).Offset((n - 1) * PageSize).Find(&items).Error; err != nil {
-		return Page[T]{}, err
-	}
-	p := Page[T]{Number: n}
-	if len(items) > PageSize {
-		p.HasNext = true
-		items = items[:PageSize]
-	}
-	p.Items = items
-	return p, nil
-}
+func paginate[T any](q *gorm.DB, n int) (Page[T], error) { return sqldb.Paginate[T](q, n) }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 
+	"koogallery/models/attachment"
+
 	"gorm.io/gorm"
 )
 
@@ -68,7 +70,7 @@ func (s *Store) OpenAppeal(ctx context.Context, u *User, id uint, in AppealInput
 			return err
 		}
 		for _, f := range files {
-			if _, err := s.saveAttachment(tx, AttachAppeal, ap.ID, u, f); err != nil {
+			if _, err := attachment.Save(tx, s.now(), AttachAppeal, ap.ID, u, f); err != nil {
 				return err
 			}
 		}
@@ -139,7 +141,7 @@ func (s *Store) AddAppealInfo(ctx context.Context, u *User, id uint, text string
 			return err
 		}
 		for _, f := range files {
-			if _, err := s.saveAttachment(tx, AttachAppeal, ap.ID, u, f); err != nil {
+			if _, err := attachment.Save(tx, s.now(), AttachAppeal, ap.ID, u, f); err != nil {
 				return err
 			}
 		}

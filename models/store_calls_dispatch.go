@@ -3,12 +3,13 @@ package models
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
 	"time"
+
+	"koogallery/models/account"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -92,15 +93,6 @@ func (s *Store) ClaimDueCalls(ctx context.Context, limit int, lease time.Duratio
 	var calls []InterfaceCall
 	err = s.conn(ctx).Preload("Product").Where("id IN ? AND claim_token = ?", ids, token).Order("id").Find(&calls).Error
 	return calls, err
-}
-
-// claimTxOptions are the options of an outbox claim's transaction: READ COMMITTED on MySQL,
-// so the locking scan takes no gap locks on the due index (see ClaimDueCalls).
-func (s *Store) claimTxOptions() []*sql.TxOptions {
-	if s.dialect != MySQL {
-		return nil
-	}
-	return []*sql.TxOptions{{Isolation: sql.LevelReadCommitted}}
 }
 
 func claimToken() string {
@@ -245,17 +237,9 @@ func (s *Store) onCallFailed(tx *gorm.DB, c *InterfaceCall, r AttemptResult) err
 	if err := tx.Create(&Notice{SellerID: &seller, Kind: "call_failed", Text: ClipText(text, 1000), Link: fmt.Sprintf("/seller/calls/%d", c.ID), CreatedAt: now}).Error; err != nil {
 		return err
 	}
-	var company Seller
-	if err := tx.First(&company, c.SellerID).Error; err != nil {
-		return err
-	}
-	if company.ContactEmail == "" {
-		return nil
-	}
 	body := fmt.Sprintf("生产接口调用失败 / A production interface call failed\n\n商品 Product: %s\n活动 Activity: %s %s\n失败原因 Reason: %s\n尝试次数 Attempts: %d\n\n请修复接口后在卖家中心 > 生产接口消息中重新启动。\nFix your interface, then restart the call in Seller Center > Production interface messages:\n/seller/calls/%d\n",
 		c.Product.Name, c.Activity, c.Scene, failureSummary(r), c.Attempts, c.ID)
-	return tx.Create(&Mail{To: company.ContactEmail, Subject: "[KooGallery] 生产接口调用失败 / Interface call failed: " + c.Product.Name,
-		Body: body, Status: MailPending, NextAttemptAt: now, CreatedAt: now}).Error
+	return account.MailSeller(tx, now, c.SellerID, account.MailCalls, "[KooGallery] 生产接口调用失败 / Interface call failed: "+c.Product.Name, body)
 }
 
 // failedOrderEffects says, per activity, what an order the seller's interface never carried out
@@ -343,15 +327,4 @@ func failedOrders(tx *gorm.DB, productID uint, since time.Time) (int64, error) {
 
 func monthStart(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-}
-
-// ClipText keeps at most n bytes of s, cut on a UTF-8 rune boundary.
-func ClipText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
 }

@@ -20,7 +20,7 @@ func TestSaleStatusTransitions(t *testing.T) {
 		admin := w.user(t, "ops@test.test", models.RoleAdmin)
 		p := w.product(t, nil)
 		const contact = "contact@seller.test"
-		must(t, s.DB().Model(&w.seller).Update("contact_email", contact).Error)
+		must(t, s.DB().Model(&w.seller).Update("support_email", contact).Error)
 		status := func() (models.SaleStatus, string) {
 			var got models.Product
 			must(t, s.DB().First(&got, p.ID).Error)

@@ -3,6 +3,8 @@ package models
 import (
 	"fmt"
 
+	"koogallery/models/account"
+
 	"gorm.io/gorm"
 )
 
@@ -42,11 +44,7 @@ func (s *Store) tellSaleDecision(tx *gorm.DB, productID uint, action SaleAction,
 		Link: "/seller/products", CreatedAt: now}).Error; err != nil {
 		return err
 	}
-	if p.Seller == nil || p.Seller.ContactEmail == "" {
-		return nil
-	}
 	body := fmt.Sprintf("%s\n\n商品 Product: %s (%s)\n决定 Decision: %s\n原因 Reason: %s\n\n%s\n\n%s\n\n/seller/products\n",
 		t.subject, p.Name, p.Code, t.subject, reason, t.what, t.next)
-	return tx.Create(&Mail{To: p.Seller.ContactEmail, Subject: ClipText("[KooGallery] "+t.subject+": "+p.Name, 200), Body: body,
-		Status: MailPending, NextAttemptAt: now, CreatedAt: now}).Error
+	return account.MailSeller(tx, now, p.SellerID, account.MailReviews, "[KooGallery] "+t.subject+": "+p.Name, body)
 }

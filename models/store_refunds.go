@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"koogallery/models/account"
+	"koogallery/models/attachment"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -186,7 +189,7 @@ func (s *Store) RequestRefund(ctx context.Context, buyer *User, instanceID uint,
 			return err
 		}
 		if f.file != nil {
-			if _, err := s.saveAttachment(tx, AttachRefund, r.ID, buyer, f.file); err != nil {
+			if _, err := attachment.Save(tx, s.now(), AttachRefund, r.ID, buyer, f.file); err != nil {
 				return err
 			}
 		}
@@ -253,15 +256,15 @@ type RefundDecisionInput struct {
 }
 
 // checkDecision validates a review before anything is written.
-func checkDecision(in RefundDecisionInput) (string, *checkedUpload, FieldErrors) {
+func checkDecision(in RefundDecisionInput) (string, *attachment.Checked, FieldErrors) {
 	errs := FieldErrors{}
 	op, msg := CheckOpinion(in.Opinion)
 	if msg != "" {
 		errs["opinion"] = msg
 	}
-	var up *checkedUpload
+	var up *attachment.Checked
 	if in.Attachment != nil {
-		if up, msg = checkUpload(in.Attachment); msg != "" {
+		if up, msg = attachment.Check(in.Attachment); msg != "" {
 			errs["attachment"] = msg
 		}
 	}
@@ -323,7 +326,7 @@ func (s *Store) decideRefund(ctx context.Context, seller *User, id uint, in Refu
 		}
 		r.Status, r.Opinion, r.DecidedBy, r.DecidedAt, r.OpenKey = to, op, &seller.ID, &now, nil
 		if up != nil {
-			if _, err := s.saveAttachment(tx, AttachRefund, r.ID, seller, up); err != nil {
+			if _, err := attachment.Save(tx, s.now(), AttachRefund, r.ID, seller, up); err != nil {
 				return err
 			}
 		}
@@ -509,11 +512,8 @@ func (s *Store) tellRefund(tx *gorm.DB, r *RefundRequest, event string) error {
 		if err := tx.Create(&Notice{SellerID: &company.ID, Kind: kind, Text: text, Link: link, CreatedAt: now}).Error; err != nil {
 			return err
 		}
-		if company.ContactEmail != "" {
-			if err := tx.Create(&Mail{To: company.ContactEmail, Subject: "[KooGallery] " + subjects[event], Body: body + link + "\n",
-				Status: MailPending, NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
-				return err
-			}
+		if err := account.MailSeller(tx, now, company.ID, account.MailRefunds, "[KooGallery] "+subjects[event], body+link+"\n"); err != nil {
+			return err
 		}
 	}
 	return nil

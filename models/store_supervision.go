@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"koogallery/models/account"
+	"koogallery/models/attachment"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -79,13 +82,13 @@ func (s *Store) supervisionFor(ctx context.Context, u *User, id uint) (*Supervis
 }
 
 // checkedFiles validates the uploads of a step; a refused one is the "attachment" field's message.
-func checkedFiles(list []*Upload, errs FieldErrors) []*checkedUpload {
-	var out []*checkedUpload
+func checkedFiles(list []*Upload, errs FieldErrors) []*attachment.Checked {
+	var out []*attachment.Checked
 	for _, u := range list {
 		if u == nil {
 			continue
 		}
-		c, msg := checkUpload(u)
+		c, msg := attachment.Check(u)
 		if msg != "" {
 			errs["attachment"] = msg
 			continue
@@ -105,7 +108,7 @@ const MsgSvTooManyFiles = "supervision.err.too_many_files"
 type svChange struct {
 	set   map[string]any
 	text  string
-	files []*checkedUpload
+	files []*attachment.Checked
 }
 
 // validateAction checks a party's input for an action before anything is written.
@@ -277,7 +280,7 @@ func (s *Store) transition(tx *gorm.DB, sv *Supervision, a SupervisionAction, ac
 			}
 		}
 		for _, f := range c.files {
-			if _, err := s.saveAttachment(tx, AttachSupervisionEvent, ev.ID, &up, f); err != nil {
+			if _, err := attachment.Save(tx, s.now(), AttachSupervisionEvent, ev.ID, &up, f); err != nil {
 				return err
 			}
 		}
@@ -441,10 +444,7 @@ func (s *Store) tellSupervision(tx *gorm.DB, sv *Supervision, a SupervisionActio
 	if err := tx.Create(&Mail{To: buyer.Email, Subject: subject, Body: body + bl + "\n", Status: MailPending, NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
 		return err
 	}
-	if company.ContactEmail != "" {
-		return tx.Create(&Mail{To: company.ContactEmail, Subject: subject, Body: body + sl + "\n", Status: MailPending, NextAttemptAt: now, CreatedAt: now}).Error
-	}
-	return nil
+	return account.MailSeller(tx, now, company.ID, account.MailSupervision, subject, body+sl+"\n")
 }
 
 // svMailSubjects name each step in mails (bilingual, like the other mails of the platform).

@@ -74,7 +74,7 @@ func newSvWorld(t *testing.T, s *models.Store) *svWorld {
 	t.Helper()
 	w := newWorld(t, s)
 	sw := &svWorld{world: w, seller: w.sellerUser(t, "seller@test.test")}
-	must(t, s.DB().Model(&models.Seller{}).Where("id = ?", w.seller.ID).Update("contact_email", "shop@test.test").Error)
+	must(t, s.DB().Model(&models.Seller{}).Where("id = ?", w.seller.ID).Update("support_email", "shop@test.test").Error)
 	other := models.Seller{Name: "别家"}
 	must(t, s.DB().Create(&other).Error)
 	o := models.User{Email: "other@test.test", Name: "o", PasswordHash: "-", Role: models.RoleSeller, SellerID: &other.ID}

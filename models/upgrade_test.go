@@ -28,7 +28,7 @@ type specWorld struct {
 func newSpecWorld(t *testing.T, s *models.Store, fill func(p *models.Product)) *specWorld {
 	t.Helper()
 	w := &specWorld{world: newWorld(t, s), sellerEmail: "ops@seller.test", upgradeOutcome: models.OutcomeSucceeded}
-	must(t, s.DB().Model(&w.seller).Update("contact_email", w.sellerEmail).Error)
+	must(t, s.DB().Model(&w.seller).Update("support_email", w.sellerEmail).Error)
 	w.prod = w.world.product(t, fill)
 	// Order notification is configured for the product.
 	addr := models.ProductionAddress{SellerID: w.prod.SellerID, URL: "https://notify.example.com", Status: models.AddressCertified}

@@ -6,6 +6,7 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/dbtest"
 )
 
 // Order notification is configured per access type or per product, only to an address where
@@ -64,8 +65,7 @@ func TestNotifyConfiguration(t *testing.T) {
 			t.Fatalf("binding usage of the general interface: %d products", len(usage.Products))
 		}
 
-		buyer, err := s.CreateUser(ctx, "buyer@notify.test", "买家", "password-123", models.RoleBuyer, nil)
-		must(t, err)
+		buyer := dbtest.User(t, s.Base(), "buyer@notify.test", models.RoleBuyer, 0)
 		for i, p := range ps {
 			o, err := s.Purchase(ctx, buyer.ID, p.ID, models.PurchaseInput{Plan: "month", Count: "1", PayMethod: "cash", SubmitKey: "notify-buy-00000000" + itoa(uint(i))})
 			must(t, err)

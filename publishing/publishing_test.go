@@ -15,6 +15,7 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/dbtest"
 	"koogallery/protocol"
 	"koogallery/publishing"
 	"koogallery/refseller"
@@ -54,8 +55,7 @@ func newWorld(t *testing.T, s *models.Store) *world {
 			w.other = co.ID
 		}
 	}
-	admin, err := s.CreateUser(ctx, "ops@publish.test", "运营", "password-123", models.RoleAdmin, nil)
-	must(t, err)
+	admin := dbtest.User(t, s.Base(), "ops@publish.test", models.RoleAdmin, 0)
 	w.admin = admin.ID
 	master := make([]byte, 32)
 	_, _ = rand.Read(master)
@@ -388,8 +388,7 @@ func TestChangesToListedProduct(t *testing.T) {
 			t.Fatal("old version no longer listed")
 		}
 
-		buyer, err := s.CreateUser(ctx, "buyer@publish.test", "买家", "password-123", models.RoleBuyer, nil)
-		must(t, err)
+		buyer := dbtest.User(t, s.Base(), "buyer@publish.test", models.RoleBuyer, 0)
 		// The product's required extension parameter: the buyer fills it in, newInstance carries it.
 		in := models.PurchaseInput{Plan: "month", Count: "1", PayMethod: "cash", SubmitKey: "publish-buy-000000001"}
 		for _, bad := range []map[string]string{nil, {"region": "  "}, {"region": strings.Repeat("区", 201)}} {

@@ -6,6 +6,7 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/dbtest"
 	"koogallery/publishing"
 )
 
@@ -70,8 +71,7 @@ func TestSpecsGoLive(t *testing.T) {
 		if len(specs) != 2 || specs[0].Code != "basic" || specs[0].Rank != 1 || specs[1].Rank != 2 {
 			t.Fatalf("live specs: %+v", specs)
 		}
-		buyer, err := s.CreateUser(ctx, "buyer@specs.test", "买家", "password-123", models.RoleBuyer, nil)
-		must(t, err)
+		buyer := dbtest.User(t, s.Base(), "buyer@specs.test", models.RoleBuyer, 0)
 		o, err := s.Purchase(ctx, buyer.ID, p.ID, models.PurchaseInput{Plan: "month", Count: "1", PayMethod: "cash", SubmitKey: "specs-buy-000000001",
 			Spec: itoa(specs[1].ID)})
 		must(t, err)

@@ -1,29 +1,40 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"koogallery/models"
+	"koogallery/models/account"
 )
 
-const ctxUser = "web.user"
+const (
+	ctxUser           = "web.user"
+	ctxAccountSession = "web.account_session"
+)
 
-// userMiddleware loads the logged-in user, if any. A session naming a user who no longer
-// exists is ended.
-func userMiddleware(store *models.Store) echo.MiddlewareFunc {
-	users := newUserCache(store)
+// userMiddleware resumes the signed-in session, if any: the server decides whether the
+// cookie's session still works (not signed out, within its lifetime and idle time). A session
+// that ended leaves the visitor anonymous, told so once; a session the server gave a new id
+// (the account's privileges changed) gets it in the cookie.
+func userMiddleware(accounts *account.Store) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if id := sessionUserID(c); id != 0 {
-				u, err := users.get(c.Request().Context(), id)
-				switch err {
-				case nil:
-					c.Set(ctxUser, u)
-				case models.ErrNotFound:
+			if token := SessionToken(c); token != "" {
+				r, err := accounts.Resume(c.Request().Context(), token)
+				switch {
+				case err == nil:
+					c.Set(ctxUser, r.User)
+					c.Set(ctxAccountSession, r.Session)
+					if r.NewToken != "" {
+						setSessionToken(c, r.NewToken)
+					}
+				case errors.Is(err, account.ErrNoSession):
 					LogOut(c)
+					Flash(c, FlashInfo, "auth.session_ended")
 				default:
 					return err
 				}
@@ -34,9 +45,15 @@ func userMiddleware(store *models.Store) echo.MiddlewareFunc {
 }
 
 // CurrentUser is the logged-in user, or nil.
-func CurrentUser(c echo.Context) *models.User {
-	u, _ := c.Get(ctxUser).(*models.User)
+func CurrentUser(c echo.Context) *account.User {
+	u, _ := c.Get(ctxUser).(*account.User)
 	return u
+}
+
+// CurrentSession is the signed-in browser's server-side session, or nil.
+func CurrentSession(c echo.Context) *account.Session {
+	s, _ := c.Get(ctxAccountSession).(*account.Session)
+	return s
 }
 
 // UserID is the logged-in user's id (0 when anonymous).
@@ -55,25 +72,77 @@ func SellerID(c echo.Context) uint {
 	return 0
 }
 
+// RequireLogin lets only signed-in users through; anonymous visitors are sent to the login
+// page (and back afterwards).
+func RequireLogin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if CurrentUser(c) == nil {
+			return toLogin(c)
+		}
+		return next(c)
+	}
+}
+
 // RequireRole lets only logged-in users of the given role through. Anonymous visitors are
 // sent to the login page (and back afterwards); other roles get 403.
-func RequireRole(role models.Role) echo.MiddlewareFunc {
+func RequireRole(role account.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			u := CurrentUser(c)
 			if u == nil {
-				target := "/login"
-				if c.Request().Method == http.MethodGet {
-					target += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
-				}
-				return SeeOther(c, target)
+				return toLogin(c)
 			}
-			if u.Role != role || (role == models.RoleSeller && u.SellerID == nil) {
+			if u.Role != role || (role == account.RoleSeller && u.SellerID == nil) {
 				return echo.ErrForbidden
 			}
 			return next(c)
 		}
 	}
+}
+
+// toLogin sends an anonymous visitor to the login page, and back to a GET page afterwards.
+func toLogin(c echo.Context) error {
+	target := "/login"
+	if c.Request().Method == http.MethodGet {
+		target += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+	}
+	return SeeOther(c, target)
+}
+
+// SellerArea is the member role a group of seller-center routes needs: routes whose pattern
+// is Prefix or lies under it. Owners may use every area.
+type SellerArea struct {
+	Prefix string
+	Role   account.MemberRole // "" lets every member in
+}
+
+// RequireSellerArea checks every seller-center route against areas: the longest matching
+// prefix of the route's pattern decides; a route no area lists is for owners only, so a new
+// route is closed until it is given an area. A member without the role gets 403.
+func RequireSellerArea(areas []SellerArea) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u := CurrentUser(c)
+			if u == nil {
+				return toLogin(c)
+			}
+			need, best := account.Owner, -1
+			for _, a := range areas {
+				if underPrefix(c.Path(), a.Prefix) && len(a.Prefix) > best {
+					need, best = a.Role, len(a.Prefix)
+				}
+			}
+			if need != "" && !u.Can(need) {
+				return echo.ErrForbidden
+			}
+			return next(c)
+		}
+	}
+}
+
+// underPrefix reports whether a route pattern is prefix or a path below it.
+func underPrefix(pattern, prefix string) bool {
+	return pattern == prefix || strings.HasPrefix(pattern, strings.TrimSuffix(prefix, "/")+"/")
 }
 
 // SafeNext accepts only a local path as a post-login destination.

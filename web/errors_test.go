@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,14 +27,14 @@ const secretText = "SELECT password_hash FROM users WHERE id = 7: connection ref
 // in every way a feature can. logs receives what the server logs.
 func testServer(t *testing.T) (*echo.Echo, *bytes.Buffer) {
 	t.Helper()
-	db, dialect, err := models.Open(models.OpenOptions{DataDir: t.TempDir()})
+	db, err := models.Open(models.OpenOptions{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := models.Migrate(db, dialect); err != nil {
+	if err := models.Migrate(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
-	store := models.NewStore(db, dialect)
+	store := models.NewStore(db)
 	t.Cleanup(func() { store.Close() })
 	logs := &bytes.Buffer{}
 	e := NewServer(Options{Store: store, Log: slog.New(slog.NewTextHandler(logs, nil)), SessionKey: bytes.Repeat([]byte{7}, 64)})

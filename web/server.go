@@ -12,12 +12,15 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"koogallery/models"
+	"koogallery/models/account"
 	"koogallery/static"
 )
 
 // Options are what the HTTP layer needs.
 type Options struct {
-	Store      *models.Store
+	Store *models.Store
+	// Accounts resumes the signed-in sessions.
+	Accounts   *account.Store
 	Log        *slog.Logger
 	SessionKey []byte
 	Secure     bool // served over https: Secure cookies and HSTS
@@ -86,7 +89,7 @@ func NewServer(o Options) *echo.Echo {
 		CookieSameSite: http.SameSiteLaxMode,
 		ErrorHandler:   func(err error, c echo.Context) error { return errors.Join(errCSRF, err) },
 	}))
-	e.Use(userMiddleware(o.Store))
+	e.Use(userMiddleware(o.Accounts))
 	if o.UnreadCount != nil {
 		e.Use(unreadMiddleware(o.UnreadCount))
 	}

@@ -5,10 +5,13 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
+
+	"koogallery/models/account"
 )
 
 // SessionName is the session cookie's name.
@@ -17,22 +20,27 @@ const SessionName = "kg_session"
 const (
 	ctxSession = "web.session"
 	ctxDirty   = "web.session.dirty"
-	keyUserID  = "uid"
 	keyLang    = "lang"
 	keyFlashes = "flashes"
-	keySID     = "sid"
+	// keySID holds the server-side session's id (account.Session) of a signed-in browser.
+	keySID = "sid"
 )
 
 // NewSessionStore makes the cookie store: 64-byte key split into HMAC and AES halves.
-// Cookies are HttpOnly, SameSite=Lax, and Secure when the site is served over https.
+// Cookies are HttpOnly, SameSite=Lax, and Secure when the site is served over https; the
+// codec refuses a cookie signed longer ago than a session may live. The cookie holds the
+// language, flash messages and, when signed in, the server-side session's id: whether that
+// session still works is the server's to say (account.Store.Resume).
 func NewSessionStore(key []byte, secure bool) *sessions.CookieStore {
 	st := sessions.NewCookieStore(key[:32], key[32:64])
+	maxAge := int(account.SessionLifetime / time.Second)
 	for _, c := range st.Codecs {
 		if sc, ok := c.(*securecookie.SecureCookie); ok {
 			sc.SetSerializer(sessionCodec{})
+			sc.MaxAge(maxAge)
 		}
 	}
-	st.Options = &sessions.Options{Path: "/", MaxAge: 12 * 3600, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}
+	st.Options = &sessions.Options{Path: "/", MaxAge: maxAge, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}
 	return st
 }
 
@@ -70,26 +78,22 @@ func SaveSession(c echo.Context) error {
 	return s.Save(c.Request(), c.Response())
 }
 
-// LogIn starts a fresh session for the user: every earlier value is dropped and a new session
-// id is drawn, so a session fixed before login is worthless after it. The language is kept.
-func LogIn(c echo.Context, userID uint) {
-	s := session(c)
-	lang := s.Values[keyLang]
-	for k := range s.Values {
-		delete(s.Values, k)
-	}
-	s.Values[keySID] = randomHex(16)
-	s.Values[keyUserID] = userID
-	if lang != nil {
-		s.Values[keyLang] = lang
-	}
-	markDirty(c)
+// LogIn puts a new server-side session's id (from account.Store.StartSession) in a fresh
+// cookie: every earlier value is dropped, so a session fixed before login is worthless after
+// it, and the CSRF token is drawn anew. The language is kept.
+func LogIn(c echo.Context, token string) {
+	resetSession(c)
+	session(c).Values[keySID] = token
 	// A new CSRF token for the new session.
 	c.SetCookie(&http.Cookie{Name: csrfCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
-// LogOut ends the session, keeping only the language.
-func LogOut(c echo.Context) {
+// LogOut forgets the session in the cookie, keeping only the language. (Ending it on the
+// server is account.Store.EndSession's work.)
+func LogOut(c echo.Context) { resetSession(c) }
+
+// resetSession drops every value of the cookie session but the language.
+func resetSession(c echo.Context) {
 	s := session(c)
 	lang := s.Values[keyLang]
 	for k := range s.Values {
@@ -101,13 +105,19 @@ func LogOut(c echo.Context) {
 	markDirty(c)
 }
 
-func sessionUserID(c echo.Context) uint {
+// SessionToken is the server-side session id the cookie carries ("" when signed out).
+func SessionToken(c echo.Context) string {
 	if s := session(c); s != nil {
-		if id, ok := s.Values[keyUserID].(uint); ok {
-			return id
-		}
+		t, _ := s.Values[keySID].(string)
+		return t
 	}
-	return 0
+	return ""
+}
+
+// setSessionToken replaces the session id in the cookie (after the server rotated it).
+func setSessionToken(c echo.Context, token string) {
+	session(c).Values[keySID] = token
+	markDirty(c)
 }
 
 // Flash kinds.

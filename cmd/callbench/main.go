@@ -223,14 +223,14 @@ func setup(ctx context.Context, o options) (*env, error) {
 }
 
 func open(dsn, dir string) (*models.Store, error) {
-	db, dialect, err := models.Open(models.OpenOptions{DSN: dsn, DataDir: dir})
+	db, err := models.Open(models.OpenOptions{DSN: dsn, DataDir: dir})
 	if err != nil {
 		return nil, err
 	}
-	if err := models.Migrate(db, dialect); err != nil {
+	if err := models.Migrate(context.Background(), db); err != nil {
 		return nil, err
 	}
-	return models.NewStore(db, dialect), nil
+	return models.NewStore(db), nil
 }
 
 // lateHandler serves the reference seller made after its listener.

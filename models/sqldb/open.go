@@ -1,4 +1,4 @@
-package models
+package sqldb
 
 import (
 	"fmt"
@@ -31,7 +31,15 @@ type OpenOptions struct {
 
 // Open connects to the database named by opts: the embedded SQLite file by default, MySQL when a
 // DSN is given. MySQL connections always use UTC, parsed times and utf8mb4.
-func Open(opts OpenOptions) (*gorm.DB, Dialect, error) {
+func Open(opts OpenOptions) (*DB, error) {
+	g, d, err := open(opts)
+	if err != nil {
+		return nil, err
+	}
+	return New(g, d), nil
+}
+
+func open(opts OpenOptions) (*gorm.DB, Dialect, error) {
 	cfg := &gorm.Config{
 		Logger:         logger.Default.LogMode(logger.Silent),
 		NowFunc:        func() time.Time { return time.Now().UTC() },

@@ -1,8 +1,12 @@
-package models
+package sqldb
 
-import "errors"
+import (
+	"errors"
 
-// Errors the store returns; handlers turn them into pages and messages.
+	"gorm.io/gorm"
+)
+
+// Errors the stores return; handlers turn them into pages and messages.
 var (
 	// ErrNotFound: no such object, or not one the caller may see.
 	ErrNotFound = errors.New("not found")
@@ -10,6 +14,14 @@ var (
 	// changed by someone else); nothing was applied.
 	ErrStale = errors.New("stale state")
 )
+
+// NotFound maps GORM's missing-row error to ErrNotFound.
+func NotFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
 
 // FieldErrors maps a form field to a message key for the user's language.
 type FieldErrors map[string]string
@@ -25,3 +37,14 @@ func (f FieldErrors) Error() string {
 
 // Has reports whether any field is in error.
 func (f FieldErrors) Has() bool { return len(f) > 0 }
+
+// ClipText keeps at most n bytes of s, cut on a rune boundary.
+func ClipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}

@@ -1,6 +1,16 @@
-package models
+// Package notice holds what the marketplace tells people: the mail outbox (sent by the mailer
+// with leases and retries) and in-site messages (站内信). Features write both in the
+// transaction of the change they report.
+package notice
 
-import "time"
+import (
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"koogallery/models/sqldb"
+)
 
 // MailStatus is where an outgoing mail stands in the mail outbox.
 type MailStatus string
@@ -39,29 +49,22 @@ type Notice struct {
 	CreatedAt time.Time
 }
 
-// RefundReason says why money went back to a buyer.
-type RefundReason string
+// QueueMail adds a mail to the outbox inside tx, due at now; an empty address sends nothing.
+func QueueMail(tx *gorm.DB, now time.Time, to, subject, body string) error {
+	to = strings.TrimSpace(to)
+	if to == "" {
+		return nil
+	}
+	return tx.Create(&Mail{To: sqldb.ClipText(to, 190), Subject: sqldb.ClipText(subject, 200), Body: body,
+		Status: MailPending, NextAttemptAt: now, CreatedAt: now}).Error
+}
 
-// The refund reasons.
-const (
-	RefundOpenFailed RefundReason = "open_failed" // the seller never opened the service: full refund
-	// RefundChangeFailed: the seller never applied a spec change (upgradeInstance): full refund
-	// of the change order.
-	RefundChangeFailed RefundReason = "change_failed"
-	RefundNegotiated   RefundReason = "negotiated" // 协商退订: the seller approved the buyer's request
-	RefundNoReason     RefundReason = "no_reason"  // 5天无理由退订: approved by the rule, in full
-)
+// TellUser adds an in-site message for one user inside tx.
+func TellUser(tx *gorm.DB, now time.Time, userID uint, kind, text, link string) error {
+	return tx.Create(&Notice{UserID: &userID, Kind: kind, Text: sqldb.ClipText(text, 1000), Link: link, CreatedAt: now}).Error
+}
 
-// Refund is money returned to a buyer, by the method they paid with.
-type Refund struct {
-	ID        uint         `gorm:"primaryKey"`
-	OrderID   uint         `gorm:"not null;uniqueIndex:idx_refunds_order_reason,priority:1"`
-	Reason    RefundReason `gorm:"size:20;not null;uniqueIndex:idx_refunds_order_reason,priority:2"`
-	BuyerID   uint         `gorm:"not null;index"`
-	SellerID  uint         `gorm:"not null;index"`
-	AmountFen int64        `gorm:"not null"`
-	Method    PayMethod    `gorm:"size:10;not null"`
-	// RequestID is the refund request (RefundRequest) that led to it, if any.
-	RequestID *uint `gorm:"index"`
-	CreatedAt time.Time
+// TellSeller adds an in-site message for every user of a seller company inside tx.
+func TellSeller(tx *gorm.DB, now time.Time, sellerID uint, kind, text, link string) error {
+	return tx.Create(&Notice{SellerID: &sellerID, Kind: kind, Text: sqldb.ClipText(text, 1000), Link: link, CreatedAt: now}).Error
 }
