@@ -62,6 +62,7 @@ func NewServer(o Options) *echo.Echo {
 		ReferrerPolicy:        "same-origin",
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
 	}))
+	e.Use(noStore)
 
 	assets, _ := fs.Sub(static.Files, ".")
 	e.Group("/static", cacheStatic).StaticFS("/", assets)
@@ -91,6 +92,19 @@ func NewServer(o Options) *echo.Echo {
 		e.Use(unreadMiddleware(o.UnreadCount))
 	}
 	return e
+}
+
+// noStore keeps every dynamic answer out of the browser's and any shared cache: pages show
+// who is logged in and their data, which must not come back from a cache after logout or to
+// the next user of the machine. It is set before the handler runs, so a handler that sets its
+// own Cache-Control (downloads say "private, no-store") keeps it; /static/ keeps its max-age.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		}
+		return next(c)
+	}
 }
 
 func cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {
