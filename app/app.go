@@ -109,7 +109,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	unread := handlers.NewUnreadCounter(store)
-	a.Echo = web.NewServer(web.Options{Store: store, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure(), UnreadCount: unread.Count})
+	a.Echo = web.NewServer(web.Options{Store: store, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure(), Dev: dev, UnreadCount: unread.Count})
 	handlers.Register(a.Echo, handlers.Deps{Unread: unread, Store: store, Keys: a.Keys, Kit: a.Kit, Rules: rules, Deployer: a.Deployer})
 	return a, nil
 }

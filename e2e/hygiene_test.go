@@ -9,10 +9,32 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"koogallery/apptest"
+	"koogallery/i18n"
+	"koogallery/models"
 )
 
-// Production hygiene over the real app: links built from an odd request path stay on this
-// site.
+// Production hygiene over the real app: the demo accounts are shown in dev mode only; links
+// built from an odd request path stay on this site.
+
+// TestHygieneDemoHintDevOnly: the login page names the demo accounts and their password in
+// dev mode, never in prod mode, in either language.
+func TestHygieneDemoHintDevOnly(t *testing.T) {
+	for _, prod := range []bool{false, true} {
+		srv := apptest.Start(t, apptest.Options{NoSeed: prod})
+		c := srv.Client(t)
+		for _, lang := range langs {
+			res := c.Get("/login?lang=" + lang)
+			if res.Status != http.StatusOK {
+				t.Fatalf("prod %v: GET /login: %d", prod, res.Status)
+			}
+			shown := strings.Contains(res.Body, `data-testid="demo-hint"`) || strings.Contains(res.Body, models.DemoPassword) ||
+				strings.Contains(res.Body, i18n.T(lang, "auth.demo_hint"))
+			if shown == prod {
+				t.Errorf("prod %v, %s: demo hint shown %v, want %v", prod, lang, shown, !prod)
+			}
+		}
+	}
+}
 
 // TestHygieneLinksStayLocal requests paths a browser would read as another site's if they
 // were echoed into a link (the 404 page's language switch is built from the path): every

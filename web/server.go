@@ -26,6 +26,9 @@ type Options struct {
 	// bar's bell. It is called once per full page rendered for a logged-in user (never for
 	// htmx fragments, redirects or anonymous visitors) and should be one cheap query.
 	UnreadCount func(ctx context.Context, u *models.User) int
+	// Dev is the development mode: pages may show what only a developer's machine should
+	// (the demo accounts on the login page). Views read it as views.Page.Dev.
+	Dev bool
 }
 
 // csrfCookie names the CSRF token cookie.
@@ -88,6 +91,9 @@ func NewServer(o Options) *echo.Echo {
 		ErrorHandler:   func(err error, c echo.Context) error { return errors.Join(errCSRF, err) },
 	}))
 	e.Use(userMiddleware(o.Store))
+	if o.Dev {
+		e.Use(devMiddleware)
+	}
 	if o.UnreadCount != nil {
 		e.Use(unreadMiddleware(o.UnreadCount))
 	}
@@ -103,6 +109,17 @@ func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
 			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		}
+		return next(c)
+	}
+}
+
+// ctxDev marks a request served in dev mode (see Options.Dev).
+const ctxDev = "web.dev"
+
+// devMiddleware marks every request as served in dev mode, for PageContext.
+func devMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(ctxDev, true)
 		return next(c)
 	}
 }
