@@ -13,15 +13,23 @@ import (
 	"koogallery/models"
 )
 
-// Production hygiene over the real app: the demo accounts are shown in dev mode only; links
-// built from an odd request path stay on this site.
+// Production hygiene over the real app: the demo accounts and open metrics are for dev mode
+// only; links built from an odd request path stay on this site.
 
-// TestHygieneDemoHintDevOnly: the login page names the demo accounts and their password in
-// dev mode, never in prod mode, in either language.
-func TestHygieneDemoHintDevOnly(t *testing.T) {
+// TestHygieneDevOnly: the login page names the demo accounts and their password in dev mode,
+// never in prod mode, in either language; /metrics is open in dev mode and, without a token
+// or a listener of its own, not served in prod mode.
+func TestHygieneDevOnly(t *testing.T) {
 	for _, prod := range []bool{false, true} {
 		srv := apptest.Start(t, apptest.Options{NoSeed: prod})
 		c := srv.Client(t)
+		metrics, want := c.Get("/metrics"), http.StatusOK
+		if prod {
+			want = http.StatusNotFound
+		}
+		if metrics.Status != want {
+			t.Errorf("prod %v: GET /metrics %d, want %d", prod, metrics.Status, want)
+		}
 		for _, lang := range langs {
 			res := c.Get("/login?lang=" + lang)
 			if res.Status != http.StatusOK {

@@ -29,13 +29,19 @@ type Options struct {
 	// Dev is the development mode: pages may show what only a developer's machine should
 	// (the demo accounts on the login page). Views read it as views.Page.Dev.
 	Dev bool
+	// MetricsToken, when set, is the bearer token /metrics asks for on this listener.
+	MetricsToken string
+	// MetricsOwnListener says /metrics is served on a listener of its own (MetricsHandler)
+	// and not on this one. Without it or a token, /metrics is served in dev mode only.
+	MetricsOwnListener bool
 }
 
 // csrfCookie names the CSRF token cookie.
 const csrfCookie = "_csrf"
 
 // NewServer assembles Echo with the middleware every page relies on, the static mount, the
-// error pages, /healthz and /metrics. Features add their routes afterwards.
+// error pages, /healthz and /metrics (see Options for when and how /metrics is served).
+// Features add their routes afterwards.
 func NewServer(o Options) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -70,7 +76,7 @@ func NewServer(o Options) *echo.Echo {
 	assets, _ := fs.Sub(static.Files, ".")
 	e.Group("/static", cacheStatic).StaticFS("/", assets)
 	e.GET("/healthz", health(o.Store))
-	e.GET("/metrics", o.Metrics.Handler())
+	routeMetrics(e, o)
 
 	e.Use(sessionMiddleware(NewSessionStore(o.SessionKey, o.Secure)))
 	e.Use(localeMiddleware)
