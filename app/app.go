@@ -59,6 +59,9 @@ type App struct {
 	Cloud *cloud.Sim
 	// Deployer runs deployments in the background; Serve's caller runs it (every process may).
 	Deployer *deploy.Runner
+	// Metrics serves /metrics on a listener of its own (nil unless Config.MetricsAddr is
+	// set); Serve's caller serves it there.
+	Metrics http.Handler
 }
 
 // New opens the database, migrates it, seeds demo data on a fresh dev database, and builds
@@ -117,7 +120,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	unread := handlers.NewUnreadCounter(store)
-	a.Echo = web.NewServer(web.Options{Store: store, Accounts: accounts, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure(), UnreadCount: unread.Count})
+	metrics := web.NewMetrics()
+	a.Echo = web.NewServer(web.Options{Store: store, Accounts: accounts, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure(), Dev: dev, UnreadCount: unread.Count,
+		Metrics: metrics, MetricsToken: cfg.MetricsToken, MetricsOwnListener: cfg.MetricsAddr != ""})
+	if cfg.MetricsAddr != "" {
+		a.Metrics = web.MetricsHandler(metrics, cfg.MetricsToken)
+	} else if !dev && cfg.MetricsToken == "" {
+		log.Warn("metrics are not served: in prod mode /metrics needs protection; set METRICS_TOKEN (-metrics-token, at least 16 characters) " +
+			"to serve it on the main listener to requests with Authorization: Bearer <token>, or METRICS_ADDR (-metrics-addr) to serve it on a listener of its own")
+	}
 	handlers.Register(a.Echo, handlers.Deps{Unread: unread, Store: store, Accounts: accounts, Onboarding: a.Onboarding, Keys: a.Keys, Kit: a.Kit, Rules: rules, Deployer: a.Deployer})
 	return a, nil
 }

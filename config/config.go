@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -48,7 +49,16 @@ type Config struct {
 	// CallRetry overrides retry policies per activity ("newInstance", or "newInstance:license"
 	// for License products): how often, and for how long from the first attempt.
 	CallRetry map[string]Retry
+	// MetricsToken, when set, is the bearer token /metrics asks for (Authorization: Bearer …);
+	// at least MinMetricsToken characters of a bearer token's alphabet.
+	MetricsToken string
+	// MetricsAddr, when set, is a listener of its own for /metrics, which the main listener
+	// then does not serve. In prod mode with neither this nor MetricsToken, /metrics is off.
+	MetricsAddr string
 }
+
+// MinMetricsToken is the shortest metrics token accepted.
+const MinMetricsToken = 16
 
 // Retry is one activity's retry policy from the configuration.
 type Retry struct{ Every, Window time.Duration }
@@ -69,7 +79,7 @@ func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") 
 
 // Load reads flags from args and falls back to the environment for each: ADDR, DATA_DIR,
 // DATABASE_URL, APP_MODE, BASE_URL, SESSION_KEY, MASTER_KEY (hex), SMTP_ADDR, MAIL_FROM,
-// SMTP_USERNAME, SMTP_PASSWORD, LOG_SQL, DISPATCH_LEASE. In dev mode missing keys are
+// SMTP_USERNAME, SMTP_PASSWORD, LOG_SQL, DISPATCH_LEASE, METRICS_TOKEN, METRICS_ADDR. In dev mode missing keys are
 // generated once and kept in the data dir; in prod mode they are required.
 func Load(args []string, getenv func(string) string) (Config, error) {
 	env := func(k, def string) string {
@@ -96,6 +106,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	var lease, retry string
 	fs.StringVar(&retry, "call-retry", env("CALL_RETRY", ""), "retry policies per activity, e.g. newInstance=1h/3h,orderNotify=30m/3h,newInstance:license=2m/2h")
 	fs.StringVar(&lease, "dispatch-lease", env("DISPATCH_LEASE", ""), "how long a call claimed by a dispatcher stays its own, e.g. 60s (at least 6s; empty: 60s)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", env("METRICS_TOKEN", ""), "bearer token /metrics asks for (at least 16 characters; empty: none)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", ""), "host:port of a listener of its own for /metrics, e.g. 127.0.0.1:9100 (empty: the main listener)")
 	logSQL := env("LOG_SQL", "")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -131,6 +143,17 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	if c.CallRetry, err = parseRetry(retry); err != nil {
 		problems = append(problems, err.Error())
+	}
+	c.MetricsToken = strings.TrimSpace(c.MetricsToken)
+	if c.MetricsToken != "" && !validMetricsToken(c.MetricsToken) {
+		problems = append(problems, fmt.Sprintf("metrics token: give at least %d characters of letters, digits and -._~+/ (METRICS_TOKEN)", MinMetricsToken))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			problems = append(problems, fmt.Sprintf("metrics address %q: give host:port, e.g. 127.0.0.1:9100 (METRICS_ADDR)", c.MetricsAddr))
+		} else if c.MetricsAddr == c.Addr {
+			problems = append(problems, fmt.Sprintf("metrics address %q is the listen address: give another port, or leave METRICS_ADDR empty", c.MetricsAddr))
+		}
 	}
 	if c.SessionKey, err = key("session key", sessionKey, 64, c, "session.key"); err != nil {
 		problems = append(problems, err.Error())
@@ -187,6 +210,21 @@ func devKey(path string, n int) ([]byte, error) {
 		return nil, fmt.Errorf("write key file: %w", err)
 	}
 	return k, nil
+}
+
+// validMetricsToken: long enough, and only characters of RFC 6750's b64token (letters, digits,
+// -._~+/ and trailing =), so it goes into an Authorization header unchanged.
+func validMetricsToken(tok string) bool {
+	body := strings.TrimRight(tok, "=")
+	if len(tok) < MinMetricsToken || body == "" {
+		return false
+	}
+	for _, r := range body {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._~+/", r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // parseRetry reads "activity=every/window,…".

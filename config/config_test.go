@@ -180,3 +180,41 @@ func TestCallRetryOverrides(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsSettings(t *testing.T) {
+	token := "s3cr3t-metrics-token-0123456789"
+	c, err := Load([]string{"-data", t.TempDir()}, env(map[string]string{"METRICS_TOKEN": " " + token + "\n", "METRICS_ADDR": "127.0.0.1:9100"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MetricsToken != token || c.MetricsAddr != "127.0.0.1:9100" {
+		t.Errorf("from the environment: token %q addr %q", c.MetricsToken, c.MetricsAddr)
+	}
+	c, err = Load([]string{"-data", t.TempDir(), "-metrics-token", "abcdefghijklmnop", "-metrics-addr", ":9100"}, env(map[string]string{"METRICS_TOKEN": token}))
+	if err != nil || c.MetricsToken != "abcdefghijklmnop" || c.MetricsAddr != ":9100" {
+		t.Errorf("flags: %v, token %q addr %q", err, c.MetricsToken, c.MetricsAddr)
+	}
+	if c, err := Load([]string{"-data", t.TempDir()}, noEnv); err != nil || c.MetricsToken != "" || c.MetricsAddr != "" {
+		t.Errorf("defaults: %v, token %q addr %q", err, c.MetricsToken, c.MetricsAddr)
+	}
+	for _, bad := range []struct{ args []string }{
+		{[]string{"-metrics-token", "short-token-15ch"[:15]}},
+		{[]string{"-metrics-token", "has a space in the token"}},
+		{[]string{"-metrics-token", "quote\"in-the-token-here"}},
+		{[]string{"-metrics-token", "================"}},
+		{[]string{"-metrics-addr", "9100"}},
+		{[]string{"-metrics-addr", ":8080"}}, // the listen address
+	} {
+		_, err := Load(append([]string{"-data", t.TempDir()}, bad.args...), noEnv)
+		if err == nil || !strings.Contains(err.Error(), "METRICS_") {
+			t.Errorf("%q: error %v, want it to name the setting", bad.args, err)
+		}
+		if err != nil && strings.Contains(err.Error(), bad.args[1]) && bad.args[0] == "-metrics-token" {
+			t.Errorf("%q: the error repeats the token", bad.args)
+		}
+	}
+	// Exactly the minimum, in a bearer token's whole alphabet, is accepted.
+	if _, err := Load([]string{"-data", t.TempDir(), "-metrics-token", "aZ09-._~+/abcd=="}, noEnv); err != nil {
+		t.Errorf("16-character token: %v", err)
+	}
+}

@@ -644,6 +644,9 @@ func runAuthzMatrix(t *testing.T, d models.Dialect) {
 				res = c.Get(path)
 			}
 			where := fmt.Sprintf("%s %s as %s", r.label(), path, a)
+			if cc := res.Header.Get("Cache-Control"); a != anon && !strings.Contains(cc, "no-store") {
+				t.Errorf("%s: Cache-Control %q, want no-store on every answer to a logged-in user", where, cc)
+			}
 			if res.Status != want {
 				t.Errorf("%s: status %d, want %d", where, res.Status, want)
 				continue

@@ -5,6 +5,7 @@ package views
 import (
 	"context"
 	"net/url"
+	"strings"
 	"time"
 
 	"koogallery/i18n"
@@ -23,6 +24,9 @@ type Page struct {
 	// Unread is the user's unread in-site message count shown on the top bar's bell (filled
 	// for full pages only).
 	Unread int
+	// Dev is true when the server runs in dev mode: only then may a page show demo accounts
+	// and other hints meant for a developer's machine.
+	Dev bool
 }
 
 // Flash is a one-time message, already translated.
@@ -62,7 +66,21 @@ func LangURL(ctx context.Context, lang string) string {
 		q[k] = v
 	}
 	q.Set("lang", lang)
-	return p.Path + "?" + q.Encode()
+	return LocalPath(p.Path) + "?" + q.Encode()
+}
+
+// LocalPath makes a request path safe to link to: always a path on this site, never one a
+// browser reads as another site's. A path that does not start with exactly one slash and a
+// character other than a slash or backslash ("//evil.example/x", `/\evil.example`, "") has its
+// leading slashes and backslashes collapsed into one slash, and what is left is
+// percent-encoded, so no backslash or control character (which browsers drop) can turn it
+// into a link elsewhere.
+func LocalPath(path string) string {
+	if len(path) < 2 || path[0] != '/' || path[1] == '/' || path[1] == '\\' {
+		path = "/" + strings.TrimLeft(path, `/\`)
+	}
+	u := url.URL{Path: path}
+	return u.EscapedPath()
 }
 
 // China has no daylight saving: a fixed zone is exact and needs no tz database.
@@ -102,5 +120,5 @@ func PageURL(ctx context.Context, n int) string {
 		}
 	}
 	q.Set("page", strconvItoa(n))
-	return p.Path + "?" + q.Encode()
+	return LocalPath(p.Path) + "?" + q.Encode()
 }

@@ -18,6 +18,7 @@ import (
 
 	"koogallery/i18n"
 	"koogallery/models"
+	"koogallery/models/account"
 )
 
 // secretText is what the failing test handlers carry in their errors; it must never reach a user.
@@ -37,7 +38,7 @@ func testServer(t *testing.T) (*echo.Echo, *bytes.Buffer) {
 	store := models.NewStore(db)
 	t.Cleanup(func() { store.Close() })
 	logs := &bytes.Buffer{}
-	e := NewServer(Options{Store: store, Log: slog.New(slog.NewTextHandler(logs, nil)), SessionKey: bytes.Repeat([]byte{7}, 64)})
+	e := NewServer(Options{Store: store, Accounts: account.NewStore(store.Base(), "http://localhost"), Log: slog.New(slog.NewTextHandler(logs, nil)), SessionKey: bytes.Repeat([]byte{7}, 64)})
 	fail := map[string]error{
 		"notfound":  models.ErrNotFound,
 		"wrapped":   fmt.Errorf("load order 7: %w", models.ErrNotFound),

@@ -16,7 +16,8 @@ import (
 // Layout frames a page component.
 type Layout func(templ.Component) templ.Component
 
-// PageContext builds what views know of the request: language, token, user, flashes.
+// PageContext builds what views know of the request: language, token, user, flashes, and
+// whether the server runs in dev mode.
 func PageContext(c echo.Context) views.Page {
 	r := c.Request()
 	p := views.Page{
@@ -26,6 +27,7 @@ func PageContext(c echo.Context) views.Page {
 		Query:     r.URL.Query(),
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 	}
+	p.Dev, _ = c.Get(ctxDev).(bool)
 	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
 		p.CSRF = tok
 	}

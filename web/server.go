@@ -29,13 +29,22 @@ type Options struct {
 	// bar's bell. It is called once per full page rendered for a logged-in user (never for
 	// htmx fragments, redirects or anonymous visitors) and should be one cheap query.
 	UnreadCount func(ctx context.Context, u *models.User) int
+	// Dev is the development mode: pages may show what only a developer's machine should
+	// (the demo accounts on the login page). Views read it as views.Page.Dev.
+	Dev bool
+	// MetricsToken, when set, is the bearer token /metrics asks for on this listener.
+	MetricsToken string
+	// MetricsOwnListener says /metrics is served on a listener of its own (MetricsHandler)
+	// and not on this one. Without it or a token, /metrics is served in dev mode only.
+	MetricsOwnListener bool
 }
 
 // csrfCookie names the CSRF token cookie.
 const csrfCookie = "_csrf"
 
 // NewServer assembles Echo with the middleware every page relies on, the static mount, the
-// error pages, /healthz and /metrics. Features add their routes afterwards.
+// error pages, /healthz and /metrics (see Options for when and how /metrics is served).
+// Features add their routes afterwards.
 func NewServer(o Options) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -65,11 +74,12 @@ func NewServer(o Options) *echo.Echo {
 		ReferrerPolicy:        "same-origin",
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
 	}))
+	e.Use(noStore)
 
 	assets, _ := fs.Sub(static.Files, ".")
 	e.Group("/static", cacheStatic).StaticFS("/", assets)
 	e.GET("/healthz", health(o.Store))
-	e.GET("/metrics", o.Metrics.Handler())
+	routeMetrics(e, o)
 
 	e.Use(sessionMiddleware(NewSessionStore(o.SessionKey, o.Secure)))
 	e.Use(localeMiddleware)
@@ -90,10 +100,37 @@ func NewServer(o Options) *echo.Echo {
 		ErrorHandler:   func(err error, c echo.Context) error { return errors.Join(errCSRF, err) },
 	}))
 	e.Use(userMiddleware(o.Accounts))
+	if o.Dev {
+		e.Use(devMiddleware)
+	}
 	if o.UnreadCount != nil {
 		e.Use(unreadMiddleware(o.UnreadCount))
 	}
 	return e
+}
+
+// noStore keeps every dynamic answer out of the browser's and any shared cache: pages show
+// who is logged in and their data, which must not come back from a cache after logout or to
+// the next user of the machine. It is set before the handler runs, so a handler that sets its
+// own Cache-Control (downloads say "private, no-store") keeps it; /static/ keeps its max-age.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		}
+		return next(c)
+	}
+}
+
+// ctxDev marks a request served in dev mode (see Options.Dev).
+const ctxDev = "web.dev"
+
+// devMiddleware marks every request as served in dev mode, for PageContext.
+func devMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(ctxDev, true)
+		return next(c)
+	}
 }
 
 func cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {

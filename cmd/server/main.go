@@ -52,6 +52,21 @@ func run() error {
 			}
 		}()
 	}
+	if a.Metrics != nil {
+		ml, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics listener on %s: %w (set -metrics-addr, or empty to serve /metrics on the main listener)", cfg.MetricsAddr, err)
+		}
+		log.Info("metrics", "url", "http://"+ml.Addr().String()+"/metrics", "token", cfg.MetricsToken != "")
+		metricsDone := make(chan struct{})
+		go func() {
+			defer close(metricsDone)
+			if err := app.Serve(ctx, ml, a.Metrics, log); err != nil {
+				log.Error("metrics", "err", err)
+			}
+		}()
+		defer func() { <-metricsDone }()
+	}
 	dispatching := make(chan struct{})
 	go func() {
 		defer close(dispatching)
