@@ -16,6 +16,8 @@ type Client struct {
 	t    testing.TB
 	base string
 	HTTP *http.Client
+	// email is whom Login last signed in.
+	email string
 }
 
 // Response is a finished request: status, headers and the whole body.
@@ -104,8 +106,16 @@ func (c *Client) PostRaw(path string, form url.Values) Response {
 // Login logs in with a demo account's email and the demo password, failing the test otherwise.
 func (c *Client) Login(email string) {
 	c.t.Helper()
+	c.email = email
 	res := c.PostForm("/login", url.Values{"email": {email}, "password": {models.DemoPassword}})
 	if res.Status != http.StatusSeeOther {
 		c.t.Fatalf("login %s: status %d", email, res.Status)
 	}
+}
+
+// Relogin signs in again as whom Login last signed in: sessions end after two idle hours, and
+// tests moving a fake clock past that sign in anew, as a user would.
+func (c *Client) Relogin() {
+	c.t.Helper()
+	c.Login(c.email)
 }

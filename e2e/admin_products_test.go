@@ -174,8 +174,8 @@ func runAdminProducts(t *testing.T, d models.Dialect) {
 	var company models.Seller
 	noErr(t, db.First(&company, crm.SellerID).Error)
 	var mails []models.Mail
-	noErr(t, db.Where("subject LIKE ?", "%"+crm.Name).Order("id").Find(&mails).Error)
-	if len(mails) != 4 || mails[0].To != company.ContactEmail || !strings.Contains(mails[0].Body, reason) || !strings.Contains(mails[2].Subject, "back on sale") {
+	noErr(t, db.Where("subject LIKE ? AND `to` = ?", "%"+crm.Name, company.SupportEmail).Order("id").Find(&mails).Error)
+	if len(mails) != 4 || mails[0].To != company.SupportEmail || !strings.Contains(mails[0].Body, reason) || !strings.Contains(mails[2].Subject, "back on sale") {
 		t.Errorf("seller mails: %d", len(mails))
 	}
 	bell := parseHTML(t, seller.Get("/seller/notices?lang=en").Body).Text()

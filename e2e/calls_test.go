@@ -69,6 +69,7 @@ func newCallsWorld(t *testing.T, d models.Dialect) *callsWorld {
 // buy orders a product through the buyer console and returns the order.
 func (w *callsWorld) buy(p models.Product, plan string) models.Order {
 	w.t.Helper()
+	w.buyer.Relogin() // the fake clock may have moved past the session's idle time
 	res := w.buyer.PostForm("/console/orders", url.Values{"product_id": {itoa(p.ID)}, "plan": {plan}, "count": {"1"}, "pay_method": {"cash"}, "submit_key": {randKey()}})
 	loc := res.Header.Get("Location")
 	if res.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/console/orders/") {
@@ -173,6 +174,9 @@ func runSellerCalls(t *testing.T, d models.Dialect) {
 		t.Fatalf("calls %v are not failed yet", ids)
 	}
 	w.clock.Advance(24 * time.Hour) // the next day (2026-05-13 in China)
+	for _, c := range []*apptest.Client{w.seller, w.seller2, w.admin} {
+		c.Relogin() // a day later yesterday's sessions have ended
+	}
 	o3 := w.buy(crm, "month")
 	w.dispatch() // o3's newInstance fails once and waits to retry; its notification waits for it
 
@@ -365,6 +369,9 @@ func runSellerCalls(t *testing.T, d models.Dialect) {
 	}
 	if c := w.call(replay.ID); c.Attempts != 1 {
 		t.Fatalf("the replay was not sent: %d attempts", c.Attempts)
+	}
+	for _, c := range []*apptest.Client{w.seller, w.seller2, w.admin} {
+		c.Relogin() // hours later the sessions have idled out
 	}
 
 	// Another seller company: nothing to see or do.

@@ -169,6 +169,7 @@ func (e *dispatchEnv) buy() models.Order {
 	e.seq++
 	form := url.Values{"product_id": {itoa(e.product.ID)}, "plan": {"month"}, "count": {"1"}, "pay_method": {"coupon"},
 		"submit_key": {fmt.Sprintf("dispatch-%04d-%d", e.seq, time.Now().UnixNano())}}
+	e.buyer.Relogin() // the fake clock may have moved past the session's idle time
 	res := e.buyer.PostForm("/console/orders", form)
 	loc := res.Header.Get("Location")
 	if res.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/console/orders/") {

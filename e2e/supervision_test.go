@@ -188,6 +188,7 @@ func runSupervisionFlow(t *testing.T, d models.Dialect) {
 	defer store.SetClock(func() time.Time { return time.Now().UTC() })
 	_, err := store.SweepSupervision(t.Context(), 100)
 	noErr(t, err)
+	buyer.Relogin() // three hours later the session has idled out
 	doc := parseHTML(t, buyer.Get(bp+"?lang=en").Body)
 	if doc.Find(`[data-testid="sv-step"]`).First().AttrOr("data-step", "") != string(models.StepCompleted) ||
 		doc.Find(`[data-testid="sv-order-status"] [data-status]`).AttrOr("data-status", "") != string(models.OrderCompleted) {

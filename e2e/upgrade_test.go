@@ -236,6 +236,7 @@ func TestUpgradeFailureShownToBuyer(t *testing.T) {
 	if call.Activity != models.ActUpgrade || call.Status != models.CallFailed {
 		t.Fatalf("upgrade call %s %s", call.Activity, call.Status)
 	}
+	e.buyer.Relogin() // three hours later the session has idled out
 	page := parseHTML(t, e.buyer.Get(loc+"?lang=en").Body)
 	if got := strings.TrimSpace(page.Find(`[data-testid="order-change-failed"]`).Text()); !strings.Contains(got, "refunded in full") {
 		t.Errorf("the order page says %q", got)
