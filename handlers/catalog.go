@@ -58,7 +58,7 @@ func renderProduct(c echo.Context, store *models.Store, status int, p *models.Pr
 	}
 	vm.Specs = specs
 	if u := web.CurrentUser(c); u != nil && u.Role == models.RoleBuyer {
-		vm.CanBuy = true
+		vm.CanBuy, vm.Unverified = true, !u.Verified()
 		fav, err := store.IsFavorite(c.Request().Context(), u.ID, p.ID)
 		if err != nil {
 			return err

@@ -61,6 +61,9 @@ func (h *Orders) Create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if !web.CurrentUser(c).Verified() {
+		return unverified(c, "/products/"+strconv.FormatUint(uint64(productID), 10))
+	}
 	m := in.model()
 	m.Ext = extValues(c)
 	order, err := h.store.Purchase(c.Request().Context(), web.UserID(c), productID, m)

@@ -41,6 +41,8 @@ func (d Deps) publishing() *publishing.Service {
 // operations areas, each guarded by its role.
 func Register(e *echo.Echo, d Deps) {
 	(&Auth{accounts: d.Accounts}).Routes(e)
+	(&Signup{accounts: d.Accounts}).Routes(e)
+	(&Account{accounts: d.Accounts}).Routes(e)
 	(&Catalog{store: d.Store}).Routes(e)
 	(&OpenAPI{store: d.Store, keys: d.Keys}).Routes(e)
 

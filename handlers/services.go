@@ -104,6 +104,9 @@ func (h *Services) Renew(c echo.Context) error {
 	if err := c.Bind(&in); err != nil {
 		return echo.ErrBadRequest
 	}
+	if !web.CurrentUser(c).Verified() {
+		return unverified(c, "/console/services/"+strconv.FormatUint(uint64(id), 10))
+	}
 	order, err := h.store.Renew(c.Request().Context(), web.UserID(c), id, in.model())
 	if fe, ok := asFieldErrors(err); ok || isStale(err) {
 		if !ok {

@@ -92,6 +92,9 @@ func (h *Services) Upgrade(c echo.Context) error {
 	if err := c.Bind(&in); err != nil {
 		return echo.ErrBadRequest
 	}
+	if !web.CurrentUser(c).Verified() {
+		return unverified(c, "/console/services/"+strconv.FormatUint(uint64(id), 10))
+	}
 	m := in.model()
 	order, err := h.store.Upgrade(c.Request().Context(), web.UserID(c), id, m)
 	if fe, ok := asFieldErrors(err); ok || isStale(err) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -32,7 +33,11 @@ func PageContext(c echo.Context) views.Page {
 		p.CSRF = tok
 	}
 	for _, f := range popFlashes(c) {
-		p.Flashes = append(p.Flashes, views.Flash{Kind: f[0], Message: i18n.T(p.Locale, f[1])})
+		msg, literal := strings.CutPrefix(f[1], flashLiteral)
+		if !literal {
+			msg = i18n.T(p.Locale, f[1])
+		}
+		p.Flashes = append(p.Flashes, views.Flash{Kind: f[0], Message: msg})
 	}
 	return p
 }

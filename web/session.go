@@ -135,6 +135,13 @@ func Flash(c echo.Context, kind, key string) {
 	markDirty(c)
 }
 
+// FlashText queues a message already written in the request's language (one with values in
+// it, like a waiting time).
+func FlashText(c echo.Context, kind, text string) { Flash(c, kind, flashLiteral+text) }
+
+// flashLiteral marks a flash holding text rather than an i18n key.
+const flashLiteral = "!"
+
 // popFlashes takes the queued messages out of the session.
 func popFlashes(c echo.Context) [][2]string {
 	s := session(c)
@@ -165,3 +172,21 @@ func randomHex(n int) string {
 
 // NewFormKey is a one-time key a form carries so that submitting it twice acts once.
 func NewFormKey() string { return randomHex(16) }
+
+// SetOnce keeps a short value for the next page that takes it, like a flash message but data
+// (the address a mail went to, shown on the page after the redirect).
+func SetOnce(c echo.Context, key, value string) {
+	session(c).Values["once:"+key] = value
+	markDirty(c)
+}
+
+// TakeOnce reads and forgets a value SetOnce kept ("" when none).
+func TakeOnce(c echo.Context, key string) string {
+	s := session(c)
+	v, ok := s.Values["once:"+key].(string)
+	if ok {
+		delete(s.Values, "once:"+key)
+		markDirty(c)
+	}
+	return v
+}
