@@ -16,8 +16,8 @@ type Client struct {
 	t    testing.TB
 	base string
 	HTTP *http.Client
-	// email is whom Login last signed in.
-	email string
+	// email and password are whom Login last signed in.
+	email, password string
 }
 
 // Response is a finished request: status, headers and the whole body.
@@ -104,10 +104,13 @@ func (c *Client) PostRaw(path string, form url.Values) Response {
 }
 
 // Login logs in with a demo account's email and the demo password, failing the test otherwise.
-func (c *Client) Login(email string) {
+func (c *Client) Login(email string) { c.t.Helper(); c.LoginWith(email, models.DemoPassword) }
+
+// LoginWith logs in with an email and password, failing the test otherwise.
+func (c *Client) LoginWith(email, password string) {
 	c.t.Helper()
-	c.email = email
-	res := c.PostForm("/login", url.Values{"email": {email}, "password": {models.DemoPassword}})
+	c.email, c.password = email, password
+	res := c.PostForm("/login", url.Values{"email": {email}, "password": {password}})
 	if res.Status != http.StatusSeeOther {
 		c.t.Fatalf("login %s: status %d", email, res.Status)
 	}
@@ -117,5 +120,5 @@ func (c *Client) Login(email string) {
 // tests moving a fake clock past that sign in anew, as a user would.
 func (c *Client) Relogin() {
 	c.t.Helper()
-	c.Login(c.email)
+	c.LoginWith(c.email, c.password)
 }

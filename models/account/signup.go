@@ -42,13 +42,13 @@ func (s *Store) SignUp(ctx context.Context, in NewUser, ip string) error {
 			if _, err := HashPassword(in.Password); err != nil {
 				return err
 			}
-			if n, err := countRate(tx, rateSignup, email, "", now.Add(-time.Hour)); err != nil || n > 0 {
-				if err == nil {
-					err = recordRate(tx, now, rateSignup, email, ip)
-				}
+			if err := recordRate(tx, now, rateSignup, email, ip); err != nil {
 				return err
 			}
-			if err := recordRate(tx, now, rateSignup, email, ip); err != nil {
+			if n, err := countRate(tx, rateSignupTaken, email, "", now.Add(-time.Hour)); err != nil || n > 0 {
+				return err
+			}
+			if err := recordRate(tx, now, rateSignupTaken, email, ip); err != nil {
 				return err
 			}
 			return mailTo(tx, now, existing.Email, existing.Locale, "signup_existing", existing.Name, s.link("/login"), s.link("/password/forgot"))

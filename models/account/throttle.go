@@ -20,12 +20,14 @@ type RateEvent struct {
 
 // The kinds of counted attempts.
 const (
-	rateLogin    = "login"  // a failed login: subject = the email tried
-	rateReset    = "reset"  // a password-reset request: subject = the email
-	rateSignup   = "signup" // a sign-up: subject = the email
-	rateVerify   = "verify" // a verification mail sent: subject = the email
-	rateInvite   = "invite" // an invitation sent: subject = the inviter's company or "admin"
-	rateRetained = 24 * time.Hour
+	rateLogin  = "login"  // a failed login: subject = the email tried
+	rateReset  = "reset"  // a password-reset request: subject = the email
+	rateSignup = "signup" // a sign-up: subject = the email
+	// rateSignupTaken: the owner of a registered address was mailed about a sign-up with it.
+	rateSignupTaken = "signup_taken"
+	rateVerify      = "verify" // a verification mail sent: subject = the email
+	rateInvite      = "invite" // an invitation sent: subject = the inviter's company or "admin"
+	rateRetained    = 24 * time.Hour
 )
 
 // ThrottledError says an attempt was refused for being one too many, and for how long.
