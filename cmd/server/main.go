@@ -1,5 +1,9 @@
 // Command server runs the KooGallery marketplace: the catalog, the buyer console, the seller
 // center and the operations console.
+//
+//	server [flags]          run the marketplace (server -h lists the flags)
+//	server user create ...  add an admin or buyer account (server user -h)
+//	server user reset-password ...
 package main
 
 import (
@@ -9,6 +13,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"koogallery/app"
@@ -17,10 +22,23 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && !strings.HasPrefix(os.Args[1], "-") {
+		os.Exit(subcommand(os.Args[1], os.Args[2:]))
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "server:", err)
 		os.Exit(1)
 	}
+}
+
+// subcommand runs `server <name> <args>` and returns its exit status.
+func subcommand(name string, args []string) int {
+	if name == "user" {
+		return userMain(args, userIO{Stdin: stdinFor(os.Stdin, os.Stderr), Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
+	}
+	fmt.Fprintf(os.Stderr, "server: unknown subcommand %q\n\nUsage:\n  server [flags]   run the marketplace (server -h lists the flags)\n"+
+		"  server user ...  create accounts, reset passwords (server user -h)\n", name)
+	return exitUsage
 }
 
 func run() error {
