@@ -92,7 +92,7 @@ func startBrowser(t *testing.T) (*apptest.Server, *tab) {
 		chromedp.Flag("password-store", "basic"),
 		chromedp.Flag("lang", "zh-CN"),
 		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
+		chromedp.WindowSize(1366, 900),
 	}
 	// No timeout on these two contexts: they own the browser's life.
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)

@@ -34,7 +34,7 @@ func Settings(vm SettingsVM) templ.Component {
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
 		u := vm.User
-		templ_7745c5c3_Err = components.Header(views.T(ctx, "settings.title"), []components.Crumb{{Label: views.T(ctx, "settings.title")}}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Header(views.T(ctx, "settings.title"), []components.Crumb{{Label: views.T(ctx, areaKey(u)), Href: areaHome(u)}, {Label: views.T(ctx, "settings.title")}}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -51,7 +51,7 @@ func Settings(vm SettingsVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</h2><form method=\"post\" action=\"/account/profile\" class=\"form\" novalidate>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</h2><form method=\"post\" action=\"/account/profile\" class=\"form settings-form\" novalidate>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -344,7 +344,7 @@ func Settings(vm SettingsVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "</h2><form method=\"post\" action=\"/account/password\" class=\"form\" novalidate>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "</h2><form method=\"post\" action=\"/account/password\" class=\"form settings-form\" novalidate>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -835,6 +835,28 @@ func prefixed(errs map[string]string, prefix string) map[string]string {
 		}
 	}
 	return out
+}
+
+// areaKey names the signed-in user's area, for the breadcrumb.
+func areaKey(u *account.User) string {
+	switch u.Role {
+	case account.RoleSeller:
+		return "nav.seller"
+	case account.RoleAdmin:
+		return "nav.admin"
+	}
+	return "nav.console"
+}
+
+// areaHome is the first page of the user's area.
+func areaHome(u *account.User) string {
+	switch u.Role {
+	case account.RoleSeller:
+		return "/seller"
+	case account.RoleAdmin:
+		return "/admin"
+	}
+	return "/console/services"
 }
 
 var _ = templruntime.GeneratedTemplate
