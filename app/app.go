@@ -121,7 +121,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	unread := handlers.NewUnreadCounter(store)
 	metrics := web.NewMetrics()
-	a.Echo = web.NewServer(web.Options{Store: store, Accounts: accounts, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure(), Dev: dev, UnreadCount: unread.Count,
+	a.Echo = web.NewServer(web.Options{Store: store, Accounts: accounts, TrustedProxies: cfg.TrustedProxies, Log: log, SessionKey: cfg.SessionKey, Secure: cfg.Secure(), Dev: dev, UnreadCount: unread.Count,
 		Metrics: metrics, MetricsToken: cfg.MetricsToken, MetricsOwnListener: cfg.MetricsAddr != ""})
 	if cfg.MetricsAddr != "" {
 		a.Metrics = web.MetricsHandler(metrics, cfg.MetricsToken)

@@ -55,6 +55,10 @@ type Config struct {
 	// MetricsAddr, when set, is a listener of its own for /metrics, which the main listener
 	// then does not serve. In prod mode with neither this nor MetricsToken, /metrics is off.
 	MetricsAddr string
+	// TrustedProxies are the networks of the load balancers or proxies in front of the
+	// server: only a request from one of them may say, in X-Forwarded-For, which client it
+	// carries. Empty: the connection's address is the client's (no header is believed).
+	TrustedProxies []*net.IPNet
 }
 
 // MinMetricsToken is the shortest metrics token accepted.
@@ -108,6 +112,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&lease, "dispatch-lease", env("DISPATCH_LEASE", ""), "how long a call claimed by a dispatcher stays its own, e.g. 60s (at least 6s; empty: 60s)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("METRICS_TOKEN", ""), "bearer token /metrics asks for (at least 16 characters; empty: none)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", ""), "host:port of a listener of its own for /metrics, e.g. 127.0.0.1:9100 (empty: the main listener)")
+	var proxies string
+	fs.StringVar(&proxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated CIDRs of the proxies in front of the server whose X-Forwarded-For is believed, e.g. 10.0.0.0/8 (empty: none)")
 	logSQL := env("LOG_SQL", "")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -154,6 +160,17 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		} else if c.MetricsAddr == c.Addr {
 			problems = append(problems, fmt.Sprintf("metrics address %q is the listen address: give another port, or leave METRICS_ADDR empty", c.MetricsAddr))
 		}
+	}
+	for _, p := range strings.Split(proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("trusted proxy %q: give a network like 10.0.0.0/8 or 192.0.2.10/32 (TRUSTED_PROXIES)", p))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
 	}
 	if c.SessionKey, err = key("session key", sessionKey, 64, c, "session.key"); err != nil {
 		problems = append(problems, err.Error())

@@ -218,3 +218,13 @@ func TestMetricsSettings(t *testing.T) {
 		t.Errorf("16-character token: %v", err)
 	}
 }
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Load([]string{"-data", t.TempDir()}, env(map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.10/32"}))
+	if err != nil || len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "192.0.2.10/32" {
+		t.Fatalf("proxies %v, %v", c.TrustedProxies, err)
+	}
+	if _, err := Load([]string{"-data", t.TempDir(), "-trusted-proxies", "10.0.0.0/8,lb.example"}, noEnv); err == nil || !strings.Contains(err.Error(), `trusted proxy "lb.example"`) {
+		t.Errorf("a bad proxy network: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 
@@ -19,6 +20,8 @@ import (
 // Options are what the HTTP layer needs.
 type Options struct {
 	Store *models.Store
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client (config).
+	TrustedProxies []*net.IPNet
 	// Accounts resumes the signed-in sessions.
 	Accounts   *account.Store
 	Log        *slog.Logger
@@ -49,9 +52,17 @@ func NewServer(o Options) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = ErrorHandler(o.Log)
-	// The client's address is the connection's: no proxy headers are trusted, so a forged
-	// X-Forwarded-For cannot dodge login throttling.
+	// The client's address is the connection's unless the connection comes from a trusted
+	// proxy, whose X-Forwarded-For then names it: a forged header from anyone else cannot
+	// dodge login throttling, and behind a load balancer the limits still count per client.
 	e.IPExtractor = echo.ExtractIPDirect()
+	if len(o.TrustedProxies) > 0 {
+		trust := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range o.TrustedProxies {
+			trust = append(trust, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
+	}
 	e.Pre(headAsGet)
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics()
