@@ -104,6 +104,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Kit = &sellerkit.Kit{Client: protocol.NewClient(clientOpts), Now: store.Now}
 	a.Dispatcher = &dispatch.Dispatcher{Store: store, Keys: a.Keys, Client: a.Kit.Client, Lease: cfg.DispatchLease, Log: log.With("component", "dispatch")}
 	a.Mailer = mailer.New(store, cfg.Mail, cfg.DataDir, log.With("component", "mailer"))
+	if !dev && cfg.Mail.SMTPAddr == "" {
+		log.Warn("mail is not delivered: without SMTP_ADDR (-smtp) verification and reset links, invitations and notices are only written under DATA_DIR/mail")
+	}
 	if cfg.SandboxAddr != "" {
 		sb, err := sandbox.New(a.Keys, refseller.Options{PlatformBaseURL: cfg.BaseURL, AdoptUnknown: true, Logger: log.With("component", "sandbox")})
 		if err != nil {
