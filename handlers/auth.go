@@ -95,15 +95,7 @@ func (h *Auth) Logout(c echo.Context) error {
 }
 
 // homeOf is where each role lands after login.
-func homeOf(u *models.User) string {
-	switch u.Role {
-	case models.RoleSeller:
-		return "/seller"
-	case models.RoleAdmin:
-		return "/admin"
-	}
-	return "/console/services"
-}
+func homeOf(u *models.User) string { return layouts.AreaHome(u) }
 
 // waitText says how long to wait, in the page's language: seconds under two minutes, else
 // minutes (rounded up).

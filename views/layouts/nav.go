@@ -94,6 +94,29 @@ func NoticesHref(u *models.User) string {
 	return ""
 }
 
+// AreaHome is where a user's own area starts: the seller center, the operations console or
+// the buyer console.
+func AreaHome(u *models.User) string {
+	switch u.Role {
+	case models.RoleSeller:
+		return "/seller"
+	case models.RoleAdmin:
+		return "/admin"
+	}
+	return "/console/services"
+}
+
+// AreaKey is the i18n key of the name of a user's own area.
+func AreaKey(u *models.User) string {
+	switch u.Role {
+	case models.RoleSeller:
+		return "nav.seller"
+	case models.RoleAdmin:
+		return "nav.admin"
+	}
+	return "nav.console"
+}
+
 // unreadLabel is the bell's badge: the count, capped at 99+.
 func unreadLabel(n int) string {
 	if n > 99 {
