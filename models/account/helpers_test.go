@@ -57,10 +57,26 @@ func newEnv(t *testing.T, db *sqldb.DB) *env {
 	return &env{t: t, db: db, s: account.NewStore(db, baseURL), clock: c}
 }
 
-// forEach runs fn on a fresh environment of each dialect, the dialects in parallel with other tests.
-func forEach(t *testing.T, fn func(e *env)) {
+// tc is one case of a suite.
+type tc struct {
+	name string
+	fn   func(e *env)
+}
+
+// suite runs its cases in order on one fresh database of each dialect (a MySQL database takes
+// most of a second to make), each case with a store of its own; the suite runs in parallel
+// with the others. Cases keep apart by using their own addresses and client addresses; the
+// clock only moves forward.
+func suite(t *testing.T, cases ...tc) {
 	t.Parallel()
-	dbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) { fn(newEnv(t, db)) })
+	dbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		shared := newEnv(t, db)
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				c.fn(&env{t: t, db: db, s: account.NewStore(db, baseURL), clock: shared.clock})
+			})
+		}
+	})
 }
 
 // secondProcess is another server process's store on the same database.
