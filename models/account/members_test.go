@@ -64,6 +64,18 @@ func testInviteMember(e *env) {
 		e.t.Fatalf("%d invitations of the other company", len(l))
 	}
 	wantErr(e.t, e.s.InviteMember(ctx, e.buyer("nocompany@invite.test"), "x@invite.test", dev), sqldb.ErrNotFound, "an inviter without a company")
+
+	// A link works for 7 days; an expired invitation stays listed, to be sent again.
+	late := e.invite(o, "late@invite.test", dev)
+	e.clock.Advance(account.InviteValid)
+	_, err = e.s.AcceptInvitation(ctx, late, nil, account.NewUser{Name: "late", Password: "late-pass-2026-x"})
+	wantErr(e.t, err, account.ErrTokenExpired, "an invitation after 7 days")
+	if n := e.count(&account.User{}, "email = ?", "late@invite.test"); n != 0 {
+		e.t.Fatal("an expired invitation made an account")
+	}
+	if l, _ := e.s.Invitations(ctx, c.ID); len(l) != 2 {
+		e.t.Fatalf("%d open invitations, want the expired one listed too", len(l))
+	}
 }
 
 func testAcceptBySignup(e *env) {
