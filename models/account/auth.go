@@ -68,19 +68,30 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*
 		return &u, db.Where("kind = ? AND subject = ? AND ip = ?", rateLogin, email, ip).Delete(&RateEvent{}).Error
 	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if known {
+			// Racing failures of one account take turns on its row, so each one counts those
+			// before it (the count above was read outside and may miss them all).
+			if err := lockRow(tx, &User{}, u.ID); err != nil {
+				return err
+			}
+		}
 		if err := recordRate(tx, now, rateLogin, email, ip); err != nil {
 			return err
 		}
-		if !known || failures+1 < AccountSlowAfter {
+		if !known {
 			return nil
+		}
+		n, err := countRate(tx, rateLogin, email, "", since)
+		if err != nil || n < AccountSlowAfter {
+			return err
 		}
 		// Once per window: the guarded update lets one of several racing failures mail.
 		res := tx.Model(&User{}).Where("id = ? AND (login_alert_at IS NULL OR login_alert_at < ?)", u.ID, since).Update("login_alert_at", now)
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
-		return mailTo(tx, now, u.Email, u.Locale, "login_alert", u.Name, failures+1, ip, s.link("/password/forgot"))
-	})
+		return mailTo(tx, now, u.Email, u.Locale, "login_alert", u.Name, n, ip, s.link("/password/forgot"))
+	}, s.db.ReadCommitted()...)
 	if err != nil {
 		return nil, err
 	}

@@ -103,6 +103,17 @@ func (s *Store) Resume(ctx context.Context, token string) (*Resumed, error) {
 	case !now.Before(sess.ExpiresAt), now.Sub(sess.LastSeenAt) >= SessionIdle:
 		return nil, ErrNoSession
 	}
+	if sess.EndedAt != nil {
+		// A replaced id serves only while its replacement does: signing out (or any other end)
+		// within the grace ends the old id with it.
+		open, err := s.successorOpen(ctx, &sess)
+		if err != nil {
+			return nil, err
+		}
+		if !open {
+			return nil, ErrNoSession
+		}
+	}
 	r := &Resumed{Session: &sess, User: &u}
 	if sess.EndedAt == nil && sess.AuthVersion != u.AuthVersion {
 		return r, s.rotate(ctx, r, hash, now)
@@ -138,6 +149,15 @@ func (s *Store) rotate(ctx context.Context, r *Resumed, hash string, now time.Ti
 	})
 	s.sessions.drop(hash)
 	return err
+}
+
+// successorOpen reports whether a session replaced by rotation has a replacement that is still
+// open. Rotation keeps the sign-in and expiry times, which tell a session's replacements.
+func (s *Store) successorOpen(ctx context.Context, old *Session) (bool, error) {
+	var n int64
+	err := s.conn(ctx).Model(&Session{}).Where("user_id = ? AND id > ? AND created_at = ? AND expires_at = ? AND ended_at IS NULL",
+		old.UserID, old.ID, old.CreatedAt, old.ExpiresAt).Count(&n).Error
+	return n > 0, err
 }
 
 // EndSession signs a session out (logout): its cookie no longer works anywhere.

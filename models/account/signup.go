@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"time"
 
@@ -57,6 +58,12 @@ func (s *Store) SignUp(ctx context.Context, in NewUser, ip string) error {
 			return err
 		}
 		u, err := s.createUser(tx, in)
+		var fe sqldb.FieldErrors
+		if errors.As(err, &fe) && fe["email"] == MsgEmailTaken {
+			// A sign-up of the same address running at once won (MySQL's snapshot did not show
+			// it above): the same answer as for any address already registered.
+			return nil
+		}
 		if err != nil {
 			return err
 		}

@@ -29,7 +29,9 @@ const (
 )
 
 // CheckEmail says what is wrong with an address typed into a form ("" when acceptable): a
-// bare address (no display name), at most MaxEmail bytes, with a dot in its domain.
+// bare address (no display name), at most MaxEmail bytes, with a dot in its domain, and no
+// invisible character (a zero-width or no-break space, a direction override) that would let
+// it pass for another address.
 func CheckEmail(email string) string {
 	email = strings.TrimSpace(email)
 	if email == "" {
@@ -38,6 +40,11 @@ func CheckEmail(email string) string {
 	a, err := mail.ParseAddress(email)
 	if err != nil || a.Address != email || len(email) > MaxEmail || !utf8.ValidString(email) {
 		return MsgEmailInvalid
+	}
+	for _, r := range email {
+		if !unicode.IsGraphic(r) || unicode.IsSpace(r) {
+			return MsgEmailInvalid
+		}
 	}
 	_, domain, _ := strings.Cut(email, "@")
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {

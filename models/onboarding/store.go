@@ -70,7 +70,10 @@ func (s *Store) Submit(ctx context.Context, applicant *account.User, in Input) (
 }
 
 // SubmitChange files a company's change of legal name or code, with the licence that shows
-// it; the company keeps its current identity until operations approve.
+// it; the company keeps its current identity until operations approve. While operations wait
+// for more information about the company's change, submitting answers it: that application
+// goes back to the queue with the new name, code and licence, as this owner's. Another open
+// change is ErrOpen.
 func (s *Store) SubmitChange(ctx context.Context, owner *account.User, name, code string, license *attachment.Upload) (*Application, error) {
 	if !owner.Can(account.Owner) || owner.Seller == nil {
 		return nil, account.ErrNotEligible
@@ -96,15 +99,19 @@ func (s *Store) SubmitChange(ctx context.Context, owner *account.User, name, cod
 		SupportEmail: company.SupportEmail, SupportPhone: company.SupportPhone, SupportHours: company.SupportHours,
 		AgreementVersion: AgreementVersion, AgreedAt: now, Status: StatusPending, SubmittedAt: now, CreatedAt: now, UpdatedAt: now}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := lockUser(tx, owner.ID); err != nil {
+		// The company's owners take turns: two of them cannot open two changes at once.
+		if err := lockRow(tx, &account.Seller{}, company.ID); err != nil {
 			return err
 		}
-		var open int64
-		if err := tx.Model(&Application{}).Where("seller_id = ? AND kind = ? AND status IN ?", company.ID, KindChange, []Status{StatusPending, StatusNeedsInfo}).
-			Count(&open).Error; err != nil {
+		var open Application
+		if err := tx.Where("seller_id = ? AND kind = ? AND status IN ?", company.ID, KindChange, []Status{StatusPending, StatusNeedsInfo}).
+			Order("id DESC").Limit(1).Find(&open).Error; err != nil {
 			return err
 		}
-		if open > 0 {
+		switch {
+		case open.ID != 0 && open.Status == StatusNeedsInfo:
+			return s.answerChange(tx, now, &open, app, owner, lic)
+		case open.ID != 0:
 			return ErrOpen
 		}
 		if err := checkFree(tx, app, company.ID); err != nil {
@@ -116,6 +123,35 @@ func (s *Store) SubmitChange(ctx context.Context, owner *account.User, name, cod
 		return nil, err
 	}
 	return app, nil
+}
+
+// answerChange sends a change operations asked more about back to the queue with the name,
+// code and licence of app, from owner; app is then the stored application.
+func (s *Store) answerChange(tx *gorm.DB, now time.Time, open, app *Application, owner *account.User, lic *attachment.Checked) error {
+	app.ID = open.ID
+	if err := checkFree(tx, app, *open.SellerID); err != nil {
+		return err
+	}
+	att, err := attachment.Save(tx, now, AttachLicense, open.ID, owner, lic)
+	if err != nil {
+		return err
+	}
+	res := tx.Model(&Application{}).Where("id = ? AND status = ?", open.ID, StatusNeedsInfo).Updates(map[string]any{
+		"applicant_id": owner.ID, "company_name": app.CompanyName, "uscc": app.USCC, "license_id": att.ID,
+		"agreement_version": AgreementVersion, "agreed_at": now, "status": StatusPending, "submitted_at": now, "updated_at": now})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return sqldb.ErrStale
+	}
+	if err := tx.Create(&Event{ApplicationID: open.ID, ActorID: owner.ID, Action: EventResubmitted, CreatedAt: now}).Error; err != nil {
+		return err
+	}
+	if err := tx.First(app, open.ID).Error; err != nil {
+		return err
+	}
+	return s.tell(tx, now, app, owner, EventResubmitted)
 }
 
 // file stores a new application with its licence, its first event, and tells the applicant.
@@ -360,13 +396,15 @@ func optionalNote(note string) (string, error) {
 	return checkNote(note)
 }
 
-// lockUser serialises an applicant's submissions: on MySQL the account's row is locked for the
-// transaction; SQLite's immediate transactions serialise writers anyway.
-func lockUser(tx *gorm.DB, userID uint) error {
+// lockUser serialises an applicant's submissions.
+func lockUser(tx *gorm.DB, userID uint) error { return lockRow(tx, &account.User{}, userID) }
+
+// lockRow locks one row of a model for the transaction on MySQL; SQLite's immediate
+// transactions serialise writers anyway. A missing row is sqldb.ErrNotFound.
+func lockRow(tx *gorm.DB, model any, id uint) error {
 	q := tx
 	if tx.Dialector.Name() == "mysql" {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
-	var u account.User
-	return sqldb.NotFound(q.Select("id").First(&u, userID).Error)
+	return sqldb.NotFound(q.Model(model).Select("id").First(model, id).Error)
 }
