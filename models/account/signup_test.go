@@ -27,15 +27,15 @@ func testSignUp(e *env) {
 	if ms := e.mails("new@signup.test"); len(ms) != 1 || ms[0].Subject != "[KooGallery] "+i18n.T("en", "mail.verify.subject") {
 		e.t.Fatalf("mails after sign-up: %+v", ms)
 	}
-	// The same address again: nothing new, the same answer, no second mail within the hour.
+	// The same address again: nothing new, the same answer; the owner is told it has an account.
 	again := newBuyer("NEW@signup.test")
 	again.Password = "another-pass-2026"
 	must(e.t, e.s.SignUp(ctx, again, "100.64.1.2"))
 	if n := e.count(&account.User{}, "email = ?", "new@signup.test"); n != 1 {
 		e.t.Fatalf("%d accounts for one address", n)
 	}
-	if n := len(e.mails("new@signup.test")); n != 1 {
-		e.t.Fatalf("%d mails after signing up twice", n)
+	if ms := e.mails("new@signup.test"); len(ms) != 2 || ms[1].Subject != "[KooGallery] "+i18n.T("en", "mail.signup_existing.subject") {
+		e.t.Fatalf("%d mails after signing up twice, want the verification and one saying the address has an account", len(ms))
 	}
 	_, err = e.s.Authenticate(ctx, "new@signup.test", "another-pass-2026", "100.64.1.2")
 	wantErr(e.t, err, account.ErrBadCredentials, "the second sign-up's password")
