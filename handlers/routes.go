@@ -68,6 +68,7 @@ func Register(e *echo.Echo, d Deps) {
 	(&Auth{accounts: d.Accounts}).Routes(e)
 	(&Catalog{store: d.Store}).Routes(e)
 	(&OpenAPI{store: d.Store, keys: d.Keys}).Routes(e)
+	(&Invitations{accounts: d.Accounts, store: d.Store}).Routes(e)
 
 	console := e.Group("/console", web.RequireRole(models.RoleBuyer))
 	(&Favorites{store: d.Store}).Routes(console)
@@ -94,6 +95,7 @@ func Register(e *echo.Echo, d Deps) {
 	(&Supervision{store: d.Store}).SellerRoutes(seller)
 	(&Settlement{store: d.Store}).SellerRoutes(seller)
 	(&Attachments{store: d.Store}).Routes(seller)
+	(&SellerMembers{accounts: d.Accounts, store: d.Store}).Routes(seller)
 
 	admin := e.Group("/admin", web.RequireRole(models.RoleAdmin))
 	(&AdminHome{store: d.Store}).Routes(admin)
@@ -104,4 +106,5 @@ func Register(e *echo.Echo, d Deps) {
 	(&Supervision{store: d.Store}).AdminRoutes(admin)
 	(&Settlement{store: d.Store}).AdminRoutes(admin)
 	(&Attachments{store: d.Store}).Routes(admin)
+	(&AdminMembers{accounts: d.Accounts, store: d.Store}).Routes(admin)
 }
