@@ -34,8 +34,9 @@ const (
 )
 
 // actors is the order the matrix runs in: the owners of the data (seller, buyer) last, so
-// everyone else's attempts happen while the owners' data is there to be leaked or damaged.
-var actors = []actor{anon, buyer2, seller2, admin, seller, buyer}
+// everyone else's attempts happen while the owners' data is there to be leaked or damaged;
+// seller company 1's members (members_authz_test.go) right after their owner.
+var actors = []actor{anon, buyer2, seller2, admin, seller, dev, ops, finance, buyer}
 
 var actorEmail = map[actor]string{
 	buyer:   "buyer@demo.test",
@@ -43,11 +44,15 @@ var actorEmail = map[actor]string{
 	seller:  "seller@demo.test",
 	seller2: "seller2@demo.test",
 	admin:   "admin@demo.test",
+	dev:     "dev@demo.test",
+	ops:     "ops@demo.test",
+	finance: "finance@demo.test",
 }
 
 // actorHome is where each logged-in actor lands.
 var actorHome = map[actor]string{
 	buyer: "/console/services", buyer2: "/console/services", seller: "/seller", seller2: "/seller", admin: "/admin",
+	dev: "/seller", ops: "/seller", finance: "/seller",
 }
 
 // fixtures are the demo objects the object routes point at.
@@ -75,6 +80,7 @@ type fixtures struct {
 	supervision         supervisionFixtures       // a supervision and an open appeal (supervision_authz_test.go)
 	review              reviewFixtures            // a submitted product version and a draft (admin_reviews_authz_test.go)
 	buyerSession        uint                      // a second signed-in session of buyer@demo.test (account_authz_test.go)
+	members             membersFixtures           // invitations and a member (members_authz_test.go)
 }
 
 func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
@@ -141,6 +147,7 @@ func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
 	f.supervision = loadSupervisionFixtures(t, srv, f)
 	f.review = loadReviewFixtures(t, srv, f)
 	f.buyerSession = loadSessionFixture(t, srv, f)
+	f.members = loadMembersFixtures(t, srv)
 	return f
 }
 
@@ -165,6 +172,9 @@ type authzRow struct {
 	want   map[actor]int
 	// secrets must never appear in the body of a non-2xx answer (another buyer's order number…).
 	secrets func(f fixtures) []string
+	// consumed: the owner's request uses the object up (a delete), so a member allowed the
+	// route, who runs after the owner, finds nothing (members_authz_test.go).
+	consumed bool
 }
 
 func (r authzRow) label() string {
@@ -263,7 +273,12 @@ func authzRows() []authzRow {
 	// 服务监管 and 申诉处理 first (supervision_authz_test.go): their rows change nothing.
 	rows := append(supervisionRows("/console"), append(supervisionRows("/seller"), supervisionRows("/admin")...)...)
 	rows = append(rows, accountRows()...)
-	return append(rows, []authzRow{
+	// 成员管理, invitations, admins and the audit log (members_authz_test.go).
+	memberRows, inviteRows, adminMemberRows := membersRows()
+	rows = append(rows, inviteRows...)
+	rows = append(rows, memberRows...)
+	rows = append(rows, adminMemberRows...)
+	return withMembers(append(rows, []authzRow{
 		// Public pages.
 		{method: "GET", route: "/", path: fixed("/"), want: everyone(ok)},
 		{method: "GET", route: "/products/:id", path: func(f fixtures) string { return "/products/" + itoa(f.product.ID) }, want: everyone(ok)},
@@ -352,7 +367,7 @@ func authzRows() []authzRow {
 			secrets: func(f fixtures) []string { return []string{f.address.URL} }},
 		{method: "POST", route: "/seller/notify", path: fixed("/seller/notify"), form: empty, want: sellersOnly(http.StatusUnprocessableEntity, http.StatusUnprocessableEntity)},
 		{method: "POST", route: "/seller/notify/:id/delete", path: func(f fixtures) string { return "/seller/notify/" + itoa(f.notifyConfig.ID) + "/delete" },
-			form: empty, want: sellersOnly(see, notFound)},
+			form: empty, want: sellersOnly(see, notFound), consumed: true},
 		// Unlisting is tried on seller company 2's delisted product: only operations lift that.
 		{method: "POST", route: "/seller/products/:id/unlist", path: func(f fixtures) string { return "/seller/products/" + itoa(f.delisted.ID) + "/unlist" },
 			form: empty, want: map[actor]int{anon: see, buyer: http.StatusForbidden, buyer2: http.StatusForbidden, seller: notFound, seller2: see, admin: http.StatusForbidden}},
@@ -404,7 +419,7 @@ func authzRows() []authzRow {
 		{method: "GET", route: "/seller/debug/cases/:id", path: casePath(""), want: sellersOnly(ok, notFound), secrets: caseSecrets},
 		{method: "POST", route: "/seller/debug/cases/:id/rerun", path: casePath("/rerun"), form: empty, want: sellersOnly(see, notFound), secrets: caseSecrets},
 		{method: "POST", route: "/seller/debug/cases/rerun", path: fixed("/seller/debug/cases/rerun"), form: empty, want: sellersOnly(see, see)},
-		{method: "POST", route: "/seller/debug/cases/:id/delete", path: casePath("/delete"), form: empty, want: sellersOnly(see, notFound), secrets: caseSecrets},
+		{method: "POST", route: "/seller/debug/cases/:id/delete", path: casePath("/delete"), form: empty, want: sellersOnly(see, notFound), secrets: caseSecrets, consumed: true},
 
 		// 生产接口消息: seller company 1's calls.
 		{method: "GET", route: "/seller/calls", path: fixed("/seller/calls"), want: sellersOnly(ok, ok),
@@ -427,8 +442,8 @@ func authzRows() []authzRow {
 
 		// Deleting comes after every other use of the key and the address.
 		{method: "POST", route: "/seller/keys/:id/delete", path: func(f fixtures) string { return "/seller/keys/" + itoa(f.key.ID) + "/delete" },
-			form: empty, want: sellersOnly(see, notFound), secrets: keySecrets},
-		{method: "POST", route: "/seller/addresses/:id/delete", path: addressPath("/delete"), form: empty, want: sellersOnly(see, notFound), secrets: addressSecrets},
+			form: empty, want: sellersOnly(see, notFound), secrets: keySecrets, consumed: true},
+		{method: "POST", route: "/seller/addresses/:id/delete", path: addressPath("/delete"), form: empty, want: sellersOnly(see, notFound), secrets: addressSecrets, consumed: true},
 
 		// The open API authenticates by AK/SK signature, never by session.
 		{method: "GET", route: "/api/mkp-openapi-public/global/v1/order/query", path: fixed("/api/mkp-openapi-public/global/v1/order/query?orderId=CS0000000000AAAAA"),
@@ -475,9 +490,10 @@ func authzRows() []authzRow {
 		{method: "GET", route: "/admin/settlement/statements/:seller/:month/export", path: adminStatementPath("/export"), want: adminsOnly(ok)},
 		{method: "POST", route: "/admin/settlement/orders/:id/repayment", path: creditRepaymentPath, form: func(fixtures) url.Values { return url.Values{"to": {"repaid"}} }, want: adminsOnly(see)},
 
-		// Last: it ends every actor's session.
+		// Last: they end every actor's session (signing out from an invitation comes back to it).
+		{method: "POST", route: "/invite/signout", path: fixed("/invite/signout"), form: func(f fixtures) url.Values { return url.Values{"token": {f.members.inviteRaw}} }, want: everyone(see)},
 		{method: "POST", route: "/logout", path: fixed("/logout"), form: func(fixtures) url.Values { return url.Values{} }, want: everyone(see)},
-	}...)
+	}...))
 }
 
 // ignoredRoute is infrastructure outside the matrix.
@@ -656,7 +672,7 @@ func runAuthzMatrix(t *testing.T, d models.Dialect) {
 			}
 			assertNoLeak(t, where, res)
 			switch {
-			case res.Status == http.StatusSeeOther && a == anon && r.route != "/logout":
+			case res.Status == http.StatusSeeOther && a == anon && r.route != "/logout" && r.route != "/invite/signout":
 				wantLoc := "/login?next=" + url.QueryEscape(path)
 				if r.method == http.MethodPost {
 					wantLoc = "/login" // a form cannot be replayed after login
@@ -679,7 +695,7 @@ func runAuthzMatrix(t *testing.T, d models.Dialect) {
 			if strings.HasPrefix(r.route, "/seller") {
 				owner = seller
 			}
-			if a != owner && r.secrets != nil {
+			if a != owner && !(owner == seller && coOwner(a, r.route)) && r.secrets != nil {
 				for _, s := range r.secrets(f) {
 					if s != "" && strings.Contains(res.Body, s) {
 						t.Errorf("%s: the %d answer shows %s's %q", where, res.Status, owner, s)
@@ -690,7 +706,7 @@ func runAuthzMatrix(t *testing.T, d models.Dialect) {
 			if a != buyer && fpAfter.buyerPart() != fpBefore.buyerPart() {
 				t.Errorf("%s changed buyer@demo.test's data: %s → %s", where, fpBefore.buyerPart(), fpAfter.buyerPart())
 			}
-			if a != seller && fpAfter.sellerPart() != fpBefore.sellerPart() {
+			if !coOwner(a, r.route) && fpAfter.sellerPart() != fpBefore.sellerPart() {
 				t.Errorf("%s changed seller@demo.test's data: %s → %s", where, fpBefore.sellerPart(), fpAfter.sellerPart())
 			}
 			if (a == anon || a == admin || res.Status >= 400) && fpAfter != fpBefore {

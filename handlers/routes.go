@@ -37,6 +37,31 @@ func (d Deps) publishing() *publishing.Service {
 	return &publishing.Service{Store: d.Store, Rerun: &sellerkit.Rerunner{Store: d.Store, Keys: d.Keys, Kit: d.Kit}}
 }
 
+// SellerAreas says which member role each part of the seller center needs (owners may use
+// all of it). A route no area covers is for owners only: the company's members and profile
+// (/seller/members, /seller/profile), and any new page until it is given an area here.
+var SellerAreas = []web.SellerArea{
+	// Every member: the home (only the group's root, not all below it), in-site messages, and
+	// the group's not-found catch-all, so an unknown page is 404 rather than 403.
+	{Prefix: "/seller", Exact: true},
+	{Prefix: "/seller/notices"},
+	{Prefix: "/seller/*"},
+	// Developers: 应用工具, 生产接口消息, products.
+	{Prefix: "/seller/addresses", Role: account.Developer},
+	{Prefix: "/seller/keys", Role: account.Developer},
+	{Prefix: "/seller/debug", Role: account.Developer},
+	{Prefix: "/seller/notify", Role: account.Developer},
+	{Prefix: "/seller/calls", Role: account.Developer},
+	{Prefix: "/seller/products", Role: account.Developer},
+	// Operations: orders, refunds, supervision, and their files.
+	{Prefix: "/seller/orders", Role: account.Operations},
+	{Prefix: "/seller/refunds", Role: account.Operations},
+	{Prefix: "/seller/supervision", Role: account.Operations},
+	{Prefix: "/seller/attachments", Role: account.Operations},
+	// Finance: settlement.
+	{Prefix: "/seller/settlement", Role: account.Finance},
+}
+
 // Register adds every feature's routes: the public site, and the buyer, seller and
 // operations areas, each guarded by its role.
 func Register(e *echo.Echo, d Deps) {
@@ -45,6 +70,7 @@ func Register(e *echo.Echo, d Deps) {
 	(&Account{accounts: d.Accounts}).Routes(e)
 	(&Catalog{store: d.Store}).Routes(e)
 	(&OpenAPI{store: d.Store, keys: d.Keys}).Routes(e)
+	(&Invitations{accounts: d.Accounts, store: d.Store}).Routes(e)
 
 	console := e.Group("/console", web.RequireRole(models.RoleBuyer))
 	(&Favorites{store: d.Store}).Routes(console)
@@ -56,7 +82,7 @@ func Register(e *echo.Echo, d Deps) {
 	(&Supervision{store: d.Store}).ConsoleRoutes(console)
 	(&Attachments{store: d.Store}).Routes(console)
 
-	seller := e.Group("/seller", web.RequireRole(models.RoleSeller))
+	seller := e.Group("/seller", web.RequireRole(models.RoleSeller), web.RequireSellerArea(SellerAreas))
 	(&SellerHome{store: d.Store}).Routes(seller)
 	(&SellerProducts{store: d.Store, pub: d.publishing()}).Routes(seller)
 	(&SellerNotify{store: d.Store}).Routes(seller)
@@ -71,6 +97,7 @@ func Register(e *echo.Echo, d Deps) {
 	(&Supervision{store: d.Store}).SellerRoutes(seller)
 	(&Settlement{store: d.Store}).SellerRoutes(seller)
 	(&Attachments{store: d.Store}).Routes(seller)
+	(&SellerMembers{accounts: d.Accounts, store: d.Store}).Routes(seller)
 
 	admin := e.Group("/admin", web.RequireRole(models.RoleAdmin))
 	(&AdminHome{store: d.Store}).Routes(admin)
@@ -81,4 +108,5 @@ func Register(e *echo.Echo, d Deps) {
 	(&Supervision{store: d.Store}).AdminRoutes(admin)
 	(&Settlement{store: d.Store}).AdminRoutes(admin)
 	(&Attachments{store: d.Store}).Routes(admin)
+	(&AdminMembers{accounts: d.Accounts, store: d.Store}).Routes(admin)
 }

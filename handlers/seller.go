@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/account"
 	"koogallery/views/layouts"
 	"koogallery/views/seller"
 	"koogallery/web"
@@ -30,12 +31,16 @@ func (h *SellerHome) Orders(c echo.Context) error {
 	return web.Render(c, http.StatusOK, seller.Orders(seller.OrdersVM{Filter: f, Page: page}), layouts.Seller(web.T(c, "nav.seller.orders")))
 }
 
-// Home shows the seller company and its numbers.
+// Home shows the seller company, and the numbers and areas of the member's roles.
 func (h *SellerHome) Home(c echo.Context) error {
 	u := web.CurrentUser(c)
-	sum, err := h.store.SellerSummary(c.Request().Context(), *u.SellerID)
-	if err != nil {
-		return err
+	vm := seller.HomeVM{Seller: u.Seller, Member: u}
+	if u.Can(account.Developer) || u.Can(account.Operations) {
+		sum, err := h.store.SellerSummary(c.Request().Context(), *u.SellerID)
+		if err != nil {
+			return err
+		}
+		vm.Summary = sum
 	}
-	return web.Render(c, http.StatusOK, seller.Home(seller.HomeVM{Seller: u.Seller, Summary: sum}), layouts.Seller(web.T(c, "nav.seller")))
+	return web.Render(c, http.StatusOK, seller.Home(vm), layouts.Seller(web.T(c, "nav.seller")))
 }

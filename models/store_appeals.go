@@ -185,8 +185,35 @@ func (s *Store) RequestAppealInfo(ctx context.Context, admin *User, appealID uin
 			FromStep: sv.Step, ToStep: sv.Step, Text: t, CreatedAt: now}).Error; err != nil {
 			return err
 		}
+		if err := s.auditAppeal(tx, admin.ID, ap.ID, AuditAppealInfoRequested, ap.OrderID, "", t); err != nil {
+			return err
+		}
 		return s.tellSupervision(tx, &sv, SvAppealInfoReq, t)
 	})
+}
+
+// AuditAppeal is the audit target type of appeals. Operations' decisions on them are audited
+// as "appeal.<outcome>" (appeal.resume, appeal.force_accept, appeal.refund), and a request for
+// more information as AuditAppealInfoRequested, each with its reason.
+const AuditAppeal = "appeal"
+
+// AuditAppealInfoRequested is the audit action of operations asking the parties of an appeal
+// for more information.
+const AuditAppealInfoRequested = "appeal.info_requested"
+
+// auditAppeal records an operations decision on an appeal inside its transaction: the order it
+// concerns (and a refund's amount) as the detail, the written reason as the reason.
+func (s *Store) auditAppeal(tx *gorm.DB, adminID, appealID uint, action string, orderID uint, amount, reason string) error {
+	var o Order
+	if err := tx.Select("id", "order_no").First(&o, orderID).Error; err != nil {
+		return err
+	}
+	detail := o.OrderNo
+	if amount != "" {
+		detail += " · " + amount
+	}
+	return tx.Create(&AuditEvent{ActorID: adminID, Action: action, TargetType: AuditAppeal, TargetID: appealID,
+		Detail: ClipText(detail, 200), Reason: ClipText(reason, 500), CreatedAt: s.now()}).Error
 }
 
 // AppealDecision is operations' decision on an appeal.
@@ -260,6 +287,13 @@ func (s *Store) DecideAppeal(ctx context.Context, admin *User, appealID uint, d 
 			return err
 		}
 		sv.Frozen = false
+		amount := ""
+		if d.Outcome == OutcomeRefund {
+			amount = fenText(d.RefundFen)
+		}
+		if err := s.auditAppeal(tx, admin.ID, ap.ID, "appeal."+string(d.Outcome), o.ID, amount, reason); err != nil {
+			return err
+		}
 		switch d.Outcome {
 		case OutcomeResume:
 			if err := tx.Create(&SupervisionEvent{SupervisionID: sv.ID, ActorID: &admin.ID, ActorRole: RoleAdmin, Action: SvAppealResumed,

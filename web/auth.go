@@ -110,15 +110,31 @@ func toLogin(c echo.Context) error {
 }
 
 // SellerArea is the member role a group of seller-center routes needs: routes whose pattern
-// is Prefix or lies under it. Owners may use every area.
+// is Prefix or lies under it (only Prefix itself when Exact). Owners may use every area.
 type SellerArea struct {
 	Prefix string
 	Role   account.MemberRole // "" lets every member in
+	// Exact limits the area to the pattern Prefix itself, so the group's root (/seller) can be
+	// open to every member without opening every route below it.
+	Exact bool
 }
 
-// RequireSellerArea checks every seller-center route against areas: the longest matching
-// prefix of the route's pattern decides; a route no area lists is for owners only, so a new
-// route is closed until it is given an area. A member without the role gets 403.
+// SellerAreaRole is the member role a seller-center route pattern needs under areas: the
+// longest matching prefix decides; a route no area lists is for owners only (account.Owner),
+// so a new route is closed until it is given an area. "" lets every member in.
+func SellerAreaRole(areas []SellerArea, pattern string) account.MemberRole {
+	need, best := account.Owner, -1
+	for _, a := range areas {
+		match := pattern == a.Prefix || (!a.Exact && underPrefix(pattern, a.Prefix))
+		if match && len(a.Prefix) > best {
+			need, best = a.Role, len(a.Prefix)
+		}
+	}
+	return need
+}
+
+// RequireSellerArea checks every seller-center route against areas (SellerAreaRole). A member
+// without the role gets 403, with a page that names the role the page needs.
 func RequireSellerArea(areas []SellerArea) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -126,14 +142,11 @@ func RequireSellerArea(areas []SellerArea) echo.MiddlewareFunc {
 			if u == nil {
 				return toLogin(c)
 			}
-			need, best := account.Owner, -1
-			for _, a := range areas {
-				if underPrefix(c.Path(), a.Prefix) && len(a.Prefix) > best {
-					need, best = a.Role, len(a.Prefix)
+			if need := SellerAreaRole(areas, c.Path()); need != "" && !u.Can(need) {
+				if need == account.Owner {
+					return &Refusal{Key: "members.denied.owner"}
 				}
-			}
-			if need != "" && !u.Can(need) {
-				return echo.ErrForbidden
+				return &Refusal{Key: "members.denied.role", Args: []any{T(c, "member.role."+string(need))}}
 			}
 			return next(c)
 		}

@@ -17,10 +17,22 @@ import (
 // errCSRF marks a state-changing request without a valid CSRF token.
 var errCSRF = errors.New("csrf token invalid")
 
+// Refusal is a 403 whose page says why: the text (an i18n key and its arguments) replaces the
+// generic "no permission" text, e.g. which member role a seller-center page needs.
+type Refusal struct {
+	Key  string
+	Args []any
+}
+
+func (r *Refusal) Error() string { return "forbidden: " + r.Key }
+
 // statusOf maps an error to the HTTP status the user gets.
 func statusOf(err error) int {
 	var he *echo.HTTPError
+	var refusal *Refusal
 	switch {
+	case errors.As(err, &refusal):
+		return http.StatusForbidden
 	case errors.Is(err, errCSRF):
 		// Before the HTTPError case: Echo reports a missing token as 400, but a refused
 		// state-changing request is a 403 whatever the reason.
@@ -70,11 +82,16 @@ func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		titleKey, textKey := messageKeys(status, err)
+		text := T(c, textKey)
+		var refusal *Refusal
+		if errors.As(err, &refusal) {
+			text = T(c, refusal.Key, refusal.Args...)
+		}
 		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
-			_ = c.JSON(status, map[string]string{"error_code": http.StatusText(status), "error_msg": T(c, textKey), "request_id": rid})
+			_ = c.JSON(status, map[string]string{"error_code": http.StatusText(status), "error_msg": text, "request_id": rid})
 			return
 		}
-		if rerr := Render(c, status, errorpage.Page(status, titleKey, textKey), layouts.Public(T(c, titleKey))); rerr != nil {
+		if rerr := Render(c, status, errorpage.Page(status, titleKey, text), layouts.Public(T(c, titleKey))); rerr != nil {
 			log.Error("error page failed", "request_id", rid, "err", rerr)
 			_ = c.String(status, http.StatusText(status))
 		}

@@ -37,3 +37,18 @@
   });
   document.querySelectorAll("form[data-sections]").forEach(syncSections);
 })();
+// - button[commandfor][command=show-modal|close]: open or close a <dialog>, for browsers
+//   without native invoker commands.
+(function () {
+  "use strict";
+  if ("command" in HTMLButtonElement.prototype) return;
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest("button[commandfor]");
+    if (!btn) return;
+    var dlg = document.getElementById(btn.getAttribute("commandfor"));
+    if (!dlg || typeof dlg.showModal !== "function") return;
+    var cmd = btn.getAttribute("command");
+    if (cmd === "show-modal") dlg.showModal();
+    else if (cmd === "close") dlg.close();
+  });
+})();

@@ -688,7 +688,7 @@ func shell(areaKey string, nav []NavGroup, c templ.Component) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, g := range nav {
+		for _, g := range Visible(nav, p.User) {
 			if g.Key != "" {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "<div class=\"sidenav-group\">")
 				if templ_7745c5c3_Err != nil {

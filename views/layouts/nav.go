@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"koogallery/models"
+	"koogallery/models/account"
 )
 
 // NavItem is one link of a side navigation.
@@ -17,6 +18,9 @@ type NavItem struct {
 	Exact bool
 	// Except are sub-pages that have their own item, so this one is not active on them.
 	Except []string
+	// Role is the member role a seller-center item needs (the same as its pages' area in the
+	// seller-center route table); "" shows it to everyone who sees the navigation.
+	Role account.MemberRole
 }
 
 // NavGroup is a titled group of links; an empty title shows the links ungrouped.
@@ -50,21 +54,25 @@ var ConsoleNav = []NavGroup{
 	}},
 }
 
-// SellerNav is the seller center's (卖家中心) navigation: only the sections that exist.
+// SellerNav is the seller center's (卖家中心) navigation: only the sections that exist, each
+// item shown to the members whose roles may use it (owners see everything).
 var SellerNav = []NavGroup{
 	{"", []NavItem{{Key: "nav.seller.home", Href: "/seller", Exact: true}, {Key: "nav.seller.notices", Href: "/seller/notices"}}},
 	{"nav.seller.group.tools", []NavItem{
-		{Key: "nav.seller.addresses", Href: "/seller/addresses"},
-		{Key: "nav.seller.keys", Href: "/seller/keys"},
-		{Key: "nav.seller.debug", Href: "/seller/debug", Exact: true},
-		{Key: "nav.seller.debug_cases", Href: "/seller/debug/cases"},
-		{Key: "nav.seller.notify", Href: "/seller/notify"},
+		{Key: "nav.seller.addresses", Href: "/seller/addresses", Role: account.Developer},
+		{Key: "nav.seller.keys", Href: "/seller/keys", Role: account.Developer},
+		{Key: "nav.seller.debug", Href: "/seller/debug", Exact: true, Role: account.Developer},
+		{Key: "nav.seller.debug_cases", Href: "/seller/debug/cases", Role: account.Developer},
+		{Key: "nav.seller.notify", Href: "/seller/notify", Role: account.Developer},
 	}},
-	{"nav.seller.group.orders", []NavItem{{Key: "nav.seller.orders", Href: "/seller/orders"}, {Key: "nav.seller.refunds", Href: "/seller/refunds"}}},
-	{"nav.seller.group.delivery", []NavItem{{Key: "nav.seller.supervision", Href: "/seller/supervision"}}},
-	{"", []NavItem{{Key: "nav.seller.calls", Href: "/seller/calls"}}},
-	{"nav.seller.group.products", []NavItem{{Key: "nav.seller.products", Href: "/seller/products"}}},
-	{"nav.seller.group.settlement", []NavItem{{Key: "nav.seller.settlement", Href: "/seller/settlement"}}},
+	{"nav.seller.group.orders", []NavItem{{Key: "nav.seller.orders", Href: "/seller/orders", Role: account.Operations}, {Key: "nav.seller.refunds", Href: "/seller/refunds", Role: account.Operations}}},
+	{"nav.seller.group.delivery", []NavItem{{Key: "nav.seller.supervision", Href: "/seller/supervision", Role: account.Operations}}},
+	{"", []NavItem{{Key: "nav.seller.calls", Href: "/seller/calls", Role: account.Developer}}},
+	{"nav.seller.group.products", []NavItem{{Key: "nav.seller.products", Href: "/seller/products", Role: account.Developer}}},
+	{"nav.seller.group.settlement", []NavItem{{Key: "nav.seller.settlement", Href: "/seller/settlement", Role: account.Finance}}},
+	{"nav.seller.group.account", []NavItem{
+		{Key: "nav.seller.members", Href: "/seller/members", Role: account.Owner},
+	}},
 }
 
 // AdminNav is the operations console's navigation.
@@ -78,6 +86,28 @@ var AdminNav = []NavGroup{
 		{Key: "nav.admin.appeals", Href: "/admin/appeals"},
 		{Key: "nav.admin.settlement", Href: "/admin/settlement"},
 	}},
+	{"nav.admin.group.accounts", []NavItem{
+		{Key: "nav.admin.admins", Href: "/admin/admins"},
+		{Key: "nav.admin.audit", Href: "/admin/audit"},
+	}},
+}
+
+// Visible is the part of a navigation u may use: items whose role u lacks are left out, and
+// so are groups left empty.
+func Visible(nav []NavGroup, u *models.User) []NavGroup {
+	out := make([]NavGroup, 0, len(nav))
+	for _, g := range nav {
+		items := make([]NavItem, 0, len(g.Items))
+		for _, it := range g.Items {
+			if it.Role == "" || u.Can(it.Role) {
+				items = append(items, it)
+			}
+		}
+		if len(items) > 0 {
+			out = append(out, NavGroup{Key: g.Key, Items: items})
+		}
+	}
+	return out
 }
 
 // NoticesHref is where a user reads their in-site messages (站内信): the buyer console or the
