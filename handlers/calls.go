@@ -39,6 +39,14 @@ func (h *Calls) scope(c echo.Context) uint {
 	return web.SellerID(c)
 }
 
+// actor is who acts on a call: the seller company, or for operations the admin (audited).
+func (h *Calls) actor(c echo.Context) uint {
+	if h.admin {
+		return web.UserID(c)
+	}
+	return web.SellerID(c)
+}
+
 func (h *Calls) layout(title string) web.Layout {
 	if h.admin {
 		return layouts.Admin(title)
@@ -209,7 +217,11 @@ func (h *Calls) Restart(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	switch err := h.store.RestartCall(c.Request().Context(), h.scope(c), id); {
+	restart := h.store.RestartCall
+	if h.admin {
+		restart = h.store.OperatorRestartCall
+	}
+	switch err := restart(c.Request().Context(), h.actor(c), id); {
 	case errors.Is(err, models.ErrStale):
 		web.Flash(c, web.FlashError, "calls.restart.stale")
 	case err != nil:
@@ -234,7 +246,11 @@ func (h *Calls) Replay(c echo.Context) error {
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
-	r, err := h.store.ReplayCall(ctx, h.scope(c), id)
+	replay := h.store.ReplayCall
+	if h.admin {
+		replay = h.store.OperatorReplayCall
+	}
+	r, err := replay(ctx, h.actor(c), id)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,10 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // CallFilter narrows a list of interface calls.
@@ -80,6 +83,24 @@ func (c *InterfaceCall) Restartable() bool {
 // RestartCall (重新启动) makes a failed or retrying call due now, with a fresh retry window.
 // A call that is already due is left alone (ErrStale), so a double click restarts it once.
 func (s *Store) RestartCall(ctx context.Context, sellerID, id uint) error {
+	return s.restartCall(ctx, sellerID, id, 0)
+}
+
+// OperatorRestartCall is RestartCall by operations on any seller's call, audited.
+func (s *Store) OperatorRestartCall(ctx context.Context, adminID, id uint) error {
+	return s.restartCall(ctx, 0, id, adminID)
+}
+
+// Audit actions on calls by operations.
+const (
+	AuditCall         = "call"
+	AuditCallRestart  = "call.restart"
+	AuditCallReplayed = "call.replay"
+)
+
+// restartCall restarts a call of the seller (0: any), writing the audit line of the admin
+// who did it when adminID is set, in the same transaction.
+func (s *Store) restartCall(ctx context.Context, sellerID, id, adminID uint) error {
 	c, _, err := s.Call(ctx, sellerID, id)
 	if err != nil {
 		return err
@@ -89,18 +110,24 @@ func (s *Store) RestartCall(ctx context.Context, sellerID, id uint) error {
 		return ErrStale // already due: a second click changes nothing
 	}
 	pol := s.Policy(c.Activity, c.Product.Type)
-	q := s.conn(ctx).Model(&InterfaceCall{}).Where("id = ? AND status = ? AND attempts = ?", c.ID, c.Status, c.Attempts).
-		Where("status = ? OR next_attempt_at > ?", CallFailed, now)
-	if sellerID != 0 {
-		q = q.Where("seller_id = ?", sellerID)
-	}
-	res := q.Updates(map[string]any{"status": CallPending, "next_attempt_at": now, "deadline": now.Add(pol.Window),
-		"completed_at": nil, "claim_token": "", "claimed_until": nil, "updated_at": now})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return ErrStale
+	err = s.retryTx(ctx, func(tx *gorm.DB) error {
+		q := tx.Model(&InterfaceCall{}).Where("id = ? AND status = ? AND attempts = ?", c.ID, c.Status, c.Attempts).
+			Where("status = ? OR next_attempt_at > ?", CallFailed, now)
+		if sellerID != 0 {
+			q = q.Where("seller_id = ?", sellerID)
+		}
+		res := q.Updates(map[string]any{"status": CallPending, "next_attempt_at": now, "deadline": now.Add(pol.Window),
+			"completed_at": nil, "claim_token": "", "claimed_until": nil, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrStale
+		}
+		return auditCall(tx, now, adminID, AuditCallRestart, c, fmt.Sprintf("%s %s→%s", c.Activity, c.Status, CallPending))
+	})
+	if err != nil {
+		return err
 	}
 	s.signal()
 	return nil
@@ -108,6 +135,15 @@ func (s *Store) RestartCall(ctx context.Context, sellerID, id uint) error {
 
 // ReplayCall sends a copy of any call again (freshly signed at sending), recorded as a new call.
 func (s *Store) ReplayCall(ctx context.Context, sellerID, id uint) (*InterfaceCall, error) {
+	return s.replayCall(ctx, sellerID, id, 0)
+}
+
+// OperatorReplayCall is ReplayCall by operations on any seller's call, audited.
+func (s *Store) OperatorReplayCall(ctx context.Context, adminID, id uint) (*InterfaceCall, error) {
+	return s.replayCall(ctx, 0, id, adminID)
+}
+
+func (s *Store) replayCall(ctx context.Context, sellerID, id, adminID uint) (*InterfaceCall, error) {
 	c, _, err := s.Call(ctx, sellerID, id)
 	if err != nil {
 		return nil, err
@@ -118,11 +154,25 @@ func (s *Store) ReplayCall(ctx context.Context, sellerID, id uint) (*InterfaceCa
 	r := &InterfaceCall{SellerID: c.SellerID, ProductID: c.ProductID, OrderID: c.OrderID, InstanceID: c.InstanceID, Activity: c.Activity,
 		Scene: c.Scene, Interface: c.Interface, AddressID: c.AddressID, Path: c.Path, Body: c.Body, Status: CallPending, NextAttemptAt: now, Deadline: now.Add(pol.Window),
 		RetryEvery: int64(pol.Every.Seconds()), ReplayOf: &copyOf, CreatedAt: now, UpdatedAt: now}
-	if err := s.conn(ctx).Create(r).Error; err != nil {
+	err = s.retryTx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(r).Error; err != nil {
+			return err
+		}
+		return auditCall(tx, now, adminID, AuditCallReplayed, c, fmt.Sprintf("%s → #%d", c.Activity, r.ID))
+	})
+	if err != nil {
 		return nil, err
 	}
 	s.signal()
 	return r, nil
+}
+
+// auditCall writes an admin's action on a call (nothing when adminID is 0: the seller's own).
+func auditCall(tx *gorm.DB, now time.Time, adminID uint, action string, c *InterfaceCall, detail string) error {
+	if adminID == 0 {
+		return nil
+	}
+	return tx.Create(&AuditEvent{ActorID: adminID, Action: action, TargetType: AuditCall, TargetID: c.ID, Detail: ClipText(detail, 200), CreatedAt: now}).Error
 }
 
 // ProductHealth is a product's interface health this month.

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -168,7 +169,17 @@ func TestRestartCallOnce(t *testing.T) {
 			t.Fatal("a restarted call still offers 重新启动")
 		}
 
-		must(t, s.RestartCall(ctx, 0, retrying.ID)) // operations may restart any seller's call
+		// Operations may restart and replay any seller's call, each audited; the seller's own are not.
+		admin := w.user(t, "ops-calls@test.test", models.RoleAdmin)
+		must(t, s.OperatorRestartCall(ctx, admin.ID, retrying.ID))
+		opReplay, err := s.OperatorReplayCall(ctx, admin.ID, retrying.ID)
+		must(t, err)
+		var audit []models.AuditEvent
+		must(t, s.DB().Where("target_type = ?", models.AuditCall).Order("id").Find(&audit).Error)
+		if len(audit) != 2 || audit[0].Action != models.AuditCallRestart || audit[0].ActorID != admin.ID || audit[0].TargetID != retrying.ID ||
+			audit[1].Action != models.AuditCallReplayed || audit[1].Detail != fmt.Sprintf("%s → #%d", retrying.Activity, opReplay.ID) {
+			t.Fatalf("audit of operations' call actions: %+v", audit)
+		}
 		if err := s.RestartCall(ctx, w.seller.ID, fresh.ID); !errors.Is(err, models.ErrStale) {
 			t.Fatalf("restart of a never-sent call: %v", err)
 		}

@@ -20,7 +20,7 @@ func auditActions() []string {
 		models.AuditRepaymentSet,
 		account.AuditAdminInvited, account.AuditAdminInviteRevoked, account.AuditAdminJoined,
 		models.ActGrantAgency, models.ActRevokeAgency, models.ActCreateStack, models.ActRetryStack, models.ActCreateSecGrp,
-		models.AuditAppealInfoRequested,
+		models.AuditAppealInfoRequested, models.AuditCallRestart, models.AuditCallReplayed,
 	}
 	for _, a := range models.SaleActions {
 		out = append(out, "product."+string(a))
@@ -43,7 +43,7 @@ func TestAuditActionsNamed(t *testing.T) {
 		}
 	}
 	targets := []string{models.AuditProduct, models.AuditRefund, models.AuditOrder, models.AuditAppeal, models.AuditDelegation,
-		models.AuditDeployment, account.AuditInvitation, onboarding.AuditApplication}
+		models.AuditDeployment, account.AuditInvitation, onboarding.AuditApplication, models.AuditCall}
 	for _, tt := range targets {
 		for _, l := range i18n.Locales {
 			if !i18n.Has(l, "audit.target."+tt) {

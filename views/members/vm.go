@@ -135,6 +135,8 @@ func AuditTarget(ctx context.Context, e account.AuditEvent) (label, href string)
 		href = "/admin/refunds/"
 	case models.AuditAppeal:
 		href = "/admin/appeals/"
+	case models.AuditCall:
+		href = "/admin/calls/"
 	case onboarding.AuditApplication:
 		href = "/admin/sellers/"
 	default:
