@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"koogallery/models/account"
@@ -62,7 +63,7 @@ func CheckCompany(errs sqldb.FieldErrors, name, code string) {
 	switch n := utf8.RuneCountInString(name); {
 	case name == "":
 		errs["company"] = MsgCompanyRequired
-	case !utf8.ValidString(name) || n < MinCompanyName || n > MaxCompanyName || account.CheckName(name) != "":
+	case !utf8.ValidString(name) || n < MinCompanyName || n > MaxCompanyName || hasControl(name):
 		errs["company"] = MsgCompanyInvalid
 	}
 	switch {
@@ -73,6 +74,17 @@ func CheckCompany(errs sqldb.FieldErrors, name, code string) {
 	case !USCCValid(code):
 		errs["uscc"] = MsgUSCCCheck
 	}
+}
+
+// hasControl reports control or invisible formatting characters (a person's name check would
+// also cap the length at 50, shorter than a legal name may be).
+func hasControl(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkLicense checks a licence upload: the attachment rules, and an image or a PDF.

@@ -217,6 +217,63 @@ func (s *Store) Resubmit(ctx context.Context, applicant *account.User, id uint, 
 	})
 }
 
+// ResubmitChange answers operations' request for more information on a company's change of
+// legal name or code: an owner's corrected name and code go back to the queue (with a new
+// licence when one is sent, else the one already sent stays). Only a change waiting for the
+// company may be resubmitted (sqldb.ErrStale otherwise); another company's is ErrNotFound.
+func (s *Store) ResubmitChange(ctx context.Context, owner *account.User, id uint, name, code string, license *attachment.Upload) error {
+	if !owner.Can(account.Owner) || owner.Seller == nil {
+		return account.ErrNotEligible
+	}
+	company := owner.Seller
+	in := Input{CompanyName: name, USCC: code}.normalize()
+	errs := sqldb.FieldErrors{}
+	CheckCompany(errs, in.CompanyName, in.USCC)
+	current := ""
+	if company.USCC != nil {
+		current = *company.USCC
+	}
+	if !errs.Has() && in.CompanyName == company.Name && in.USCC == current {
+		errs["company"] = MsgNothingChanged
+	}
+	lic := checkLicense(errs, license, false)
+	if errs.Has() {
+		return errs
+	}
+	now := s.db.Now()
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var app Application
+		if err := tx.Where("id = ? AND seller_id = ? AND kind = ?", id, company.ID, KindChange).First(&app).Error; err != nil {
+			return sqldb.NotFound(err)
+		}
+		app.CompanyName, app.USCC = in.CompanyName, in.USCC
+		if err := checkFree(tx, &app, company.ID); err != nil {
+			return err
+		}
+		res := tx.Model(&Application{}).Where("id = ? AND status = ?", id, StatusNeedsInfo).Updates(map[string]any{
+			"company_name": in.CompanyName, "uscc": in.USCC, "status": StatusPending, "submitted_at": now, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return sqldb.ErrStale
+		}
+		if lic != nil {
+			att, err := attachment.Save(tx, now, AttachLicense, app.ID, owner, lic)
+			if err != nil {
+				return err
+			}
+			if err := tx.Model(&Application{}).Where("id = ?", id).Update("license_id", att.ID).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Create(&Event{ApplicationID: id, ActorID: owner.ID, Action: EventResubmitted, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		return s.tell(tx, now, &app, owner, EventResubmitted)
+	})
+}
+
 // Approve accepts a pending application. For a new company the seller is created and the
 // applicant becomes its owner with the seller center; for a change the company takes the new
 // name and code. Of two admins approving at once one does it; the other gets sqldb.ErrStale.
