@@ -48,6 +48,7 @@ var ConsoleNav = []NavGroup{
 		{Key: "nav.console.favorites", Href: "/console/favorites"},
 		{Key: "nav.console.notices", Href: "/console/notices"},
 	}},
+	{"", []NavItem{{Key: "nav.console.apply", Href: "/seller/apply"}}},
 }
 
 // SellerNav is the seller center's (卖家中心) navigation: only the sections that exist.
@@ -65,6 +66,7 @@ var SellerNav = []NavGroup{
 	{"", []NavItem{{Key: "nav.seller.calls", Href: "/seller/calls"}}},
 	{"nav.seller.group.products", []NavItem{{Key: "nav.seller.products", Href: "/seller/products"}}},
 	{"nav.seller.group.settlement", []NavItem{{Key: "nav.seller.settlement", Href: "/seller/settlement"}}},
+	{"nav.seller.group.account", []NavItem{{Key: "nav.seller.profile", Href: "/seller/profile"}}},
 }
 
 // AdminNav is the operations console's navigation.
@@ -77,6 +79,7 @@ var AdminNav = []NavGroup{
 		{Key: "nav.admin.refunds", Href: "/admin/refunds"},
 		{Key: "nav.admin.appeals", Href: "/admin/appeals"},
 		{Key: "nav.admin.settlement", Href: "/admin/settlement"},
+		{Key: "nav.admin.sellers", Href: "/admin/sellers"},
 	}},
 }
 
