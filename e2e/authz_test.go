@@ -74,6 +74,7 @@ type fixtures struct {
 	creditOrder         models.Order              // a credit-paid demo order, already repaid (settlement_authz_test.go)
 	supervision         supervisionFixtures       // a supervision and an open appeal (supervision_authz_test.go)
 	review              reviewFixtures            // a submitted product version and a draft (admin_reviews_authz_test.go)
+	onboarding          onboardingFixtures        // applications sent back for more information (onboarding_authz_test.go)
 }
 
 func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
@@ -139,6 +140,7 @@ func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
 	f.creditOrder = loadCreditOrder(t, srv)
 	f.supervision = loadSupervisionFixtures(t, srv, f)
 	f.review = loadReviewFixtures(t, srv, f)
+	f.onboarding = loadOnboardingFixtures(t, srv)
 	return f
 }
 
@@ -260,6 +262,7 @@ func authzRows() []authzRow {
 	loggedInLogin[anon] = ok
 	// 服务监管 and 申诉处理 first (supervision_authz_test.go): their rows change nothing.
 	rows := append(supervisionRows("/console"), append(supervisionRows("/seller"), supervisionRows("/admin")...)...)
+	rows = append(rows, onboardingRows()...) // 入驻, 商家信息 and 入驻审核 (onboarding_authz_test.go)
 	return append(rows, []authzRow{
 		// Public pages.
 		{method: "GET", route: "/", path: fixed("/"), want: everyone(ok)},
