@@ -97,7 +97,7 @@ func runSellerProfile(t *testing.T, d models.Dialect) {
 		t.Fatalf("bad contact: %d", res.Status)
 	}
 	doc = parseHTML(t, res.Body)
-	for field, key := range map[string]string{"name": account.MsgNameRequired, "phone": account.MsgPhoneInvalid, "email": account.MsgEmailInvalid} {
+	for field, key := range map[string]string{"name": "onboarding.err.contact_name_required", "phone": account.MsgPhoneInvalid, "email": account.MsgEmailInvalid} {
 		if got := doc.Find(`[data-testid="profile-contact"] [data-testid="` + field + `-error"]`).Text(); got != i18n.T(i18n.ZH, key) {
 			t.Errorf("contact %s message %q", field, got)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -139,7 +140,7 @@ func (h *SellerApply) refused(c echo.Context, vm onboardingviews.ApplyVM, in app
 		fe["license"] = attachment.MsgAgain // browsers never keep a chosen file
 	}
 	vm.Form = in.form()
-	vm.Form.Errors = translate(c, fe)
+	vm.Form.Errors = translate(c, sayWhose(fe, "contact_name", "contact_email", "support_email"))
 	return h.render(c, http.StatusUnprocessableEntity, vm)
 }
 
@@ -233,4 +234,27 @@ func (h *SellerApply) Resubmit(c echo.Context) error {
 // Agreement shows the seller agreement in summary, to anyone.
 func (h *SellerApply) Agreement(c echo.Context) error {
 	return web.Render(c, http.StatusOK, onboardingviews.Agreement(), layouts.Public(web.T(c, "onboarding.agreement.name")))
+}
+
+// whoseMessages say which field is missing where the account checks ask for "your" name or
+// email: on company forms the field is the contact's or the support desk's.
+var whoseMessages = map[string]map[string]string{
+	"contact_name":  {account.MsgNameRequired: "onboarding.err.contact_name_required"},
+	"contact_email": {account.MsgEmailRequired: "onboarding.err.contact_email_required"},
+	"support_email": {account.MsgEmailRequired: "onboarding.err.support_email_required"},
+}
+
+// sayWhose rewrites the messages of the given fields (named as in whoseMessages; a field
+// "a=b" reads fe["a"] with b's messages) so they name whose detail is missing.
+func sayWhose(fe sqldb.FieldErrors, fields ...string) sqldb.FieldErrors {
+	for _, f := range fields {
+		field, kind, ok := strings.Cut(f, "=")
+		if !ok {
+			kind = field
+		}
+		if key, ok := whoseMessages[kind][fe[field]]; ok {
+			fe[field] = key
+		}
+	}
+	return fe
 }

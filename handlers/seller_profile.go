@@ -229,7 +229,8 @@ func (h *SellerProfile) Contact(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		vm.Contact = onboardingviews.ContactForm{Name: clip(in.Name, 200), Phone: clip(in.Phone, 60), Email: clip(in.Email, 200), Errors: translate(c, fe)}
+		vm.Contact = onboardingviews.ContactForm{Name: clip(in.Name, 200), Phone: clip(in.Phone, 60), Email: clip(in.Email, 200),
+			Errors: translate(c, sayWhose(fe, "name=contact_name", "email=contact_email"))}
 		return h.render(c, http.StatusUnprocessableEntity, vm)
 	}
 	if err != nil {
@@ -259,7 +260,8 @@ func (h *SellerProfile) Support(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		vm.Support = onboardingviews.SupportForm{Email: clip(in.Email, 200), Phone: clip(in.Phone, 60), Hours: clip(in.Hours, 200), Errors: translate(c, fe)}
+		vm.Support = onboardingviews.SupportForm{Email: clip(in.Email, 200), Phone: clip(in.Phone, 60), Hours: clip(in.Hours, 200),
+			Errors: translate(c, sayWhose(fe, "email=support_email"))}
 		return h.render(c, http.StatusUnprocessableEntity, vm)
 	}
 	if err != nil {
