@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"koogallery/apptest"
@@ -236,4 +237,51 @@ func runSellerProfile(t *testing.T, d models.Dialect) {
 	if n := countRows(t, srv, &attachment.Attachment{}); n < 2 {
 		t.Errorf("%d attachments, want the two licences", n)
 	}
+}
+
+func TestCompanyChangeRace(t *testing.T) {
+	for _, d := range apptest.Dialects {
+		t.Run(string(d), func(t *testing.T) { runCompanyChangeRace(t, d) })
+	}
+}
+
+// runCompanyChangeRace: two owners of one company submit changes at once; one is filed, the
+// other is told a change is under review.
+func runCompanyChangeRace(t *testing.T, d models.Dialect) {
+	srv := apptest.Start(t, apptest.Options{Dialect: d})
+	noErr(t, srv.App.Store.DB().Model(&models.User{}).Where("email = ?", "dev@demo.test").
+		Updates(map[string]any{"seller_roles": account.NewMemberRoles(account.Owner), "auth_version": 99}).Error)
+	owners := []*apptest.Client{srv.Client(t), srv.Client(t)}
+	owners[0].Login("seller@demo.test")
+	owners[1].Login("dev@demo.test")
+	results := make([]apptest.Response, 2)
+	var wg sync.WaitGroup
+	for i, c := range owners {
+		c.Get("/seller/profile")
+		wg.Add(1)
+		go func(i int, c *apptest.Client) {
+			defer wg.Done()
+			results[i] = postMultipart(t, srv, c, "/seller/profile/company", url.Values{"company": {fmt.Sprintf("云启第%d科技有限公司", i)}, "uscc": {newUSCCLocked()}}, licence())
+		}(i, c)
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("owner %d: %d %s", i, r.Status, snippet(r.Body))
+		}
+	}
+	var n int64
+	noErr(t, srv.App.Store.DB().Model(&onboarding.Application{}).Where("kind = ?", onboarding.KindChange).Count(&n).Error)
+	if n != 1 {
+		t.Errorf("two owners filed %d changes, want 1", n)
+	}
+}
+
+var usccMu sync.Mutex
+
+// newUSCCLocked is newUSCC for goroutines.
+func newUSCCLocked() string {
+	usccMu.Lock()
+	defer usccMu.Unlock()
+	return newUSCC()
 }

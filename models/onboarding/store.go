@@ -96,6 +96,9 @@ func (s *Store) SubmitChange(ctx context.Context, owner *account.User, name, cod
 		SupportEmail: company.SupportEmail, SupportPhone: company.SupportPhone, SupportHours: company.SupportHours,
 		AgreementVersion: AgreementVersion, AgreedAt: now, Status: StatusPending, SubmittedAt: now, CreatedAt: now, UpdatedAt: now}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := lockCompany(tx, company.ID); err != nil { // two owners submitting at once file one change
+			return err
+		}
 		if err := lockUser(tx, owner.ID); err != nil {
 			return err
 		}
@@ -426,4 +429,14 @@ func lockUser(tx *gorm.DB, userID uint) error {
 	}
 	var u account.User
 	return sqldb.NotFound(q.Select("id").First(&u, userID).Error)
+}
+
+// lockCompany serialises a company's changes like lockUser does an applicant's submissions.
+func lockCompany(tx *gorm.DB, sellerID uint) error {
+	q := tx
+	if tx.Dialector.Name() == "mysql" {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var sel account.Seller
+	return sqldb.NotFound(q.Select("id").First(&sel, sellerID).Error)
 }
