@@ -386,11 +386,14 @@ func runOnboardingRejectAndRequestInfo(t *testing.T, d models.Dialect) {
 	admin := srv.Client(t)
 	admin.Login("admin@demo.test")
 	code := newUSCC()
-	if res := postMultipart(t, srv, c, "/seller/apply", applyValues("凯越信息技术有限公司", code), licence()); res.Status != http.StatusSeeOther {
-		t.Fatalf("apply: %d", res.Status)
+	if res := postMultipart(t, srv, c, "/seller/apply", applyValues("凯越信息技术有限公司", code), file{"license", "营业执照.pdf", testPDF}); res.Status != http.StatusSeeOther {
+		t.Fatalf("apply with a PDF licence: %d", res.Status)
 	}
 	app := application(t, srv, u.ID)
 	path := fmt.Sprintf("/admin/sellers/%d", app.ID)
+	if href := parseHTML(t, admin.Get(path).Body).Find(`[data-testid="license-pdf"] a`).AttrOr("href", ""); href != fmt.Sprintf("/admin/attachments/%d", app.LicenseID) {
+		t.Errorf("a PDF licence links to %q", href)
+	}
 
 	// Reject and ask for more need their text: the dialog comes back with the message, 422.
 	for _, dec := range []string{"reject", "info"} {
