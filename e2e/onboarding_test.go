@@ -590,3 +590,25 @@ func TestOnboardingWhoMayApply(t *testing.T) {
 		}
 	}
 }
+
+// TestOnboardingOldTab: a form posted from an old tab while an application is open files
+// nothing, whatever it holds, and shows the open application.
+func TestOnboardingOldTab(t *testing.T) {
+	srv := apptest.Start(t, apptest.Options{})
+	u := newBuyer(t, srv, "oldtab@example.com", "旧标签")
+	c := srv.Client(t)
+	loginNew(t, c, u.Email)
+	if res := postMultipart(t, srv, c, "/seller/apply", applyValues("旧标签科技有限公司", newUSCC()), licence()); res.Status != http.StatusSeeOther {
+		t.Fatalf("apply: %d", res.Status)
+	}
+	for _, form := range []url.Values{applyValues("另一个科技有限公司", newUSCC()), {}} {
+		form.Del("_csrf")
+		res := postMultipart(t, srv, c, "/seller/apply", form, licence())
+		if got := flashOf(t, c, res, "error"); got != i18n.T(i18n.ZH, "onboarding.flash.open") {
+			t.Errorf("old tab: flash %q", got)
+		}
+	}
+	if n := countRows(t, srv, &onboarding.Application{}); n != 1 {
+		t.Errorf("%d applications, want 1", n)
+	}
+}

@@ -157,8 +157,14 @@ func (h *SellerApply) Create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if vm.HasOrders {
+	switch {
+	case vm.HasOrders:
 		web.Flash(c, web.FlashError, "onboarding.flash.has_orders")
+		return web.SeeOther(c, "/seller/apply")
+	case vm.Open():
+		// A form from an old tab: the application it would duplicate is shown instead (two
+		// posts at once both get here; the store files one of them).
+		web.Flash(c, web.FlashError, "onboarding.flash.open")
 		return web.SeeOther(c, "/seller/apply")
 	}
 	in, up, cut, err := h.read(c)
