@@ -98,8 +98,8 @@ func TestBrowserOnboarding(t *testing.T) {
 		b.login("admin@demo.test")
 		b.open("/admin/sellers?lang=" + lang)
 		b.wantTitle(T("nav.admin.sellers"))
-		if got := b.text(tid("sidenav") + " " + tid("nav-count")); got != "1" {
-			t.Errorf("%s: nav count %q", lang, got)
+		if got, want := b.text(tid("sidenav")+" "+tid("nav-count")), b.text(tid("queue-count-pending")+" "+tid("queue-count")); got != want || got == "" {
+			t.Errorf("%s: nav count %q, queue says %q", lang, got, want)
 		}
 		b.shot("onboarding-queue-" + lang)
 		row := b.mark(tid("queue-row"), company, "app")
@@ -147,6 +147,19 @@ func TestBrowserOnboarding(t *testing.T) {
 			t.Errorf("%s: profile company %q", lang, got)
 		}
 		b.shot("onboarding-profile-" + lang)
+		// A change of legal name goes to review; the page shows it next to the current name.
+		b.step("fill the change",
+			chromedp.Click(chromedp.CSS(tid("profile-change")+" summary")),
+			chromedp.SetValue(chromedp.CSS("#change-company"), company+"二部"),
+			chromedp.SetUploadFiles(chromedp.CSS("#change-license"), []string{pngFile}),
+		)
+		if st := b.follow(tid("change-submit")); st != 200 {
+			t.Fatalf("%s: change: %d", lang, st)
+		}
+		if got := b.text(tid("profile-change-name")); got != company+"二部" {
+			t.Errorf("%s: pending change %q", lang, got)
+		}
+		b.shot("onboarding-profile-change-" + lang)
 		b.follow(tid("logout"))
 	}
 

@@ -212,7 +212,7 @@ func runSellerProfile(t *testing.T, d models.Dialect) {
 	}
 	doc = parseHTML(t, s.Get("/seller/profile").Body)
 	form := doc.Find(`[data-testid="change-form"]`)
-	if !strings.Contains(doc.Find(`[data-testid="profile-change-request"]`).Text(), "请上传更名后的营业执照") || form.AttrOr("action", "") != fmt.Sprintf("/seller/profile/company/%d/resubmit", change.ID) {
+	if !strings.Contains(doc.Find(`[data-testid="profile-change-request"]`).Text(), "请上传更名后的营业执照") || form.AttrOr("action", "") != fmt.Sprintf("/seller/profile/company/%d/resubmit#company", change.ID) {
 		t.Fatal("the owner does not see operations' request with a form to answer it")
 	}
 	res = postMultipart(t, srv, s, fmt.Sprintf("/seller/profile/company/%d/resubmit", change.ID), url.Values{"company": {"云启智能科技股份有限公司"}, "uscc": {code}}, licence())

@@ -37,6 +37,10 @@ func (h *SellerProfile) Routes(g *echo.Group) {
 	g.POST("/profile/mail", h.Mail, ownerOnly)
 }
 
+// profileTop is where a saved section sends the owner: the page's top with the flash (a bare
+// path would keep the fragment the form posted to, and scroll the message out of sight).
+const profileTop = "/seller/profile#main"
+
 // ownerOnly refuses company members who are not owners (the seller center's area rules say
 // the same; this keeps the profile closed whatever they list).
 func ownerOnly(next echo.HandlerFunc) echo.HandlerFunc {
@@ -160,7 +164,7 @@ func (h *SellerProfile) changed(c echo.Context, vm onboardingviews.ProfileVM, in
 	default:
 		web.Flash(c, web.FlashSuccess, done)
 	}
-	return web.SeeOther(c, "/seller/profile#company")
+	return web.SeeOther(c, profileTop)
 }
 
 // Change submits a new legal name or code with the licence that shows it; the company keeps
@@ -237,7 +241,7 @@ func (h *SellerProfile) Contact(c echo.Context) error {
 		return err
 	}
 	web.Flash(c, web.FlashSuccess, "onboarding.flash.contact_saved")
-	return web.SeeOther(c, "/seller/profile#contact")
+	return web.SeeOther(c, profileTop)
 }
 
 // supportInput is the 服务与支持 form.
@@ -268,7 +272,7 @@ func (h *SellerProfile) Support(c echo.Context) error {
 		return err
 	}
 	web.Flash(c, web.FlashSuccess, "onboarding.flash.support_saved")
-	return web.SeeOther(c, "/seller/profile#support")
+	return web.SeeOther(c, profileTop)
 }
 
 // Mail replaces where each category of the company's mail goes (消息接收管理): every list is
@@ -307,5 +311,5 @@ func (h *SellerProfile) Mail(c echo.Context) error {
 		return h.render(c, http.StatusUnprocessableEntity, vm)
 	}
 	web.Flash(c, web.FlashSuccess, "onboarding.flash.mail_saved")
-	return web.SeeOther(c, "/seller/profile#mail")
+	return web.SeeOther(c, profileTop)
 }
