@@ -82,6 +82,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	accounts := account.NewStore(db, cfg.BaseURL)
 	a := &App{Config: cfg, Store: store, Accounts: accounts, Onboarding: onboarding.NewStore(db, accounts, cfg.BaseURL), Log: log}
+	store.SetAttachmentParty(onboarding.AttachLicense, a.Onboarding.LicenseParty)
 	if cfg.Mode == config.Dev {
 		if a.Seeded, err = store.SeedDemo(ctx); err != nil {
 			return nil, fmt.Errorf("demo data: %w", err)

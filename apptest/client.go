@@ -122,3 +122,14 @@ func (c *Client) Relogin() {
 	c.t.Helper()
 	c.LoginWith(c.email, c.password)
 }
+
+// Cookie is the value of the client's cookie of that name for the server ("" when none).
+func (c *Client) Cookie(name string) string {
+	u, _ := url.Parse(c.base)
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if ck.Name == name {
+			return ck.Value
+		}
+	}
+	return ""
+}

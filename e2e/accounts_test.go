@@ -12,6 +12,7 @@ import (
 	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/web"
 )
 
 // Accounts over HTTP: sign-up, verification, buying, logout that ends the session on the
@@ -255,15 +256,14 @@ func TestAccountSessionsAndPasswordChange(t *testing.T) {
 	if got := strings.TrimSpace(parseHTML(t, res.Body).Find(`[data-testid="current-error"]`).Text()); res.Status != http.StatusUnprocessableEntity || got != msgIn(t, "en", account.MsgPasswordWrong) {
 		t.Errorf("wrong current password: %d %q", res.Status, got)
 	}
-	u, _ := url.Parse(srv.URL)
-	before := sessionCookie(a, u)
+	before := a.Cookie(web.SessionName)
 	if res := a.PostForm("/account/password", url.Values{"current": {models.DemoPassword}, "password": {newPassword}, "confirm": {newPassword}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("change password: %d", res.Status)
 	}
 	if res := a.Get("/seller"); res.Status != http.StatusOK {
 		t.Errorf("this browser was signed out by its own password change: %d", res.Status)
 	}
-	if after := sessionCookie(a, u); after == before {
+	if after := a.Cookie(web.SessionName); after == before {
 		t.Error("the session id did not change with the password")
 	}
 	if res := b.Get("/seller"); res.Status != http.StatusSeeOther {
@@ -272,16 +272,6 @@ func TestAccountSessionsAndPasswordChange(t *testing.T) {
 	if m := mailsTo(t, srv, "seller@demo.test"); len(m) == 0 || !strings.Contains(m[len(m)-1].Subject, "密码") {
 		t.Error("the owner was not told of the password change")
 	}
-}
-
-// sessionCookie is the session cookie's value in a client.
-func sessionCookie(c *apptest.Client, u *url.URL) string {
-	for _, ck := range c.HTTP.Jar.Cookies(u) {
-		if ck.Name == "kg_session" {
-			return ck.Value
-		}
-	}
-	return ""
 }
 
 func TestSessionLifetimesOverHTTP(t *testing.T) {

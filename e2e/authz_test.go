@@ -81,6 +81,7 @@ type fixtures struct {
 	review              reviewFixtures            // a submitted product version and a draft (admin_reviews_authz_test.go)
 	buyerSession        uint                      // a second signed-in session of buyer@demo.test (account_authz_test.go)
 	members             membersFixtures           // invitations and a member (members_authz_test.go)
+	onboarding          onboardingFixtures        // applications sent back for more information (onboarding_authz_test.go)
 }
 
 func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
@@ -148,6 +149,7 @@ func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
 	f.review = loadReviewFixtures(t, srv, f)
 	f.buyerSession = loadSessionFixture(t, srv, f)
 	f.members = loadMembersFixtures(t, srv)
+	f.onboarding = loadOnboardingFixtures(t, srv)
 	return f
 }
 
@@ -273,6 +275,7 @@ func authzRows() []authzRow {
 	// 服务监管 and 申诉处理 first (supervision_authz_test.go): their rows change nothing.
 	rows := append(supervisionRows("/console"), append(supervisionRows("/seller"), supervisionRows("/admin")...)...)
 	rows = append(rows, accountRows()...)
+	rows = append(rows, onboardingRows()...) // 入驻, 商家信息 and 入驻审核 (onboarding_authz_test.go)
 	// 成员管理, invitations, admins and the audit log (members_authz_test.go).
 	memberRows, inviteRows, adminMemberRows := membersRows()
 	rows = append(rows, inviteRows...)

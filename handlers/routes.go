@@ -71,6 +71,7 @@ func Register(e *echo.Echo, d Deps) {
 	(&Catalog{store: d.Store}).Routes(e)
 	(&OpenAPI{store: d.Store, keys: d.Keys}).Routes(e)
 	(&Invitations{accounts: d.Accounts, store: d.Store}).Routes(e)
+	(&SellerApply{store: d.Store, onboarding: d.Onboarding}).Routes(e)
 
 	console := e.Group("/console", web.RequireRole(models.RoleBuyer))
 	(&Favorites{store: d.Store}).Routes(console)
@@ -98,8 +99,11 @@ func Register(e *echo.Echo, d Deps) {
 	(&Settlement{store: d.Store}).SellerRoutes(seller)
 	(&Attachments{store: d.Store}).Routes(seller)
 	(&SellerMembers{accounts: d.Accounts, store: d.Store}).Routes(seller)
+	(&SellerProfile{store: d.Store, accounts: d.Accounts, onboarding: d.Onboarding}).Routes(seller)
 
-	admin := e.Group("/admin", web.RequireRole(models.RoleAdmin))
+	sellers := &AdminSellers{store: d.Store, accounts: d.Accounts, onboarding: d.Onboarding}
+	admin := e.Group("/admin", web.RequireRole(models.RoleAdmin), web.NavCounts(sellers.NavCounts))
+	sellers.Routes(admin)
 	(&AdminHome{store: d.Store}).Routes(admin)
 	(&Calls{store: d.Store, admin: true}).Routes(admin)
 	(&AdminProducts{store: d.Store}).Routes(admin)

@@ -22,6 +22,8 @@ type Store struct {
 	wake chan struct{}
 	// listProducts is what the buyer's service list shows of products (list_products.go).
 	listProducts *listProducts
+	// parties are the download rules of attachments other domains own (SetAttachmentParty).
+	parties map[AttachmentOwner]AttachmentParty
 }
 
 // NewStore wraps an open database.

@@ -241,5 +241,22 @@ func (s *Store) attachmentParties(ctx context.Context, viewer *User, a *Attachme
 	case AttachSupervisionEvent, AttachAppeal:
 		return s.supervisionAttachmentParty(ctx, viewer, a)
 	}
+	if rule, ok := s.parties[a.OwnerKind]; ok {
+		return rule(ctx, viewer.ID, false, a.OwnerID)
+	}
 	return false, nil
+}
+
+// AttachmentParty decides whether a viewer may download the attachments of an owner kind that
+// another domain store keeps (a seller application's business licence): by the viewer's id,
+// whether they are an admin, and the owner's id.
+type AttachmentParty func(ctx context.Context, viewerID uint, admin bool, ownerID uint) (bool, error)
+
+// SetAttachmentParty gives an owner kind of another domain its party rule; call it while the
+// application is assembled, before serving. Kinds without a rule are for admins only.
+func (s *Store) SetAttachmentParty(kind AttachmentOwner, rule AttachmentParty) {
+	if s.parties == nil {
+		s.parties = map[AttachmentOwner]AttachmentParty{}
+	}
+	s.parties[kind] = rule
 }

@@ -24,6 +24,9 @@ type Page struct {
 	// Unread is the user's unread in-site message count shown on the top bar's bell (filled
 	// for full pages only).
 	Unread int
+	// NavCounts are numbers shown next to side-navigation links (what waits in a queue), by
+	// link (filled for full pages only).
+	NavCounts map[string]int
 	// Dev is true when the server runs in dev mode: only then may a page show demo accounts
 	// and other hints meant for a developer's machine.
 	Dev bool

@@ -54,6 +54,7 @@ func Render(c echo.Context, status int, page templ.Component, layout Layout) err
 	p := PageContext(c)
 	if full {
 		p.Unread = unreadCount(c, p.User)
+		p.NavCounts = navCounts(c)
 	}
 	ctx := views.WithPage(c.Request().Context(), p)
 	buf := templ.GetBuffer()

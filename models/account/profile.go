@@ -61,3 +61,35 @@ func (s *Store) SellerByID(ctx context.Context, id uint) (*Seller, error) {
 	}
 	return &sel, nil
 }
+
+// Contact is a company's contact for operations (联系人): not shown to buyers.
+type Contact struct {
+	Name, Phone, Email string
+}
+
+// MsgContactPhoneRequired asks for the contact's mobile number (an i18n key).
+const MsgContactPhoneRequired = "profile.err.contact_phone_required"
+
+// CheckContact says what is wrong with contact details, per field ("name", "phone", "email").
+func CheckContact(in Contact) sqldb.FieldErrors {
+	errs := sqldb.FieldErrors{}
+	put(errs, "name", CheckName(in.Name))
+	if strings.TrimSpace(in.Phone) == "" {
+		errs["phone"] = MsgContactPhoneRequired
+	} else {
+		put(errs, "phone", CheckPhone(in.Phone))
+	}
+	put(errs, "email", CheckEmail(in.Email))
+	return errs
+}
+
+// UpdateContact replaces a company's contact for operations after checking it.
+func (s *Store) UpdateContact(ctx context.Context, sellerID uint, in Contact) error {
+	if errs := CheckContact(in); errs.Has() {
+		return errs
+	}
+	err := s.conn(ctx).Model(&Seller{}).Where("id = ?", sellerID).Updates(map[string]any{
+		"contact_name": strings.TrimSpace(in.Name), "contact_phone": strings.TrimSpace(in.Phone), "contact_email": NormalizeEmail(in.Email)}).Error
+	s.sessions.clear()
+	return err
+}

@@ -60,15 +60,21 @@ func CheckName(name string) string {
 	switch {
 	case name == "":
 		return MsgNameRequired
-	case !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxName:
+	case !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxName || !Visible(name):
 		return MsgNameInvalid
 	}
-	for _, r := range name {
+	return ""
+}
+
+// Visible reports whether a text has no control or invisible formatting character (a
+// zero-width space, a direction override), which could make it pass for another.
+func Visible(s string) bool {
+	for _, r := range s {
 		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return MsgNameInvalid
+			return false
 		}
 	}
-	return ""
+	return true
 }
 
 var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 -]{4,19}$`)

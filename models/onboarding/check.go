@@ -2,7 +2,6 @@ package onboarding
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"koogallery/models/account"
@@ -63,7 +62,7 @@ func CheckCompany(errs sqldb.FieldErrors, name, code string) {
 	switch n := utf8.RuneCountInString(name); {
 	case name == "":
 		errs["company"] = MsgCompanyRequired
-	case !utf8.ValidString(name) || n < MinCompanyName || n > MaxCompanyName || !visible(name):
+	case !utf8.ValidString(name) || n < MinCompanyName || n > MaxCompanyName || !account.Visible(name):
 		errs["company"] = MsgCompanyInvalid
 	}
 	switch {
@@ -74,17 +73,6 @@ func CheckCompany(errs sqldb.FieldErrors, name, code string) {
 	case !USCCValid(code):
 		errs["uscc"] = MsgUSCCCheck
 	}
-}
-
-// visible reports whether a text has no control or invisible formatting character (a
-// person's name is checked the same way, but a legal name may be twice as long).
-func visible(s string) bool {
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return false
-		}
-	}
-	return true
 }
 
 // checkLicense checks a licence upload: the attachment rules, and an image or a PDF.

@@ -103,16 +103,13 @@ func (s *Store) SubmitChange(ctx context.Context, owner *account.User, name, cod
 		if err := lockRow(tx, &account.Seller{}, company.ID); err != nil {
 			return err
 		}
-		var open Application
-		if err := tx.Where("seller_id = ? AND kind = ? AND status IN ?", company.ID, KindChange, []Status{StatusPending, StatusNeedsInfo}).
-			Order("id DESC").Limit(1).Find(&open).Error; err != nil {
+		var open int64
+		if err := tx.Model(&Application{}).Where("seller_id = ? AND kind = ? AND status IN ?", company.ID, KindChange, []Status{StatusPending, StatusNeedsInfo}).
+			Count(&open).Error; err != nil {
 			return err
 		}
-		switch {
-		case open.ID != 0 && open.Status == StatusNeedsInfo:
-			return s.answerChange(tx, now, &open, app, owner, lic)
-		case open.ID != 0:
-			return ErrOpen
+		if open > 0 {
+			return ErrOpen // a change waiting for the company is answered with ResubmitChange
 		}
 		if err := checkFree(tx, app, company.ID); err != nil {
 			return err
@@ -123,35 +120,6 @@ func (s *Store) SubmitChange(ctx context.Context, owner *account.User, name, cod
 		return nil, err
 	}
 	return app, nil
-}
-
-// answerChange sends a change operations asked more about back to the queue with the name,
-// code and licence of app, from owner; app is then the stored application.
-func (s *Store) answerChange(tx *gorm.DB, now time.Time, open, app *Application, owner *account.User, lic *attachment.Checked) error {
-	app.ID = open.ID
-	if err := checkFree(tx, app, *open.SellerID); err != nil {
-		return err
-	}
-	att, err := attachment.Save(tx, now, AttachLicense, open.ID, owner, lic)
-	if err != nil {
-		return err
-	}
-	res := tx.Model(&Application{}).Where("id = ? AND status = ?", open.ID, StatusNeedsInfo).Updates(map[string]any{
-		"applicant_id": owner.ID, "company_name": app.CompanyName, "uscc": app.USCC, "license_id": att.ID,
-		"agreement_version": AgreementVersion, "agreed_at": now, "status": StatusPending, "submitted_at": now, "updated_at": now})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return sqldb.ErrStale
-	}
-	if err := tx.Create(&Event{ApplicationID: open.ID, ActorID: owner.ID, Action: EventResubmitted, CreatedAt: now}).Error; err != nil {
-		return err
-	}
-	if err := tx.First(app, open.ID).Error; err != nil {
-		return err
-	}
-	return s.tell(tx, now, app, owner, EventResubmitted)
 }
 
 // file stores a new application with its licence, its first event, and tells the applicant.
@@ -250,6 +218,63 @@ func (s *Store) Resubmit(ctx context.Context, applicant *account.User, id uint, 
 			return err
 		}
 		return s.tell(tx, now, &app, applicant, EventResubmitted)
+	})
+}
+
+// ResubmitChange answers operations' request for more information on a company's change of
+// legal name or code: an owner's corrected name and code go back to the queue (with a new
+// licence when one is sent, else the one already sent stays). Only a change waiting for the
+// company may be resubmitted (sqldb.ErrStale otherwise); another company's is ErrNotFound.
+func (s *Store) ResubmitChange(ctx context.Context, owner *account.User, id uint, name, code string, license *attachment.Upload) error {
+	if !owner.Can(account.Owner) || owner.Seller == nil {
+		return account.ErrNotEligible
+	}
+	company := owner.Seller
+	in := Input{CompanyName: name, USCC: code}.normalize()
+	errs := sqldb.FieldErrors{}
+	CheckCompany(errs, in.CompanyName, in.USCC)
+	current := ""
+	if company.USCC != nil {
+		current = *company.USCC
+	}
+	if !errs.Has() && in.CompanyName == company.Name && in.USCC == current {
+		errs["company"] = MsgNothingChanged
+	}
+	lic := checkLicense(errs, license, false)
+	if errs.Has() {
+		return errs
+	}
+	now := s.db.Now()
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var app Application
+		if err := tx.Where("id = ? AND seller_id = ? AND kind = ?", id, company.ID, KindChange).First(&app).Error; err != nil {
+			return sqldb.NotFound(err)
+		}
+		app.CompanyName, app.USCC = in.CompanyName, in.USCC
+		if err := checkFree(tx, &app, company.ID); err != nil {
+			return err
+		}
+		res := tx.Model(&Application{}).Where("id = ? AND status = ?", id, StatusNeedsInfo).Updates(map[string]any{
+			"company_name": in.CompanyName, "uscc": in.USCC, "status": StatusPending, "submitted_at": now, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return sqldb.ErrStale
+		}
+		if lic != nil {
+			att, err := attachment.Save(tx, now, AttachLicense, app.ID, owner, lic)
+			if err != nil {
+				return err
+			}
+			if err := tx.Model(&Application{}).Where("id = ?", id).Update("license_id", att.ID).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Create(&Event{ApplicationID: id, ActorID: owner.ID, Action: EventResubmitted, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		return s.tell(tx, now, &app, owner, EventResubmitted)
 	})
 }
 

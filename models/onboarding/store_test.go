@@ -368,17 +368,18 @@ func testSubmitChange(e *env) {
 		e.t.Fatalf("the company's latest change %d", latest.ID)
 	}
 
-	// Asked for more, the owner answers by sending the change again.
+	// Asked for more, the owner answers that change (a new one is refused while it waits).
 	o = e.user(o.ID)
 	next, err := e.s.SubmitChange(ctx, o, sel.Name, uscc(82), png("变更2.png"))
 	must(e.t, err)
 	must(e.t, e.s.RequestInfo(ctx, admin, next.ID, "请上传变更通知书"))
 	e.told(o, "change_info_requested", 1)
-	answer, err := e.s.SubmitChange(ctx, o, sel.Name, uscc(82), pdf("变更通知书.pdf"))
-	must(e.t, err)
+	_, err = e.s.SubmitChange(ctx, o, sel.Name, uscc(82), pdf("变更通知书.pdf"))
+	wantErr(e.t, err, onboarding.ErrOpen, "a new change while one waits for the company")
+	must(e.t, e.s.ResubmitChange(ctx, o, next.ID, sel.Name, uscc(82), pdf("变更通知书.pdf")))
 	d := e.detail(next.ID)
-	if answer.ID != next.ID || d.Status != onboarding.StatusPending || d.License == nil || d.License.ContentType != "application/pdf" {
-		e.t.Fatalf("the answer: %+v (application %+v)", answer, d.Application)
+	if d.Status != onboarding.StatusPending || d.License == nil || d.License.ContentType != "application/pdf" {
+		e.t.Fatalf("the answer: application %+v", d.Application)
 	}
 	if ev := e.events(next.ID); !reflect.DeepEqual(ev, []string{onboarding.EventSubmitted, onboarding.EventInfo, onboarding.EventResubmitted}) {
 		e.t.Fatalf("events %v", ev)

@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"koogallery/models/account"
 	"koogallery/models/attachment"
 	"koogallery/models/sqldb"
 )
@@ -95,13 +96,27 @@ func (s *Store) detail(q *gorm.DB) (*Detail, error) {
 	return &d, nil
 }
 
-// LicenseParty reports whether a viewer may download an application's licence: the applicant
-// and operations.
+// LicenseParty reports whether a viewer may download an application's licence: the applicant,
+// for a company's change also the company's other owners, and operations.
 func (s *Store) LicenseParty(ctx context.Context, viewerID uint, admin bool, applicationID uint) (bool, error) {
 	if admin {
 		return true, nil
 	}
-	var n int64
-	err := s.conn(ctx).Model(&Application{}).Where("id = ? AND applicant_id = ?", applicationID, viewerID).Count(&n).Error
-	return n > 0, err
+	var apps []Application
+	if err := s.conn(ctx).Select("id, kind, applicant_id, seller_id").Where("id = ?", applicationID).Limit(1).Find(&apps).Error; err != nil || len(apps) == 0 {
+		return false, err
+	}
+	app := apps[0]
+	if app.ApplicantID == viewerID {
+		return true, nil
+	}
+	if app.Kind != KindChange || app.SellerID == nil {
+		return false, nil
+	}
+	var viewers []account.User
+	if err := s.conn(ctx).Where("id = ?", viewerID).Limit(1).Find(&viewers).Error; err != nil || len(viewers) == 0 {
+		return false, err
+	}
+	v := viewers[0]
+	return v.Can(account.Owner) && v.SellerID != nil && *v.SellerID == *app.SellerID, nil
 }

@@ -4,6 +4,9 @@
 // - form[data-sections] [data-show-type] / [data-show-mode]: show a section only for the
 //   space-separated product types / charging modes chosen in the form's type and
 //   charging_mode selects (without script every section shows).
+// - input[type=file][data-max-bytes]: a chosen file over the limit is dropped at once and the
+//   field's [data-size-error] says so (data-too-large), before an upload the server refuses.
+// - [data-modal-cancel]: Escape follows this link (closes a confirmation dialog).
 (function () {
   "use strict";
   document.addEventListener("click", function (e) {
@@ -36,6 +39,23 @@
     if (form) syncSections(form);
   });
   document.querySelectorAll("form[data-sections]").forEach(syncSections);
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    var max = Number(input.getAttribute("data-max-bytes")), big = false;
+    for (var i = 0; i < input.files.length; i++) if (input.files[i].size > max) big = true;
+    var msg = input.parentNode.querySelector("[data-size-error]");
+    if (big) input.value = "";
+    if (msg) {
+      msg.textContent = big ? input.getAttribute("data-too-large") : "";
+      msg.hidden = !big;
+    }
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var cancel = document.querySelector("[data-modal-cancel]");
+    if (cancel) cancel.click();
+  });
 })();
 // - button[commandfor][command=show-modal|close]: open or close a <dialog>, for browsers
 //   without native invoker commands.

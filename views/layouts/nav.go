@@ -52,6 +52,7 @@ var ConsoleNav = []NavGroup{
 		{Key: "nav.console.favorites", Href: "/console/favorites"},
 		{Key: "nav.console.notices", Href: "/console/notices"},
 	}},
+	{"", []NavItem{{Key: "nav.console.apply", Href: "/seller/apply"}}},
 }
 
 // SellerNav is the seller center's (卖家中心) navigation: only the sections that exist, each
@@ -71,6 +72,7 @@ var SellerNav = []NavGroup{
 	{"nav.seller.group.products", []NavItem{{Key: "nav.seller.products", Href: "/seller/products", Role: account.Developer}}},
 	{"nav.seller.group.settlement", []NavItem{{Key: "nav.seller.settlement", Href: "/seller/settlement", Role: account.Finance}}},
 	{"nav.seller.group.account", []NavItem{
+		{Key: "nav.seller.profile", Href: "/seller/profile", Role: account.Owner},
 		{Key: "nav.seller.members", Href: "/seller/members", Role: account.Owner},
 	}},
 }
@@ -85,6 +87,7 @@ var AdminNav = []NavGroup{
 		{Key: "nav.admin.refunds", Href: "/admin/refunds"},
 		{Key: "nav.admin.appeals", Href: "/admin/appeals"},
 		{Key: "nav.admin.settlement", Href: "/admin/settlement"},
+		{Key: "nav.admin.sellers", Href: "/admin/sellers"},
 	}},
 	{"nav.admin.group.accounts", []NavItem{
 		{Key: "nav.admin.admins", Href: "/admin/admins"},
