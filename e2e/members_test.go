@@ -80,14 +80,14 @@ func runMembersInviteAndSignUp(t *testing.T, d models.Dialect) {
 		doc.Find(`[data-testid="invite-roles"] [data-role="finance"]`).Length() != 1 {
 		t.Fatalf("invitation page: %s", doc.Find(`[data-testid="invite-page"]`).Text())
 	}
-	res = invitee.PostForm("/invite?lang=en", url.Values{"token": {raw}, "name": {"孙悦"}, "password": {newPassword}, "password2": {newPassword + "x"}, "phone": {"abc"}})
+	res = invitee.PostForm("/invite?lang=en", url.Values{"token": {raw}, "name": {"孙悦"}, "password": {newPassword}, "confirm": {newPassword + "x"}, "phone": {"abc"}})
 	wantStatus(t, "mismatched passwords", res, http.StatusUnprocessableEntity)
 	doc = parseHTML(t, res.Body)
 	if got := doc.Find("#invite-name").AttrOr("value", ""); got != "孙悦" {
 		t.Errorf("name not kept: %q", got)
 	}
-	if got := strings.TrimSpace(doc.Find(`[data-testid="password2-error"]`).Text()); got != msgIn(t, "en", "invite.err.password_mismatch") {
-		t.Errorf("password2 error %q", got)
+	if got := strings.TrimSpace(doc.Find(`[data-testid="confirm-error"]`).Text()); got != msgIn(t, "en", account.MsgPasswordMismatch) {
+		t.Errorf("confirm error %q", got)
 	}
 	if got := strings.TrimSpace(doc.Find(`[data-testid="phone-error"]`).Text()); got != msgIn(t, "en", account.MsgPhoneInvalid) {
 		t.Errorf("phone error %q", got)
@@ -95,7 +95,7 @@ func runMembersInviteAndSignUp(t *testing.T, d models.Dialect) {
 	if doc.Find("#invite-password").AttrOr("value", "") != "" {
 		t.Error("the password is shown again")
 	}
-	res = invitee.PostForm("/invite?lang=zh", url.Values{"token": {raw}, "name": {"孙悦"}, "password": {newPassword}, "password2": {newPassword}})
+	res = invitee.PostForm("/invite?lang=zh", url.Values{"token": {raw}, "name": {"孙悦"}, "password": {newPassword}, "confirm": {newPassword}})
 	wantStatus(t, "sign up and join", res, http.StatusSeeOther)
 	if loc := res.Header.Get("Location"); loc != "/seller" {
 		t.Fatalf("joined, sent to %q", loc)
@@ -268,7 +268,7 @@ func TestMembersAcceptTwiceConcurrently(t *testing.T) {
 			// Not signed in: the same sign-up form sent twice.
 			wantStatus(t, "invite", owner.PostForm("/seller/members/invite", url.Values{"email": {"fresh@example.test"}, "roles": {"finance"}}), http.StatusSeeOther)
 			anon := srv.Client(t)
-			form = url.Values{"token": {inviteLink(t, srv, "fresh@example.test")}, "name": {"新人"}, "password": {newPassword}, "password2": {newPassword}, "_csrf": {anon.CSRFToken()}}
+			form = url.Values{"token": {inviteLink(t, srv, "fresh@example.test")}, "name": {"新人"}, "password": {newPassword}, "confirm": {newPassword}, "_csrf": {anon.CSRFToken()}}
 			for i, r := range postTwice(t, srv, anon, form) {
 				if r.status != http.StatusSeeOther || r.location != "/seller" {
 					t.Errorf("sign-up acceptance %d: %d %q %.300s", i, r.status, r.location, r.body)
@@ -446,7 +446,7 @@ func TestAdminInvitesAdmin(t *testing.T) {
 			if st := parseHTML(t, c.Get("/invite?token="+url.QueryEscape(raw)).Body).Find(`[data-testid="invite-page"]`).AttrOr("data-state", ""); st != "signup" {
 				t.Fatalf("admin invitation page state %q", st)
 			}
-			res = c.PostForm("/invite", url.Values{"token": {raw}, "name": {"钱进"}, "password": {newPassword}, "password2": {newPassword}})
+			res = c.PostForm("/invite", url.Values{"token": {raw}, "name": {"钱进"}, "password": {newPassword}, "confirm": {newPassword}})
 			if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/admin" {
 				t.Fatalf("join operations: %d %q", res.Status, res.Header.Get("Location"))
 			}

@@ -79,8 +79,10 @@ func onboardingRows() []authzRow {
 		{method: "POST", route: "/seller/profile/contact", path: fixed("/seller/profile/contact"), form: empty, want: sellersOnly(refused, refused)},
 		{method: "POST", route: "/seller/profile/support", path: fixed("/seller/profile/support"), form: empty, want: sellersOnly(refused, refused)},
 		{method: "POST", route: "/seller/profile/mail", path: fixed("/seller/profile/mail"), form: empty, want: sellersOnly(see, see)},
+		// A change's licence is the company owners' (the profile is owner-only): an operations
+		// member, who may open seller files, is still not one of its parties.
 		{method: "GET", route: "/seller/attachments/:id", name: "a change's licence", path: func(f fixtures) string { return "/seller/attachments/" + itoa(f.onboarding.change.LicenseID) },
-			want: sellersOnly(ok, notFound)},
+			want: func() map[actor]int { m := sellersOnly(ok, notFound); m[ops] = notFound; return m }()},
 		{method: "GET", route: "/console/attachments/:id", name: "a stranger's licence", path: func(f fixtures) string { return "/console/attachments/" + itoa(f.onboarding.join.LicenseID) },
 			want: buyersOnly(notFound, notFound)},
 

@@ -31,11 +31,11 @@ func (h *Invitations) Routes(e *echo.Echo) {
 }
 
 type acceptInput struct {
-	Token     string `form:"token"`
-	Name      string `form:"name"`
-	Phone     string `form:"phone"`
-	Password  string `form:"password"`
-	Password2 string `form:"password2"`
+	Token    string `form:"token"`
+	Name     string `form:"name"`
+	Phone    string `form:"phone"`
+	Password string `form:"password"`
+	Confirm  string `form:"confirm"`
 }
 
 // Show says who invites whom to what and offers the one step the visitor can take.
@@ -209,8 +209,8 @@ func (h *Invitations) signUp(c echo.Context, in acceptInput, vm members.InviteVM
 	nu := account.NewUser{Email: t.Email, Name: in.Name, Phone: in.Phone, Password: in.Password, Locale: web.Locale(c)}
 	errs := account.CheckNewUser(nu)
 	delete(errs, "email")
-	if in.Password2 != in.Password && errs["password"] == "" {
-		errs["password2"] = "invite.err.password_mismatch"
+	if in.Confirm != in.Password && errs["password"] == "" {
+		errs["confirm"] = account.MsgPasswordMismatch
 	}
 	vm.Form = members.SignupForm{Name: clip(strings.TrimSpace(in.Name), 100), Phone: clip(strings.TrimSpace(in.Phone), 40)}
 	if errs.Has() {

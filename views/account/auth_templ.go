@@ -360,7 +360,7 @@ func Signup(f SignupForm) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = field("confirm", views.T(ctx, "password.confirm"), f.Errors["confirm"]).Render(templ.WithChildren(ctx, templ_7745c5c3_Var13), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = field("confirm", views.T(ctx, "password.again"), f.Errors["confirm"]).Render(templ.WithChildren(ctx, templ_7745c5c3_Var13), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -493,7 +493,7 @@ func signupForm(vm InviteVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = textField("password2", "password", views.T(ctx, "invite.password2"), "", f.Errors["password2"], "new-password", "200").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = textField("confirm", "password", views.T(ctx, "password.again"), "", f.Errors["confirm"], "new-password", "200").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

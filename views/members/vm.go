@@ -198,7 +198,7 @@ func (vm InviteVM) LoginHref() string { return "/login?next=" + url.QueryEscape(
 func InviteHref(raw string) string { return "/invite?token=" + url.QueryEscape(raw) }
 
 // SignupForm is what was typed into the invitation's sign-up form (never the passwords) and
-// the per-field messages (name, phone, password, password2), translated.
+// the per-field messages (name, phone, password, confirm), translated.
 type SignupForm struct {
 	Name, Phone string
 	Errors      map[string]string
