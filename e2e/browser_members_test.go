@@ -21,6 +21,10 @@ func TestBrowserMembers(t *testing.T) {
 	b.step("1366 px", chromedp.EmulateViewport(1366, 900))
 
 	b.login("seller@demo.test")
+	if b.count(`[data-testid="home-cards"] .area-card`) != 5 {
+		t.Errorf("the owner's home shows %d area cards, want all 5", b.count(`[data-testid="home-cards"] .area-card`))
+	}
+	b.shot("owner-home")
 	b.nav("成员管理")
 	b.wantTitle("成员管理")
 	b.wantActiveNav("成员管理")
