@@ -63,7 +63,9 @@ func memberAllowed(a actor, route string) bool {
 }
 
 // inSellerCenter reports whether a route is behind the seller center's role check.
-func inSellerCenter(route string) bool { return route == "/seller" || strings.HasPrefix(route, "/seller/") }
+func inSellerCenter(route string) bool {
+	return route == "/seller" || strings.HasPrefix(route, "/seller/")
+}
 
 // withMembers gives every row the members' expected answers (a row that states them keeps
 // its own): allowed → the owner's; not allowed → 403; outside the seller center → the owner's.
