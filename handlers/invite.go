@@ -138,7 +138,11 @@ func (h *Invitations) problem(c echo.Context, t *account.Token, err error) error
 	if t != nil && t.CreatedBy != nil {
 		p.Inviter = t.CreatedBy.Name
 	}
-	return web.Render(c, p.Status, members.Problem(p), layouts.Public(web.T(c, "invite.problem."+p.Kind+".title")))
+	title := web.T(c, "invite.problem."+p.Kind+".title")
+	if p.Area != "" {
+		title = web.T(c, "invite.problem.joined.title")
+	}
+	return web.Render(c, p.Status, members.Problem(p), layouts.Public(title))
 }
 
 // joined reports whether u holds what invitation t offered.

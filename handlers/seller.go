@@ -34,13 +34,30 @@ func (h *SellerHome) Orders(c echo.Context) error {
 // Home shows the seller company, and the numbers and areas of the member's roles.
 func (h *SellerHome) Home(c echo.Context) error {
 	u := web.CurrentUser(c)
+	ctx := c.Request().Context()
 	vm := seller.HomeVM{Seller: u.Seller, Member: u}
 	if u.Can(account.Developer) || u.Can(account.Operations) {
-		sum, err := h.store.SellerSummary(c.Request().Context(), *u.SellerID)
+		sum, err := h.store.SellerSummary(ctx, *u.SellerID)
 		if err != nil {
 			return err
 		}
 		vm.Summary = sum
+	}
+	if u.Can(account.Operations) {
+		counts, err := h.store.RefundCounts(ctx, *u.SellerID, models.RefundFilter{})
+		if err != nil {
+			return err
+		}
+		vm.PendingRefunds = counts[models.RefundPending]
+	}
+	if u.Can(account.Finance) {
+		statements, err := h.store.SellerStatements(ctx, *u.SellerID)
+		if err != nil {
+			return err
+		}
+		if len(statements) > 0 {
+			vm.Statement = &statements[0]
+		}
 	}
 	return web.Render(c, http.StatusOK, seller.Home(vm), layouts.Seller(web.T(c, "nav.seller")))
 }
