@@ -5,12 +5,17 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"koogallery/refseller"
 
 	"koogallery/i18n"
 	"koogallery/models/attachment"
@@ -20,7 +25,8 @@ import (
 // Seller onboarding in the browser, in both languages at 1366 px: a new buyer reads the
 // agreement, applies (a licence over 10 MB is refused before any upload, an empty form says
 // what is missing per field), operations approve in the confirmation dialog, and the applicant
-// signs in to the seller center and opens 商家信息. KG_SHOTS=1 saves every page.
+// signs in to the seller center, opens 商家信息, and certifies the company's first production
+// address with its first key. KG_SHOTS=1 saves every page.
 func TestBrowserOnboarding(t *testing.T) {
 	t.Parallel()
 	srv, b := startBrowser(t)
@@ -160,6 +166,33 @@ func TestBrowserOnboarding(t *testing.T) {
 			t.Errorf("%s: pending change %q", lang, got)
 		}
 		b.shot("onboarding-profile-change-" + lang)
+
+		// The new seller's first steps in the toolkit: a key, the endpoint's address, certified.
+		endpoint := &lateSeller{}
+		ep := httptest.NewServer(endpoint)
+		t.Cleanup(ep.Close)
+		b.open("/seller/keys")
+		b.step("name the key", chromedp.SendKeys(chromedp.CSS("#key-name"), "first key", chromedp.NodeVisible))
+		if st := b.follow(tid("key-create")); st != 200 {
+			t.Fatalf("%s: create key: %d", lang, st)
+		}
+		var err error
+		endpoint.s, err = refseller.New(refseller.Options{AccessKey: b.text(tid("key-secret")), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		noErr(t, err)
+		b.open("/seller/addresses")
+		b.step("type the address", chromedp.SendKeys(chromedp.CSS("#address-url"), ep.URL, chromedp.NodeVisible))
+		if st := b.follow(tid("address-add")); st != 200 {
+			t.Fatalf("%s: add address: %d", lang, st)
+		}
+		key := eval[string](b, `document.querySelector('[data-testid="certify-key"] option:not([value=""])').value`)
+		b.step("choose the key", chromedp.SetValue(chromedp.CSS(tid("certify-key")), key))
+		if st := b.follow(tid("certify-submit")); st != 200 {
+			t.Fatalf("%s: certify: %d", lang, st)
+		}
+		if b.count(`#certify .badge[data-status="certified"]`) != 1 {
+			t.Errorf("%s: the new seller's address is not certified: %q", lang, b.text("#certify"))
+		}
+		b.shot("onboarding-certified-" + lang)
 		b.follow(tid("logout"))
 	}
 
