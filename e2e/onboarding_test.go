@@ -558,6 +558,19 @@ func TestOnboardingWhoMayApply(t *testing.T) {
 	if n := countRows(t, srv, &onboarding.Application{}); n != 0 {
 		t.Errorf("%d applications from a buyer with orders", n)
 	}
+	// An account whose email is not verified is asked to verify first, and cannot post.
+	fresh, err := srv.App.Accounts.CreateUser(t.Context(), account.NewUser{Email: "unverified@example.com", Name: "未验证", Password: testPassword, Role: account.RoleBuyer})
+	noErr(t, err)
+	uv := srv.Client(t)
+	loginNew(t, uv, fresh.Email)
+	doc = parseHTML(t, uv.Get("/seller/apply").Body)
+	if doc.Find(`[data-testid="apply-unverified"] [data-testid="verify-resend"]`).Length() != 1 || doc.Find(`[data-testid="apply-form"]`).Length() != 0 {
+		t.Error("an unverified account sees the form, or no way to verify")
+	}
+	res = postMultipart(t, srv, uv, "/seller/apply", applyValues("未验证公司有限公司", newUSCC()), licence())
+	if got := flashOf(t, uv, res, "error"); got != i18n.T(i18n.ZH, "onboarding.flash.unverified") || countRows(t, srv, &onboarding.Application{}) != 0 {
+		t.Errorf("unverified applicant: flash %q", got)
+	}
 	// A seller goes to the seller center; operations get 403; the agreement is public.
 	s := srv.Client(t)
 	s.Login("seller@demo.test")

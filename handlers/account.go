@@ -90,6 +90,9 @@ func (h *Account) Password(c echo.Context) error {
 	if fe, ok := asFieldErrors(err); ok {
 		return h.render(c, http.StatusUnprocessableEntity, back, prefix("password.", translate(c, fe)))
 	}
+	if errors.Is(err, account.ErrThrottled) {
+		return h.render(c, http.StatusTooManyRequests, back, map[string]string{"password.current": web.T(c, "auth.err.throttled", waitText(c, account.WaitOf(err)))})
+	}
 	if err != nil {
 		return err
 	}

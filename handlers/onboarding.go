@@ -85,7 +85,7 @@ func (h *SellerApply) state(ctx context.Context, u *account.User) (onboardingvie
 		return vm, err
 	}
 	n, err := h.store.BuyerOrderCount(ctx, u.ID)
-	vm.HasOrders = n > 0
+	vm.HasOrders, vm.Unverified = n > 0, !u.Verified()
 	return vm, err
 }
 
@@ -161,6 +161,9 @@ func (h *SellerApply) Create(c echo.Context) error {
 	switch {
 	case vm.HasOrders:
 		web.Flash(c, web.FlashError, "onboarding.flash.has_orders")
+		return web.SeeOther(c, "/seller/apply")
+	case vm.Unverified:
+		web.Flash(c, web.FlashError, "onboarding.flash.unverified")
 		return web.SeeOther(c, "/seller/apply")
 	case vm.Open():
 		// A form from an old tab: the application it would duplicate is shown instead (two

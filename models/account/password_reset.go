@@ -14,6 +14,7 @@ import (
 const (
 	resetPerIP      = 5 // in LoginWindow
 	resetPerAccount = 3 // an hour
+	changeTries     = 5 // wrong current passwords of one account in LoginWindow
 )
 
 // Password messages of the change and reset forms (i18n keys).
@@ -98,9 +99,17 @@ func (s *Store) ChangePassword(ctx context.Context, userID, sessionID uint, curr
 	if err != nil {
 		return err
 	}
+	now := s.db.Now()
+	// A stolen session must not guess the current password: a few wrong tries, then a wait.
+	if err := limit(s.conn(ctx), now, rateChange, u.Email, "", changeTries, LoginWindow); err != nil {
+		return err
+	}
 	errs := sqldb.FieldErrors{}
 	switch {
 	case !passwordMatches(u.PasswordHash, current):
+		if err := recordRate(s.conn(ctx), now, rateChange, u.Email, ""); err != nil {
+			return err
+		}
 		errs["current"] = MsgPasswordWrong
 	case current == password:
 		errs["password"] = MsgPasswordSame
@@ -114,7 +123,6 @@ func (s *Store) ChangePassword(ctx context.Context, userID, sessionID uint, curr
 	if err != nil {
 		return err
 	}
-	now := s.db.Now()
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error { return s.setPassword(tx, now, userID, hash, sessionID, u) })
 	s.sessions.dropUser(userID)
 	return err

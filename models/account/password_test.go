@@ -195,6 +195,23 @@ func testChangePassword(e *env) {
 	}
 }
 
+// A stolen session cannot guess the current password: after five wrong ones in a quarter of
+// an hour even the right one waits, then works again.
+func testChangePasswordGuessing(e *env) {
+	u := e.user(dbtest.User(e.t, e.db, "guess@reset.test", account.RoleBuyer, 0).ID)
+	_, curID := e.login(e.s, u)
+	for i := range 5 {
+		fieldErr(e.t, e.s.ChangePassword(ctx, u.ID, curID, fmt.Sprintf("guess-number-%d", i), "brand-new-pass-2026"), "current", account.MsgPasswordWrong, "a wrong guess")
+	}
+	err := e.s.ChangePassword(ctx, u.ID, curID, dbtest.Password, "brand-new-pass-2026")
+	wantErr(e.t, err, account.ErrThrottled, "the sixth try")
+	if w := account.WaitOf(err); w <= 0 || w > account.LoginWindow {
+		e.t.Fatalf("wait %s", w)
+	}
+	e.clock.Advance(account.LoginWindow + time.Second)
+	must(e.t, e.s.ChangePassword(ctx, u.ID, curID, dbtest.Password, "brand-new-pass-2026"))
+}
+
 // The operator's command sets a password without the old one and signs the account out.
 func testSetPassword(e *env) {
 	u := e.user(dbtest.User(e.t, e.db, "operator@reset.test", account.RoleAdmin, 0).ID)
@@ -221,6 +238,7 @@ func TestPasswords(t *testing.T) {
 		tc{"RequestResetPerAccount", testRequestResetPerAccount},
 		tc{"ResetPassword", testResetPassword},
 		tc{"ChangePassword", testChangePassword},
+		tc{"ChangePasswordGuessing", testChangePasswordGuessing},
 		tc{"SetPassword", testSetPassword},
 	)
 }

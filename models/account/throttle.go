@@ -22,6 +22,7 @@ type RateEvent struct {
 const (
 	rateLogin  = "login"  // a failed login: subject = the email tried
 	rateReset  = "reset"  // a password-reset request: subject = the email
+	rateChange = "change" // a wrong current password when changing it: subject = the email
 	rateSignup = "signup" // a sign-up: subject = the email
 	// rateSignupTaken: the owner of a registered address was mailed about a sign-up with it.
 	rateSignupTaken = "signup_taken"

@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -146,16 +147,17 @@ func (s *Store) file(tx *gorm.DB, now time.Time, app *Application, applicant *ac
 func checkFree(tx *gorm.DB, app *Application, keep uint) error {
 	errs := sqldb.FieldErrors{}
 	var sellers []account.Seller
-	if err := tx.Where("(name = ? OR uscc = ?) AND id <> ?", app.CompanyName, app.USCC, keep).Find(&sellers).Error; err != nil {
+	// Names compare ignoring case, as MySQL's collation of the unique index does.
+	if err := tx.Where("(LOWER(name) = LOWER(?) OR uscc = ?) AND id <> ?", app.CompanyName, app.USCC, keep).Find(&sellers).Error; err != nil {
 		return err
 	}
 	var apps []Application
-	if err := tx.Where("(company_name = ? OR uscc = ?) AND status IN ? AND id <> ? AND applicant_id <> ?", app.CompanyName, app.USCC,
+	if err := tx.Where("(LOWER(company_name) = LOWER(?) OR uscc = ?) AND status IN ? AND id <> ? AND applicant_id <> ?", app.CompanyName, app.USCC,
 		[]Status{StatusPending, StatusNeedsInfo}, app.ID, app.ApplicantID).Find(&apps).Error; err != nil {
 		return err
 	}
 	for _, sel := range sellers {
-		if sel.Name == app.CompanyName {
+		if strings.EqualFold(sel.Name, app.CompanyName) {
 			errs["company"] = MsgCompanyTaken
 		}
 		if sel.USCC != nil && *sel.USCC == app.USCC {
@@ -163,7 +165,7 @@ func checkFree(tx *gorm.DB, app *Application, keep uint) error {
 		}
 	}
 	for _, a := range apps {
-		if a.CompanyName == app.CompanyName {
+		if strings.EqualFold(a.CompanyName, app.CompanyName) {
 			errs["company"] = MsgCompanyTaken
 		}
 		if a.USCC == app.USCC {

@@ -97,6 +97,12 @@ func testSubmitTaken(e *env) {
 	in.CompanyName = reg.Name
 	_, err := e.s.Submit(ctx, b, in)
 	fieldErr(e.t, err, "company", onboarding.MsgCompanyTaken, "a registered name")
+	// Names compare ignoring case on both databases (MySQL's unique index does).
+	latin, _ := e.company("Acme Cloud Ltd", uscc(26), "owner@acme.test")
+	in = good(27)
+	in.CompanyName = strings.ToUpper(latin.Name)
+	_, err = e.s.Submit(ctx, b, in)
+	fieldErr(e.t, err, "company", onboarding.MsgCompanyTaken, "a registered name in other case")
 	in = good(22)
 	in.USCC = *reg.USCC
 	_, err = e.s.Submit(ctx, b, in)

@@ -30,8 +30,10 @@ type ApplyVM struct {
 	App *onboarding.Detail
 	// HasOrders: the account has bought something, so it cannot become a seller.
 	HasOrders bool
-	Form      ApplyForm
-	Now       time.Time
+	// Unverified: the account's email is not proven yet; a company's contact comes later.
+	Unverified bool
+	Form       ApplyForm
+	Now        time.Time
 }
 
 // Open reports an application waiting for operations or for the applicant.
@@ -40,7 +42,7 @@ func (vm ApplyVM) Open() bool { return vm.App != nil && vm.App.Status.Open() }
 // ShowForm reports whether the page offers a form: a first application, a new one after a
 // rejection, or the answer to operations' request; never for an account with orders.
 func (vm ApplyVM) ShowForm() bool {
-	if vm.HasOrders {
+	if vm.HasOrders || vm.Unverified {
 		return false
 	}
 	return vm.App == nil || vm.App.Status != onboarding.StatusPending
