@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
@@ -26,8 +28,14 @@ var linkPattern = regexp.MustCompile(`https?://[^\s]+/(verify|password/reset|inv
 // sent to an address.
 func mailLink(t *testing.T, srv *apptest.Server, to, kind string) string {
 	t.Helper()
+	return mailLinkIn(t, srv.App.Store.DB(), to, kind)
+}
+
+// mailLinkIn is mailLink reading the mail outbox of any database.
+func mailLinkIn(t *testing.T, db *gorm.DB, to, kind string) string {
+	t.Helper()
 	var mails []models.Mail
-	noErr(t, srv.App.Store.DB().Where("`to` = ?", to).Order("id DESC").Find(&mails).Error)
+	noErr(t, db.Where("`to` = ?", to).Order("id DESC").Find(&mails).Error)
 	for _, m := range mails {
 		for _, l := range linkPattern.FindAllString(m.Body, -1) {
 			if strings.Contains(l, "/"+kind+"?") {

@@ -50,22 +50,7 @@ func TestProductionFromAnEmptyDatabase(t *testing.T) {
 	db, err := sqldb.Open(sqldb.OpenOptions{DSN: dsn})
 	noErr(t, err)
 	defer db.Close()
-	link := func(to, kind string) string {
-		t.Helper()
-		var mails []models.Mail
-		noErr(t, db.Gorm().Where("`to` = ?", to).Order("id DESC").Find(&mails).Error)
-		for _, m := range mails {
-			for _, l := range linkPattern.FindAllString(m.Body, -1) {
-				if strings.Contains(l, "/"+kind+"?") {
-					u, err := url.Parse(l)
-					noErr(t, err)
-					return u.RequestURI()
-				}
-			}
-		}
-		t.Fatalf("no %s link mailed to %s", kind, to)
-		return ""
-	}
+	link := func(to, kind string) string { t.Helper(); return mailLinkIn(t, db.Gorm(), to, kind) }
 	signUp := func(email, name string) *apptest.Client {
 		t.Helper()
 		c := ext.Client(t)

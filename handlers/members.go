@@ -104,20 +104,8 @@ func (h *SellerMembers) Invite(c echo.Context) error {
 // openInvitation finds one of the company's open invitations by the id in the path; another
 // company's, or one used or cancelled, is not found.
 func (h *SellerMembers) openInvitation(c echo.Context) (*account.Token, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
 	list, err := h.accounts.Invitations(c.Request().Context(), web.SellerID(c))
-	if err != nil {
-		return nil, err
-	}
-	for i := range list {
-		if list[i].ID == id {
-			return &list[i], nil
-		}
-	}
-	return nil, models.ErrNotFound
+	return pickByPathID(c, list, err, func(t *account.Token) uint { return t.ID })
 }
 
 // Resend invites the same address with the same roles again: a new link (valid for the full
@@ -167,20 +155,8 @@ func (h *SellerMembers) Revoke(c echo.Context) error {
 
 // member finds one of the company's members by the id in the path.
 func (h *SellerMembers) member(c echo.Context) (*account.User, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
 	list, err := h.accounts.Members(c.Request().Context(), web.SellerID(c))
-	if err != nil {
-		return nil, err
-	}
-	for i := range list {
-		if list[i].ID == id {
-			return &list[i], nil
-		}
-	}
-	return nil, models.ErrNotFound
+	return pickByPathID(c, list, err, func(u *account.User) uint { return u.ID })
 }
 
 // SetRoles changes a member's roles. None chosen, or taking the last owner's role away, shows

@@ -19,6 +19,24 @@ func pathID(c echo.Context, name string) (uint, error) {
 	return uint(n), nil
 }
 
+// pickByPathID is the element of a loaded list (err: its loading's error) whose id is the
+// path's :id; one not in the list is models.ErrNotFound, like an id that does not exist.
+func pickByPathID[T any](c echo.Context, list []T, err error, id func(*T) uint) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	want, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if id(&list[i]) == want {
+			return &list[i], nil
+		}
+	}
+	return nil, models.ErrNotFound
+}
+
 // formID reads a numeric id from a form field; a malformed one is a 404.
 func formID(c echo.Context, name string) (uint, error) {
 	n, err := strconv.ParseUint(c.FormValue(name), 10, 32)

@@ -175,10 +175,10 @@ func testLoginAlertOncePerWindow(e *env) {
 
 func TestLogin(t *testing.T) {
 	suite(t,
-		tc{"Authenticate", testAuthenticate},
-		tc{"LoginThrottlePerEmailAndIP", testLoginThrottlePerEmailAndIP},
-		tc{"LoginThrottlePerIP", testLoginThrottlePerIP},
-		tc{"LoginSlowsAccount", testLoginSlowsAccount},
-		tc{"LoginAlertOncePerWindow", testLoginAlertOncePerWindow},
+		tc{Name: "Authenticate", Fn: testAuthenticate},
+		tc{Name: "LoginThrottlePerEmailAndIP", Fn: testLoginThrottlePerEmailAndIP},
+		tc{Name: "LoginThrottlePerIP", Fn: testLoginThrottlePerIP},
+		tc{Name: "LoginSlowsAccount", Fn: testLoginSlowsAccount},
+		tc{Name: "LoginAlertOncePerWindow", Fn: testLoginAlertOncePerWindow},
 	)
 }

@@ -216,8 +216,8 @@ func testAuditLog(e *env) {
 
 func TestCompanies(t *testing.T) {
 	suite(t,
-		tc{"Recipients", testRecipients},
-		tc{"UpdateSupport", testUpdateSupport},
-		tc{"AuditLog", testAuditLog},
+		tc{Name: "Recipients", Fn: testRecipients},
+		tc{Name: "UpdateSupport", Fn: testUpdateSupport},
+		tc{Name: "AuditLog", Fn: testAuditLog},
 	)
 }

@@ -6,9 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"koogallery/i18n"
 	"koogallery/models/account"
@@ -22,61 +20,24 @@ var ctx = context.Background()
 // baseURL is the site address the tests' mails link to.
 const baseURL = "https://kg.test"
 
-// clock is a fake clock a test moves by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is one test's database, account store and clock.
 type env struct {
 	t     *testing.T
 	db    *sqldb.DB
 	s     *account.Store
-	clock *clock
-}
-
-// start is where every test's clock starts: whole seconds, so both databases keep it exactly.
-var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-
-func newEnv(t *testing.T, db *sqldb.DB) *env {
-	c := &clock{t: start}
-	db.SetClock(c.Now)
-	return &env{t: t, db: db, s: account.NewStore(db, baseURL), clock: c}
+	clock *dbtest.Clock
 }
 
 // tc is one case of a suite.
-type tc struct {
-	name string
-	fn   func(e *env)
-}
+type tc = dbtest.Case[*env]
 
-// suite runs its cases in order on one fresh database of each dialect (a MySQL database takes
-// most of a second to make), each case with a store of its own; the suite runs in parallel
-// with the others. Cases keep apart by using their own addresses and client addresses; the
-// clock only moves forward.
+// suite runs its cases in order on one fresh database of each dialect, each case with a store
+// of its own (dbtest.Suite). Cases keep apart by using their own addresses and client
+// addresses; the clock only moves forward.
 func suite(t *testing.T, cases ...tc) {
-	t.Parallel()
-	dbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
-		shared := newEnv(t, db)
-		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
-				c.fn(&env{t: t, db: db, s: account.NewStore(db, baseURL), clock: shared.clock})
-			})
-		}
-	})
+	dbtest.Suite(t, func(t *testing.T, db *sqldb.DB, clock *dbtest.Clock) *env {
+		return &env{t: t, db: db, s: account.NewStore(db, baseURL), clock: clock}
+	}, cases...)
 }
 
 // secondProcess is another server process's store on the same database.
@@ -208,39 +169,8 @@ func (e *env) login(s *account.Store, u *account.User) (string, uint) {
 	return tok, r.Session.ID
 }
 
-// concurrently runs fn(0..n-1) in goroutines released together and returns their errors.
-func concurrently(n int, fn func(i int) error) []error {
-	var wg sync.WaitGroup
-	gate := make(chan struct{})
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-gate
-			errs[i] = fn(i)
-		}()
-	}
-	close(gate)
-	wg.Wait()
-	return errs
-}
-
-// tally counts errors: nil under "ok", the others under the sentinel they match or their text.
-func tally(errs []error, sentinels ...error) map[string]int {
-	out := map[string]int{}
-	for _, err := range errs {
-		key := "ok"
-		if err != nil {
-			key = err.Error()
-			for _, s := range sentinels {
-				if errors.Is(err, s) {
-					key = s.Error()
-					break
-				}
-			}
-		}
-		out[key]++
-	}
-	return out
-}
+// concurrently and tally are dbtest's, named short for the many races below.
+var (
+	concurrently = dbtest.Concurrently
+	tally        = dbtest.Tally
+)

@@ -393,16 +393,16 @@ func testOwnersRaceEachOther(e *env) {
 
 func TestMembers(t *testing.T) {
 	suite(t,
-		tc{"InviteMember", testInviteMember},
-		tc{"AcceptBySignup", testAcceptBySignup},
-		tc{"AcceptSignedIn", testAcceptSignedIn},
-		tc{"AcceptNotEligible", testAcceptNotEligible},
-		tc{"AcceptRace", testAcceptRace},
-		tc{"AcceptAccountExists", testAcceptAccountExists},
-		tc{"RevokeInvitation", testRevokeInvitation},
-		tc{"InviteThrottle", testInviteThrottle},
-		tc{"InviteAdmin", testInviteAdmin},
-		tc{"MemberRoles", testMemberRoles},
-		tc{"OwnersRaceEachOther", testOwnersRaceEachOther},
+		tc{Name: "InviteMember", Fn: testInviteMember},
+		tc{Name: "AcceptBySignup", Fn: testAcceptBySignup},
+		tc{Name: "AcceptSignedIn", Fn: testAcceptSignedIn},
+		tc{Name: "AcceptNotEligible", Fn: testAcceptNotEligible},
+		tc{Name: "AcceptRace", Fn: testAcceptRace},
+		tc{Name: "AcceptAccountExists", Fn: testAcceptAccountExists},
+		tc{Name: "RevokeInvitation", Fn: testRevokeInvitation},
+		tc{Name: "InviteThrottle", Fn: testInviteThrottle},
+		tc{Name: "InviteAdmin", Fn: testInviteAdmin},
+		tc{Name: "MemberRoles", Fn: testMemberRoles},
+		tc{Name: "OwnersRaceEachOther", Fn: testOwnersRaceEachOther},
 	)
 }

@@ -233,12 +233,12 @@ func testSetPassword(e *env) {
 
 func TestPasswords(t *testing.T) {
 	suite(t,
-		tc{"RequestReset", testRequestReset},
-		tc{"RequestResetPerIP", testRequestResetPerIP},
-		tc{"RequestResetPerAccount", testRequestResetPerAccount},
-		tc{"ResetPassword", testResetPassword},
-		tc{"ChangePassword", testChangePassword},
-		tc{"ChangePasswordGuessing", testChangePasswordGuessing},
-		tc{"SetPassword", testSetPassword},
+		tc{Name: "RequestReset", Fn: testRequestReset},
+		tc{Name: "RequestResetPerIP", Fn: testRequestResetPerIP},
+		tc{Name: "RequestResetPerAccount", Fn: testRequestResetPerAccount},
+		tc{Name: "ResetPassword", Fn: testResetPassword},
+		tc{Name: "ChangePassword", Fn: testChangePassword},
+		tc{Name: "ChangePasswordGuessing", Fn: testChangePasswordGuessing},
+		tc{Name: "SetPassword", Fn: testSetPassword},
 	)
 }

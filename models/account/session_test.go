@@ -297,12 +297,12 @@ func testActiveSessions(e *env) {
 
 func TestSessions(t *testing.T) {
 	suite(t,
-		tc{"SessionStartResume", testSessionStartResume},
-		tc{"EndSession", testEndSession},
-		tc{"SessionLifetimeAndIdle", testSessionLifetimeAndIdle},
-		tc{"SessionRotation", testSessionRotation},
-		tc{"EndOtherSessions", testEndOtherSessions},
-		tc{"EndSessionOf", testEndSessionOf},
-		tc{"ActiveSessions", testActiveSessions},
+		tc{Name: "SessionStartResume", Fn: testSessionStartResume},
+		tc{Name: "EndSession", Fn: testEndSession},
+		tc{Name: "SessionLifetimeAndIdle", Fn: testSessionLifetimeAndIdle},
+		tc{Name: "SessionRotation", Fn: testSessionRotation},
+		tc{Name: "EndOtherSessions", Fn: testEndOtherSessions},
+		tc{Name: "EndSessionOf", Fn: testEndSessionOf},
+		tc{Name: "ActiveSessions", Fn: testActiveSessions},
 	)
 }

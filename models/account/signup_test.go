@@ -228,12 +228,12 @@ func testResendVerification(e *env) {
 
 func TestSignUp(t *testing.T) {
 	suite(t,
-		tc{"SignUp", testSignUp},
-		tc{"SignUpExisting", testSignUpExisting},
-		tc{"SignUpFieldErrors", testSignUpFieldErrors},
-		tc{"SignUpPerIPLimit", testSignUpPerIPLimit},
-		tc{"SignUpRace", testSignUpRace},
-		tc{"VerifyEmail", testVerifyEmail},
-		tc{"ResendVerification", testResendVerification},
+		tc{Name: "SignUp", Fn: testSignUp},
+		tc{Name: "SignUpExisting", Fn: testSignUpExisting},
+		tc{Name: "SignUpFieldErrors", Fn: testSignUpFieldErrors},
+		tc{Name: "SignUpPerIPLimit", Fn: testSignUpPerIPLimit},
+		tc{Name: "SignUpRace", Fn: testSignUpRace},
+		tc{Name: "VerifyEmail", Fn: testVerifyEmail},
+		tc{Name: "ResendVerification", Fn: testResendVerification},
 	)
 }

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"koogallery/i18n"
 	"koogallery/models/account"
@@ -22,51 +20,24 @@ var ctx = context.Background()
 
 const baseURL = "https://kg.test"
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is one case's database, stores and clock.
 type env struct {
 	t     *testing.T
 	db    *sqldb.DB
 	acc   *account.Store
 	s     *onboarding.Store
-	clock *clock
+	clock *dbtest.Clock
 }
 
-type tc struct {
-	name string
-	fn   func(e *env)
-}
+type tc = dbtest.Case[*env]
 
 // suite runs its cases in order on one fresh database of each dialect, each case with stores
-// of its own; cases keep apart by their own accounts and companies.
+// of its own (dbtest.Suite); cases keep apart by their own accounts and companies.
 func suite(t *testing.T, cases ...tc) {
-	t.Parallel()
-	dbtest.ForEachDialect(t, func(t *testing.T, db *sqldb.DB) {
-		c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-		db.SetClock(c.Now)
-		for _, k := range cases {
-			t.Run(k.name, func(t *testing.T) {
-				acc := account.NewStore(db, baseURL)
-				k.fn(&env{t: t, db: db, acc: acc, s: onboarding.NewStore(db, acc, baseURL), clock: c})
-			})
-		}
-	})
+	dbtest.Suite(t, func(t *testing.T, db *sqldb.DB, clock *dbtest.Clock) *env {
+		acc := account.NewStore(db, baseURL)
+		return &env{t: t, db: db, acc: acc, s: onboarding.NewStore(db, acc, baseURL), clock: clock}
+	}, cases...)
 }
 
 func must(t testing.TB, err error) {
@@ -204,37 +175,8 @@ func (e *env) audits(appID uint, action string) int64 {
 	return e.count(&account.AuditEvent{}, "target_type = ? AND target_id = ? AND action = ?", onboarding.AuditApplication, appID, action)
 }
 
-func concurrently(n int, fn func(i int) error) []error {
-	var wg sync.WaitGroup
-	gate := make(chan struct{})
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-gate
-			errs[i] = fn(i)
-		}()
-	}
-	close(gate)
-	wg.Wait()
-	return errs
-}
-
-func tally(errs []error, sentinels ...error) map[string]int {
-	out := map[string]int{}
-	for _, err := range errs {
-		key := "ok"
-		if err != nil {
-			key = err.Error()
-			for _, s := range sentinels {
-				if errors.Is(err, s) {
-					key = s.Error()
-					break
-				}
-			}
-		}
-		out[key]++
-	}
-	return out
-}
+// concurrently and tally are dbtest's, named short for the races below.
+var (
+	concurrently = dbtest.Concurrently
+	tally        = dbtest.Tally
+)

@@ -80,26 +80,16 @@ func (s *Store) SubmitChange(ctx context.Context, owner *account.User, name, cod
 		return nil, account.ErrNotEligible
 	}
 	company := owner.Seller
-	in := Input{CompanyName: name, USCC: code}.normalize()
-	errs := sqldb.FieldErrors{}
-	CheckCompany(errs, in.CompanyName, in.USCC)
-	current := ""
-	if company.USCC != nil {
-		current = *company.USCC
-	}
-	if !errs.Has() && in.CompanyName == company.Name && in.USCC == current {
-		errs["company"] = MsgNothingChanged
-	}
-	lic := checkLicense(errs, license, true)
-	if errs.Has() {
-		return nil, errs
+	in, lic, err := checkChange(company, name, code, license, true)
+	if err != nil {
+		return nil, err
 	}
 	now := s.db.Now()
 	app := &Application{Kind: KindChange, ApplicantID: owner.ID, SellerID: &company.ID, CompanyName: in.CompanyName, USCC: in.USCC,
 		ContactName: company.ContactName, ContactPhone: company.ContactPhone, ContactEmail: company.ContactEmail,
 		SupportEmail: company.SupportEmail, SupportPhone: company.SupportPhone, SupportHours: company.SupportHours,
 		AgreementVersion: AgreementVersion, AgreedAt: now, Status: StatusPending, SubmittedAt: now, CreatedAt: now, UpdatedAt: now}
-	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		// The company's owners take turns: two of them cannot open two changes at once.
 		if err := lockRow(tx, &account.Seller{}, company.ID); err != nil {
 			return err
@@ -196,30 +186,10 @@ func (s *Store) Resubmit(ctx context.Context, applicant *account.User, id uint, 
 		if err := checkFree(tx, &app, 0); err != nil {
 			return err
 		}
-		fields := map[string]any{"company_name": in.CompanyName, "uscc": in.USCC, "contact_name": in.ContactName,
-			"contact_phone": in.ContactPhone, "contact_email": in.ContactEmail, "support_email": in.SupportEmail,
-			"support_phone": in.SupportPhone, "support_hours": in.SupportHours, "agreement_version": AgreementVersion,
-			"agreed_at": now, "status": StatusPending, "submitted_at": now, "updated_at": now}
-		res := tx.Model(&Application{}).Where("id = ? AND status = ?", id, StatusNeedsInfo).Updates(fields)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return sqldb.ErrStale
-		}
-		if lic != nil {
-			att, err := attachment.Save(tx, now, AttachLicense, app.ID, applicant, lic)
-			if err != nil {
-				return err
-			}
-			if err := tx.Model(&Application{}).Where("id = ?", id).Update("license_id", att.ID).Error; err != nil {
-				return err
-			}
-		}
-		if err := tx.Create(&Event{ApplicationID: id, ActorID: applicant.ID, Action: EventResubmitted, CreatedAt: now}).Error; err != nil {
-			return err
-		}
-		return s.tell(tx, now, &app, applicant, EventResubmitted)
+		return s.reopen(tx, now, &app, applicant, lic, map[string]any{"company_name": in.CompanyName, "uscc": in.USCC,
+			"contact_name": in.ContactName, "contact_phone": in.ContactPhone, "contact_email": in.ContactEmail,
+			"support_email": in.SupportEmail, "support_phone": in.SupportPhone, "support_hours": in.SupportHours,
+			"agreement_version": AgreementVersion, "agreed_at": now})
 	})
 }
 
@@ -232,19 +202,9 @@ func (s *Store) ResubmitChange(ctx context.Context, owner *account.User, id uint
 		return account.ErrNotEligible
 	}
 	company := owner.Seller
-	in := Input{CompanyName: name, USCC: code}.normalize()
-	errs := sqldb.FieldErrors{}
-	CheckCompany(errs, in.CompanyName, in.USCC)
-	current := ""
-	if company.USCC != nil {
-		current = *company.USCC
-	}
-	if !errs.Has() && in.CompanyName == company.Name && in.USCC == current {
-		errs["company"] = MsgNothingChanged
-	}
-	lic := checkLicense(errs, license, false)
-	if errs.Has() {
-		return errs
+	in, lic, err := checkChange(company, name, code, license, false)
+	if err != nil {
+		return err
 	}
 	now := s.db.Now()
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -256,28 +216,55 @@ func (s *Store) ResubmitChange(ctx context.Context, owner *account.User, id uint
 		if err := checkFree(tx, &app, company.ID); err != nil {
 			return err
 		}
-		res := tx.Model(&Application{}).Where("id = ? AND status = ?", id, StatusNeedsInfo).Updates(map[string]any{
-			"company_name": in.CompanyName, "uscc": in.USCC, "status": StatusPending, "submitted_at": now, "updated_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return sqldb.ErrStale
-		}
-		if lic != nil {
-			att, err := attachment.Save(tx, now, AttachLicense, app.ID, owner, lic)
-			if err != nil {
-				return err
-			}
-			if err := tx.Model(&Application{}).Where("id = ?", id).Update("license_id", att.ID).Error; err != nil {
-				return err
-			}
-		}
-		if err := tx.Create(&Event{ApplicationID: id, ActorID: owner.ID, Action: EventResubmitted, CreatedAt: now}).Error; err != nil {
+		return s.reopen(tx, now, &app, owner, lic, map[string]any{"company_name": in.CompanyName, "uscc": in.USCC})
+	})
+}
+
+// checkChange checks a company's new legal name and code (one of them must change) and the
+// licence that shows them.
+func checkChange(company *account.Seller, name, code string, license *attachment.Upload, licenseRequired bool) (Input, *attachment.Checked, error) {
+	in := Input{CompanyName: name, USCC: code}.normalize()
+	errs := sqldb.FieldErrors{}
+	CheckCompany(errs, in.CompanyName, in.USCC)
+	current := ""
+	if company.USCC != nil {
+		current = *company.USCC
+	}
+	if !errs.Has() && in.CompanyName == company.Name && in.USCC == current {
+		errs["company"] = MsgNothingChanged
+	}
+	lic := checkLicense(errs, license, licenseRequired)
+	if errs.Has() {
+		return in, nil, errs
+	}
+	return in, lic, nil
+}
+
+// reopen sends an application waiting for its applicant back to the queue with the corrected
+// fields and, when lic is set, a new licence; the resubmission is an event and told to by.
+// An application no longer waiting is sqldb.ErrStale.
+func (s *Store) reopen(tx *gorm.DB, now time.Time, app *Application, by *account.User, lic *attachment.Checked, fields map[string]any) error {
+	fields["status"], fields["submitted_at"], fields["updated_at"] = StatusPending, now, now
+	res := tx.Model(&Application{}).Where("id = ? AND status = ?", app.ID, StatusNeedsInfo).Updates(fields)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return sqldb.ErrStale
+	}
+	if lic != nil {
+		att, err := attachment.Save(tx, now, AttachLicense, app.ID, by, lic)
+		if err != nil {
 			return err
 		}
-		return s.tell(tx, now, &app, owner, EventResubmitted)
-	})
+		if err := tx.Model(&Application{}).Where("id = ?", app.ID).Update("license_id", att.ID).Error; err != nil {
+			return err
+		}
+	}
+	if err := tx.Create(&Event{ApplicationID: app.ID, ActorID: by.ID, Action: EventResubmitted, CreatedAt: now}).Error; err != nil {
+		return err
+	}
+	return s.tell(tx, now, app, by, EventResubmitted)
 }
 
 // Approve accepts a pending application. For a new company the seller is created and the

@@ -435,15 +435,15 @@ func testLicenseParty(e *env) {
 
 func TestApplications(t *testing.T) {
 	suite(t,
-		tc{"Submit", testSubmit},
-		tc{"SubmitRace", testSubmitRace},
-		tc{"SubmitTaken", testSubmitTaken},
-		tc{"ReviewFlow", testReviewFlow},
-		tc{"ApproveRace", testApproveRace},
-		tc{"ApproveTaken", testApproveTaken},
-		tc{"Reject", testReject},
-		tc{"SubmitChange", testSubmitChange},
-		tc{"LicenseParty", testLicenseParty},
+		tc{Name: "Submit", Fn: testSubmit},
+		tc{Name: "SubmitRace", Fn: testSubmitRace},
+		tc{Name: "SubmitTaken", Fn: testSubmitTaken},
+		tc{Name: "ReviewFlow", Fn: testReviewFlow},
+		tc{Name: "ApproveRace", Fn: testApproveRace},
+		tc{Name: "ApproveTaken", Fn: testApproveTaken},
+		tc{Name: "Reject", Fn: testReject},
+		tc{Name: "SubmitChange", Fn: testSubmitChange},
+		tc{Name: "LicenseParty", Fn: testLicenseParty},
 	)
 }
 
@@ -522,5 +522,5 @@ func testQueue(e *env) {
 }
 
 func TestQueue(t *testing.T) {
-	suite(t, tc{"Queue", testQueue})
+	suite(t, tc{Name: "Queue", Fn: testQueue})
 }
