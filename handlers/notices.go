@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/account"
 	"koogallery/views/layouts"
 	"koogallery/views/notices"
 	"koogallery/web"
@@ -36,7 +37,7 @@ func (h *Notices) Routes(g *echo.Group) {
 
 // List shows the user's messages, newest first.
 func (h *Notices) List(c echo.Context) error {
-	ctx, owner := c.Request().Context(), models.OwnerOf(web.CurrentUser(c))
+	ctx, owner := c.Request().Context(), account.NoticeOwner(web.CurrentUser(c))
 	page, err := h.store.Notices(ctx, owner, pageParam(c))
 	if err != nil {
 		return err
@@ -56,7 +57,7 @@ func (h *Notices) Read(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	n, err := h.store.MarkNoticeRead(c.Request().Context(), models.OwnerOf(web.CurrentUser(c)), id)
+	n, err := h.store.MarkNoticeRead(c.Request().Context(), account.NoticeOwner(web.CurrentUser(c)), id)
 	h.unread.forget(web.CurrentUser(c))
 	if err != nil {
 		return err
@@ -72,7 +73,7 @@ func (h *Notices) Read(c echo.Context) error {
 
 // ReadAll marks every unread message of the user read.
 func (h *Notices) ReadAll(c echo.Context) error {
-	if _, err := h.store.MarkAllNoticesRead(c.Request().Context(), models.OwnerOf(web.CurrentUser(c))); err != nil {
+	if _, err := h.store.MarkAllNoticesRead(c.Request().Context(), account.NoticeOwner(web.CurrentUser(c))); err != nil {
 		return err
 	}
 	h.unread.forget(web.CurrentUser(c))
@@ -108,7 +109,7 @@ func (u *UnreadCounter) Count(ctx context.Context, user *models.User) int {
 	if layouts.NoticesHref(user) == "" {
 		return 0
 	}
-	owner, now := models.OwnerOf(user), time.Now()
+	owner, now := account.NoticeOwner(user), time.Now()
 	u.mu.Lock()
 	e, ok := u.cache[owner]
 	u.mu.Unlock()
@@ -134,6 +135,6 @@ func (u *UnreadCounter) forget(user *models.User) {
 		return
 	}
 	u.mu.Lock()
-	delete(u.cache, models.OwnerOf(user))
+	delete(u.cache, account.NoticeOwner(user))
 	u.mu.Unlock()
 }

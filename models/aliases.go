@@ -33,6 +33,8 @@ const PageSize = sqldb.PageSize
 var (
 	ErrNotFound = sqldb.ErrNotFound
 	ErrStale    = sqldb.ErrStale
+	// ErrLeaseLost: the claimed row's lease ended and another worker took it.
+	ErrLeaseLost = sqldb.ErrLeaseLost
 )
 
 // Shared helpers of the plumbing.

@@ -7,12 +7,17 @@ import (
 
 	"gorm.io/gorm"
 
+	"koogallery/models/notice"
 	"koogallery/models/sqldb"
 )
 
 // Store is the marketplace's data layer: every read is scoped to whoever may see it, every
 // state change is a guarded transition.
 type Store struct {
+	// The domain stores, whose methods callers reach through Store while the split of models
+	// goes on (each embedded under an alias, so their field names differ).
+	*noticeStore
+
 	base     *sqldb.DB
 	db       *gorm.DB
 	dialect  Dialect
@@ -26,13 +31,16 @@ type Store struct {
 	parties map[AttachmentOwner]AttachmentParty
 }
 
+// The embedded domain stores' names.
+type noticeStore = notice.Store
+
 // NewStore wraps an open database.
 func NewStore(base *sqldb.DB) *Store {
 	policies := make(map[string]RetryPolicy, len(DefaultPolicies))
 	for k, v := range DefaultPolicies {
 		policies[k] = v
 	}
-	s := &Store{base: base, db: base.Gorm(), dialect: base.Dialect(), policies: policies, wake: make(chan struct{}, 1),
+	s := &Store{noticeStore: notice.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect(), policies: policies, wake: make(chan struct{}, 1),
 		listProducts: newListProducts()}
 	s.listProducts.watch(s.db)
 	return s
@@ -71,6 +79,3 @@ func (s *Store) retryTx(ctx context.Context, fn func(tx *gorm.DB) error, opts ..
 // claimTxOptions are the options of an outbox claim's transaction: READ COMMITTED on MySQL,
 // so the locking scan takes no gap locks on the due index (see ClaimDueCalls).
 func (s *Store) claimTxOptions() []*sql.TxOptions { return s.base.ReadCommitted() }
-
-// paginate runs q for page n (1-based) and trims the look-ahead row.
-func paginate[T any](q *gorm.DB, n int) (Page[T], error) { return sqldb.Paginate[T](q, n) }

@@ -101,9 +101,6 @@ func claimToken() string {
 	return hex.EncodeToString(b)
 }
 
-// ErrLeaseLost: the call's lease ended and another dispatcher took it; the result was dropped.
-var ErrLeaseLost = errors.New("call lease lost")
-
 // RecordAttempt stores an attempt of a claimed call and moves the call on: succeeded (with the
 // business effects of success), processing (polled), retried on schedule, or failed when the
 // retry window is over (with the effects of failure: an unopened purchase is cancelled and

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"koogallery/models/sqldb"
+
 	"gorm.io/gorm"
 )
 
@@ -42,7 +44,7 @@ func (s *Store) calls(ctx context.Context, sellerID uint, f CallFilter) (Page[In
 	if f.To != nil {
 		q = q.Where("interface_calls.created_at < ?", *f.To)
 	}
-	return paginate[InterfaceCall](q.Order("interface_calls.id DESC"), f.Page)
+	return sqldb.Paginate[InterfaceCall](q.Order("interface_calls.id DESC"), f.Page)
 }
 
 // SellerCalls lists the calls the platform made to one seller, newest first (生产接口消息).

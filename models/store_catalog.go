@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"koogallery/models/sqldb"
+
 	"gorm.io/gorm/clause"
 )
 
@@ -33,7 +35,7 @@ func (s *Store) Catalog(ctx context.Context, f CatalogFilter) (Page[Product], er
 		like := "%" + escapeLike(t) + "%"
 		q = q.Where("(name LIKE ? ESCAPE '"+likeEscape+"' OR summary LIKE ? ESCAPE '"+likeEscape+"')", like, like)
 	}
-	return paginate[Product](q.Order("id DESC"), f.Page)
+	return sqldb.Paginate[Product](q.Order("id DESC"), f.Page)
 }
 
 // CatalogProduct loads a product that is on sale; any other product is ErrNotFound.
@@ -70,5 +72,5 @@ func (s *Store) RemoveFavorite(ctx context.Context, userID, productID uint) erro
 // sale status, so a delisted favorite can be seen and removed).
 func (s *Store) Favorites(ctx context.Context, userID uint, page int) (Page[Favorite], error) {
 	q := s.conn(ctx).Preload("Product").Preload("Product.Seller").Where("user_id = ?", userID).Order("id DESC")
-	return paginate[Favorite](q, page)
+	return sqldb.Paginate[Favorite](q, page)
 }

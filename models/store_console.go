@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"koogallery/models/sqldb"
+
 	"gorm.io/gorm"
 )
 
@@ -207,7 +209,7 @@ func (s *Store) ServiceOrders(ctx context.Context, buyerID, instanceID uint) ([]
 
 // SellerProducts lists the seller company's products, newest first, whatever their status.
 func (s *Store) SellerProducts(ctx context.Context, sellerID uint, page int) (Page[Product], error) {
-	return paginate[Product](s.conn(ctx).Where("seller_id = ?", sellerID).Order("id DESC"), page)
+	return sqldb.Paginate[Product](s.conn(ctx).Where("seller_id = ?", sellerID).Order("id DESC"), page)
 }
 
 // SellerOverview counts what a seller's home page shows.
@@ -302,7 +304,7 @@ func (s *Store) SellerOrders(ctx context.Context, sellerID uint, f OrderFilter) 
 	if f.Status != "" {
 		q = q.Where("orders.status = ?", f.Status)
 	}
-	return paginate[SellerOrderRow](q.Order("orders.id DESC"), f.Page)
+	return sqldb.Paginate[SellerOrderRow](q.Order("orders.id DESC"), f.Page)
 }
 
 // specColumns loads only what lists show of a spec.

@@ -7,6 +7,7 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/account"
 )
 
 func TestNoticesScopedToOwner(t *testing.T) {
@@ -36,12 +37,12 @@ func TestNoticesScopedToOwner(t *testing.T) {
 		notice(&sellerUser.ID, nil, "something_else", "personal")
 		otherCompany := notice(nil, &other.ID, "call_failed", "other company")
 
-		buyer := models.OwnerOf(&w.buyer)
-		seller := models.OwnerOf(&sellerUser)
+		buyer := account.NoticeOwner(&w.buyer)
+		seller := account.NoticeOwner(&sellerUser)
 		if seller.SellerID != w.seller.ID || seller.UserID != sellerUser.ID {
-			t.Fatalf("OwnerOf(seller) = %+v", seller)
+			t.Fatalf("account.NoticeOwner(seller) = %+v", seller)
 		}
-		if b := models.OwnerOf(&w.buyer); b.SellerID != 0 {
+		if b := account.NoticeOwner(&w.buyer); b.SellerID != 0 {
 			t.Fatalf("a buyer owns company notices: %+v", b)
 		}
 
@@ -119,7 +120,7 @@ func TestNoticesScopedToOwner(t *testing.T) {
 		if marked != 1 || unread(buyer) != 0 {
 			t.Errorf("mark all marked %d, unread now %d", marked, unread(buyer))
 		}
-		if n := unread(models.OwnerOf(&w.buyer2)); n != 1 {
+		if n := unread(account.NoticeOwner(&w.buyer2)); n != 1 {
 			t.Errorf("buyer2 unread after buyer's mark-all = %d, want 1", n)
 		}
 		marked, err = s.MarkAllNoticesRead(ctx, seller)
@@ -127,7 +128,7 @@ func TestNoticesScopedToOwner(t *testing.T) {
 		if marked != 1 || unread(seller) != 0 {
 			t.Errorf("seller mark all marked %d, unread now %d", marked, unread(seller))
 		}
-		if n := unread(models.OwnerOf(&otherUser)); n != 1 {
+		if n := unread(account.NoticeOwner(&otherUser)); n != 1 {
 			t.Errorf("the other company's unread = %d, want 1", n)
 		}
 		if marked, err := s.MarkAllNoticesRead(ctx, models.NoticeOwner{}); err != nil || marked != 0 {

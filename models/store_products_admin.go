@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"koogallery/models/sqldb"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -80,7 +82,7 @@ func (s *Store) AdminProducts(ctx context.Context, f AdminProductFilter) (Page[P
 	if f.SellerID != 0 {
 		q = q.Where("seller_id = ?", f.SellerID)
 	}
-	return paginate[Product](q.Order("id DESC"), f.Page)
+	return sqldb.Paginate[Product](q.Order("id DESC"), f.Page)
 }
 
 // AdminProduct loads any product with its seller, for operations.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"koogallery/models/sqldb"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -12,7 +14,7 @@ import (
 // ReviewQueue lists the versions waiting for review, oldest submission first.
 func (s *Store) ReviewQueue(ctx context.Context, page int) (Page[ProductVersion], error) {
 	q := s.conn(ctx).Preload("Product.Seller").Where("status = ?", VersionReviewing).Order("submitted_at, id")
-	return paginate[ProductVersion](q, page)
+	return sqldb.Paginate[ProductVersion](q, page)
 }
 
 // ReviewVersion loads one version with its product and seller, for operations.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"reflect"
 
+	"koogallery/models/sqldb"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -35,7 +37,7 @@ func (s *Store) SellerProductList(ctx context.Context, sellerID uint, status Sal
 	if status != "" {
 		q = q.Where("sale_status = ?", status)
 	}
-	ps, err := paginate[Product](q.Order("id DESC"), page)
+	ps, err := sqldb.Paginate[Product](q.Order("id DESC"), page)
 	if err != nil {
 		return Page[SellerProductRow]{}, err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"koogallery/models/sqldb"
+
 	"gorm.io/gorm"
 )
 
@@ -34,7 +36,7 @@ func (f RefundFilter) apply(q *gorm.DB, withStatus bool) *gorm.DB {
 // refundList pages requests, newest first, with their products and orders.
 func (s *Store) refundList(ctx context.Context, scope func(*gorm.DB) *gorm.DB, f RefundFilter) (Page[RefundRequest], error) {
 	q := scope(s.conn(ctx).Model(&RefundRequest{}).Preload("Product").Preload("Order"))
-	return paginate[RefundRequest](f.apply(q, true).Order("id DESC"), f.Page)
+	return sqldb.Paginate[RefundRequest](f.apply(q, true).Order("id DESC"), f.Page)
 }
 
 // BuyerRefunds lists the buyer's refund requests (退订管理), newest first.
@@ -176,7 +178,7 @@ func (s *Store) refundDetail(ctx context.Context, scoped *gorm.DB, id uint) (*Re
 // RefundRecords lists the money returned to buyers (every reason: failed openings, negotiated
 // and no-reason refunds), newest first, for operations.
 func (s *Store) RefundRecords(ctx context.Context, page int) (Page[Refund], error) {
-	return paginate[Refund](s.conn(ctx).Model(&Refund{}).Order("id DESC"), page)
+	return sqldb.Paginate[Refund](s.conn(ctx).Model(&Refund{}).Order("id DESC"), page)
 }
 
 // OrdersByID loads orders by id (for lists that show an order number next to a record).

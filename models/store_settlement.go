@@ -5,6 +5,8 @@ import (
 	"sort"
 	"time"
 
+	"koogallery/models/sqldb"
+
 	"gorm.io/gorm"
 )
 
@@ -256,7 +258,7 @@ func (s *Store) SettlementOrders(ctx context.Context, sellerID uint, f Settlemen
 	if f.State != "" {
 		q = s.settleStateWhere(q, f.State, reached, now, bills)
 	}
-	orders, err := paginate[Order](q.Order("orders.id DESC"), f.Page)
+	orders, err := sqldb.Paginate[Order](q.Order("orders.id DESC"), f.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -627,5 +629,5 @@ func (s *Store) SetRepayment(ctx context.Context, admin *User, orderID uint, to 
 
 // CreditOrders lists every credit-paid order for operations, newest first, with the buyer.
 func (s *Store) CreditOrders(ctx context.Context, page int) (Page[Order], error) {
-	return paginate[Order](s.conn(ctx).Preload("Buyer").Where("pay_method = ?", PayCredit).Order("id DESC"), page)
+	return sqldb.Paginate[Order](s.conn(ctx).Preload("Buyer").Where("pay_method = ?", PayCredit).Order("id DESC"), page)
 }

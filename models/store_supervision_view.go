@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 
+	"koogallery/models/sqldb"
+
 	"gorm.io/gorm"
 )
 
@@ -17,7 +19,7 @@ func (s *Store) supervisionList(ctx context.Context, scope func(*gorm.DB) *gorm.
 	if f.Step != "" {
 		q = q.Where("step = ?", f.Step)
 	}
-	return paginate[Supervision](q.Order("id DESC"), f.Page)
+	return sqldb.Paginate[Supervision](q.Order("id DESC"), f.Page)
 }
 
 // BuyerSupervisions lists the buyer's supervised orders (服务监管), newest first.
@@ -118,7 +120,7 @@ func (s *Store) AdminAppeals(ctx context.Context, f AppealFilter) (Page[Appeal],
 	default:
 		q = q.Where("status = ?", f.Status).Order("id DESC")
 	}
-	return paginate[Appeal](q, f.Page)
+	return sqldb.Paginate[Appeal](q, f.Page)
 }
 
 // AdminAppeal loads one appeal for operations.

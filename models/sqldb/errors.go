@@ -13,6 +13,9 @@ var (
 	// ErrStale: the object is no longer in the state the change expects (already done, or
 	// changed by someone else); nothing was applied.
 	ErrStale = errors.New("stale state")
+	// ErrLeaseLost: a worker's lease on a claimed row (a call, a mail) ended and another
+	// worker took it; the result was dropped.
+	ErrLeaseLost = errors.New("lease lost")
 )
 
 // NotFound maps GORM's missing-row error to ErrNotFound.

@@ -1,7 +1,9 @@
-package models
+package notice
 
 import (
 	"context"
+
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -12,18 +14,6 @@ import (
 type NoticeOwner struct {
 	UserID   uint
 	SellerID uint // 0: not a seller
-}
-
-// OwnerOf is the notice owner for a user.
-func OwnerOf(u *User) NoticeOwner {
-	if u == nil {
-		return NoticeOwner{}
-	}
-	o := NoticeOwner{UserID: u.ID}
-	if u.Role == RoleSeller && u.SellerID != nil {
-		o.SellerID = *u.SellerID
-	}
-	return o
 }
 
 // readColumn is the notices.read column, quoted by GORM for each dialect (READ is a reserved
@@ -44,22 +34,22 @@ func (o NoticeOwner) scope(q *gorm.DB) *gorm.DB {
 }
 
 // Notices lists the owner's in-site messages, newest first.
-func (s *Store) Notices(ctx context.Context, o NoticeOwner, page int) (Page[Notice], error) {
-	return paginate[Notice](o.scope(s.conn(ctx).Model(&Notice{})).Order("id DESC"), page)
+func (s *Store) Notices(ctx context.Context, o NoticeOwner, page int) (sqldb.Page[Notice], error) {
+	return sqldb.Paginate[Notice](o.scope(s.Conn(ctx).Model(&Notice{})).Order("id DESC"), page)
 }
 
 // UnreadNotices counts the owner's unread messages: one COUNT over the indexed owner columns.
 func (s *Store) UnreadNotices(ctx context.Context, o NoticeOwner) (int64, error) {
 	var n int64
-	err := o.scope(s.conn(ctx).Model(&Notice{})).Where(clause.Eq{Column: readColumn, Value: false}).Count(&n).Error
+	err := o.scope(s.Conn(ctx).Model(&Notice{})).Where(clause.Eq{Column: readColumn, Value: false}).Count(&n).Error
 	return n, err
 }
 
 // Notice loads one of the owner's messages; anyone else's is ErrNotFound.
 func (s *Store) Notice(ctx context.Context, o NoticeOwner, id uint) (*Notice, error) {
 	var n Notice
-	if err := o.scope(s.conn(ctx).Where("id = ?", id)).First(&n).Error; err != nil {
-		return nil, notFound(err)
+	if err := o.scope(s.Conn(ctx).Where("id = ?", id)).First(&n).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	return &n, nil
 }
@@ -67,7 +57,7 @@ func (s *Store) Notice(ctx context.Context, o NoticeOwner, id uint) (*Notice, er
 // MarkNoticeRead marks one of the owner's messages read and returns it. Marking a read message
 // again changes nothing; anyone else's message is ErrNotFound and stays as it was.
 func (s *Store) MarkNoticeRead(ctx context.Context, o NoticeOwner, id uint) (*Notice, error) {
-	res := o.scope(s.conn(ctx).Model(&Notice{}).Where("id = ?", id)).
+	res := o.scope(s.Conn(ctx).Model(&Notice{}).Where("id = ?", id)).
 		Where(clause.Eq{Column: readColumn, Value: false}).Update("read", true)
 	if res.Error != nil {
 		return nil, res.Error
@@ -84,6 +74,6 @@ func (s *Store) MarkAllNoticesRead(ctx context.Context, o NoticeOwner) (int64, e
 	if o.UserID == 0 && o.SellerID == 0 {
 		return 0, nil
 	}
-	res := o.scope(s.conn(ctx).Model(&Notice{})).Where(clause.Eq{Column: readColumn, Value: false}).Update("read", true)
+	res := o.scope(s.Conn(ctx).Model(&Notice{})).Where(clause.Eq{Column: readColumn, Value: false}).Update("read", true)
 	return res.RowsAffected, res.Error
 }

@@ -1,9 +1,11 @@
-package models
+package notice
 
 import (
 	"context"
 	"strings"
 	"time"
+
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -30,9 +32,9 @@ func mailBackoff(n int) time.Duration {
 // QueueMail adds a mail to the outbox, due at once. Features that report a change by mail
 // should rather create the Mail row in the transaction of that change.
 func (s *Store) QueueMail(ctx context.Context, to, subject, body string) (*Mail, error) {
-	now := s.now()
-	m := &Mail{To: ClipText(strings.TrimSpace(to), 190), Subject: ClipText(subject, 200), Body: body, Status: MailPending, NextAttemptAt: now, CreatedAt: now}
-	if err := s.conn(ctx).Create(m).Error; err != nil {
+	now := s.Now()
+	m := &Mail{To: sqldb.ClipText(strings.TrimSpace(to), 190), Subject: sqldb.ClipText(subject, 200), Body: body, Status: MailPending, NextAttemptAt: now, CreatedAt: now}
+	if err := s.Conn(ctx).Create(m).Error; err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -48,12 +50,12 @@ func (s *Store) QueueMail(ctx context.Context, to, subject, body string) (*Mail,
 // index entries into each other's locked ranges deadlocked (error 1213). On SQLite the
 // immediate transaction serializes claimers. A claim chosen as a deadlock victim runs again.
 func (s *Store) ClaimDueMails(ctx context.Context, limit int, lease time.Duration) ([]Mail, error) {
-	now := s.now()
+	now := s.Now()
 	until := now.Add(lease)
 	var mails []Mail
-	err := s.retryTx(ctx, func(tx *gorm.DB) error {
+	err := s.Tx(ctx, func(tx *gorm.DB) error {
 		q := tx.Where("status = ? AND next_attempt_at <= ?", MailPending, now).Order("next_attempt_at, id").Limit(limit)
-		if s.dialect == MySQL {
+		if s.Dialect() == sqldb.MySQL {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
 		}
 		if err := q.Find(&mails).Error; err != nil {
@@ -68,7 +70,7 @@ func (s *Store) ClaimDueMails(ctx context.Context, limit int, lease time.Duratio
 		}
 		return tx.Model(&Mail{}).Where("id IN ? AND status = ?", ids, MailPending).
 			Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "next_attempt_at": until}).Error
-	}, s.claimTxOptions()...)
+	}, s.ReadCommitted()...)
 	if err != nil {
 		return nil, err
 	}
@@ -82,14 +84,14 @@ func (s *Store) ClaimDueMails(ctx context.Context, limit int, lease time.Duratio
 // MarkMailSent records that a claimed mail was delivered. ErrLeaseLost: the lease ended and
 // another mailer claimed the mail again.
 func (s *Store) MarkMailSent(ctx context.Context, m *Mail) error {
-	now := s.now()
-	res := s.conn(ctx).Model(&Mail{}).Where("id = ? AND status = ? AND attempts = ?", m.ID, MailPending, m.Attempts).
+	now := s.Now()
+	res := s.Conn(ctx).Model(&Mail{}).Where("id = ? AND status = ? AND attempts = ?", m.ID, MailPending, m.Attempts).
 		Updates(map[string]any{"status": MailSent, "sent_at": now, "last_error": ""})
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return ErrLeaseLost
+		return sqldb.ErrLeaseLost
 	}
 	m.Status, m.SentAt, m.LastError = MailSent, &now, ""
 	return nil
@@ -100,8 +102,8 @@ func (s *Store) MarkMailSent(ctx context.Context, m *Mail) error {
 // the last error. It reports whether the mail was given up. ErrLeaseLost: another mailer has
 // claimed the mail since.
 func (s *Store) RetryMail(ctx context.Context, m *Mail, sendErr string) (gaveUp bool, err error) {
-	now := s.now()
-	sendErr = ClipText(sendErr, 500)
+	now := s.Now()
+	sendErr = sqldb.ClipText(sendErr, 500)
 	fields := map[string]any{"last_error": sendErr}
 	if m.Attempts >= MailMaxAttempts {
 		fields["status"] = MailFailed
@@ -109,12 +111,12 @@ func (s *Store) RetryMail(ctx context.Context, m *Mail, sendErr string) (gaveUp 
 	} else {
 		fields["next_attempt_at"] = now.Add(mailBackoff(m.Attempts))
 	}
-	res := s.conn(ctx).Model(&Mail{}).Where("id = ? AND status = ? AND attempts = ?", m.ID, MailPending, m.Attempts).Updates(fields)
+	res := s.Conn(ctx).Model(&Mail{}).Where("id = ? AND status = ? AND attempts = ?", m.ID, MailPending, m.Attempts).Updates(fields)
 	if res.Error != nil {
 		return false, res.Error
 	}
 	if res.RowsAffected == 0 {
-		return false, ErrLeaseLost
+		return false, sqldb.ErrLeaseLost
 	}
 	m.LastError = sendErr
 	if gaveUp {
