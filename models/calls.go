@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"time"
+
+	"koogallery/models/sellertools"
+)
 
 // CallStatus is where an outbound call to a seller stands.
 type CallStatus string
@@ -22,16 +26,16 @@ var CallStatuses = []CallStatus{CallPending, CallProcessing, CallSucceeded, Call
 // that causes it, so no call is ever lost; dispatchers in any number of server processes claim
 // due rows with a lease (row locks on MySQL) and record every attempt.
 type InterfaceCall struct {
-	ID         uint          `gorm:"primaryKey"`
-	SellerID   uint          `gorm:"not null;index:idx_calls_seller,priority:1"`
-	ProductID  uint          `gorm:"not null;index"`
-	Product    *Product      `gorm:"constraint:OnDelete:RESTRICT"`
-	OrderID    *uint         `gorm:"index"`
-	Order      *Order        `gorm:"constraint:OnDelete:RESTRICT"`
-	InstanceID *uint         `gorm:"index"`
-	Activity   string        `gorm:"size:32;not null"`
-	Scene      string        `gorm:"size:32"`
-	Interface  InterfaceType `gorm:"size:20;not null"`
+	ID         uint                      `gorm:"primaryKey"`
+	SellerID   uint                      `gorm:"not null;index:idx_calls_seller,priority:1"`
+	ProductID  uint                      `gorm:"not null;index"`
+	Product    *Product                  `gorm:"constraint:OnDelete:RESTRICT"`
+	OrderID    *uint                     `gorm:"index"`
+	Order      *Order                    `gorm:"constraint:OnDelete:RESTRICT"`
+	InstanceID *uint                     `gorm:"index"`
+	Activity   string                    `gorm:"size:32;not null"`
+	Scene      string                    `gorm:"size:32"`
+	Interface  sellertools.InterfaceType `gorm:"size:20;not null"`
 	// AddressID and Path, when set, are where the call goes instead of the product's production
 	// interface (order notifications follow their configuration).
 	AddressID *uint  `gorm:"index"`

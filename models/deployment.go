@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"koogallery/models/sellertools"
+
 	"gorm.io/gorm"
 )
 
@@ -188,7 +190,7 @@ func (s *Store) CreateDeployment(ctx context.Context, d *Deployment) error {
 		}
 		if old.ID != 0 {
 			*d = old
-			return ErrDuplicate
+			return sellertools.ErrDuplicate
 		}
 	}
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
@@ -209,7 +211,7 @@ func (s *Store) CreateDeployment(ctx context.Context, d *Deployment) error {
 			var old Deployment
 			if s.conn(ctx).Where("submit_key = ? AND buyer_id = ?", *d.SubmitKey, d.BuyerID).Limit(1).Find(&old).Error == nil && old.ID != 0 {
 				*d = old
-				return ErrDuplicate
+				return sellertools.ErrDuplicate
 			}
 		}
 		return ErrDeployBusy

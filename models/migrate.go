@@ -7,6 +7,7 @@ import (
 
 	"koogallery/models/account"
 	"koogallery/models/onboarding"
+	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -32,7 +33,7 @@ var migrations = []migration{
 		return tx.AutoMigrate(&Seller{}, &User{}, &Product{}, &Favorite{}, &Order{}, &Instance{})
 	}},
 	{2, "seller toolkit: keys, production addresses, bindings, debug cases", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&AccessKey{}, &ProductionAddress{}, &KeyBinding{}, &DebugCase{})
+		return tx.AutoMigrate(&sellertools.AccessKey{}, &sellertools.ProductionAddress{}, &sellertools.KeyBinding{}, &sellertools.DebugCase{})
 	}},
 	{3, "call outbox: interface calls, attempts, mail outbox, notices, refunds; product interface wiring", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&Product{}, &InterfaceCall{}, &CallAttempt{}, &Mail{}, &Notice{}, &Refund{})

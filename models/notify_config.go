@@ -3,6 +3,8 @@ package models
 import (
 	"strconv"
 	"time"
+
+	"koogallery/models/sellertools"
 )
 
 // NotifyTypes are the product types order notification (订单通知) can be configured for:
@@ -37,15 +39,15 @@ func (s NotifyScope) Key() string {
 // NotifyConfig sends orderNotify for the orders of its scope to one production address and
 // path (配置): one address per access type or per product.
 type NotifyConfig struct {
-	ID        uint               `gorm:"primaryKey"`
-	SellerID  uint               `gorm:"not null;uniqueIndex:idx_notify_seller_scope,priority:1"`
-	Scope     string             `gorm:"size:40;not null;uniqueIndex:idx_notify_seller_scope,priority:2"`
-	Type      ProductType        `gorm:"size:32;not null;default:''"`
-	ProductID *uint              `gorm:"index"`
-	Product   *Product           `gorm:"constraint:OnDelete:CASCADE"`
-	AddressID uint               `gorm:"not null;index"`
-	Address   *ProductionAddress `gorm:"constraint:OnDelete:CASCADE"`
-	Path      string             `gorm:"size:200;not null;default:''"`
+	ID        uint                           `gorm:"primaryKey"`
+	SellerID  uint                           `gorm:"not null;uniqueIndex:idx_notify_seller_scope,priority:1"`
+	Scope     string                         `gorm:"size:40;not null;uniqueIndex:idx_notify_seller_scope,priority:2"`
+	Type      ProductType                    `gorm:"size:32;not null;default:''"`
+	ProductID *uint                          `gorm:"index"`
+	Product   *Product                       `gorm:"constraint:OnDelete:CASCADE"`
+	AddressID uint                           `gorm:"not null;index"`
+	Address   *sellertools.ProductionAddress `gorm:"constraint:OnDelete:CASCADE"`
+	Path      string                         `gorm:"size:200;not null;default:''"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

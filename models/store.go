@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"koogallery/models/notice"
+	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
 )
 
@@ -17,6 +18,7 @@ type Store struct {
 	// The domain stores, whose methods callers reach through Store while the split of models
 	// goes on (each embedded under an alias, so their field names differ).
 	*noticeStore
+	*sellertoolsStore
 
 	base     *sqldb.DB
 	db       *gorm.DB
@@ -32,7 +34,10 @@ type Store struct {
 }
 
 // The embedded domain stores' names.
-type noticeStore = notice.Store
+type (
+	noticeStore      = notice.Store
+	sellertoolsStore = sellertools.Store
+)
 
 // NewStore wraps an open database.
 func NewStore(base *sqldb.DB) *Store {
@@ -40,7 +45,7 @@ func NewStore(base *sqldb.DB) *Store {
 	for k, v := range DefaultPolicies {
 		policies[k] = v
 	}
-	s := &Store{noticeStore: notice.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect(), policies: policies, wake: make(chan struct{}, 1),
+	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect(), policies: policies, wake: make(chan struct{}, 1),
 		listProducts: newListProducts()}
 	s.listProducts.watch(s.db)
 	return s

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 
+	"koogallery/models/sellertools"
+
 	"gorm.io/gorm"
 )
 
@@ -25,14 +27,14 @@ func newBusinessID() string {
 }
 
 // interfaceOf is the interface type whose key signs a product's calls.
-func interfaceOf(p *Product, activity string) InterfaceType {
+func interfaceOf(p *Product, activity string) sellertools.InterfaceType {
 	switch {
 	case activity == ActOrderNotify:
-		return IfaceGeneral
+		return sellertools.IfaceGeneral
 	case p.Type == TypeLicense:
-		return IfaceLicenseCode
+		return sellertools.IfaceLicenseCode
 	}
-	return IfaceBasic
+	return sellertools.IfaceBasic
 }
 
 // queueCall writes a call into the outbox inside the caller's transaction: it commits (or not)

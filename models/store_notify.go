@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"koogallery/models/sellertools"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -25,11 +27,11 @@ func (s *Store) NotifyConfigs(ctx context.Context, sellerID uint) ([]NotifyConfi
 
 // NotifyTargets lists the addresses and paths where the seller's orderNotify debug case passed
 // on a certified address: the targets order notification may be configured to.
-func (s *Store) NotifyTargets(ctx context.Context, sellerID uint) ([]DebugCase, error) {
-	var out []DebugCase
+func (s *Store) NotifyTargets(ctx context.Context, sellerID uint) ([]sellertools.DebugCase, error) {
+	var out []sellertools.DebugCase
 	err := s.conn(ctx).Preload("Address").Joins("JOIN production_addresses a ON a.id = debug_cases.address_id").
 		Where("debug_cases.seller_id = ? AND debug_cases.kind = ? AND debug_cases.scenario = ? AND debug_cases.status = ? AND a.status = ?",
-			sellerID, DebugNotify, ActOrderNotify, CasePassed, AddressCertified).
+			sellerID, sellertools.DebugNotify, ActOrderNotify, sellertools.CasePassed, sellertools.AddressCertified).
 		Order("debug_cases.address_id, debug_cases.path").Find(&out).Error
 	return out, err
 }
@@ -90,9 +92,9 @@ func (s *Store) SetNotifyConfig(ctx context.Context, sellerID uint, sc NotifySco
 			return err
 		}
 		var passed int64
-		if err := tx.Model(&DebugCase{}).Joins("JOIN production_addresses a ON a.id = debug_cases.address_id").
+		if err := tx.Model(&sellertools.DebugCase{}).Joins("JOIN production_addresses a ON a.id = debug_cases.address_id").
 			Where("debug_cases.seller_id = ? AND debug_cases.address_id = ? AND debug_cases.path = ? AND debug_cases.kind = ? AND debug_cases.scenario = ? AND debug_cases.status = ? AND a.status = ?",
-				sellerID, addressID, path, DebugNotify, ActOrderNotify, CasePassed, AddressCertified).Count(&passed).Error; err != nil {
+				sellerID, addressID, path, sellertools.DebugNotify, ActOrderNotify, sellertools.CasePassed, sellertools.AddressCertified).Count(&passed).Error; err != nil {
 			return err
 		}
 		if passed == 0 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -111,7 +112,7 @@ func checkAddress(tx *gorm.DB, sellerID uint, c ProductContent) error {
 		return nil
 	}
 	var n int64
-	if err := tx.Model(&ProductionAddress{}).Where("id = ? AND seller_id = ?", *c.AddressID, sellerID).Count(&n).Error; err != nil {
+	if err := tx.Model(&sellertools.ProductionAddress{}).Where("id = ? AND seller_id = ?", *c.AddressID, sellerID).Count(&n).Error; err != nil {
 		return err
 	}
 	if n == 0 {

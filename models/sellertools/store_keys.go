@@ -1,9 +1,11 @@
-package models
+package sellertools
 
 import (
 	"context"
 	"errors"
 	"strings"
+
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
 )
@@ -25,8 +27,8 @@ type KeyRow struct {
 
 // CreateAccessKey stores a new key; the secret arrives sealed.
 func (s *Store) CreateAccessKey(ctx context.Context, sellerID uint, keyID, name string, sealed []byte, hint string) (*AccessKey, error) {
-	k := &AccessKey{SellerID: sellerID, KeyID: keyID, Name: strings.TrimSpace(name), Sealed: sealed, Hint: hint, CreatedAt: s.now()}
-	if err := s.conn(ctx).Create(k).Error; err != nil {
+	k := &AccessKey{SellerID: sellerID, KeyID: keyID, Name: strings.TrimSpace(name), Sealed: sealed, Hint: hint, CreatedAt: s.Now()}
+	if err := s.Conn(ctx).Create(k).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return nil, ErrDuplicate
 		}
@@ -38,7 +40,7 @@ func (s *Store) CreateAccessKey(ctx context.Context, sellerID uint, keyID, name 
 // SellerKeys lists the seller's keys, newest first, with how many bindings use each.
 func (s *Store) SellerKeys(ctx context.Context, sellerID uint) ([]KeyRow, error) {
 	var out []KeyRow
-	err := s.conn(ctx).Model(&AccessKey{}).
+	err := s.Conn(ctx).Model(&AccessKey{}).
 		Select("access_keys.*, (SELECT COUNT(*) FROM key_bindings kb WHERE kb.access_key_id = access_keys.id) AS bindings").
 		Where("seller_id = ?", sellerID).Order("id DESC").Limit(500).Scan(&out).Error
 	return out, err
@@ -47,8 +49,8 @@ func (s *Store) SellerKeys(ctx context.Context, sellerID uint) ([]KeyRow, error)
 // SellerKey loads one of the seller's keys.
 func (s *Store) SellerKey(ctx context.Context, sellerID, id uint) (*AccessKey, error) {
 	var k AccessKey
-	if err := s.conn(ctx).Where("seller_id = ?", sellerID).First(&k, id).Error; err != nil {
-		return nil, notFound(err)
+	if err := s.Conn(ctx).Where("seller_id = ?", sellerID).First(&k, id).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	return &k, nil
 }
@@ -56,7 +58,7 @@ func (s *Store) SellerKey(ctx context.Context, sellerID, id uint) (*AccessKey, e
 // DeleteAccessKey removes an unbound key. A bound key is refused (ErrKeyBound), in the same
 // statement that deletes, so a binding made meanwhile cannot be orphaned.
 func (s *Store) DeleteAccessKey(ctx context.Context, sellerID, id uint) error {
-	res := s.conn(ctx).Exec(`DELETE FROM access_keys WHERE id = ? AND seller_id = ?
+	res := s.Conn(ctx).Exec(`DELETE FROM access_keys WHERE id = ? AND seller_id = ?
 		AND NOT EXISTS (SELECT 1 FROM key_bindings WHERE access_key_id = ?)`, id, sellerID, id)
 	if res.Error != nil {
 		return res.Error
@@ -73,8 +75,8 @@ func (s *Store) DeleteAccessKey(ctx context.Context, sellerID, id uint) error {
 // AddressKey is the key bound to an address for an interface type, or ErrNotFound.
 func (s *Store) AddressKey(ctx context.Context, addressID uint, t InterfaceType) (*AccessKey, error) {
 	var b KeyBinding
-	if err := s.conn(ctx).Preload("AccessKey").Where("address_id = ? AND interface_type = ?", addressID, t).First(&b).Error; err != nil {
-		return nil, notFound(err)
+	if err := s.Conn(ctx).Preload("AccessKey").Where("address_id = ? AND interface_type = ?", addressID, t).First(&b).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	return b.AccessKey, nil
 }
@@ -82,7 +84,7 @@ func (s *Store) AddressKey(ctx context.Context, addressID uint, t InterfaceType)
 // AddressBindings lists the bindings of the seller's addresses, with their keys.
 func (s *Store) AddressBindings(ctx context.Context, sellerID uint) ([]KeyBinding, error) {
 	var out []KeyBinding
-	err := s.conn(ctx).Preload("AccessKey").
+	err := s.Conn(ctx).Preload("AccessKey").
 		Joins("JOIN production_addresses pa ON pa.id = key_bindings.address_id AND pa.seller_id = ?", sellerID).
 		Order("key_bindings.address_id, key_bindings.interface_type").Find(&out).Error
 	return out, err
@@ -92,10 +94,10 @@ func (s *Store) AddressBindings(ctx context.Context, sellerID uint) ([]KeyBindin
 // type, replacing an earlier binding of that type. A key that already serves another type is
 // refused (ErrKeyOtherType); the key takes the type with its first binding.
 func (s *Store) BindKey(ctx context.Context, sellerID, addressID uint, t InterfaceType, keyID uint) error {
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var a ProductionAddress
 		if err := tx.Where("seller_id = ?", sellerID).First(&a, addressID).Error; err != nil {
-			return notFound(err)
+			return sqldb.NotFound(err)
 		}
 		if a.Status != AddressCertified {
 			return ErrNotCertified
@@ -108,11 +110,11 @@ func (s *Store) BindKey(ctx context.Context, sellerID, addressID uint, t Interfa
 		if res.RowsAffected == 0 {
 			var k AccessKey
 			if err := tx.Where("seller_id = ?", sellerID).First(&k, keyID).Error; err != nil {
-				return notFound(err)
+				return sqldb.NotFound(err)
 			}
 			return ErrKeyOtherType
 		}
-		now := s.now()
+		now := s.Now()
 		res = tx.Model(&KeyBinding{}).Where("address_id = ? AND interface_type = ?", addressID, t).
 			Updates(map[string]any{"access_key_id": keyID, "updated_at": now})
 		if res.Error != nil || res.RowsAffected > 0 {
@@ -124,13 +126,13 @@ func (s *Store) BindKey(ctx context.Context, sellerID, addressID uint, t Interfa
 
 // UnbindKey removes the binding of an interface type from one of the seller's addresses.
 func (s *Store) UnbindKey(ctx context.Context, sellerID, addressID uint, t InterfaceType) error {
-	res := s.conn(ctx).Exec(`DELETE FROM key_bindings WHERE address_id = ? AND interface_type = ?
+	res := s.Conn(ctx).Exec(`DELETE FROM key_bindings WHERE address_id = ? AND interface_type = ?
 		AND address_id IN (SELECT id FROM production_addresses WHERE seller_id = ?)`, addressID, t, sellerID)
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return ErrNotFound
+		return sqldb.ErrNotFound
 	}
 	return nil
 }
@@ -138,8 +140,8 @@ func (s *Store) UnbindKey(ctx context.Context, sellerID, addressID uint, t Inter
 // AccessKeyByKeyID finds a key by its public id, whichever seller owns it (the open API's AK).
 func (s *Store) AccessKeyByKeyID(ctx context.Context, keyID string) (*AccessKey, error) {
 	var k AccessKey
-	if err := s.conn(ctx).Where("key_id = ?", keyID).First(&k).Error; err != nil {
-		return nil, notFound(err)
+	if err := s.Conn(ctx).Where("key_id = ?", keyID).First(&k).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	return &k, nil
 }
@@ -147,6 +149,6 @@ func (s *Store) AccessKeyByKeyID(ctx context.Context, keyID string) (*AccessKey,
 // AllAccessKeys lists every seller's keys (the dev sandbox answers for all of them).
 func (s *Store) AllAccessKeys(ctx context.Context) ([]AccessKey, error) {
 	var out []AccessKey
-	err := s.conn(ctx).Order("id").Limit(10000).Find(&out).Error
+	err := s.Conn(ctx).Order("id").Limit(10000).Find(&out).Error
 	return out, err
 }

@@ -1,7 +1,9 @@
-package models
+package sellertools
 
 import (
 	"context"
+
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm/clause"
 )
@@ -9,9 +11,9 @@ import (
 // SaveDebugCase stores a run case, replacing the earlier case of the same address, path and
 // scenario.
 func (s *Store) SaveDebugCase(ctx context.Context, c *DebugCase) error {
-	now := s.now()
+	now := s.Now()
 	c.CreatedAt, c.UpdatedAt = now, now
-	return s.conn(ctx).Clauses(clause.OnConflict{
+	return s.Conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "address_id"}, {Name: "path"}, {Name: "scenario"}},
 		DoUpdates: clause.AssignmentColumns([]string{"kind", "params", "status", "report", "run_at", "updated_at"}),
 	}).Create(c).Error
@@ -19,13 +21,13 @@ func (s *Store) SaveDebugCase(ctx context.Context, c *DebugCase) error {
 
 // UpdateCaseResult records a re-run's result.
 func (s *Store) UpdateCaseResult(ctx context.Context, sellerID, id uint, status CaseStatus, report string) error {
-	res := s.conn(ctx).Model(&DebugCase{}).Where("id = ? AND seller_id = ?", id, sellerID).
-		Updates(map[string]any{"status": status, "report": report, "run_at": s.now(), "updated_at": s.now()})
+	res := s.Conn(ctx).Model(&DebugCase{}).Where("id = ? AND seller_id = ?", id, sellerID).
+		Updates(map[string]any{"status": status, "report": report, "run_at": s.Now(), "updated_at": s.Now()})
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return ErrNotFound
+		return sqldb.ErrNotFound
 	}
 	return nil
 }
@@ -33,27 +35,27 @@ func (s *Store) UpdateCaseResult(ctx context.Context, sellerID, id uint, status 
 // SellerCases lists the seller's saved debug cases with their addresses.
 func (s *Store) SellerCases(ctx context.Context, sellerID uint) ([]DebugCase, error) {
 	var out []DebugCase
-	err := s.conn(ctx).Preload("Address").Where("seller_id = ?", sellerID).Order("address_id DESC, kind, scenario").Limit(500).Find(&out).Error
+	err := s.Conn(ctx).Preload("Address").Where("seller_id = ?", sellerID).Order("address_id DESC, kind, scenario").Limit(500).Find(&out).Error
 	return out, err
 }
 
 // SellerCase loads one of the seller's debug cases with its address.
 func (s *Store) SellerCase(ctx context.Context, sellerID, id uint) (*DebugCase, error) {
 	var c DebugCase
-	if err := s.conn(ctx).Preload("Address").Where("seller_id = ?", sellerID).First(&c, id).Error; err != nil {
-		return nil, notFound(err)
+	if err := s.Conn(ctx).Preload("Address").Where("seller_id = ?", sellerID).First(&c, id).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	return &c, nil
 }
 
 // DeleteDebugCase removes one of the seller's cases.
 func (s *Store) DeleteDebugCase(ctx context.Context, sellerID, id uint) error {
-	res := s.conn(ctx).Where("id = ? AND seller_id = ?", id, sellerID).Delete(&DebugCase{})
+	res := s.Conn(ctx).Where("id = ? AND seller_id = ?", id, sellerID).Delete(&DebugCase{})
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return ErrNotFound
+		return sqldb.ErrNotFound
 	}
 	return nil
 }
