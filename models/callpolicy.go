@@ -3,6 +3,8 @@ package models
 import (
 	"encoding/json"
 	"time"
+
+	"koogallery/models/catalog"
 )
 
 // RetryPolicy is how an activity's call is retried: every Every until Window after the first
@@ -43,8 +45,8 @@ var DefaultPolicies = map[string]RetryPolicy{
 }
 
 // Policy is the retry policy of an activity for a product type (License products have their own).
-func (s *Store) Policy(activity string, t ProductType) RetryPolicy {
-	if t == TypeLicense {
+func (s *Store) Policy(activity string, t catalog.ProductType) RetryPolicy {
+	if t == catalog.TypeLicense {
 		if p, ok := s.policies[activity+licensePolicyKind]; ok {
 			return p
 		}

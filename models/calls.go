@@ -3,6 +3,7 @@ package models
 import (
 	"time"
 
+	"koogallery/models/catalog"
 	"koogallery/models/sellertools"
 )
 
@@ -29,7 +30,7 @@ type InterfaceCall struct {
 	ID         uint                      `gorm:"primaryKey"`
 	SellerID   uint                      `gorm:"not null;index:idx_calls_seller,priority:1"`
 	ProductID  uint                      `gorm:"not null;index"`
-	Product    *Product                  `gorm:"constraint:OnDelete:RESTRICT"`
+	Product    *catalog.Product          `gorm:"constraint:OnDelete:RESTRICT"`
 	OrderID    *uint                     `gorm:"index"`
 	Order      *Order                    `gorm:"constraint:OnDelete:RESTRICT"`
 	InstanceID *uint                     `gorm:"index"`

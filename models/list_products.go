@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"koogallery/models/catalog"
+
 	"gorm.io/gorm"
 )
 
@@ -21,8 +23,8 @@ var listProductTTL = 2 * time.Second
 // listProduct is what the service list shows of a product, and the rank of its highest spec.
 type listProduct struct {
 	name     string
-	typ      ProductType
-	mode     ChargingMode
+	typ      catalog.ProductType
+	mode     catalog.ChargingMode
 	topRank  int
 	hasSpecs bool
 	gen      uint64 // listProducts.gen when it was read
@@ -93,7 +95,7 @@ func (s *Store) loadListProducts(ctx context.Context, ids []uint, now time.Time,
 		if err := rows.Scan(&id, &name, &typ, &mode, &top); err != nil {
 			return err
 		}
-		e := listProduct{name: name, typ: ProductType(typ), mode: ChargingMode(mode), topRank: int(top.Int64), hasSpecs: top.Valid,
+		e := listProduct{name: name, typ: catalog.ProductType(typ), mode: catalog.ChargingMode(mode), topRank: int(top.Int64), hasSpecs: top.Valid,
 			gen: gen, expires: now.Add(listProductTTL)}
 		found[uint(id)] = e
 		loaded = append(loaded, struct {

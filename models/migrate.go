@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"koogallery/models/account"
+	"koogallery/models/catalog"
 	"koogallery/models/onboarding"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
@@ -30,13 +31,13 @@ type SchemaMigration struct {
 // migrations is the ordered history of the schema.
 var migrations = []migration{
 	{1, "accounts, catalog, orders and services", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&Seller{}, &User{}, &Product{}, &Favorite{}, &Order{}, &Instance{})
+		return tx.AutoMigrate(&Seller{}, &User{}, &catalog.Product{}, &catalog.Favorite{}, &Order{}, &Instance{})
 	}},
 	{2, "seller toolkit: keys, production addresses, bindings, debug cases", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&sellertools.AccessKey{}, &sellertools.ProductionAddress{}, &sellertools.KeyBinding{}, &sellertools.DebugCase{})
 	}},
 	{3, "call outbox: interface calls, attempts, mail outbox, notices, refunds; product interface wiring", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&Product{}, &InterfaceCall{}, &CallAttempt{}, &Mail{}, &Notice{}, &Refund{})
+		return tx.AutoMigrate(&catalog.Product{}, &InterfaceCall{}, &CallAttempt{}, &Mail{}, &Notice{}, &Refund{})
 	}},
 	{4, "audit events (operations' decisions with who, when and why)", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&AuditEvent{})
@@ -53,10 +54,10 @@ var migrations = []migration{
 	}},
 	{9, "settlement: indexes for a seller's period, statements and unpaid credit bills", migrateSettlementIndexes},
 	{10, "product specs (规格); the spec of orders and services, and a service's pending change order", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&ProductSpec{}, &Order{}, &Instance{})
+		return tx.AutoMigrate(&catalog.ProductSpec{}, &Order{}, &Instance{})
 	}},
 	{11, "product publishing: versions, deployment, extension parameters, order-notification configs", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&Product{}, &ProductVersion{}, &NotifyConfig{}, &InterfaceCall{})
+		return tx.AutoMigrate(&catalog.Product{}, &catalog.ProductVersion{}, &NotifyConfig{}, &InterfaceCall{})
 	}},
 	{12, "orders: the buyer's extension parameter values", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&Order{})

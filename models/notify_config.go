@@ -4,27 +4,14 @@ import (
 	"strconv"
 	"time"
 
+	"koogallery/models/catalog"
 	"koogallery/models/sellertools"
 )
-
-// NotifyTypes are the product types order notification (订单通知) can be configured for:
-// SaaS, License, API, hardware and manual-service products (not images).
-var NotifyTypes = []ProductType{TypeSaaS, TypeLicense, TypeAPI, TypeHardware, TypeManualService}
-
-// Notifiable reports whether products of type t can have order notification.
-func (t ProductType) Notifiable() bool {
-	for _, k := range NotifyTypes {
-		if k == t {
-			return true
-		}
-	}
-	return false
-}
 
 // NotifyScope is what an order-notification configuration covers: every product of one access
 // type, or one product (which then takes precedence over its type's configuration).
 type NotifyScope struct {
-	Type      ProductType
+	Type      catalog.ProductType
 	ProductID uint
 }
 
@@ -42,9 +29,9 @@ type NotifyConfig struct {
 	ID        uint                           `gorm:"primaryKey"`
 	SellerID  uint                           `gorm:"not null;uniqueIndex:idx_notify_seller_scope,priority:1"`
 	Scope     string                         `gorm:"size:40;not null;uniqueIndex:idx_notify_seller_scope,priority:2"`
-	Type      ProductType                    `gorm:"size:32;not null;default:''"`
+	Type      catalog.ProductType            `gorm:"size:32;not null;default:''"`
 	ProductID *uint                          `gorm:"index"`
-	Product   *Product                       `gorm:"constraint:OnDelete:CASCADE"`
+	Product   *catalog.Product               `gorm:"constraint:OnDelete:CASCADE"`
 	AddressID uint                           `gorm:"not null;index"`
 	Address   *sellertools.ProductionAddress `gorm:"constraint:OnDelete:CASCADE"`
 	Path      string                         `gorm:"size:200;not null;default:''"`

@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"time"
+
+	"koogallery/models/catalog"
+)
 
 // OrderType is why an order exists.
 type OrderType string
@@ -55,42 +59,30 @@ const (
 	RepaymentRepaid  Repayment = "repaid"  // 已还款
 )
 
-// Plan is the billing plan a buyer chose.
-type Plan string
-
-// The plans.
-const (
-	PlanMonth Plan = "month"
-	PlanYear  Plan = "year"
-	PlanOnce  Plan = "once"
-	PlanHour  Plan = "hour"
-	PlanTrial Plan = "trial"
-)
-
 // Order is one purchase, renewal, trial or unsubscription. Lists order by ID, newest first: the
 // buyer and seller indexes carry the primary key, so a page is an index range scan.
 type Order struct {
-	ID             uint         `gorm:"primaryKey"`
-	OrderNo        string       `gorm:"size:40;uniqueIndex;not null"` // e.g. CS2611271530ABCDE
-	LineNo         string       `gorm:"size:48;uniqueIndex;not null"` // order line id: OrderNo-000001
-	BuyerID        uint         `gorm:"not null;index:idx_orders_buyer,priority:1"`
-	Buyer          *User        `gorm:"constraint:OnDelete:RESTRICT"`
-	SellerID       uint         `gorm:"not null;index:idx_orders_seller,priority:1"`
-	ProductID      uint         `gorm:"not null;index"`
-	Product        *Product     `gorm:"constraint:OnDelete:RESTRICT"`
-	ProductVersion int          `gorm:"not null;default:1"`
-	ProductName    string       `gorm:"size:120;not null"` // as bought
-	InstanceID     *uint        `gorm:"index"`
-	Type           OrderType    `gorm:"size:20;not null"`
-	ChargingMode   ChargingMode `gorm:"size:16;not null"`
-	Plan           Plan         `gorm:"size:10;not null"`
-	PeriodCount    int          `gorm:"not null;default:0"`
-	AmountFen      int64        `gorm:"not null"` // list amount
-	PaidFen        int64        `gorm:"not null"` // what the buyer paid
-	PayMethod      PayMethod    `gorm:"size:10;not null"`
-	Repayment      Repayment    `gorm:"size:10"`
-	Status         OrderStatus  `gorm:"size:20;not null"`
-	ParentOrderID  *uint        `gorm:"index"` // the order a renewal or unsubscription belongs to
+	ID             uint                 `gorm:"primaryKey"`
+	OrderNo        string               `gorm:"size:40;uniqueIndex;not null"` // e.g. CS2611271530ABCDE
+	LineNo         string               `gorm:"size:48;uniqueIndex;not null"` // order line id: OrderNo-000001
+	BuyerID        uint                 `gorm:"not null;index:idx_orders_buyer,priority:1"`
+	Buyer          *User                `gorm:"constraint:OnDelete:RESTRICT"`
+	SellerID       uint                 `gorm:"not null;index:idx_orders_seller,priority:1"`
+	ProductID      uint                 `gorm:"not null;index"`
+	Product        *catalog.Product     `gorm:"constraint:OnDelete:RESTRICT"`
+	ProductVersion int                  `gorm:"not null;default:1"`
+	ProductName    string               `gorm:"size:120;not null"` // as bought
+	InstanceID     *uint                `gorm:"index"`
+	Type           OrderType            `gorm:"size:20;not null"`
+	ChargingMode   catalog.ChargingMode `gorm:"size:16;not null"`
+	Plan           catalog.Plan         `gorm:"size:10;not null"`
+	PeriodCount    int                  `gorm:"not null;default:0"`
+	AmountFen      int64                `gorm:"not null"` // list amount
+	PaidFen        int64                `gorm:"not null"` // what the buyer paid
+	PayMethod      PayMethod            `gorm:"size:10;not null"`
+	Repayment      Repayment            `gorm:"size:10"`
+	Status         OrderStatus          `gorm:"size:20;not null"`
+	ParentOrderID  *uint                `gorm:"index"` // the order a renewal or unsubscription belongs to
 	EffectiveAt    *time.Time
 	ExpireAt       *time.Time
 	PaidAt         *time.Time
@@ -108,10 +100,10 @@ type Order struct {
 	// SpecID is the spec bought (spec.go), nil for a product without specs; on a CHANGE order
 	// the spec changed to, and FromSpecID the spec held before. No foreign key: the orders
 	// table predates product_specs (migration 10).
-	SpecID     *uint        `gorm:"index"`
-	Spec       *ProductSpec `gorm:"foreignKey:SpecID;constraint:-"`
+	SpecID     *uint                `gorm:"index"`
+	Spec       *catalog.ProductSpec `gorm:"foreignKey:SpecID;constraint:-"`
 	FromSpecID *uint
-	FromSpec   *ProductSpec `gorm:"foreignKey:FromSpecID;constraint:-"`
+	FromSpec   *catalog.ProductSpec `gorm:"foreignKey:FromSpecID;constraint:-"`
 }
 
 // InstanceStatus is the state of a purchased service (资源状态).
@@ -131,17 +123,17 @@ var InstanceStatuses = []InstanceStatus{InstanceOpening, InstanceNormal, Instanc
 
 // Instance is a purchased service (已购买的服务): what the buyer holds, as the seller created it.
 type Instance struct {
-	ID               uint           `gorm:"primaryKey"`
-	BuyerID          uint           `gorm:"not null;index:idx_instances_buyer,priority:1"`
-	SellerID         uint           `gorm:"not null;index"`
-	ProductID        uint           `gorm:"not null;index"`
-	Product          *Product       `gorm:"constraint:OnDelete:RESTRICT"`
-	OrderID          uint           `gorm:"not null;uniqueIndex"` // the order that created it
-	Order            *Order         `gorm:"foreignKey:OrderID;constraint:OnDelete:RESTRICT"`
-	SellerInstanceID string         `gorm:"size:64;index"` // the seller's instanceId
-	Status           InstanceStatus `gorm:"size:16;not null"`
-	ChargingMode     ChargingMode   `gorm:"size:16;not null"`
-	Trial            bool           `gorm:"not null;default:false"`
+	ID               uint                 `gorm:"primaryKey"`
+	BuyerID          uint                 `gorm:"not null;index:idx_instances_buyer,priority:1"`
+	SellerID         uint                 `gorm:"not null;index"`
+	ProductID        uint                 `gorm:"not null;index"`
+	Product          *catalog.Product     `gorm:"constraint:OnDelete:RESTRICT"`
+	OrderID          uint                 `gorm:"not null;uniqueIndex"` // the order that created it
+	Order            *Order               `gorm:"foreignKey:OrderID;constraint:OnDelete:RESTRICT"`
+	SellerInstanceID string               `gorm:"size:64;index"` // the seller's instanceId
+	Status           InstanceStatus       `gorm:"size:16;not null"`
+	ChargingMode     catalog.ChargingMode `gorm:"size:16;not null"`
+	Trial            bool                 `gorm:"not null;default:false"`
 	EffectiveAt      *time.Time
 	ExpireAt         *time.Time
 	EncryptType      string `gorm:"size:2"`
@@ -149,9 +141,14 @@ type Instance struct {
 	// SpecID is the spec the service holds now (nil: the product has no specs); ChangeOrderID
 	// is the CHANGE order waiting for the seller's upgradeInstance, which guards against a
 	// second change at the same time (upgrade.go).
-	SpecID        *uint        `gorm:"index"`
-	Spec          *ProductSpec `gorm:"foreignKey:SpecID;constraint:-"`
+	SpecID        *uint                `gorm:"index"`
+	Spec          *catalog.ProductSpec `gorm:"foreignKey:SpecID;constraint:-"`
 	ChangeOrderID *uint
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+}
+
+// Values is what the buyer filled in for the product's extension parameters.
+func (o *Order) Values() []catalog.ExtValue {
+	return catalog.DecodeJSON[[]catalog.ExtValue](o.ExtValues)
 }

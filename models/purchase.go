@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"koogallery/models/catalog"
+
 	"gorm.io/gorm"
 )
 
@@ -49,23 +51,23 @@ const maxSubmitKey = 48
 
 // quote is a validated purchase: what will be charged and for how long.
 type quote struct {
-	plan   Plan
+	plan   catalog.Plan
 	count  int
 	amount int64
 	pay    PayMethod
 	key    string
-	spec   *ProductSpec // the spec bought, for a product with specs
-	ext    []ExtValue   // the extension parameters' values
+	spec   *catalog.ProductSpec // the spec bought, for a product with specs
+	ext    []catalog.ExtValue   // the extension parameters' values
 }
 
 // validatePurchase checks the input against the product and prices it. A product with specs
 // is priced as the chosen spec (WithSpec); a renewal passes the product already priced as
 // the service's spec and no specs to choose from.
-func validatePurchase(p *Product, specs []ProductSpec, in PurchaseInput, allowTrial bool) (quote, FieldErrors) {
+func validatePurchase(p *catalog.Product, specs []catalog.ProductSpec, in PurchaseInput, allowTrial bool) (quote, FieldErrors) {
 	errs := FieldErrors{}
-	q := quote{plan: Plan(strings.TrimSpace(in.Plan)), key: strings.TrimSpace(in.SubmitKey)}
+	q := quote{plan: catalog.Plan(strings.TrimSpace(in.Plan)), key: strings.TrimSpace(in.SubmitKey)}
 	if len(specs) > 0 {
-		sp, ok := pickSpec(specs, in.Spec)
+		sp, ok := catalog.PickSpec(specs, in.Spec)
 		if !ok {
 			errs["spec"] = MsgSpecInvalid
 		} else {
@@ -74,7 +76,7 @@ func validatePurchase(p *Product, specs []ProductSpec, in PurchaseInput, allowTr
 	}
 	allowed := p.Plans()
 	if allowTrial && p.TrialDays > 0 {
-		allowed = append(allowed, PlanTrial)
+		allowed = append(allowed, catalog.PlanTrial)
 	}
 	ok := false
 	for _, pl := range allowed {
@@ -84,10 +86,10 @@ func validatePurchase(p *Product, specs []ProductSpec, in PurchaseInput, allowTr
 		errs["plan"] = MsgPlanInvalid
 	}
 	q.count = 1
-	if q.plan == PlanMonth || q.plan == PlanYear {
+	if q.plan == catalog.PlanMonth || q.plan == catalog.PlanYear {
 		n, err := strconv.Atoi(strings.TrimSpace(in.Count))
 		max := maxMonths
-		if q.plan == PlanYear {
+		if q.plan == catalog.PlanYear {
 			max = maxYears
 		}
 		if err != nil || n < 1 || n > max {
@@ -96,7 +98,7 @@ func validatePurchase(p *Product, specs []ProductSpec, in PurchaseInput, allowTr
 		q.count = n
 	}
 	q.pay = PayMethod(strings.TrimSpace(in.PayMethod))
-	if q.plan == PlanTrial {
+	if q.plan == catalog.PlanTrial {
 		q.pay = PayCash
 	} else if q.pay != PayCash && q.pay != PayCoupon && q.pay != PayCredit {
 		errs["pay_method"] = MsgPayMethodInvalid
@@ -105,7 +107,7 @@ func validatePurchase(p *Product, specs []ProductSpec, in PurchaseInput, allowTr
 		errs["form"] = MsgSubmitKey
 	}
 	if allowTrial { // a new purchase, not a renewal
-		q.ext = extValues(p, in.Ext, errs)
+		q.ext = catalog.ExtValues(p, in.Ext, errs)
 	}
 	if errs.Has() {
 		return q, errs
@@ -114,28 +116,15 @@ func validatePurchase(p *Product, specs []ProductSpec, in PurchaseInput, allowTr
 	return q, nil
 }
 
-// Price is what count periods of a plan cost, in fen (a trial or on-demand use costs nothing up front).
-func (p *Product) Price(plan Plan, count int) int64 {
-	switch plan {
-	case PlanMonth:
-		return p.PriceMonth * int64(count)
-	case PlanYear:
-		return p.PriceYear * int64(count)
-	case PlanOnce:
-		return p.PriceOnce
-	}
-	return 0
-}
-
 // addPeriod returns t moved on by the plan's length.
-func addPeriod(t time.Time, plan Plan, count int, trialDays int) *time.Time {
+func addPeriod(t time.Time, plan catalog.Plan, count int, trialDays int) *time.Time {
 	var out time.Time
 	switch plan {
-	case PlanMonth:
+	case catalog.PlanMonth:
 		out = t.AddDate(0, count, 0)
-	case PlanYear:
+	case catalog.PlanYear:
 		out = t.AddDate(count, 0, 0)
-	case PlanTrial:
+	case catalog.PlanTrial:
 		out = t.AddDate(0, 0, trialDays)
 	default:
 		return nil
@@ -161,7 +150,7 @@ func NewOrderNo(now time.Time) string {
 func LineNo(orderNo string) string { return orderNo + "-000001" }
 
 // newOrder fills the fields every order shares.
-func (s *Store) newOrder(buyerID uint, p *Product, t OrderType, q quote) *Order {
+func (s *Store) newOrder(buyerID uint, p *catalog.Product, t OrderType, q quote) *Order {
 	now := s.now()
 	no := NewOrderNo(now)
 	o := &Order{
@@ -240,7 +229,7 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 	var order *Order
 	err = s.orderTransaction(ctx, buyerID, in.SubmitKey, func(tx *gorm.DB) error {
 		orderType := OrderNew
-		if q.plan == PlanTrial {
+		if q.plan == catalog.PlanTrial {
 			var trials int64
 			if err := tx.Model(&Order{}).Where("buyer_id = ? AND product_id = ? AND type = ?", buyerID, p.ID, OrderTrial).Count(&trials).Error; err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"koogallery/models/attachment"
+	"koogallery/models/catalog"
 )
 
 // RefundStatus is where a refund request (退订申请) stands.
@@ -67,22 +68,22 @@ const (
 // RefundRequest is a buyer's request to unsubscribe a purchased service and get money back
 // (退订申请), and the seller's decision on it.
 type RefundRequest struct {
-	ID         uint         `gorm:"primaryKey"`
-	OrderID    uint         `gorm:"not null;index"` // the order refunded
-	Order      *Order       `gorm:"constraint:OnDelete:RESTRICT"`
-	InstanceID uint         `gorm:"not null;index"`
-	Instance   *Instance    `gorm:"constraint:OnDelete:RESTRICT"`
-	BuyerID    uint         `gorm:"not null;index:idx_refund_requests_buyer,priority:1"`
-	Buyer      *User        `gorm:"foreignKey:BuyerID;constraint:OnDelete:RESTRICT"`
-	SellerID   uint         `gorm:"not null;index:idx_refund_requests_seller,priority:1"`
-	ProductID  uint         `gorm:"not null;index"`
-	Product    *Product     `gorm:"constraint:OnDelete:RESTRICT"`
-	Kind       RefundKind   `gorm:"size:16;not null"`
-	Status     RefundStatus `gorm:"size:16;not null;index:idx_refund_requests_seller,priority:2"`
-	AmountFen  int64        `gorm:"not null"`
-	MaxFen     int64        `gorm:"not null"` // the most the rules allowed when it was asked
-	Cause      RefundCause  `gorm:"size:24;not null"`
-	Text       string       `gorm:"size:500"` // the buyer's own words
+	ID         uint             `gorm:"primaryKey"`
+	OrderID    uint             `gorm:"not null;index"` // the order refunded
+	Order      *Order           `gorm:"constraint:OnDelete:RESTRICT"`
+	InstanceID uint             `gorm:"not null;index"`
+	Instance   *Instance        `gorm:"constraint:OnDelete:RESTRICT"`
+	BuyerID    uint             `gorm:"not null;index:idx_refund_requests_buyer,priority:1"`
+	Buyer      *User            `gorm:"foreignKey:BuyerID;constraint:OnDelete:RESTRICT"`
+	SellerID   uint             `gorm:"not null;index:idx_refund_requests_seller,priority:1"`
+	ProductID  uint             `gorm:"not null;index"`
+	Product    *catalog.Product `gorm:"constraint:OnDelete:RESTRICT"`
+	Kind       RefundKind       `gorm:"size:16;not null"`
+	Status     RefundStatus     `gorm:"size:16;not null;index:idx_refund_requests_seller,priority:2"`
+	AmountFen  int64            `gorm:"not null"`
+	MaxFen     int64            `gorm:"not null"` // the most the rules allowed when it was asked
+	Cause      RefundCause      `gorm:"size:24;not null"`
+	Text       string           `gorm:"size:500"` // the buyer's own words
 	// ShareContact: the buyer agreed to show their name and email to the seller.
 	ShareContact bool   `gorm:"not null;default:false"`
 	Goods        string `gorm:"size:16"`  // hardware: received / not_received
@@ -136,7 +137,7 @@ type refundForm struct {
 }
 
 // validateRefund checks the input against the decision; every field's message at once.
-func validateRefund(in RefundInput, d RefundDecision, p *Product) (refundForm, FieldErrors) {
+func validateRefund(in RefundInput, d RefundDecision, p *catalog.Product) (refundForm, FieldErrors) {
 	errs := FieldErrors{}
 	f := refundForm{cause: RefundCause(strings.TrimSpace(in.Cause)), text: strings.TrimSpace(in.Text), key: strings.TrimSpace(in.SubmitKey)}
 	var msg string
@@ -156,7 +157,7 @@ func validateRefund(in RefundInput, d RefundDecision, p *Product) (refundForm, F
 	case n == 0 && f.cause == CauseOther:
 		errs["text"] = MsgTextRequired
 	}
-	if p.Type == TypeHardware {
+	if p.Type == catalog.TypeHardware {
 		f.goods = strings.TrimSpace(in.Goods)
 		if f.goods != GoodsReceived && f.goods != GoodsNotReceived {
 			errs["goods"] = MsgGoodsInvalid

@@ -1,6 +1,10 @@
 package models
 
-import "gorm.io/gorm"
+import (
+	"gorm.io/gorm"
+
+	"koogallery/models/catalog"
+)
 
 // migrateRefunds is schema step 6: the refund request, attachment and blob tables, the orders'
 // supervision state and settlement exclusion, and the refund records' link to their request.
@@ -11,7 +15,7 @@ func migrateRefunds(tx *gorm.DB) error {
 	if err := tx.AutoMigrate(&Order{}, &Refund{}, &RefundRequest{}, &AttachmentBlob{}, &Attachment{}); err != nil {
 		return err
 	}
-	supervised := func() *gorm.DB { return tx.Model(&Product{}).Select("id").Where("supervised = ?", true) }
+	supervised := func() *gorm.DB { return tx.Model(&catalog.Product{}).Select("id").Where("supervised = ?", true) }
 	steps := []struct {
 		to    SupervisionStatus
 		where func(*gorm.DB) *gorm.DB

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"koogallery/models/catalog"
 )
 
 // The refund rules of spec §8, as one decision table: DecideRefund reads what is known about
@@ -65,16 +67,16 @@ const (
 )
 
 // RefundKindOf is the rule a product's refunds fall under.
-func RefundKindOf(p *Product) RefundKind {
+func RefundKindOf(p *catalog.Product) RefundKind {
 	switch p.Type {
-	case TypeManualService, TypeLicense, TypeAppOrchestration, TypeDataFile, TypeHardware:
+	case catalog.TypeManualService, catalog.TypeLicense, catalog.TypeAppOrchestration, catalog.TypeDataFile, catalog.TypeHardware:
 		return RefundKindNegotiated
-	case TypeSaaS:
+	case catalog.TypeSaaS:
 		if p.Supervised {
 			return RefundKindNegotiated
 		}
 		return RefundKindNoReason
-	case TypeImage:
+	case catalog.TypeImage:
 		return RefundKindNoReason
 	}
 	return RefundKindNone
@@ -83,7 +85,7 @@ func RefundKindOf(p *Product) RefundKind {
 // RefundFacts is everything the rules read about one order. The store gathers it (inside the
 // transaction that acts on it); tests fill it by hand.
 type RefundFacts struct {
-	Product Product
+	Product catalog.Product
 	// Order is the order to refund: the service's latest paid order (a purchase, renewal or
 	// trial).
 	Order Order
@@ -205,7 +207,7 @@ func DecideRefund(f RefundFacts) RefundDecision {
 		}
 		d.Until = &until
 	}
-	if f.Product.Type == TypeLicense && f.LicenseClaimed {
+	if f.Product.Type == catalog.TypeLicense && f.LicenseClaimed {
 		return refused(kind, WhyLicenseClaimed)
 	}
 	if renewal {

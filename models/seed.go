@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"koogallery/models/account"
+	"koogallery/models/catalog"
 
 	"gorm.io/gorm"
 )
@@ -57,7 +58,7 @@ type demo struct {
 	ctx      context.Context
 	now      time.Time
 	err      error
-	products map[string]*Product
+	products map[string]*catalog.Product
 	seq      int
 }
 
@@ -91,7 +92,7 @@ func (d *demo) run() error {
 		}
 		users[a.Email] = u
 	}
-	d.products = map[string]*Product{}
+	d.products = map[string]*catalog.Product{}
 	for _, p := range demoProducts(s1.ID, s2.ID) {
 		if err := d.s.conn(d.ctx).Create(p).Error; err != nil {
 			return err
@@ -106,25 +107,25 @@ func (d *demo) run() error {
 }
 
 // demoProducts lists one or more products of every type, on sale unless said otherwise.
-func demoProducts(s1, s2 uint) []*Product {
-	return []*Product{
-		{SellerID: s1, Code: "00301-100001-0--0", Name: "云启CRM客户管理系统", Summary: "线索、商机、合同与回款一站式管理，开箱即用的SaaS服务。", Description: "面向中小企业的客户关系管理系统：线索分配、商机跟进、合同审批、回款提醒，支持移动端。购买后自动开通，登录信息在资源详情中查看。", Type: TypeSaaS, ChargingMode: ChargePeriod, PriceMonth: 9900, PriceYear: 99000, TrialDays: 14, SaleStatus: SaleOnSale},
-		{SellerID: s1, Code: "00301-100002-0--0", Name: "智能表单生成器", Summary: "拖拽式表单与问卷，一次购买永久使用。", Description: "拖拽设计表单、问卷与报名页，数据实时汇总导出。一次性付费。", Type: TypeSaaS, ChargingMode: ChargeOneTime, PriceOnce: 49900, SaleStatus: SaleOnSale},
-		{SellerID: s1, Code: "00301-100003-0--0", Name: "数据库备份工具 License版", Summary: "MySQL/PostgreSQL 定时备份与一键恢复，支持一键部署到云服务器。", Description: "企业级数据库备份软件，按License授权。支持在“已购买的服务”中启动部署，自动安装到您的弹性云服务器。", Type: TypeLicense, ChargingMode: ChargeOneTime, PriceOnce: 128000, Supervised: true, CodeKind: CodeSystem, Deployable: true, SaleStatus: SaleOnSale},
-		{SellerID: s1, Code: "00301-100004-0--0", Name: "主机安全审计软件", Summary: "按年授权的主机安全审计，需提供硬件识别码。", Description: "主机登录审计、命令审计与合规报表。License绑定服务器硬件，请在服务监管中提交硬件识别码。", Type: TypeLicense, ChargingMode: ChargePeriod, PriceYear: 360000, Supervised: true, CodeKind: CodeHardware, SaleStatus: SaleOnSale},
-		{SellerID: s1, Code: "00301-100005-0--0", Name: "LAMP 运行环境镜像", Summary: "CentOS + Apache + MySQL + PHP，预装常用扩展，按需计费。", Description: "预配置的 LAMP 环境镜像，创建云服务器时选择即可使用，按小时计费。", Type: TypeImage, ChargingMode: ChargeOnDemand, PriceHour: 50, SaleStatus: SaleOnSale},
-		{SellerID: s1, Code: "00301-100006-0--0", Name: "网站迁移上云服务", Summary: "专家一对一将网站与数据库迁移到华为云，含方案与验收。", Description: "人工服务：需求调研、迁移方案、割接实施、验收报告。服务全程受云商店服务监管。", Type: TypeManualService, ChargingMode: ChargeOneTime, PriceOnce: 200000, Supervised: true, SaleStatus: SaleOnSale},
-		{SellerID: s2, Code: "00302-200001-0--0", Name: "高可用 WordPress 应用编排", Summary: "负载均衡、弹性伸缩与云数据库的一键编排模板。", Description: "应用编排模板，交付后在您的账号中创建整套高可用 WordPress 架构。", Type: TypeAppOrchestration, ChargingMode: ChargeOneTime, PriceOnce: 29900, Supervised: true, SaleStatus: SaleOnSale},
-		{SellerID: s2, Code: "00302-200002-0--0", Name: "全国行政区划数据集", Summary: "省市区县乡镇五级行政区划，含经纬度，季度更新。", Description: "数据文件类商品，交付 CSV 与 JSON 两种格式。", Type: TypeDataFile, ChargingMode: ChargeOneTime, PriceOnce: 19900, Supervised: true, SaleStatus: SaleOnSale},
-		{SellerID: s2, Code: "00302-200003-0--0", Name: "边缘计算网关 EG-100", Summary: "工业级边缘网关硬件，含一年质保，签收后10天自动验收。", Description: "硬件类商品：商家发货并填写物流信息，签收10天后自动确认验收。", Type: TypeHardware, ChargingMode: ChargeOneTime, PriceOnce: 399900, Supervised: true, SaleStatus: SaleOnSale},
-		{SellerID: s2, Code: "00302-200004-0--0", Name: "身份证OCR识别 API", Summary: "高精度身份证正反面识别，按月订阅，支持试用。", Description: "API 类商品：订阅后获得调用凭证，按月计费，7天免费试用。", Type: TypeAPI, ChargingMode: ChargePeriod, PriceMonth: 19900, PriceYear: 199000, TrialDays: 7, SaleStatus: SaleOnSale},
-		{SellerID: s2, Code: "00302-200005-0--0", Name: "旧版工单系统", Summary: "已下架的旧版本。", Description: "该商品已下架，仅卖家可见。", Type: TypeSaaS, ChargingMode: ChargePeriod, PriceMonth: 5900, SaleStatus: SaleDelisted},
-		{SellerID: s1, Code: "00301-100007-0--0", Name: "企业网盘 SaaS", Summary: "因接口拨测连续失败被冻结交易。", Description: "该商品交易已冻结。", Type: TypeSaaS, ChargingMode: ChargePeriod, PriceMonth: 2900, SaleStatus: SaleFrozen},
+func demoProducts(s1, s2 uint) []*catalog.Product {
+	return []*catalog.Product{
+		{SellerID: s1, Code: "00301-100001-0--0", Name: "云启CRM客户管理系统", Summary: "线索、商机、合同与回款一站式管理，开箱即用的SaaS服务。", Description: "面向中小企业的客户关系管理系统：线索分配、商机跟进、合同审批、回款提醒，支持移动端。购买后自动开通，登录信息在资源详情中查看。", Type: catalog.TypeSaaS, ChargingMode: catalog.ChargePeriod, PriceMonth: 9900, PriceYear: 99000, TrialDays: 14, SaleStatus: catalog.SaleOnSale},
+		{SellerID: s1, Code: "00301-100002-0--0", Name: "智能表单生成器", Summary: "拖拽式表单与问卷，一次购买永久使用。", Description: "拖拽设计表单、问卷与报名页，数据实时汇总导出。一次性付费。", Type: catalog.TypeSaaS, ChargingMode: catalog.ChargeOneTime, PriceOnce: 49900, SaleStatus: catalog.SaleOnSale},
+		{SellerID: s1, Code: "00301-100003-0--0", Name: "数据库备份工具 License版", Summary: "MySQL/PostgreSQL 定时备份与一键恢复，支持一键部署到云服务器。", Description: "企业级数据库备份软件，按License授权。支持在“已购买的服务”中启动部署，自动安装到您的弹性云服务器。", Type: catalog.TypeLicense, ChargingMode: catalog.ChargeOneTime, PriceOnce: 128000, Supervised: true, CodeKind: catalog.CodeSystem, Deployable: true, SaleStatus: catalog.SaleOnSale},
+		{SellerID: s1, Code: "00301-100004-0--0", Name: "主机安全审计软件", Summary: "按年授权的主机安全审计，需提供硬件识别码。", Description: "主机登录审计、命令审计与合规报表。License绑定服务器硬件，请在服务监管中提交硬件识别码。", Type: catalog.TypeLicense, ChargingMode: catalog.ChargePeriod, PriceYear: 360000, Supervised: true, CodeKind: catalog.CodeHardware, SaleStatus: catalog.SaleOnSale},
+		{SellerID: s1, Code: "00301-100005-0--0", Name: "LAMP 运行环境镜像", Summary: "CentOS + Apache + MySQL + PHP，预装常用扩展，按需计费。", Description: "预配置的 LAMP 环境镜像，创建云服务器时选择即可使用，按小时计费。", Type: catalog.TypeImage, ChargingMode: catalog.ChargeOnDemand, PriceHour: 50, SaleStatus: catalog.SaleOnSale},
+		{SellerID: s1, Code: "00301-100006-0--0", Name: "网站迁移上云服务", Summary: "专家一对一将网站与数据库迁移到华为云，含方案与验收。", Description: "人工服务：需求调研、迁移方案、割接实施、验收报告。服务全程受云商店服务监管。", Type: catalog.TypeManualService, ChargingMode: catalog.ChargeOneTime, PriceOnce: 200000, Supervised: true, SaleStatus: catalog.SaleOnSale},
+		{SellerID: s2, Code: "00302-200001-0--0", Name: "高可用 WordPress 应用编排", Summary: "负载均衡、弹性伸缩与云数据库的一键编排模板。", Description: "应用编排模板，交付后在您的账号中创建整套高可用 WordPress 架构。", Type: catalog.TypeAppOrchestration, ChargingMode: catalog.ChargeOneTime, PriceOnce: 29900, Supervised: true, SaleStatus: catalog.SaleOnSale},
+		{SellerID: s2, Code: "00302-200002-0--0", Name: "全国行政区划数据集", Summary: "省市区县乡镇五级行政区划，含经纬度，季度更新。", Description: "数据文件类商品，交付 CSV 与 JSON 两种格式。", Type: catalog.TypeDataFile, ChargingMode: catalog.ChargeOneTime, PriceOnce: 19900, Supervised: true, SaleStatus: catalog.SaleOnSale},
+		{SellerID: s2, Code: "00302-200003-0--0", Name: "边缘计算网关 EG-100", Summary: "工业级边缘网关硬件，含一年质保，签收后10天自动验收。", Description: "硬件类商品：商家发货并填写物流信息，签收10天后自动确认验收。", Type: catalog.TypeHardware, ChargingMode: catalog.ChargeOneTime, PriceOnce: 399900, Supervised: true, SaleStatus: catalog.SaleOnSale},
+		{SellerID: s2, Code: "00302-200004-0--0", Name: "身份证OCR识别 API", Summary: "高精度身份证正反面识别，按月订阅，支持试用。", Description: "API 类商品：订阅后获得调用凭证，按月计费，7天免费试用。", Type: catalog.TypeAPI, ChargingMode: catalog.ChargePeriod, PriceMonth: 19900, PriceYear: 199000, TrialDays: 7, SaleStatus: catalog.SaleOnSale},
+		{SellerID: s2, Code: "00302-200005-0--0", Name: "旧版工单系统", Summary: "已下架的旧版本。", Description: "该商品已下架，仅卖家可见。", Type: catalog.TypeSaaS, ChargingMode: catalog.ChargePeriod, PriceMonth: 5900, SaleStatus: catalog.SaleDelisted},
+		{SellerID: s1, Code: "00301-100007-0--0", Name: "企业网盘 SaaS", Summary: "因接口拨测连续失败被冻结交易。", Description: "该商品交易已冻结。", Type: catalog.TypeSaaS, ChargingMode: catalog.ChargePeriod, PriceMonth: 2900, SaleStatus: catalog.SaleFrozen},
 	}
 }
 
 // order writes one demo order (and, for new purchases, its service) as of ago before now.
-func (d *demo) order(tx *gorm.DB, buyer uint, code string, t OrderType, plan Plan, count int, ago time.Duration, pay PayMethod, st OrderStatus, parent *Order) *Order {
+func (d *demo) order(tx *gorm.DB, buyer uint, code string, t OrderType, plan catalog.Plan, count int, ago time.Duration, pay PayMethod, st OrderStatus, parent *Order) *Order {
 	if d.err != nil {
 		return nil
 	}
@@ -180,7 +181,7 @@ type demoOrder struct {
 	buyer       int // 1 or 2
 	code        string
 	typ         OrderType
-	plan        Plan
+	plan        catalog.Plan
 	count       int
 	ago         time.Duration
 	pay         PayMethod
@@ -193,19 +194,19 @@ type demoOrder struct {
 var demoOrders = func() []demoOrder {
 	const day = 24 * time.Hour
 	list := []demoOrder{
-		{key: "crm", buyer: 1, code: "00301-100001-0--0", typ: OrderNew, plan: PlanMonth, count: 3, ago: 80 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal},
-		{key: "crm-renew", parent: "crm", buyer: 1, code: "00301-100001-0--0", typ: OrderRenew, plan: PlanYear, count: 1, ago: 5 * day, pay: PayCoupon, status: OrderCompleted},
-		{key: "ocr", buyer: 1, code: "00302-200004-0--0", typ: OrderTrial, plan: PlanTrial, count: 1, ago: 2 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal, keepExpiry: true},
-		{key: "audit", buyer: 1, code: "00301-100004-0--0", typ: OrderNew, plan: PlanYear, count: 1, ago: 375 * day, pay: PayCredit, status: OrderCompleted, service: InstanceFrozen, keepExpiry: true},
-		{key: "form", buyer: 1, code: "00301-100002-0--0", typ: OrderNew, plan: PlanOnce, count: 1, ago: 40 * day, pay: PayCash, status: OrderCompleted, service: InstanceReleased},
-		{key: "form-unsub", parent: "form", buyer: 1, code: "00301-100002-0--0", typ: OrderUnsubscribe, plan: PlanOnce, count: 1, ago: 35 * day, pay: PayCash, status: OrderCompleted},
-		{key: "migration", buyer: 1, code: "00301-100006-0--0", typ: OrderNew, plan: PlanOnce, count: 1, ago: 3 * day, pay: PayCash, status: OrderProcessing, service: InstanceOpening},
-		{key: "lamp", buyer: 1, code: "00301-100005-0--0", typ: OrderNew, plan: PlanHour, count: 1, ago: 20 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal},
-		{key: "backup", buyer: 1, code: "00301-100003-0--0", typ: OrderNew, plan: PlanOnce, count: 1, ago: 10 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal},
-		{key: "gateway", buyer: 1, code: "00302-200003-0--0", typ: OrderNew, plan: PlanOnce, count: 1, ago: 30 * day, pay: PayCredit, status: OrderCompleted, service: InstanceNormal},
-		{key: "crm2", buyer: 2, code: "00301-100001-0--0", typ: OrderNew, plan: PlanYear, count: 1, ago: 15 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal, keepExpiry: true},
-		{key: "data2", buyer: 2, code: "00302-200002-0--0", typ: OrderNew, plan: PlanOnce, count: 1, ago: 6 * day, pay: PayCoupon, status: OrderProcessing, service: InstanceOpening},
-		{key: "wp2", buyer: 2, code: "00302-200001-0--0", typ: OrderNew, plan: PlanOnce, count: 1, ago: 1 * day, pay: PayCash, status: OrderProcessing, service: InstanceOpening},
+		{key: "crm", buyer: 1, code: "00301-100001-0--0", typ: OrderNew, plan: catalog.PlanMonth, count: 3, ago: 80 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal},
+		{key: "crm-renew", parent: "crm", buyer: 1, code: "00301-100001-0--0", typ: OrderRenew, plan: catalog.PlanYear, count: 1, ago: 5 * day, pay: PayCoupon, status: OrderCompleted},
+		{key: "ocr", buyer: 1, code: "00302-200004-0--0", typ: OrderTrial, plan: catalog.PlanTrial, count: 1, ago: 2 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal, keepExpiry: true},
+		{key: "audit", buyer: 1, code: "00301-100004-0--0", typ: OrderNew, plan: catalog.PlanYear, count: 1, ago: 375 * day, pay: PayCredit, status: OrderCompleted, service: InstanceFrozen, keepExpiry: true},
+		{key: "form", buyer: 1, code: "00301-100002-0--0", typ: OrderNew, plan: catalog.PlanOnce, count: 1, ago: 40 * day, pay: PayCash, status: OrderCompleted, service: InstanceReleased},
+		{key: "form-unsub", parent: "form", buyer: 1, code: "00301-100002-0--0", typ: OrderUnsubscribe, plan: catalog.PlanOnce, count: 1, ago: 35 * day, pay: PayCash, status: OrderCompleted},
+		{key: "migration", buyer: 1, code: "00301-100006-0--0", typ: OrderNew, plan: catalog.PlanOnce, count: 1, ago: 3 * day, pay: PayCash, status: OrderProcessing, service: InstanceOpening},
+		{key: "lamp", buyer: 1, code: "00301-100005-0--0", typ: OrderNew, plan: catalog.PlanHour, count: 1, ago: 20 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal},
+		{key: "backup", buyer: 1, code: "00301-100003-0--0", typ: OrderNew, plan: catalog.PlanOnce, count: 1, ago: 10 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal},
+		{key: "gateway", buyer: 1, code: "00302-200003-0--0", typ: OrderNew, plan: catalog.PlanOnce, count: 1, ago: 30 * day, pay: PayCredit, status: OrderCompleted, service: InstanceNormal},
+		{key: "crm2", buyer: 2, code: "00301-100001-0--0", typ: OrderNew, plan: catalog.PlanYear, count: 1, ago: 15 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal, keepExpiry: true},
+		{key: "data2", buyer: 2, code: "00302-200002-0--0", typ: OrderNew, plan: catalog.PlanOnce, count: 1, ago: 6 * day, pay: PayCoupon, status: OrderProcessing, service: InstanceOpening},
+		{key: "wp2", buyer: 2, code: "00302-200001-0--0", typ: OrderNew, plan: catalog.PlanOnce, count: 1, ago: 1 * day, pay: PayCash, status: OrderProcessing, service: InstanceOpening},
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].ago > list[j].ago })
 	return list
@@ -233,7 +234,7 @@ func (d *demo) orders(tx *gorm.DB, b1, b2 uint) {
 		}
 	}
 	if d.err == nil {
-		d.err = tx.Create(&Favorite{UserID: b1, ProductID: d.products["00302-200002-0--0"].ID, CreatedAt: d.now}).Error
+		d.err = tx.Create(&catalog.Favorite{UserID: b1, ProductID: d.products["00302-200002-0--0"].ID, CreatedAt: d.now}).Error
 	}
 	d.refunds(tx, made)      // seed_refunds.go
 	d.supervisions(tx, made) // seed_supervision.go

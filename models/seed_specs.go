@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"time"
 
+	"koogallery/models/catalog"
+
 	"gorm.io/gorm"
 )
 
 // demoSpecs are the specs (规格) of the demo's periodic SaaS product 云启CRM; the product's
 // own prices are its 基础版's, so the catalog's "from" price stays.
-var demoSpecs = map[string][]ProductSpec{
+var demoSpecs = map[string][]catalog.ProductSpec{
 	"00301-100001-0--0": {
 		{Code: "basic", Name: "基础版", Rank: 1, PriceMonth: 9900, PriceYear: 99000},
 		{Code: "pro", Name: "专业版", Rank: 2, PriceMonth: 19900, PriceYear: 199000},
@@ -25,7 +27,7 @@ func (d *demo) specs(tx *gorm.DB, made map[string]*Order) {
 	if d.err != nil {
 		return
 	}
-	bySpec := map[string]*ProductSpec{}
+	bySpec := map[string]*catalog.ProductSpec{}
 	for code, list := range demoSpecs {
 		p := d.products[code]
 		if p == nil {
@@ -51,7 +53,7 @@ func (d *demo) specs(tx *gorm.DB, made map[string]*Order) {
 }
 
 // change writes a completed spec change of a demo service, priced by the rule buyers get.
-func (d *demo) change(tx *gorm.DB, parent *Order, from, to *ProductSpec, ago time.Duration) {
+func (d *demo) change(tx *gorm.DB, parent *Order, from, to *catalog.ProductSpec, ago time.Duration) {
 	if d.err != nil || parent == nil || parent.InstanceID == nil || from == nil || to == nil || parent.ExpireAt == nil {
 		return
 	}

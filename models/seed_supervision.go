@@ -3,6 +3,8 @@ package models
 import (
 	"time"
 
+	"koogallery/models/catalog"
+
 	"gorm.io/gorm"
 )
 
@@ -39,10 +41,10 @@ func (d *demo) supervisions(tx *gorm.DB, made map[string]*Order) {
 		at := o.CreatedAt
 		sv := &Supervision{OrderID: o.ID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: p.ID, ProductType: p.Type,
 			CodeKind: p.CodeKind, Step: st.at, Requirements: st.reqs, CreatedAt: at, UpdatedAt: at}
-		if p.Type == TypeHardware {
-			sv.CodeKind = CodeNone
+		if p.Type == catalog.TypeHardware {
+			sv.CodeKind = catalog.CodeNone
 		}
-		if sv.CodeKind == CodeSystem {
+		if sv.CodeKind == catalog.CodeSystem {
 			code := NewSystemCode()
 			sv.SystemCode = &code
 		}
@@ -50,7 +52,7 @@ func (d *demo) supervisions(tx *gorm.DB, made map[string]*Order) {
 			acc := at.Add(2 * 24 * time.Hour)
 			done := acc.Add(SupervisionCompleteDelay)
 			sv.AcceptedAt, sv.CompletedAt, sv.DeliveredAt = &acc, &done, &acc
-			if sv.CodeKind == CodeHardware {
+			if sv.CodeKind == catalog.CodeHardware {
 				sv.HardwareCode = "FA:16:3E:2B:9C:01|DISK-7F3A9|BOARD-22C1|CPU-0A65"
 			}
 		}

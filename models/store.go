@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"koogallery/models/catalog"
 	"koogallery/models/notice"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
@@ -19,6 +20,7 @@ type Store struct {
 	// goes on (each embedded under an alias, so their field names differ).
 	*noticeStore
 	*sellertoolsStore
+	*catalogStore
 
 	base     *sqldb.DB
 	db       *gorm.DB
@@ -37,6 +39,7 @@ type Store struct {
 type (
 	noticeStore      = notice.Store
 	sellertoolsStore = sellertools.Store
+	catalogStore     = catalog.Store
 )
 
 // NewStore wraps an open database.
@@ -45,7 +48,7 @@ func NewStore(base *sqldb.DB) *Store {
 	for k, v := range DefaultPolicies {
 		policies[k] = v
 	}
-	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect(), policies: policies, wake: make(chan struct{}, 1),
+	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: catalog.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect(), policies: policies, wake: make(chan struct{}, 1),
 		listProducts: newListProducts()}
 	s.listProducts.watch(s.db)
 	return s

@@ -3,13 +3,14 @@ package models
 import (
 	"context"
 
+	"koogallery/models/catalog"
 	"koogallery/models/sellertools"
 )
 
 // Usage is what depends on a binding: the products whose calls its key signs, and the debug
 // cases run with it.
 type Usage struct {
-	Products []Product
+	Products []catalog.Product
 	Cases    []sellertools.DebugCase
 }
 
@@ -25,12 +26,12 @@ func (s *Store) BindingUsage(ctx context.Context, sellerID, addressID uint, t se
 	if err := s.conn(ctx).Where("seller_id = ? AND address_id = ? AND kind IN ?", sellerID, addressID, kinds).Order("id").Limit(200).Find(&u.Cases).Error; err != nil {
 		return u, err
 	}
-	var types []ProductType
+	var types []catalog.ProductType
 	switch t {
 	case sellertools.IfaceBasic:
-		types = []ProductType{TypeSaaS, TypeAPI}
+		types = []catalog.ProductType{catalog.TypeSaaS, catalog.TypeAPI}
 	case sellertools.IfaceLicenseCode:
-		types = []ProductType{TypeLicense}
+		types = []catalog.ProductType{catalog.TypeLicense}
 	}
 	q := s.conn(ctx).Where("seller_id = ?", sellerID)
 	if t == sellertools.IfaceGeneral {

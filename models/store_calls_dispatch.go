@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"koogallery/models/account"
+	"koogallery/models/catalog"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -299,13 +300,13 @@ func failureSummary(r AttemptResult) string {
 
 // delistIfFailing delists an on-sale product whose interface failed more than DelistThreshold
 // orders this month.
-func (s *Store) delistIfFailing(tx *gorm.DB, p *Product) error {
+func (s *Store) delistIfFailing(tx *gorm.DB, p *catalog.Product) error {
 	n, err := failedOrders(tx, p.ID, monthStart(s.now()))
 	if err != nil || n <= DelistThreshold {
 		return err
 	}
-	return tx.Model(&Product{}).Where("id = ? AND sale_status = ?", p.ID, SaleOnSale).
-		Updates(map[string]any{"sale_status": SaleDelisted, "sale_reason": fmt.Sprintf("interface_failures:%d", n), "updated_at": s.now()}).Error
+	return tx.Model(&catalog.Product{}).Where("id = ? AND sale_status = ?", p.ID, catalog.SaleOnSale).
+		Updates(map[string]any{"sale_status": catalog.SaleDelisted, "sale_reason": fmt.Sprintf("interface_failures:%d", n), "updated_at": s.now()}).Error
 }
 
 // orderActivities are the calls whose failure fails their order (a purchase that never opens,

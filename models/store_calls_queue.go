@@ -1,10 +1,9 @@
 package models
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-
+	"koogallery/models/catalog"
 	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
 )
@@ -20,18 +19,14 @@ func (s *Store) signal() {
 }
 
 // newBusinessID is the fresh businessId every newInstance call carries.
-func newBusinessID() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return "biz-" + hex.EncodeToString(b)
-}
+func newBusinessID() string { return sqldb.RandomID("biz-") }
 
 // interfaceOf is the interface type whose key signs a product's calls.
-func interfaceOf(p *Product, activity string) sellertools.InterfaceType {
+func interfaceOf(p *catalog.Product, activity string) sellertools.InterfaceType {
 	switch {
 	case activity == ActOrderNotify:
 		return sellertools.IfaceGeneral
-	case p.Type == TypeLicense:
+	case p.Type == catalog.TypeLicense:
 		return sellertools.IfaceLicenseCode
 	}
 	return sellertools.IfaceBasic
@@ -39,12 +34,12 @@ func interfaceOf(p *Product, activity string) sellertools.InterfaceType {
 
 // queueCall writes a call into the outbox inside the caller's transaction: it commits (or not)
 // with the business change that causes it.
-func (s *Store) queueCall(tx *gorm.DB, p *Product, order *Order, inst *Instance, activity, scene, body string) error {
+func (s *Store) queueCall(tx *gorm.DB, p *catalog.Product, order *Order, inst *Instance, activity, scene, body string) error {
 	return tx.Create(s.newCall(p, order, inst, activity, scene, body)).Error
 }
 
 // newCall is a pending call of a product, due at once, on the activity's retry policy.
-func (s *Store) newCall(p *Product, order *Order, inst *Instance, activity, scene, body string) *InterfaceCall {
+func (s *Store) newCall(p *catalog.Product, order *Order, inst *Instance, activity, scene, body string) *InterfaceCall {
 	pol := s.Policy(activity, p.Type)
 	now := s.now()
 	c := &InterfaceCall{SellerID: p.SellerID, ProductID: p.ID, Activity: activity, Scene: scene, Interface: interfaceOf(p, activity),
@@ -61,10 +56,10 @@ func (s *Store) newCall(p *Product, order *Order, inst *Instance, activity, scen
 
 // newInstanceCalls queues what a purchase makes the platform send: newInstance for products
 // opened through the interface, and orderNotify where the product asks for it.
-func (s *Store) newInstanceCalls(tx *gorm.DB, p *Product, o *Order, inst *Instance) error {
+func (s *Store) newInstanceCalls(tx *gorm.DB, p *catalog.Product, o *Order, inst *Instance) error {
 	if p.Type.UsesInterface() {
 		body := callBody(ActNewInstance, "orderId", o.OrderNo, "orderLineId", o.LineNo, "businessId", newBusinessID(),
-			"saasExtendParams", SaasExtendParams(o.Values()))
+			"saasExtendParams", catalog.SaasExtendParams(o.Values()))
 		if err := s.queueCall(tx, p, o, inst, ActNewInstance, "", body); err != nil {
 			return err
 		}
@@ -74,7 +69,7 @@ func (s *Store) newInstanceCalls(tx *gorm.DB, p *Product, o *Order, inst *Instan
 
 // notifyCall queues orderNotify for a product whose orders are configured for order
 // notification (its own configuration, else its type's), to that configuration's address.
-func (s *Store) notifyCall(tx *gorm.DB, p *Product, o *Order, inst *Instance) error {
+func (s *Store) notifyCall(tx *gorm.DB, p *catalog.Product, o *Order, inst *Instance) error {
 	cfg, err := notifyConfigFor(tx, p)
 	if err != nil || cfg == nil {
 		return err
@@ -85,7 +80,7 @@ func (s *Store) notifyCall(tx *gorm.DB, p *Product, o *Order, inst *Instance) er
 }
 
 // refreshCall queues refreshInstance for a renewal (or trial-to-formal) order.
-func (s *Store) refreshCall(tx *gorm.DB, p *Product, o *Order, inst *Instance, scene string) error {
+func (s *Store) refreshCall(tx *gorm.DB, p *catalog.Product, o *Order, inst *Instance, scene string) error {
 	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
 		return s.notifyCall(tx, p, o, inst)
 	}
@@ -98,7 +93,7 @@ func (s *Store) refreshCall(tx *gorm.DB, p *Product, o *Order, inst *Instance, s
 }
 
 // statusCall queues updateInstanceStatus FREEZE or UNFREEZE.
-func (s *Store) statusCall(tx *gorm.DB, p *Product, inst *Instance, status string) error {
+func (s *Store) statusCall(tx *gorm.DB, p *catalog.Product, inst *Instance, status string) error {
 	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
 		return nil
 	}
@@ -106,7 +101,7 @@ func (s *Store) statusCall(tx *gorm.DB, p *Product, inst *Instance, status strin
 }
 
 // releaseCall queues releaseInstance, naming the unsubscribe order when there is one.
-func (s *Store) releaseCall(tx *gorm.DB, p *Product, o *Order, inst *Instance) error {
+func (s *Store) releaseCall(tx *gorm.DB, p *catalog.Product, o *Order, inst *Instance) error {
 	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
 		return nil
 	}
@@ -119,7 +114,7 @@ func (s *Store) releaseCall(tx *gorm.DB, p *Product, o *Order, inst *Instance) e
 
 // upgradeCall queues upgradeInstance for a spec change (a CHANGE order), and orderNotify where
 // the product asks for it.
-func (s *Store) upgradeCall(tx *gorm.DB, p *Product, o *Order, inst *Instance) error {
+func (s *Store) upgradeCall(tx *gorm.DB, p *catalog.Product, o *Order, inst *Instance) error {
 	if p.Type.UsesInterface() && inst.SellerInstanceID != "" {
 		body := callBody(ActUpgrade, "instanceId", inst.SellerInstanceID, "orderId", o.OrderNo, "orderLineId", o.LineNo)
 		if err := s.queueCall(tx, p, o, inst, ActUpgrade, "", body); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"koogallery/models/catalog"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -179,7 +180,7 @@ func auditCall(tx *gorm.DB, now time.Time, adminID uint, action string, c *Inter
 
 // ProductHealth is a product's interface health this month.
 type ProductHealth struct {
-	Product      Product
+	Product      catalog.Product
 	FailedOrders int64 // orders failed by the interface this month
 	FailedCalls  int64
 	Threshold    int64
@@ -189,11 +190,11 @@ type ProductHealth struct {
 // every seller's).
 func (s *Store) SellerHealth(ctx context.Context, sellerID uint) ([]ProductHealth, error) {
 	since := monthStart(s.now())
-	q := s.conn(ctx).Where("type IN ?", []ProductType{TypeSaaS, TypeLicense, TypeAPI}).Order("id")
+	q := s.conn(ctx).Where("type IN ?", []catalog.ProductType{catalog.TypeSaaS, catalog.TypeLicense, catalog.TypeAPI}).Order("id")
 	if sellerID != 0 {
 		q = q.Where("seller_id = ?", sellerID)
 	}
-	var products []Product
+	var products []catalog.Product
 	if err := q.Limit(500).Find(&products).Error; err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"koogallery/models/catalog"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -15,7 +16,7 @@ import (
 // OrderFilter narrows a buyer's order list.
 type OrderFilter struct {
 	Type   OrderType
-	Mode   ChargingMode
+	Mode   catalog.ChargingMode
 	Status OrderStatus
 	Page   int
 }
@@ -58,10 +59,10 @@ func (s *Store) BuyerOrders(ctx context.Context, buyerID uint, f OrderFilter) (P
 		if err := rows.Scan(&r.id, &r.no, &r.product, &r.typ, &r.mode, &r.paid, &r.status, &r.created, &r.instance, &r.specID, &r.specName); err != nil {
 			return Page[Order]{}, err
 		}
-		o := Order{ID: uint(r.id), OrderNo: r.no, ProductName: r.product, Type: OrderType(r.typ), ChargingMode: ChargingMode(r.mode),
+		o := Order{ID: uint(r.id), OrderNo: r.no, ProductName: r.product, Type: OrderType(r.typ), ChargingMode: catalog.ChargingMode(r.mode),
 			PaidFen: r.paid, Status: OrderStatus(r.status), CreatedAt: r.created, InstanceID: nullID(r.instance), SpecID: nullID(r.specID)}
 		if r.specName.Valid { // the list shows the spec's name
-			o.Spec = &ProductSpec{ID: *o.SpecID, Name: r.specName.String}
+			o.Spec = &catalog.ProductSpec{ID: *o.SpecID, Name: r.specName.String}
 		}
 		items = append(items, o)
 	}
@@ -137,7 +138,7 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 			return ServiceList{}, err
 		}
 		in := Instance{ID: uint(r.id), ProductID: uint(r.productID), OrderID: uint(r.orderID), Status: InstanceStatus(r.status),
-			ChargingMode: ChargingMode(r.mode), Trial: r.trial, SpecID: nullID(r.specID), ChangeOrderID: nullID(r.changeOrder)}
+			ChargingMode: catalog.ChargingMode(r.mode), Trial: r.trial, SpecID: nullID(r.specID), ChangeOrderID: nullID(r.changeOrder)}
 		if r.expire.Valid {
 			t := r.expire.Time
 			in.ExpireAt = &t
@@ -147,7 +148,7 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 			in.Order = &orders[len(orders)-1]
 		}
 		if r.specName.Valid {
-			in.Spec = &ProductSpec{ID: *in.SpecID, ProductID: in.ProductID, Name: r.specName.String, Rank: int(r.specRank.Int64)}
+			in.Spec = &catalog.ProductSpec{ID: *in.SpecID, ProductID: in.ProductID, Name: r.specName.String, Rank: int(r.specRank.Int64)}
 		}
 		items = append(items, in)
 		if !slices.Contains(productIDs, in.ProductID) {
@@ -168,7 +169,7 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 		}
 	}
 	out := ServiceList{TopSpecRanks: map[uint]int{}}
-	products := make(map[uint]*Product, len(found)) // one value per product on the page
+	products := make(map[uint]*catalog.Product, len(found)) // one value per product on the page
 	for i := range items {
 		in := &items[i]
 		lp, ok := found[in.ProductID]
@@ -177,7 +178,7 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 		}
 		p := products[in.ProductID]
 		if p == nil {
-			p = &Product{ID: in.ProductID, Name: lp.name, Type: lp.typ, ChargingMode: lp.mode}
+			p = &catalog.Product{ID: in.ProductID, Name: lp.name, Type: lp.typ, ChargingMode: lp.mode}
 			products[in.ProductID] = p
 		}
 		in.Product = p
@@ -208,8 +209,8 @@ func (s *Store) ServiceOrders(ctx context.Context, buyerID, instanceID uint) ([]
 }
 
 // SellerProducts lists the seller company's products, newest first, whatever their status.
-func (s *Store) SellerProducts(ctx context.Context, sellerID uint, page int) (Page[Product], error) {
-	return sqldb.Paginate[Product](s.conn(ctx).Where("seller_id = ?", sellerID).Order("id DESC"), page)
+func (s *Store) SellerProducts(ctx context.Context, sellerID uint, page int) (Page[catalog.Product], error) {
+	return sqldb.Paginate[catalog.Product](s.conn(ctx).Where("seller_id = ?", sellerID).Order("id DESC"), page)
 }
 
 // SellerOverview counts what a seller's home page shows.
@@ -221,10 +222,10 @@ type SellerOverview struct {
 func (s *Store) SellerSummary(ctx context.Context, sellerID uint) (SellerOverview, error) {
 	var o SellerOverview
 	db := s.conn(ctx)
-	if err := db.Model(&Product{}).Where("seller_id = ?", sellerID).Count(&o.Products).Error; err != nil {
+	if err := db.Model(&catalog.Product{}).Where("seller_id = ?", sellerID).Count(&o.Products).Error; err != nil {
 		return o, err
 	}
-	if err := db.Model(&Product{}).Where("seller_id = ? AND sale_status = ?", sellerID, SaleOnSale).Count(&o.OnSale).Error; err != nil {
+	if err := db.Model(&catalog.Product{}).Where("seller_id = ? AND sale_status = ?", sellerID, catalog.SaleOnSale).Count(&o.OnSale).Error; err != nil {
 		return o, err
 	}
 	if err := db.Model(&Order{}).Where("seller_id = ?", sellerID).Count(&o.Orders).Error; err != nil {
@@ -251,8 +252,8 @@ func (s *Store) PlatformSummary(ctx context.Context) (PlatformOverview, error) {
 	}{
 		{&Seller{}, &o.Sellers, "", nil},
 		{&User{}, &o.Buyers, "role = ?", []any{RoleBuyer}},
-		{&Product{}, &o.Products, "", nil},
-		{&Product{}, &o.OnSale, "sale_status = ?", []any{SaleOnSale}},
+		{&catalog.Product{}, &o.Products, "", nil},
+		{&catalog.Product{}, &o.OnSale, "sale_status = ?", []any{catalog.SaleOnSale}},
 		{&Order{}, &o.Orders, "", nil},
 	}
 	for _, st := range steps {

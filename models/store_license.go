@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"koogallery/models/catalog"
+
 	"gorm.io/gorm"
 )
 
@@ -60,7 +62,7 @@ func (s *Store) ApplyLicense(ctx context.Context, buyerID, instanceID uint, fing
 	errs := FieldErrors{}
 	p := inst.Product
 	switch {
-	case p == nil || p.Type != TypeLicense:
+	case p == nil || p.Type != catalog.TypeLicense:
 		errs["form"] = MsgLicenseNotLicense
 	case inst.Status != InstanceNormal || inst.SellerInstanceID == "":
 		errs["form"] = MsgLicenseNotNormal
@@ -309,7 +311,7 @@ func (s *Store) licenseNotice(tx *gorm.DB, a *LicenseApplication, kind string) e
 	buyer := a.BuyerID
 	var name string
 	var names []string
-	if err := tx.Model(&Product{}).Where("id = ?", a.ProductID).Limit(1).Pluck("name", &names).Error; err != nil {
+	if err := tx.Model(&catalog.Product{}).Where("id = ?", a.ProductID).Limit(1).Pluck("name", &names).Error; err != nil {
 		return err
 	}
 	if len(names) > 0 {

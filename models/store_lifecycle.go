@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 
+	"koogallery/models/catalog"
+
 	"gorm.io/gorm"
 )
 
@@ -15,7 +17,7 @@ func (s *Store) ExpireDue(ctx context.Context, limit int) (int, error) {
 	now := s.now()
 	changed := 0
 	var expiring []Instance
-	if err := s.conn(ctx).Preload("Product").Where("status = ? AND charging_mode = ? AND expire_at <= ?", InstanceNormal, ChargePeriod, now).
+	if err := s.conn(ctx).Preload("Product").Where("status = ? AND charging_mode = ? AND expire_at <= ?", InstanceNormal, catalog.ChargePeriod, now).
 		Order("expire_at").Limit(limit).Find(&expiring).Error; err != nil {
 		return 0, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"koogallery/models/catalog"
 	"koogallery/models/sellertools"
 
 	"gorm.io/gorm"
@@ -45,7 +46,7 @@ func checkScope(tx *gorm.DB, sellerID uint, sc NotifyScope) error {
 		}
 		return nil
 	}
-	var p Product
+	var p catalog.Product
 	if err := tx.Where("seller_id = ?", sellerID).First(&p, sc.ProductID).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return FieldErrors{"product": MsgNotifyProduct}
@@ -60,14 +61,14 @@ func checkScope(tx *gorm.DB, sellerID uint, sc NotifyScope) error {
 
 // NotifyAffected lists the products a configuration of the scope applies to: the product
 // itself, or the seller's products of the type that have no configuration of their own.
-func (s *Store) NotifyAffected(ctx context.Context, sellerID uint, sc NotifyScope) ([]Product, error) {
+func (s *Store) NotifyAffected(ctx context.Context, sellerID uint, sc NotifyScope) ([]catalog.Product, error) {
 	q := s.conn(ctx).Where("seller_id = ?", sellerID)
 	if sc.ProductID != 0 {
 		q = q.Where("id = ?", sc.ProductID)
 	} else {
 		q = q.Where("type = ? AND NOT EXISTS (SELECT 1 FROM notify_configs n WHERE n.product_id = products.id)", sc.Type)
 	}
-	var out []Product
+	var out []catalog.Product
 	err := q.Order("id").Limit(500).Find(&out).Error
 	return out, err
 }
@@ -143,7 +144,7 @@ func (s *Store) DeleteNotifyConfig(ctx context.Context, sellerID, id uint) error
 
 // notifyConfigFor is the configuration a product's orders are notified through: the
 // product's own, else its type's; nil when none.
-func notifyConfigFor(tx *gorm.DB, p *Product) (*NotifyConfig, error) {
+func notifyConfigFor(tx *gorm.DB, p *catalog.Product) (*NotifyConfig, error) {
 	if !p.Type.Notifiable() {
 		return nil, nil
 	}
@@ -162,8 +163,8 @@ func notifyConfigFor(tx *gorm.DB, p *Product) (*NotifyConfig, error) {
 }
 
 // NotifiableProducts lists the seller's products whose type can have order notification.
-func (s *Store) NotifiableProducts(ctx context.Context, sellerID uint) ([]Product, error) {
-	var out []Product
-	err := s.conn(ctx).Where("seller_id = ? AND type IN ?", sellerID, NotifyTypes).Order("id DESC").Limit(500).Find(&out).Error
+func (s *Store) NotifiableProducts(ctx context.Context, sellerID uint) ([]catalog.Product, error) {
+	var out []catalog.Product
+	err := s.conn(ctx).Where("seller_id = ? AND type IN ?", sellerID, catalog.NotifyTypes).Order("id DESC").Limit(500).Find(&out).Error
 	return out, err
 }

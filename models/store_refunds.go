@@ -9,6 +9,7 @@ import (
 
 	"koogallery/models/account"
 	"koogallery/models/attachment"
+	"koogallery/models/catalog"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -75,7 +76,7 @@ func (s *Store) refundTarget(tx *gorm.DB, inst *Instance, lock bool) (*Order, Re
 	}
 	p := inst.Product
 	if p == nil {
-		p = &Product{}
+		p = &catalog.Product{}
 		if err := tx.First(p, inst.ProductID).Error; err != nil {
 			return nil, RefundDecision{}, err
 		}
@@ -103,7 +104,7 @@ func (s *Store) refundTarget(tx *gorm.DB, inst *Instance, lock bool) (*Order, Re
 		return nil, RefundDecision{}, err
 	}
 	f.OpenRequest = n > 0
-	if p.Type == TypeLicense {
+	if p.Type == catalog.TypeLicense {
 		if err := tx.Model(&LicenseApplication{}).Where("instance_id = ? AND status = ?", inst.ID, LicenseIssued).Count(&n).Error; err != nil {
 			return nil, RefundDecision{}, err
 		}
@@ -121,7 +122,7 @@ func (s *Store) refundTarget(tx *gorm.DB, inst *Instance, lock bool) (*Order, Re
 
 // effectiveSupervision is an order's supervision state, inferred for orders written before
 // the state was recorded.
-func effectiveSupervision(o *Order, p *Product) SupervisionStatus {
+func effectiveSupervision(o *Order, p *catalog.Product) SupervisionStatus {
 	switch {
 	case o.SupervisionStatus != SupervisionUnknown:
 		return o.SupervisionStatus
@@ -362,7 +363,7 @@ func (s *Store) refundEffects(tx *gorm.DB, r *RefundRequest) error {
 	if err := tx.First(&o, r.OrderID).Error; err != nil {
 		return err
 	}
-	var p Product
+	var p catalog.Product
 	if err := tx.First(&p, r.ProductID).Error; err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"koogallery/models/catalog"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -93,12 +94,12 @@ func (s *Store) BuyerRefundCounts(ctx context.Context, buyerID uint) (map[Refund
 
 // RefundProducts lists the products that have refund requests (a seller company's, or all
 // with sellerID 0), for the list's product filter.
-func (s *Store) RefundProducts(ctx context.Context, sellerID uint) ([]Product, error) {
+func (s *Store) RefundProducts(ctx context.Context, sellerID uint) ([]catalog.Product, error) {
 	sub := s.conn(ctx).Model(&RefundRequest{}).Select("product_id")
 	if sellerID != 0 {
 		sub = sub.Where("seller_id = ?", sellerID)
 	}
-	var out []Product
+	var out []catalog.Product
 	err := s.conn(ctx).Where("id IN (?)", sub).Order("id").Limit(500).Find(&out).Error
 	return out, err
 }

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"koogallery/models/catalog"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -75,7 +76,7 @@ func (s *Store) billedSQL(now time.Time, bills []creditBill) (string, []any) {
 
 // TypeTotal is a product type's billed total for a seller and its progress toward ¥1,000.
 type TypeTotal struct {
-	Type      ProductType
+	Type      catalog.ProductType
 	Orders    int64
 	BilledFen int64
 }
@@ -111,12 +112,12 @@ func (s *Store) SettlementTypeTotals(ctx context.Context, sellerID uint) ([]Type
 func (s *Store) typeTotals(ctx context.Context, sellerID uint, now time.Time, bills []creditBill) ([]TypeTotal, error) {
 	// Grouped by product, not joined: the seller's products are few, and the join made
 	// MariaDB walk the orders by product index, row by row.
-	var products []Product
+	var products []catalog.Product
 	if err := s.conn(ctx).Select("id", "type").Where("seller_id = ?", sellerID).Find(&products).Error; err != nil {
 		return nil, err
 	}
-	typeOf := map[uint]ProductType{}
-	byType := map[ProductType]TypeTotal{}
+	typeOf := map[uint]catalog.ProductType{}
+	byType := map[catalog.ProductType]TypeTotal{}
 	for _, p := range products {
 		typeOf[p.ID] = p.Type
 		byType[p.Type] = TypeTotal{Type: p.Type}
@@ -171,7 +172,7 @@ func (s *Store) typeTotals(ctx context.Context, sellerID uint, now time.Time, bi
 		}
 	}
 	out := make([]TypeTotal, 0, len(byType))
-	for _, t := range ProductTypes {
+	for _, t := range catalog.ProductTypes {
 		if v, ok := byType[t]; ok {
 			out = append(out, v)
 		}
@@ -202,7 +203,7 @@ type SettlementFilter struct {
 // SettlementRow is one order with its product type and the rule's verdict.
 type SettlementRow struct {
 	Order       Order
-	ProductType ProductType
+	ProductType catalog.ProductType
 	Verdict     SettlementVerdict
 }
 
@@ -232,8 +233,8 @@ func (s *Store) SettlementOrders(ctx context.Context, sellerID uint, f Settlemen
 		return nil, err
 	}
 	bills = billsNear(bills, f.Period)
-	totals := map[ProductType]int64{}
-	var reached []ProductType
+	totals := map[catalog.ProductType]int64{}
+	var reached []catalog.ProductType
 	for _, t := range out.Types {
 		totals[t.Type] = t.BilledFen
 		if t.Reached() {
@@ -271,10 +272,10 @@ func (s *Store) SettlementOrders(ctx context.Context, sellerID uint, f Settlemen
 }
 
 // settleStateWhere narrows q (over orders) to one state, as SettlementOf would decide it.
-func (s *Store) settleStateWhere(q *gorm.DB, st SettleState, reached []ProductType, now time.Time, bills []creditBill) *gorm.DB {
+func (s *Store) settleStateWhere(q *gorm.DB, st SettleState, reached []catalog.ProductType, now time.Time, bills []creditBill) *gorm.DB {
 	excl, exclArgs := excludedSQL()
 	billed, billedArgs := s.billedSQL(now, bills)
-	reachedIDs := s.conn(q.Statement.Context).Model(&Product{}).Select("id").Where("type IN ?", append([]ProductType{"-"}, reached...))
+	reachedIDs := s.conn(q.Statement.Context).Model(&catalog.Product{}).Select("id").Where("type IN ?", append([]catalog.ProductType{"-"}, reached...))
 	switch st {
 	case SettleExcluded:
 		return q.Where(excl, exclArgs...)
@@ -289,7 +290,7 @@ func (s *Store) settleStateWhere(q *gorm.DB, st SettleState, reached []ProductTy
 
 // settlementRows applies the rule to a page of orders, reading the facts it needs for the
 // page in two queries.
-func (s *Store) settlementRows(ctx context.Context, orders []Order, typeTotals map[ProductType]int64, now time.Time) ([]SettlementRow, error) {
+func (s *Store) settlementRows(ctx context.Context, orders []Order, typeTotals map[catalog.ProductType]int64, now time.Time) ([]SettlementRow, error) {
 	if len(orders) == 0 {
 		return nil, nil
 	}
@@ -301,11 +302,11 @@ func (s *Store) settlementRows(ctx context.Context, orders []Order, typeTotals m
 			buyerIDs = append(buyerIDs, o.BuyerID)
 		}
 	}
-	var products []Product
+	var products []catalog.Product
 	if err := s.conn(ctx).Select("id", "type").Where("id IN ?", productIDs).Find(&products).Error; err != nil {
 		return nil, err
 	}
-	typeOf := map[uint]ProductType{}
+	typeOf := map[uint]catalog.ProductType{}
 	for _, p := range products {
 		typeOf[p.ID] = p.Type
 	}
@@ -357,7 +358,7 @@ func (s *Store) SettlementOrder(ctx context.Context, sellerID, orderID uint) (*S
 	if err != nil {
 		return nil, err
 	}
-	totals := map[ProductType]int64{}
+	totals := map[catalog.ProductType]int64{}
 	for _, t := range types {
 		totals[t.Type] = t.BilledFen
 	}
@@ -372,7 +373,7 @@ func (s *Store) SettlementOrder(ctx context.Context, sellerID, orderID uint) (*S
 type StatementLine struct {
 	ProductID   uint
 	ProductName string
-	ProductType ProductType
+	ProductType catalog.ProductType
 	Orders      int64
 	GrossFen    int64 // the product's GMV of the month: what buyers paid for it
 	RateBP      int64 // the fee rate its GMV earns
@@ -477,13 +478,13 @@ func (s *Store) buildStatements(ctx context.Context, gross, refunds []statementA
 	for _, k := range order {
 		productIDs[k.product] = true
 	}
-	names := map[uint]Product{}
+	names := map[uint]catalog.Product{}
 	if withLines && len(productIDs) > 0 {
 		ids := make([]uint, 0, len(productIDs))
 		for id := range productIDs {
 			ids = append(ids, id)
 		}
-		var ps []Product
+		var ps []catalog.Product
 		if err := s.conn(ctx).Select("id", "name", "type").Where("id IN ?", ids).Find(&ps).Error; err != nil {
 			return nil, err
 		}

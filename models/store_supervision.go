@@ -8,6 +8,7 @@ import (
 
 	"koogallery/models/account"
 	"koogallery/models/attachment"
+	"koogallery/models/catalog"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -28,21 +29,21 @@ func (s *Store) lockRow(tx *gorm.DB, dest any, id uint) error {
 // createSupervision starts the supervision of a supervised purchase inside its transaction:
 // the first step, a system identification code when the product needs one, and the timeline's
 // first event.
-func (s *Store) createSupervision(tx *gorm.DB, p *Product, o *Order) (*Supervision, error) {
+func (s *Store) createSupervision(tx *gorm.DB, p *catalog.Product, o *Order) (*Supervision, error) {
 	now := s.now()
 	sv := &Supervision{OrderID: o.ID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: p.ID, ProductType: p.Type,
 		CodeKind: p.CodeKind, Step: firstStep(p), CreatedAt: now, UpdatedAt: now}
-	if p.Type == TypeHardware {
-		sv.CodeKind = CodeNone
+	if p.Type == catalog.TypeHardware {
+		sv.CodeKind = catalog.CodeNone
 	}
 	var err error
 	for range 4 {
 		sv.ID = 0
-		if sv.CodeKind == CodeSystem {
+		if sv.CodeKind == catalog.CodeSystem {
 			code := NewSystemCode()
 			sv.SystemCode = &code
 		}
-		if err = tx.Create(sv).Error; !errors.Is(err, gorm.ErrDuplicatedKey) || sv.CodeKind != CodeSystem {
+		if err = tx.Create(sv).Error; !errors.Is(err, gorm.ErrDuplicatedKey) || sv.CodeKind != catalog.CodeSystem {
 			break
 		}
 	}
@@ -134,7 +135,7 @@ func (s *Store) validateAction(sv *Supervision, a SupervisionAction, in Supervis
 			errs["confirm"] = MsgSvConfirmAccept // acceptance ends the guarantee period: confirmed, never by a stray click
 		}
 	case SvSubmitCode:
-		if sv.CodeKind == CodeHardware {
+		if sv.CodeKind == catalog.CodeHardware {
 			code, msg := NormalizeFingerprint(in.HardwareCode)
 			if msg != "" {
 				errs["code"] = msg
@@ -310,7 +311,7 @@ func (s *Store) acceptEffects(tx *gorm.DB, sv *Supervision, at time.Time) error 
 	if err := tx.First(&o, sv.OrderID).Error; err != nil {
 		return err
 	}
-	var p Product
+	var p catalog.Product
 	if err := tx.First(&p, sv.ProductID).Error; err != nil {
 		return err
 	}
@@ -363,7 +364,7 @@ func (s *Store) SweepSupervision(ctx context.Context, limit int) (int, error) {
 		return nil
 	}
 	db := s.conn(ctx)
-	if err := run(SvAutoAccept, db.Where("step = ? AND frozen = ? AND product_type = ? AND auto_accept_at <= ?", StepAcceptance, false, TypeHardware, now)); err != nil {
+	if err := run(SvAutoAccept, db.Where("step = ? AND frozen = ? AND product_type = ? AND auto_accept_at <= ?", StepAcceptance, false, catalog.TypeHardware, now)); err != nil {
 		return moved, err
 	}
 	if err := run(SvComplete, db.Where("step = ? AND frozen = ? AND complete_at <= ?", StepAccepted, false, now)); err != nil {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"koogallery/models/catalog"
 )
 
 // Service supervision (服务监管, spec §7): a supervised order is paid but not complete until the
@@ -140,16 +142,16 @@ func CanSupervise(a SupervisionAction, from SupervisionStep, role Role, hardware
 
 // Supervision is the supervised delivery of one order.
 type Supervision struct {
-	ID          uint            `gorm:"primaryKey"`
-	OrderID     uint            `gorm:"not null;uniqueIndex"`
-	Order       *Order          `gorm:"constraint:OnDelete:RESTRICT"`
-	BuyerID     uint            `gorm:"not null;index:idx_supervisions_buyer,priority:1"`
-	SellerID    uint            `gorm:"not null;index:idx_supervisions_seller,priority:1"`
-	ProductID   uint            `gorm:"not null;index"`
-	Product     *Product        `gorm:"constraint:OnDelete:RESTRICT"`
-	ProductType ProductType     `gorm:"size:32;not null"`
-	CodeKind    CodeKind        `gorm:"size:16"`
-	Step        SupervisionStep `gorm:"size:20;not null;index"`
+	ID          uint                `gorm:"primaryKey"`
+	OrderID     uint                `gorm:"not null;uniqueIndex"`
+	Order       *Order              `gorm:"constraint:OnDelete:RESTRICT"`
+	BuyerID     uint                `gorm:"not null;index:idx_supervisions_buyer,priority:1"`
+	SellerID    uint                `gorm:"not null;index:idx_supervisions_seller,priority:1"`
+	ProductID   uint                `gorm:"not null;index"`
+	Product     *catalog.Product    `gorm:"constraint:OnDelete:RESTRICT"`
+	ProductType catalog.ProductType `gorm:"size:32;not null"`
+	CodeKind    catalog.CodeKind    `gorm:"size:16"`
+	Step        SupervisionStep     `gorm:"size:20;not null;index"`
 	// Frozen is true while an appeal is open: no party's action applies.
 	Frozen       bool   `gorm:"not null;default:false"`
 	Requirements string `gorm:"type:text"`
@@ -176,7 +178,7 @@ type Supervision struct {
 }
 
 // Hardware reports whether the supervision delivers goods (no requirements, logistics, auto-acceptance).
-func (s *Supervision) Hardware() bool { return s.ProductType == TypeHardware }
+func (s *Supervision) Hardware() bool { return s.ProductType == catalog.TypeHardware }
 
 // SupervisionEvent is one line of a supervision's timeline: who did what, when, with which words
 // (attachments are owned by the event).
@@ -196,11 +198,11 @@ type SupervisionEvent struct {
 // firstStep is where a new supervision starts: hardware at the seller's delivery, License 1.0
 // at the identification code, application orchestration straight at implementation (no
 // requirements step), everything else at the requirements.
-func firstStep(p *Product) SupervisionStep {
+func firstStep(p *catalog.Product) SupervisionStep {
 	switch {
-	case p.Type == TypeHardware, p.Type == TypeAppOrchestration && p.CodeKind == CodeNone:
+	case p.Type == catalog.TypeHardware, p.Type == catalog.TypeAppOrchestration && p.CodeKind == catalog.CodeNone:
 		return StepImplementing
-	case p.CodeKind == CodeSystem || p.CodeKind == CodeHardware:
+	case p.CodeKind == catalog.CodeSystem || p.CodeKind == catalog.CodeHardware:
 		return StepCode
 	}
 	return StepRequirements

@@ -1,5 +1,7 @@
 package models
 
+import "koogallery/models/catalog"
+
 // SupervisionStatus is where an order stands in service supervision (服务监管状态), as the
 // refund rules and settlement read it. Purchase sets it (in_progress for a supervised product's
 // new purchase or trial, not_involved otherwise); the supervision feature moves it to completed
@@ -23,7 +25,7 @@ var SupervisionStatuses = []SupervisionStatus{SupervisionNotInvolved, Supervisio
 // supervisionAtPurchase is the supervision state a new order starts in: a supervised product's
 // purchase (or trial) is delivered under supervision; renewals and everything else are not
 // supervised themselves (a renewal's guarantee period is its service's).
-func supervisionAtPurchase(p *Product, t OrderType) SupervisionStatus {
+func supervisionAtPurchase(p *catalog.Product, t OrderType) SupervisionStatus {
 	if p.Supervised && (t == OrderNew || t == OrderTrial) {
 		return SupervisionInProgress
 	}

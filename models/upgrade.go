@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"koogallery/models/catalog"
+
 	"gorm.io/gorm"
 )
 
@@ -25,11 +27,11 @@ const (
 )
 
 // PeriodDays is how many days one period of a plan counts for proration (0 for other plans).
-func PeriodDays(plan Plan) int {
+func PeriodDays(plan catalog.Plan) int {
 	switch plan {
-	case PlanMonth:
+	case catalog.PlanMonth:
 		return MonthDays
-	case PlanYear:
+	case catalog.PlanYear:
 		return YearDays
 	}
 	return 0
@@ -83,7 +85,7 @@ const (
 // no other change waiting for the seller.
 func UpgradeBlocked(in *Instance, now time.Time) string {
 	switch {
-	case in.ChargingMode != ChargePeriod:
+	case in.ChargingMode != catalog.ChargePeriod:
 		return MsgUpgradeNotPeriodic
 	case in.Status != InstanceNormal:
 		return MsgUpgradeStatus
@@ -99,10 +101,10 @@ func UpgradeBlocked(in *Instance, now time.Time) string {
 
 // UpgradeOption is one higher spec the service may change to, with its price now.
 type UpgradeOption struct {
-	Spec ProductSpec
+	Spec catalog.ProductSpec
 	// Plan is the plan both prices are compared on: the service's current plan, or the other
 	// one when a spec has no price on it.
-	Plan         Plan
+	Plan         catalog.Plan
 	PeriodDays   int
 	CurrentPrice int64 // fen per period of Plan, the spec held now
 	NewPrice     int64 // fen per period of Plan, this spec
@@ -113,10 +115,10 @@ type UpgradeOption struct {
 // every higher spec with its price; or why it cannot change now.
 type UpgradeOffer struct {
 	Service *Instance // with product, seller, creating order and spec
-	Current *ProductSpec
-	Specs   []ProductSpec // all of the product's specs, low to high
-	Plan    Plan          // the plan of the service's current period
-	Days    int           // days left until expiry (a started day counts in full)
+	Current *catalog.ProductSpec
+	Specs   []catalog.ProductSpec // all of the product's specs, low to high
+	Plan    catalog.Plan          // the plan of the service's current period
+	Days    int                   // days left until expiry (a started day counts in full)
 	Options []UpgradeOption
 	// Blocked is why the service cannot change now (a message key), "" when it can.
 	Blocked string
@@ -171,7 +173,7 @@ func (s *Store) UpgradeOffer(ctx context.Context, buyerID, instanceID uint) (*Up
 			continue
 		}
 		next := in.Product.WithSpec(&sp)
-		for _, pl := range []Plan{off.Plan, otherPlan(off.Plan)} {
+		for _, pl := range []catalog.Plan{off.Plan, otherPlan(off.Plan)} {
 			cur, nxt := base.Price(pl, 1), next.Price(pl, 1)
 			if cur <= 0 || nxt <= 0 {
 				continue
@@ -187,28 +189,28 @@ func (s *Store) UpgradeOffer(ctx context.Context, buyerID, instanceID uint) (*Up
 	return off, nil
 }
 
-func otherPlan(p Plan) Plan {
-	if p == PlanYear {
-		return PlanMonth
+func otherPlan(p catalog.Plan) catalog.Plan {
+	if p == catalog.PlanYear {
+		return catalog.PlanMonth
 	}
-	return PlanYear
+	return catalog.PlanYear
 }
 
 // currentPlan is the plan (month or year) of the order that paid for the service's current
 // period: the latest purchase, renewal or trial-to-formal order that was not cancelled.
-func (s *Store) currentPlan(ctx context.Context, in *Instance) (Plan, error) {
+func (s *Store) currentPlan(ctx context.Context, in *Instance) (catalog.Plan, error) {
 	var o Order
 	err := s.conn(ctx).Select("id, plan").Where("instance_id = ? AND type IN ? AND status IN ? AND plan IN ?", in.ID,
-		[]OrderType{OrderNew, OrderRenew, OrderTrialToFormal}, []OrderStatus{OrderCompleted, OrderProcessing}, []Plan{PlanMonth, PlanYear}).
+		[]OrderType{OrderNew, OrderRenew, OrderTrialToFormal}, []OrderStatus{OrderCompleted, OrderProcessing}, []catalog.Plan{catalog.PlanMonth, catalog.PlanYear}).
 		Order("id DESC").First(&o).Error
 	switch {
 	case err == nil:
 		return o.Plan, nil
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		if in.Product.WithSpec(in.Spec).PriceMonth > 0 {
-			return PlanMonth, nil
+			return catalog.PlanMonth, nil
 		}
-		return PlanYear, nil
+		return catalog.PlanYear, nil
 	}
 	return "", err
 }
@@ -223,7 +225,7 @@ type UpgradeInput struct {
 // pickUpgrade checks the chosen spec against the offer: a spec of the product, above the one
 // held, with a price.
 func (o *UpgradeOffer) pickUpgrade(value string) (UpgradeOption, string) {
-	sp, ok := pickSpec(o.Specs, value)
+	sp, ok := catalog.PickSpec(o.Specs, value)
 	if !ok || strings.TrimSpace(value) == "" {
 		return UpgradeOption{}, MsgUpgradeSpec
 	}
@@ -361,6 +363,17 @@ func (s *Store) onUpgraded(tx *gorm.DB, c *InterfaceCall) error {
 		return res.Error
 	}
 	buyer := o.BuyerID
-	return tx.Create(&Notice{UserID: &buyer, Kind: "upgrade_done", Text: ClipText(fmt.Sprintf("%s · %s · %s", o.ProductName, SpecName(o.Spec), o.OrderNo), 1000),
+	return tx.Create(&Notice{UserID: &buyer, Kind: "upgrade_done", Text: ClipText(fmt.Sprintf("%s · %s · %s", o.ProductName, catalog.SpecName(o.Spec), o.OrderNo), 1000),
 		Link: fmt.Sprintf("/console/services/%d", *o.InstanceID), CreatedAt: now}).Error
+}
+
+// HasHigherSpec reports whether a service's product offers a spec above the one it holds,
+// given the products' top ranks (TopSpecRanks) and the service's spec (preloaded). A service
+// without a spec on a product with specs holds the product's own prices, below every spec.
+func HasHigherSpec(in *Instance, top map[uint]int) bool {
+	t, ok := top[in.ProductID]
+	if !ok {
+		return false
+	}
+	return in.Spec == nil || t > in.Spec.Rank
 }

@@ -1,6 +1,8 @@
 package sqldb
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 
 	"gorm.io/gorm"
@@ -50,4 +52,13 @@ func ClipText(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// RandomID is prefix and 24 random hex characters: an id nobody can guess or collide with.
+func RandomID(prefix string) string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return prefix + hex.EncodeToString(b)
 }

@@ -6,13 +6,14 @@ package seller
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import "github.com/a-h/templ"
-import templruntime "github.com/a-h/templ/runtime"
-
 import (
 	"context"
 
+	"github.com/a-h/templ"
+	templruntime "github.com/a-h/templ/runtime"
+
 	"koogallery/models"
+	"koogallery/models/catalog"
 	"koogallery/views"
 	"koogallery/views/components"
 )
@@ -528,7 +529,7 @@ func notifyForm(vm NotifyVM, replaces uint) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, t := range models.NotifyTypes {
+		for _, t := range catalog.NotifyTypes {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "<option value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

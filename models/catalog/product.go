@@ -1,6 +1,10 @@
-package models
+package catalog
 
-import "time"
+import (
+	"time"
+
+	"koogallery/models/account"
+)
 
 // ProductType is how a product is delivered (接入方式).
 type ProductType string
@@ -71,25 +75,25 @@ const (
 
 // Product is something a seller offers on the marketplace.
 type Product struct {
-	ID           uint         `gorm:"primaryKey"`
-	SellerID     uint         `gorm:"not null;index"`
-	Seller       *Seller      `gorm:"constraint:OnDelete:RESTRICT"`
-	Code         string       `gorm:"size:40;uniqueIndex;not null"` // e.g. 00301-666688-0--0
-	Name         string       `gorm:"size:120;not null"`
-	Summary      string       `gorm:"size:500"`
-	Description  string       `gorm:"type:text"`
-	Type         ProductType  `gorm:"size:32;not null;index:idx_products_sale_type,priority:2"`
-	ChargingMode ChargingMode `gorm:"size:16;not null"`
-	Supervised   bool         `gorm:"not null;default:false"`
-	CodeKind     CodeKind     `gorm:"size:16"`
-	Deployable   bool         `gorm:"not null;default:false"`
-	SaleStatus   SaleStatus   `gorm:"size:16;not null;index:idx_products_sale_type,priority:1"`
-	PriceMonth   int64        `gorm:"not null;default:0"` // fen per month; 0: no monthly plan
-	PriceYear    int64        `gorm:"not null;default:0"` // fen per year; 0: no yearly plan
-	PriceOnce    int64        `gorm:"not null;default:0"` // fen, one-time purchase
-	PriceHour    int64        `gorm:"not null;default:0"` // fen per hour, on demand
-	TrialDays    int          `gorm:"not null;default:0"`
-	Version      int          `gorm:"not null;default:1"`
+	ID           uint            `gorm:"primaryKey"`
+	SellerID     uint            `gorm:"not null;index"`
+	Seller       *account.Seller `gorm:"constraint:OnDelete:RESTRICT"`
+	Code         string          `gorm:"size:40;uniqueIndex;not null"` // e.g. 00301-666688-0--0
+	Name         string          `gorm:"size:120;not null"`
+	Summary      string          `gorm:"size:500"`
+	Description  string          `gorm:"type:text"`
+	Type         ProductType     `gorm:"size:32;not null;index:idx_products_sale_type,priority:2"`
+	ChargingMode ChargingMode    `gorm:"size:16;not null"`
+	Supervised   bool            `gorm:"not null;default:false"`
+	CodeKind     CodeKind        `gorm:"size:16"`
+	Deployable   bool            `gorm:"not null;default:false"`
+	SaleStatus   SaleStatus      `gorm:"size:16;not null;index:idx_products_sale_type,priority:1"`
+	PriceMonth   int64           `gorm:"not null;default:0"` // fen per month; 0: no monthly plan
+	PriceYear    int64           `gorm:"not null;default:0"` // fen per year; 0: no yearly plan
+	PriceOnce    int64           `gorm:"not null;default:0"` // fen, one-time purchase
+	PriceHour    int64           `gorm:"not null;default:0"` // fen per hour, on demand
+	TrialDays    int             `gorm:"not null;default:0"`
+	Version      int             `gorm:"not null;default:1"`
 	// AddressID and Path name the production interface the platform calls for this product's
 	// orders (SaaS, License and API products). Order notification is configured apart
 	// (NotifyConfig).
@@ -150,4 +154,43 @@ type Favorite struct {
 	ProductID uint     `gorm:"not null;uniqueIndex:idx_favorites_user_product,priority:2;index"`
 	Product   *Product `gorm:"constraint:OnDelete:CASCADE"`
 	CreatedAt time.Time
+}
+
+// Plan is the billing plan a buyer chose.
+type Plan string
+
+// The plans.
+const (
+	PlanMonth Plan = "month"
+	PlanYear  Plan = "year"
+	PlanOnce  Plan = "once"
+	PlanHour  Plan = "hour"
+	PlanTrial Plan = "trial"
+)
+
+// NotifyTypes are the product types order notification (订单通知) can be configured for:
+// SaaS, License, API, hardware and manual-service products (not images).
+var NotifyTypes = []ProductType{TypeSaaS, TypeLicense, TypeAPI, TypeHardware, TypeManualService}
+
+// Notifiable reports whether products of type t can have order notification.
+func (t ProductType) Notifiable() bool {
+	for _, k := range NotifyTypes {
+		if k == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Price is what count periods of a plan cost, in fen (a trial or on-demand use costs nothing up front).
+func (p *Product) Price(plan Plan, count int) int64 {
+	switch plan {
+	case PlanMonth:
+		return p.PriceMonth * int64(count)
+	case PlanYear:
+		return p.PriceYear * int64(count)
+	case PlanOnce:
+		return p.PriceOnce
+	}
+	return 0
 }

@@ -1,4 +1,4 @@
-package models
+package catalog
 
 import (
 	"encoding/json"
@@ -138,9 +138,9 @@ func ContentOf(p *Product, specs []ProductSpec) ProductContent {
 	}
 	return ProductContent{Specs: sc, Name: p.Name, Summary: p.Summary, Description: p.Description, Type: p.Type, ChargingMode: p.ChargingMode,
 		Supervised: p.Supervised, CodeKind: p.CodeKind, Deployable: p.Deployable, DeployPackage: p.DeployPackage, DeployPort: p.DeployPort,
-		SecurityRules: decodeJSON[[]SecurityRule](p.SecurityRules), PriceMonth: p.PriceMonth, PriceYear: p.PriceYear,
+		SecurityRules: DecodeJSON[[]SecurityRule](p.SecurityRules), PriceMonth: p.PriceMonth, PriceYear: p.PriceYear,
 		PriceOnce: p.PriceOnce, PriceHour: p.PriceHour, TrialDays: p.TrialDays, AddressID: p.AddressID, Path: p.Path,
-		ExtParams: decodeJSON[[]ExtParam](p.ExtParams)}
+		ExtParams: DecodeJSON[[]ExtParam](p.ExtParams)}
 }
 
 // columns are the product columns that carry the content, for an update.
@@ -163,7 +163,7 @@ func encodeJSON[T any](v []T) string {
 	return string(b)
 }
 
-func decodeJSON[T any](s string) T {
+func DecodeJSON[T any](s string) T {
 	var v T
 	if s != "" {
 		_ = json.Unmarshal([]byte(s), &v)
@@ -172,7 +172,7 @@ func decodeJSON[T any](s string) T {
 }
 
 // Rules is the recommended security group of a deployable product.
-func (p *Product) Rules() []SecurityRule { return decodeJSON[[]SecurityRule](p.SecurityRules) }
+func (p *Product) Rules() []SecurityRule { return DecodeJSON[[]SecurityRule](p.SecurityRules) }
 
 // Params is the product's extension parameters.
-func (p *Product) Params() []ExtParam { return decodeJSON[[]ExtParam](p.ExtParams) }
+func (p *Product) Params() []ExtParam { return DecodeJSON[[]ExtParam](p.ExtParams) }

@@ -1,4 +1,4 @@
-package models
+package catalog
 
 import (
 	"context"
@@ -26,8 +26,8 @@ func escapeLike(s string) string {
 }
 
 // Catalog lists the products on sale, newest first, matching the filter.
-func (s *Store) Catalog(ctx context.Context, f CatalogFilter) (Page[Product], error) {
-	q := s.conn(ctx).Model(&Product{}).Preload("Seller").Where("sale_status = ?", SaleOnSale)
+func (s *Store) Catalog(ctx context.Context, f CatalogFilter) (sqldb.Page[Product], error) {
+	q := s.Conn(ctx).Model(&Product{}).Preload("Seller").Where("sale_status = ?", SaleOnSale)
 	if f.Type != "" {
 		q = q.Where("type = ?", f.Type)
 	}
@@ -41,8 +41,8 @@ func (s *Store) Catalog(ctx context.Context, f CatalogFilter) (Page[Product], er
 // CatalogProduct loads a product that is on sale; any other product is ErrNotFound.
 func (s *Store) CatalogProduct(ctx context.Context, id uint) (*Product, error) {
 	var p Product
-	if err := s.conn(ctx).Preload("Seller").Where("sale_status = ?", SaleOnSale).First(&p, id).Error; err != nil {
-		return nil, notFound(err)
+	if err := s.Conn(ctx).Preload("Seller").Where("sale_status = ?", SaleOnSale).First(&p, id).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	return &p, nil
 }
@@ -50,7 +50,7 @@ func (s *Store) CatalogProduct(ctx context.Context, id uint) (*Product, error) {
 // IsFavorite reports whether the user keeps the product among their favorites.
 func (s *Store) IsFavorite(ctx context.Context, userID, productID uint) (bool, error) {
 	var n int64
-	err := s.conn(ctx).Model(&Favorite{}).Where("user_id = ? AND product_id = ?", userID, productID).Count(&n).Error
+	err := s.Conn(ctx).Model(&Favorite{}).Where("user_id = ? AND product_id = ?", userID, productID).Count(&n).Error
 	return n > 0, err
 }
 
@@ -59,18 +59,18 @@ func (s *Store) AddFavorite(ctx context.Context, userID, productID uint) error {
 	if _, err := s.CatalogProduct(ctx, productID); err != nil {
 		return err
 	}
-	return s.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).
-		Create(&Favorite{UserID: userID, ProductID: productID, CreatedAt: s.now()}).Error
+	return s.Conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&Favorite{UserID: userID, ProductID: productID, CreatedAt: s.Now()}).Error
 }
 
 // RemoveFavorite drops a product from the user's favorites; removing it twice is harmless.
 func (s *Store) RemoveFavorite(ctx context.Context, userID, productID uint) error {
-	return s.conn(ctx).Where("user_id = ? AND product_id = ?", userID, productID).Delete(&Favorite{}).Error
+	return s.Conn(ctx).Where("user_id = ? AND product_id = ?", userID, productID).Delete(&Favorite{}).Error
 }
 
 // Favorites lists the user's favorites, newest first, with their products (whatever their
 // sale status, so a delisted favorite can be seen and removed).
-func (s *Store) Favorites(ctx context.Context, userID uint, page int) (Page[Favorite], error) {
-	q := s.conn(ctx).Preload("Product").Preload("Product.Seller").Where("user_id = ?", userID).Order("id DESC")
+func (s *Store) Favorites(ctx context.Context, userID uint, page int) (sqldb.Page[Favorite], error) {
+	q := s.Conn(ctx).Preload("Product").Preload("Product.Seller").Where("user_id = ?", userID).Order("id DESC")
 	return sqldb.Paginate[Favorite](q, page)
 }

@@ -1,4 +1,4 @@
-package models
+package catalog
 
 import (
 	"context"
@@ -50,7 +50,7 @@ func SpecName(sp *ProductSpec) string {
 // ProductSpecs lists a product's specs from the lowest rank to the highest.
 func (s *Store) ProductSpecs(ctx context.Context, productID uint) ([]ProductSpec, error) {
 	var out []ProductSpec
-	err := s.conn(ctx).Where("product_id = ?", productID).Order("spec_rank, id").Limit(50).Find(&out).Error
+	err := s.Conn(ctx).Where("product_id = ?", productID).Order("spec_rank, id").Limit(50).Find(&out).Error
 	return out, err
 }
 
@@ -64,7 +64,7 @@ func (s *Store) TopSpecRanks(ctx context.Context, productIDs []uint) (map[uint]i
 		ProductID uint
 		Top       int
 	}
-	err := s.conn(ctx).Model(&ProductSpec{}).Select("product_id, MAX(spec_rank) AS top").
+	err := s.Conn(ctx).Model(&ProductSpec{}).Select("product_id, MAX(spec_rank) AS top").
 		Where("product_id IN ?", productIDs).Group("product_id").Scan(&rows).Error
 	for _, r := range rows {
 		out[r.ProductID] = r.Top
@@ -72,20 +72,9 @@ func (s *Store) TopSpecRanks(ctx context.Context, productIDs []uint) (map[uint]i
 	return out, err
 }
 
-// HasHigherSpec reports whether a service's product offers a spec above the one it holds,
-// given the products' top ranks (TopSpecRanks) and the service's spec (preloaded). A service
-// without a spec on a product with specs holds the product's own prices, below every spec.
-func HasHigherSpec(in *Instance, top map[uint]int) bool {
-	t, ok := top[in.ProductID]
-	if !ok {
-		return false
-	}
-	return in.Spec == nil || t > in.Spec.Rank
-}
-
 // pickSpec finds the spec a form names by id among the product's specs; an empty value is
 // the lowest spec (the buy form preselects it; clients that predate specs send none).
-func pickSpec(specs []ProductSpec, value string) (*ProductSpec, bool) {
+func PickSpec(specs []ProductSpec, value string) (*ProductSpec, bool) {
 	v := strings.TrimSpace(value)
 	if v == "" {
 		if len(specs) == 0 {

@@ -1,10 +1,12 @@
-package models
+package catalog
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"koogallery/models/account"
+	"koogallery/models/notice"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -12,16 +14,16 @@ import (
 )
 
 // ReviewQueue lists the versions waiting for review, oldest submission first.
-func (s *Store) ReviewQueue(ctx context.Context, page int) (Page[ProductVersion], error) {
-	q := s.conn(ctx).Preload("Product.Seller").Where("status = ?", VersionReviewing).Order("submitted_at, id")
+func (s *Store) ReviewQueue(ctx context.Context, page int) (sqldb.Page[ProductVersion], error) {
+	q := s.Conn(ctx).Preload("Product.Seller").Where("status = ?", VersionReviewing).Order("submitted_at, id")
 	return sqldb.Paginate[ProductVersion](q, page)
 }
 
 // ReviewVersion loads one version with its product and seller, for operations.
 func (s *Store) ReviewVersion(ctx context.Context, id uint) (*ProductVersion, error) {
 	var v ProductVersion
-	if err := s.conn(ctx).Preload("Product.Seller").First(&v, id).Error; err != nil {
-		return nil, notFound(err)
+	if err := s.Conn(ctx).Preload("Product.Seller").First(&v, id).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	return &v, nil
 }
@@ -33,25 +35,25 @@ func (s *Store) ReviewVersion(ctx context.Context, id uint) (*ProductVersion, er
 // bought under. Guarded in SQL (only from 待审核), so two admins or a double click decide once;
 // the seller is told in-site, and the decision is audited.
 func (s *Store) DecideProductVersion(ctx context.Context, actorID, versionID uint, approve bool, reason string) error {
-	var errs FieldErrors
+	var errs sqldb.FieldErrors
 	if !approve {
 		if reason, errs = CheckReason(reason); errs.Has() {
 			return errs
 		}
 	}
-	now := s.now()
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	now := s.Now()
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var v ProductVersion
 		if err := tx.First(&v, versionID).Error; err != nil {
-			return notFound(err)
+			return sqldb.NotFound(err)
 		}
 		q := tx
-		if s.dialect == MySQL {
+		if s.Dialect() == sqldb.MySQL {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 		}
 		var p Product
 		if err := q.First(&p, v.ProductID).Error; err != nil {
-			return notFound(err)
+			return sqldb.NotFound(err)
 		}
 		to, action := VersionRejected, "product.reject"
 		if approve {
@@ -63,22 +65,22 @@ func (s *Store) DecideProductVersion(ctx context.Context, actorID, versionID uin
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		if approve {
 			if err := s.goLive(tx, &p, &v); err != nil {
 				return err
 			}
 		}
-		if err := tx.Create(&AuditEvent{ActorID: actorID, Action: action, TargetType: AuditProduct, TargetID: p.ID,
+		if err := tx.Create(&account.AuditEvent{ActorID: actorID, Action: action, TargetType: account.AuditProduct, TargetID: p.ID,
 			Detail: fmt.Sprintf("v%d", v.Number), Reason: reason, CreatedAt: now}).Error; err != nil {
 			return err
 		}
 		kind, text := "product_approved", fmt.Sprintf("%s · v%d", p.Name, v.Number)
 		if !approve {
-			kind, text = "product_rejected", ClipText(text+" · "+reason, 1000)
+			kind, text = "product_rejected", sqldb.ClipText(text+" · "+reason, 1000)
 		}
-		return tx.Create(&Notice{SellerID: &p.SellerID, Kind: kind, Text: text, Link: fmt.Sprintf("/seller/products/%d", p.ID), CreatedAt: now}).Error
+		return tx.Create(&notice.Notice{SellerID: &p.SellerID, Kind: kind, Text: text, Link: fmt.Sprintf("/seller/products/%d", p.ID), CreatedAt: now}).Error
 	})
 }
 
@@ -89,7 +91,7 @@ func (s *Store) goLive(tx *gorm.DB, p *Product, v *ProductVersion) error {
 	if err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.Now()
 	var specs []ProductSpec
 	if err := tx.Where("product_id = ?", p.ID).Order("spec_rank, id").Find(&specs).Error; err != nil {
 		return err

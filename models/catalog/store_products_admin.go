@@ -1,11 +1,11 @@
-package models
+package catalog
 
 import (
 	"context"
 	"strings"
-	"time"
 	"unicode/utf8"
 
+	"koogallery/models/account"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -55,13 +55,13 @@ func (a SaleAction) AllowedFrom(st SaleStatus) bool {
 const MaxReasonLen = 500
 
 // CheckReason trims a written reason and checks it is 1–MaxReasonLen characters.
-func CheckReason(reason string) (string, FieldErrors) {
+func CheckReason(reason string) (string, sqldb.FieldErrors) {
 	r := strings.TrimSpace(reason)
 	switch {
 	case r == "":
-		return r, FieldErrors{"reason": "sale_reason.err.required"}
+		return r, sqldb.FieldErrors{"reason": "sale_reason.err.required"}
 	case !utf8.ValidString(r) || utf8.RuneCountInString(r) > MaxReasonLen:
-		return r, FieldErrors{"reason": "sale_reason.err.too_long"}
+		return r, sqldb.FieldErrors{"reason": "sale_reason.err.too_long"}
 	}
 	return r, nil
 }
@@ -74,8 +74,8 @@ type AdminProductFilter struct {
 }
 
 // AdminProducts lists every seller's products, newest first, for operations.
-func (s *Store) AdminProducts(ctx context.Context, f AdminProductFilter) (Page[Product], error) {
-	q := s.conn(ctx).Model(&Product{}).Preload("Seller")
+func (s *Store) AdminProducts(ctx context.Context, f AdminProductFilter) (sqldb.Page[Product], error) {
+	q := s.Conn(ctx).Model(&Product{}).Preload("Seller")
 	if f.SaleStatus != "" {
 		q = q.Where("sale_status = ?", f.SaleStatus)
 	}
@@ -88,16 +88,16 @@ func (s *Store) AdminProducts(ctx context.Context, f AdminProductFilter) (Page[P
 // AdminProduct loads any product with its seller, for operations.
 func (s *Store) AdminProduct(ctx context.Context, id uint) (*Product, error) {
 	var p Product
-	if err := s.conn(ctx).Preload("Seller").First(&p, id).Error; err != nil {
-		return nil, notFound(err)
+	if err := s.Conn(ctx).Preload("Seller").First(&p, id).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	return &p, nil
 }
 
 // SellerCompanies lists the seller companies by name, for operations' filters.
-func (s *Store) SellerCompanies(ctx context.Context) ([]Seller, error) {
-	var out []Seller
-	err := s.conn(ctx).Order("name, id").Limit(1000).Find(&out).Error
+func (s *Store) SellerCompanies(ctx context.Context) ([]account.Seller, error) {
+	var out []account.Seller
+	err := s.Conn(ctx).Order("name, id").Limit(1000).Find(&out).Error
 	return out, err
 }
 
@@ -108,24 +108,24 @@ func (s *Store) SellerCompanies(ctx context.Context) ([]Seller, error) {
 // is told (an in-site notice and a mail) in the same transaction.
 func (s *Store) ChangeSaleStatus(ctx context.Context, actorID, productID uint, action SaleAction, reason string) error {
 	if !action.Valid() {
-		return ErrNotFound
+		return sqldb.ErrNotFound
 	}
 	reason, errs := CheckReason(reason)
 	if errs.Has() {
 		return errs
 	}
 	t := saleTransitions[action]
-	now := s.now()
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	now := s.Now()
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		// Lock the row first (MySQL): concurrent changes queue on it instead of deadlocking on
 		// the sale-status index; each then finds the status the one before it left.
 		q := tx.Select("id", "sale_status")
-		if s.dialect == MySQL {
+		if s.Dialect() == sqldb.MySQL {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 		}
 		var before Product
 		if err := q.First(&before, productID).Error; err != nil {
-			return notFound(err)
+			return sqldb.NotFound(err)
 		}
 		res := tx.Model(&Product{}).Where("id = ? AND sale_status IN ?", productID, t.from).
 			Updates(map[string]any{"sale_status": t.to, "sale_reason": reason, "updated_at": now})
@@ -133,9 +133,9 @@ func (s *Store) ChangeSaleStatus(ctx context.Context, actorID, productID uint, a
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale
+			return sqldb.ErrStale
 		}
-		if err := tx.Create(&AuditEvent{ActorID: actorID, Action: "product." + string(action), TargetType: AuditProduct, TargetID: productID,
+		if err := tx.Create(&account.AuditEvent{ActorID: actorID, Action: "product." + string(action), TargetType: account.AuditProduct, TargetID: productID,
 			Detail: string(before.SaleStatus) + "→" + string(t.to), Reason: reason, CreatedAt: now}).Error; err != nil {
 			return err
 		}
@@ -144,46 +144,18 @@ func (s *Store) ChangeSaleStatus(ctx context.Context, actorID, productID uint, a
 }
 
 // AuditTrail lists the audit lines of an object, newest first, with who made them.
-func (s *Store) AuditTrail(ctx context.Context, targetType string, targetID uint, limit int) ([]AuditEvent, error) {
-	var out []AuditEvent
-	err := s.conn(ctx).Preload("Actor").Where("target_type = ? AND target_id = ?", targetType, targetID).
+func (s *Store) AuditTrail(ctx context.Context, targetType string, targetID uint, limit int) ([]account.AuditEvent, error) {
+	var out []account.AuditEvent
+	err := s.Conn(ctx).Preload("Actor").Where("target_type = ? AND target_id = ?", targetType, targetID).
 		Order("id DESC").Limit(limit).Find(&out).Error
 	return out, err
 }
 
-// FailedOrdersThisMonth counts, per product, the orders its interface failed this month (the
-// number the delisting rule compares with DelistThreshold).
-func (s *Store) FailedOrdersThisMonth(ctx context.Context, productIDs []uint) (map[uint]int64, error) {
-	out := make(map[uint]int64, len(productIDs))
-	if len(productIDs) == 0 {
-		return out, nil
-	}
-	type row struct {
-		ProductID uint
-		Orders    int64
-	}
-	var rows []row
-	if err := s.conn(ctx).Model(&InterfaceCall{}).Select("product_id, COUNT(DISTINCT order_id) AS orders").
-		Where("product_id IN ? AND activity IN ? AND status = ? AND completed_at >= ? AND replay_of IS NULL",
-			productIDs, orderActivities, CallFailed, monthStart(s.now())).
-		Group("product_id").Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		out[r.ProductID] = r.Orders
-	}
-	return out, nil
-}
-
-// MonthStart is the first instant of the store clock's current month (UTC), from which
-// interface failures are counted.
-func (s *Store) MonthStart() time.Time { return monthStart(s.now()) }
-
 // SellerCompany loads one seller company.
-func (s *Store) SellerCompany(ctx context.Context, id uint) (*Seller, error) {
-	var out Seller
-	if err := s.conn(ctx).First(&out, id).Error; err != nil {
-		return nil, notFound(err)
+func (s *Store) SellerCompany(ctx context.Context, id uint) (*account.Seller, error) {
+	var out account.Seller
+	if err := s.Conn(ctx).First(&out, id).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	return &out, nil
 }

@@ -1,4 +1,4 @@
-package models
+package catalog
 
 import (
 	"context"
@@ -33,17 +33,17 @@ type SellerProductRow struct {
 
 // SellerProductList lists the seller's products, newest first, with each one's open version
 // (a draft, a submission or a rejection), in two queries whatever the number of products.
-func (s *Store) SellerProductList(ctx context.Context, sellerID uint, status SaleStatus, page int) (Page[SellerProductRow], error) {
-	q := s.conn(ctx).Where("seller_id = ?", sellerID)
+func (s *Store) SellerProductList(ctx context.Context, sellerID uint, status SaleStatus, page int) (sqldb.Page[SellerProductRow], error) {
+	q := s.Conn(ctx).Where("seller_id = ?", sellerID)
 	if status != "" {
 		q = q.Where("sale_status = ?", status)
 	}
 	ps, err := sqldb.Paginate[Product](q.Order("id DESC"), page)
 	if err != nil {
-		return Page[SellerProductRow]{}, err
+		return sqldb.Page[SellerProductRow]{}, err
 	}
-	out := Page[SellerProductRow]{Number: ps.Number, HasNext: ps.HasNext}
-	opens, err := s.openVersions(s.conn(ctx), ps.Items)
+	out := sqldb.Page[SellerProductRow]{Number: ps.Number, HasNext: ps.HasNext}
+	opens, err := s.openVersions(s.Conn(ctx), ps.Items)
 	if err != nil {
 		return out, err
 	}
@@ -78,19 +78,19 @@ func (s *Store) openVersions(db *gorm.DB, ps []Product) (map[uint]*ProductVersio
 
 // SellerProduct loads one of the seller's products with its open version (nil when none).
 func (s *Store) SellerProduct(ctx context.Context, sellerID, id uint) (*Product, *ProductVersion, error) {
-	return s.sellerProduct(s.conn(ctx), sellerID, id, false)
+	return s.sellerProduct(s.Conn(ctx), sellerID, id, false)
 }
 
 // sellerProduct loads the seller's product and its open version through db, locking the
 // product's row on MySQL when lock is set (inside a transaction).
 func (s *Store) sellerProduct(db *gorm.DB, sellerID, id uint, lock bool) (*Product, *ProductVersion, error) {
 	q := db.Where("seller_id = ?", sellerID)
-	if lock && s.dialect == MySQL {
+	if lock && s.Dialect() == sqldb.MySQL {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
 	var p Product
 	if err := q.First(&p, id).Error; err != nil {
-		return nil, nil, notFound(err)
+		return nil, nil, sqldb.NotFound(err)
 	}
 	opens, err := s.openVersions(db, []Product{p})
 	if err != nil {
@@ -102,7 +102,7 @@ func (s *Store) sellerProduct(db *gorm.DB, sellerID, id uint, lock bool) (*Produ
 // ProductVersions lists a product's versions, newest first, for its history.
 func (s *Store) ProductVersions(ctx context.Context, productID uint) ([]ProductVersion, error) {
 	var out []ProductVersion
-	err := s.conn(ctx).Where("product_id = ?", productID).Order("number DESC").Limit(50).Find(&out).Error
+	err := s.Conn(ctx).Where("product_id = ?", productID).Order("number DESC").Limit(50).Find(&out).Error
 	return out, err
 }
 
@@ -116,7 +116,7 @@ func checkAddress(tx *gorm.DB, sellerID uint, c ProductContent) error {
 		return err
 	}
 	if n == 0 {
-		return FieldErrors{"address": MsgProductAddressNotYours}
+		return sqldb.FieldErrors{"address": MsgProductAddressNotYours}
 	}
 	return nil
 }
@@ -125,7 +125,7 @@ func checkAddress(tx *gorm.DB, sellerID uint, c ProductContent) error {
 // submitKey is the form's one-time key: a resubmitted form finds the product it created.
 func (s *Store) CreateProductDraft(ctx context.Context, sellerID uint, c ProductContent, submitKey string) (*Product, error) {
 	var out *Product
-	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if submitKey != "" {
 			var v ProductVersion
 			err := tx.Joins("JOIN products ON products.id = product_versions.product_id").
@@ -145,8 +145,8 @@ func (s *Store) CreateProductDraft(ctx context.Context, sellerID uint, c Product
 		if err := checkAddress(tx, sellerID, c); err != nil {
 			return err
 		}
-		now := s.now()
-		p := &Product{SellerID: sellerID, Code: "new-" + newBusinessID(), SaleStatus: SaleDraft, CreatedAt: now, UpdatedAt: now}
+		now := s.Now()
+		p := &Product{SellerID: sellerID, Code: sqldb.RandomID("new-biz-"), SaleStatus: SaleDraft, CreatedAt: now, UpdatedAt: now}
 		applyContent(p, c)
 		if err := tx.Create(p).Error; err != nil {
 			return err
@@ -198,7 +198,7 @@ func (s *Store) lockSellerProduct(tx *gorm.DB, sellerID, id uint) (*Product, *Pr
 // (a double click) is one save; an edit made from an older revision gets ErrStale.
 func (s *Store) SaveProductDraft(ctx context.Context, sellerID, productID uint, c ProductContent, rev int) (*ProductVersion, error) {
 	var out *ProductVersion
-	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		p, open, err := s.lockSellerProduct(tx, sellerID, productID)
 		if err != nil {
 			return err
@@ -215,11 +215,11 @@ func (s *Store) SaveProductDraft(ctx context.Context, sellerID, productID uint, 
 				return errs
 			}
 		}
-		now := s.now()
+		now := s.Now()
 		if open == nil {
 			v := &ProductVersion{ProductID: p.ID, Number: p.Version + 1, Status: VersionDraft, Content: mustJSON(c), Rev: 1, CreatedAt: now, UpdatedAt: now}
 			if rev != 0 {
-				return ErrStale
+				return sqldb.ErrStale
 			}
 			out = v
 			return tx.Create(v).Error
@@ -232,7 +232,7 @@ func (s *Store) SaveProductDraft(ctx context.Context, sellerID, productID uint, 
 				out = open
 				return nil
 			}
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		res := tx.Model(&ProductVersion{}).Where("id = ? AND rev = ? AND status IN ?", open.ID, rev, []VersionStatus{VersionDraft, VersionRejected}).
 			Updates(map[string]any{"content": mustJSON(c), "status": VersionDraft, "rev": rev + 1, "updated_at": now})
@@ -240,7 +240,7 @@ func (s *Store) SaveProductDraft(ctx context.Context, sellerID, productID uint, 
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		if p.Version == 0 {
 			// A never-listed product shows its draft in the seller's list.
@@ -259,8 +259,8 @@ func (s *Store) SaveProductDraft(ctx context.Context, sellerID, productID uint, 
 // lockedFields refuses changing what a published product cannot change: its type, charging
 // mode and address, and the specs it sells (orders and services point at them; they may be
 // renamed, repriced and joined by new ones).
-func lockedFields(p *Product, live []ProductSpec, c ProductContent) FieldErrors {
-	errs := FieldErrors{}
+func lockedFields(p *Product, live []ProductSpec, c ProductContent) sqldb.FieldErrors {
+	errs := sqldb.FieldErrors{}
 	kept := map[string]bool{}
 	for _, sp := range c.Specs {
 		kept[sp.Code] = true
@@ -294,18 +294,18 @@ func sameContent(v *ProductVersion, c ProductContent) (bool, error) {
 // the debug-case report it passed with. The caller has checked the listing rules; rev guards
 // against submitting something other than what the seller saw.
 func (s *Store) SubmitProductVersion(ctx context.Context, sellerID, productID uint, rev int, report string) error {
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		_, open, err := s.lockSellerProduct(tx, sellerID, productID)
 		if err != nil {
 			return err
 		}
 		if open == nil || open.Rev != rev {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		if open.Status == VersionReviewing {
 			return nil // a double click: already submitted
 		}
-		now := s.now()
+		now := s.Now()
 		return tx.Model(&ProductVersion{}).Where("id = ? AND rev = ?", open.ID, rev).
 			Updates(map[string]any{"status": VersionReviewing, "submitted_at": now, "case_report": report, "reject_reason": "", "updated_at": now}).Error
 	})
@@ -313,29 +313,29 @@ func (s *Store) SubmitProductVersion(ctx context.Context, sellerID, productID ui
 
 // WithdrawProductVersion takes a submission back from review (撤回): it is a draft again.
 func (s *Store) WithdrawProductVersion(ctx context.Context, sellerID, productID uint) error {
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		_, open, err := s.lockSellerProduct(tx, sellerID, productID)
 		if err != nil {
 			return err
 		}
 		if open == nil || open.Status != VersionReviewing {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		return tx.Model(&ProductVersion{}).Where("id = ? AND status = ?", open.ID, VersionReviewing).
-			Updates(map[string]any{"status": VersionDraft, "rev": open.Rev + 1, "submitted_at": nil, "updated_at": s.now()}).Error
+			Updates(map[string]any{"status": VersionDraft, "rev": open.Rev + 1, "submitted_at": nil, "updated_at": s.Now()}).Error
 	})
 }
 
 // DiscardProductDraft deletes the open draft or rejection; a product that was never listed
 // goes with it. A submission under review must be withdrawn first.
 func (s *Store) DiscardProductDraft(ctx context.Context, sellerID, productID uint) (productGone bool, err error) {
-	err = s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		p, open, err := s.lockSellerProduct(tx, sellerID, productID)
 		if err != nil {
 			return err
 		}
 		if open == nil {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		if open.Status == VersionReviewing {
 			return ErrUnderReview
@@ -363,8 +363,8 @@ func (s *Store) SetSellerListing(ctx context.Context, sellerID, productID uint, 
 	if list {
 		from, to = SaleUnlisted, SaleOnSale
 	}
-	res := s.conn(ctx).Model(&Product{}).Where("id = ? AND seller_id = ? AND sale_status = ?", productID, sellerID, from).
-		Updates(map[string]any{"sale_status": to, "sale_reason": "", "updated_at": s.now()})
+	res := s.Conn(ctx).Model(&Product{}).Where("id = ? AND seller_id = ? AND sale_status = ?", productID, sellerID, from).
+		Updates(map[string]any{"sale_status": to, "sale_reason": "", "updated_at": s.Now()})
 	if res.Error != nil {
 		return res.Error
 	}
@@ -372,7 +372,7 @@ func (s *Store) SetSellerListing(ctx context.Context, sellerID, productID uint, 
 		if _, _, err := s.SellerProduct(ctx, sellerID, productID); err != nil {
 			return err
 		}
-		return ErrStale
+		return sqldb.ErrStale
 	}
 	return nil
 }

@@ -1,10 +1,12 @@
-package models
+package catalog
 
 import (
 	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
+
+	"koogallery/models/sqldb"
 )
 
 // ExtValue is a buyer's value of a product's extension parameter, with the label it was asked
@@ -27,7 +29,7 @@ const (
 // extValues checks the buyer's values (by parameter name) against the product's extension
 // parameters: required ones filled in, none too long; names the product lacks are dropped.
 // Errors are keyed "ext_<name>".
-func extValues(p *Product, in map[string]string, errs FieldErrors) []ExtValue {
+func ExtValues(p *Product, in map[string]string, errs sqldb.FieldErrors) []ExtValue {
 	var out []ExtValue
 	for _, prm := range p.Params() {
 		v := strings.TrimSpace(in[prm.Name])
@@ -60,6 +62,3 @@ func SaasExtendParams(vs []ExtValue) string {
 	b, _ := json.Marshal(ps)
 	return base64.StdEncoding.EncodeToString(b)
 }
-
-// Values is what the buyer filled in for the product's extension parameters.
-func (o *Order) Values() []ExtValue { return decodeJSON[[]ExtValue](o.ExtValues) }

@@ -1,9 +1,11 @@
-package models
+package catalog
 
 import (
 	"fmt"
 
 	"koogallery/models/account"
+	"koogallery/models/notice"
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
 )
@@ -33,14 +35,14 @@ var saleDecisionTexts = map[SaleAction]struct{ subject, what, next string }{
 // its contact address through the mail outbox, each naming the product, the decision, the
 // reason and what to do next.
 func (s *Store) tellSaleDecision(tx *gorm.DB, productID uint, action SaleAction, reason string) error {
-	now := s.now()
+	now := s.Now()
 	var p Product
 	if err := tx.Preload("Seller").First(&p, productID).Error; err != nil {
 		return err
 	}
 	t := saleDecisionTexts[action]
 	seller := p.SellerID
-	if err := tx.Create(&Notice{SellerID: &seller, Kind: "product_" + string(action), Text: ClipText(fmt.Sprintf("%s · %s · %s", p.Name, p.Code, reason), 1000),
+	if err := tx.Create(&notice.Notice{SellerID: &seller, Kind: "product_" + string(action), Text: sqldb.ClipText(fmt.Sprintf("%s · %s · %s", p.Name, p.Code, reason), 1000),
 		Link: "/seller/products", CreatedAt: now}).Error; err != nil {
 		return err
 	}
