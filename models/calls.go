@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 	"koogallery/models/sellertools"
 )
 
@@ -32,7 +33,7 @@ type InterfaceCall struct {
 	ProductID  uint                      `gorm:"not null;index"`
 	Product    *catalog.Product          `gorm:"constraint:OnDelete:RESTRICT"`
 	OrderID    *uint                     `gorm:"index"`
-	Order      *Order                    `gorm:"constraint:OnDelete:RESTRICT"`
+	Order      *orders.Order             `gorm:"constraint:OnDelete:RESTRICT"`
 	InstanceID *uint                     `gorm:"index"`
 	Activity   string                    `gorm:"size:32;not null"`
 	Scene      string                    `gorm:"size:32"`

@@ -8,6 +8,7 @@ import (
 	"koogallery/models/account"
 	"koogallery/models/catalog"
 	"koogallery/models/onboarding"
+	"koogallery/models/orders"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
 
@@ -31,7 +32,7 @@ type SchemaMigration struct {
 // migrations is the ordered history of the schema.
 var migrations = []migration{
 	{1, "accounts, catalog, orders and services", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&Seller{}, &User{}, &catalog.Product{}, &catalog.Favorite{}, &Order{}, &Instance{})
+		return tx.AutoMigrate(&Seller{}, &User{}, &catalog.Product{}, &catalog.Favorite{}, &orders.Order{}, &orders.Instance{})
 	}},
 	{2, "seller toolkit: keys, production addresses, bindings, debug cases", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&sellertools.AccessKey{}, &sellertools.ProductionAddress{}, &sellertools.KeyBinding{}, &sellertools.DebugCase{})
@@ -54,13 +55,13 @@ var migrations = []migration{
 	}},
 	{9, "settlement: indexes for a seller's period, statements and unpaid credit bills", migrateSettlementIndexes},
 	{10, "product specs (规格); the spec of orders and services, and a service's pending change order", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&catalog.ProductSpec{}, &Order{}, &Instance{})
+		return tx.AutoMigrate(&catalog.ProductSpec{}, &orders.Order{}, &orders.Instance{})
 	}},
 	{11, "product publishing: versions, deployment, extension parameters, order-notification configs", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&catalog.Product{}, &catalog.ProductVersion{}, &NotifyConfig{}, &InterfaceCall{})
 	}},
 	{12, "orders: the buyer's extension parameter values", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&Order{})
+		return tx.AutoMigrate(&orders.Order{})
 	}},
 	{13, "accounts: sessions, links, limits, members, company, mail routes, applications", migrateAccounts},
 }

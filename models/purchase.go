@@ -2,15 +2,14 @@ package models
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 
 	"gorm.io/gorm"
 )
@@ -34,7 +33,6 @@ const (
 	MsgPayMethodInvalid = "purchase.err.pay_method"
 	MsgTrialUsed        = "purchase.err.trial_used"
 	MsgNotRenewable     = "purchase.err.not_renewable"
-	MsgSubmitKey        = "purchase.err.submit_key"
 	MsgSpecInvalid      = "purchase.err.spec"
 	MsgChangePending    = "purchase.err.change_pending"
 )
@@ -45,16 +43,12 @@ const (
 	maxYears  = 3
 )
 
-// maxSubmitKey is the longest form key accepted: stored as "<buyer id>:<key>" in a 64-character
-// column, it leaves room for any buyer id (MySQL refuses longer values).
-const maxSubmitKey = 48
-
 // quote is a validated purchase: what will be charged and for how long.
 type quote struct {
 	plan   catalog.Plan
 	count  int
 	amount int64
-	pay    PayMethod
+	pay    orders.PayMethod
 	key    string
 	spec   *catalog.ProductSpec // the spec bought, for a product with specs
 	ext    []catalog.ExtValue   // the extension parameters' values
@@ -97,14 +91,14 @@ func validatePurchase(p *catalog.Product, specs []catalog.ProductSpec, in Purcha
 		}
 		q.count = n
 	}
-	q.pay = PayMethod(strings.TrimSpace(in.PayMethod))
+	q.pay = orders.PayMethod(strings.TrimSpace(in.PayMethod))
 	if q.plan == catalog.PlanTrial {
-		q.pay = PayCash
-	} else if q.pay != PayCash && q.pay != PayCoupon && q.pay != PayCredit {
+		q.pay = orders.PayCash
+	} else if q.pay != orders.PayCash && q.pay != orders.PayCoupon && q.pay != orders.PayCredit {
 		errs["pay_method"] = MsgPayMethodInvalid
 	}
-	if len(q.key) < 16 || len(q.key) > maxSubmitKey {
-		errs["form"] = MsgSubmitKey
+	if len(q.key) < 16 || len(q.key) > orders.MaxSubmitKey {
+		errs["form"] = orders.MsgSubmitKey
 	}
 	if allowTrial { // a new purchase, not a renewal
 		q.ext = catalog.ExtValues(p, in.Ext, errs)
@@ -116,48 +110,15 @@ func validatePurchase(p *catalog.Product, specs []catalog.ProductSpec, in Purcha
 	return q, nil
 }
 
-// addPeriod returns t moved on by the plan's length.
-func addPeriod(t time.Time, plan catalog.Plan, count int, trialDays int) *time.Time {
-	var out time.Time
-	switch plan {
-	case catalog.PlanMonth:
-		out = t.AddDate(0, count, 0)
-	case catalog.PlanYear:
-		out = t.AddDate(count, 0, 0)
-	case catalog.PlanTrial:
-		out = t.AddDate(0, 0, trialDays)
-	default:
-		return nil
-	}
-	return &out
-}
-
-const orderLetters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-// NewOrderNo makes an order id shaped like the real ones: CS + yyMMddHHmm + five letters.
-func NewOrderNo(now time.Time) string {
-	b := make([]byte, 5)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	for i := range b {
-		b[i] = orderLetters[int(b[i])%len(orderLetters)]
-	}
-	return "CS" + now.UTC().Format("0601021504") + string(b)
-}
-
-// LineNo is the first (and here only) order line id of an order.
-func LineNo(orderNo string) string { return orderNo + "-000001" }
-
 // newOrder fills the fields every order shares.
-func (s *Store) newOrder(buyerID uint, p *catalog.Product, t OrderType, q quote) *Order {
+func (s *Store) newOrder(buyerID uint, p *catalog.Product, t orders.OrderType, q quote) *orders.Order {
 	now := s.now()
-	no := NewOrderNo(now)
-	o := &Order{
-		OrderNo: no, LineNo: LineNo(no), BuyerID: buyerID, SellerID: p.SellerID, ProductID: p.ID,
+	no := orders.NewOrderNo(now)
+	o := &orders.Order{
+		OrderNo: no, LineNo: orders.LineNo(no), BuyerID: buyerID, SellerID: p.SellerID, ProductID: p.ID,
 		ProductVersion: p.Version, ProductName: p.Name, Type: t, ChargingMode: p.ChargingMode,
 		Plan: q.plan, PeriodCount: q.count, AmountFen: q.amount, PaidFen: q.amount, PayMethod: q.pay,
-		PaidAt: &now, CreatedAt: now, SupervisionStatus: supervisionAtPurchase(p, t),
+		PaidAt: &now, CreatedAt: now, SupervisionStatus: orders.SupervisionAtPurchase(p, t),
 	}
 	if q.spec != nil {
 		o.SpecID = &q.spec.ID
@@ -166,8 +127,8 @@ func (s *Store) newOrder(buyerID uint, p *catalog.Product, t OrderType, q quote)
 		b, _ := json.Marshal(q.ext)
 		o.ExtValues = string(b)
 	}
-	if q.pay == PayCredit {
-		o.Repayment = RepaymentPending
+	if q.pay == orders.PayCredit {
+		o.Repayment = orders.RepaymentPending
 	}
 	if q.key != "" {
 		key := fmt.Sprintf("%d:%s", buyerID, q.key)
@@ -198,9 +159,9 @@ func (s *Store) orderTransaction(ctx context.Context, buyerID uint, submitKey st
 }
 
 // orderBySubmitKey finds the order a form already created, for double submits.
-func (s *Store) orderBySubmitKey(ctx context.Context, buyerID uint, key string) (*Order, bool) {
+func (s *Store) orderBySubmitKey(ctx context.Context, buyerID uint, key string) (*orders.Order, bool) {
 	k := fmt.Sprintf("%d:%s", buyerID, strings.TrimSpace(key))
-	var o Order
+	var o orders.Order
 	if err := s.conn(ctx).Where("submit_key = ? AND buyer_id = ?", k, buyerID).First(&o).Error; err != nil {
 		return nil, false
 	}
@@ -210,7 +171,7 @@ func (s *Store) orderBySubmitKey(ctx context.Context, buyerID uint, key string) 
 // Purchase buys a product on sale: the order and the purchased service are created together.
 // Products opened through the seller's interface wait in "opening"; supervised products wait
 // for delivery; the rest are in use at once. Submitting the same form twice returns the first order.
-func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in PurchaseInput) (*Order, error) {
+func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in PurchaseInput) (*orders.Order, error) {
 	if o, ok := s.orderBySubmitKey(ctx, buyerID, in.SubmitKey); ok {
 		return o, nil
 	}
@@ -226,32 +187,32 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 	if errs.Has() {
 		return nil, errs
 	}
-	var order *Order
+	var order *orders.Order
 	err = s.orderTransaction(ctx, buyerID, in.SubmitKey, func(tx *gorm.DB) error {
-		orderType := OrderNew
+		orderType := orders.OrderNew
 		if q.plan == catalog.PlanTrial {
 			var trials int64
-			if err := tx.Model(&Order{}).Where("buyer_id = ? AND product_id = ? AND type = ?", buyerID, p.ID, OrderTrial).Count(&trials).Error; err != nil {
+			if err := tx.Model(&orders.Order{}).Where("buyer_id = ? AND product_id = ? AND type = ?", buyerID, p.ID, orders.OrderTrial).Count(&trials).Error; err != nil {
 				return err
 			}
 			if trials > 0 {
 				return FieldErrors{"plan": MsgTrialUsed}
 			}
-			orderType = OrderTrial
+			orderType = orders.OrderTrial
 		}
 		now := s.now()
 		o := s.newOrder(buyerID, p, orderType, q)
 		o.EffectiveAt = &now
-		o.ExpireAt = addPeriod(now, q.plan, q.count, p.TrialDays)
-		inst := &Instance{
+		o.ExpireAt = orders.AddPeriod(now, q.plan, q.count, p.TrialDays)
+		inst := &orders.Instance{
 			BuyerID: buyerID, SellerID: p.SellerID, ProductID: p.ID, ChargingMode: p.ChargingMode,
-			Trial: orderType == OrderTrial, EffectiveAt: &now, ExpireAt: o.ExpireAt, CreatedAt: now, SpecID: o.SpecID,
+			Trial: orderType == orders.OrderTrial, EffectiveAt: &now, ExpireAt: o.ExpireAt, CreatedAt: now, SpecID: o.SpecID,
 		}
 		switch {
 		case p.Type.UsesInterface() || p.Supervised:
-			o.Status, inst.Status = OrderProcessing, InstanceOpening
+			o.Status, inst.Status = orders.OrderProcessing, orders.InstanceOpening
 		default:
-			o.Status, inst.Status = OrderCompleted, InstanceNormal
+			o.Status, inst.Status = orders.OrderCompleted, orders.InstanceNormal
 		}
 		if err := tx.Create(o).Error; err != nil {
 			return err
@@ -265,7 +226,7 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 		if err := tx.Model(o).Update("instance_id", inst.ID).Error; err != nil {
 			return err
 		}
-		if o.SupervisionStatus == SupervisionInProgress {
+		if o.SupervisionStatus == orders.SupervisionInProgress {
 			if _, err := s.createSupervision(tx, p, o); err != nil { // store_supervision.go
 				return err
 			}
@@ -289,7 +250,7 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 // (TRIAL_TO_FORMAL); a frozen one comes back into use. The expiry moves on from the current
 // expiry, or from now if that has passed. Guarded on the expiry it read, so two renewals
 // racing each other cannot both extend from the same point.
-func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in PurchaseInput) (*Order, error) {
+func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in PurchaseInput) (*orders.Order, error) {
 	if o, ok := s.orderBySubmitKey(ctx, buyerID, in.SubmitKey); ok {
 		return o, nil
 	}
@@ -298,7 +259,7 @@ func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in Purchase
 		return nil, err
 	}
 	p := inst.Product
-	if !p.Periodic() || (inst.Status != InstanceNormal && inst.Status != InstanceFrozen) || inst.ExpireAt == nil {
+	if !p.Periodic() || (inst.Status != orders.InstanceNormal && inst.Status != orders.InstanceFrozen) || inst.ExpireAt == nil {
 		return nil, FieldErrors{"form": MsgNotRenewable}
 	}
 	if inst.ChangeOrderID != nil {
@@ -310,29 +271,29 @@ func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in Purchase
 		return nil, errs
 	}
 	q.spec = inst.Spec
-	var order *Order
+	var order *orders.Order
 	err = s.orderTransaction(ctx, buyerID, in.SubmitKey, func(tx *gorm.DB) error {
 		now := s.now()
 		base := *inst.ExpireAt
 		if base.Before(now) {
 			base = now
 		}
-		t := OrderRenew
+		t := orders.OrderRenew
 		if inst.Trial {
-			t = OrderTrialToFormal
+			t = orders.OrderTrialToFormal
 		}
 		o := s.newOrder(buyerID, p, t, q)
 		o.ParentOrderID = &inst.OrderID
 		o.InstanceID = &inst.ID
 		o.EffectiveAt = &base
-		o.ExpireAt = addPeriod(base, q.plan, q.count, 0)
-		o.Status = OrderCompleted
+		o.ExpireAt = orders.AddPeriod(base, q.plan, q.count, 0)
+		o.Status = orders.OrderCompleted
 		if p.Type.UsesInterface() && inst.SellerInstanceID != "" {
-			o.Status = OrderProcessing // complete once the seller has the new expiry (refreshInstance)
+			o.Status = orders.OrderProcessing // complete once the seller has the new expiry (refreshInstance)
 		}
-		res := tx.Model(&Instance{}).Where("id = ? AND buyer_id = ? AND status IN ? AND expire_at = ? AND change_order_id IS NULL", inst.ID, buyerID,
-			[]InstanceStatus{InstanceNormal, InstanceFrozen}, *inst.ExpireAt).
-			Updates(map[string]any{"expire_at": *o.ExpireAt, "status": InstanceNormal, "trial": false, "updated_at": now})
+		res := tx.Model(&orders.Instance{}).Where("id = ? AND buyer_id = ? AND status IN ? AND expire_at = ? AND change_order_id IS NULL", inst.ID, buyerID,
+			[]orders.InstanceStatus{orders.InstanceNormal, orders.InstanceFrozen}, *inst.ExpireAt).
+			Updates(map[string]any{"expire_at": *o.ExpireAt, "status": orders.InstanceNormal, "trial": false, "updated_at": now})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -344,13 +305,13 @@ func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in Purchase
 			return err
 		}
 		scene := "RENEWAL"
-		if t == OrderTrialToFormal {
+		if t == orders.OrderTrialToFormal {
 			scene = "TRIAL_TO_FORMAL"
 		}
 		if err := s.refreshCall(tx, p, o, inst, scene); err != nil {
 			return err
 		}
-		if inst.Status == InstanceFrozen {
+		if inst.Status == orders.InstanceFrozen {
 			return s.statusCall(tx, p, inst, "UNFREEZE")
 		}
 		return nil

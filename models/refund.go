@@ -7,6 +7,7 @@ import (
 
 	"koogallery/models/attachment"
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 )
 
 // RefundStatus is where a refund request (退订申请) stands.
@@ -70,9 +71,9 @@ const (
 type RefundRequest struct {
 	ID         uint             `gorm:"primaryKey"`
 	OrderID    uint             `gorm:"not null;index"` // the order refunded
-	Order      *Order           `gorm:"constraint:OnDelete:RESTRICT"`
+	Order      *orders.Order    `gorm:"constraint:OnDelete:RESTRICT"`
 	InstanceID uint             `gorm:"not null;index"`
-	Instance   *Instance        `gorm:"constraint:OnDelete:RESTRICT"`
+	Instance   *orders.Instance `gorm:"constraint:OnDelete:RESTRICT"`
 	BuyerID    uint             `gorm:"not null;index:idx_refund_requests_buyer,priority:1"`
 	Buyer      *User            `gorm:"foreignKey:BuyerID;constraint:OnDelete:RESTRICT"`
 	SellerID   uint             `gorm:"not null;index:idx_refund_requests_seller,priority:1"`
@@ -166,8 +167,8 @@ func validateRefund(in RefundInput, d RefundDecision, p *catalog.Product) (refun
 	if !in.Confirm {
 		errs["confirm"] = MsgConfirmRefund
 	}
-	if len(f.key) < 16 || len(f.key) > maxSubmitKey {
-		errs["form"] = MsgSubmitKey
+	if len(f.key) < 16 || len(f.key) > orders.MaxSubmitKey {
+		errs["form"] = orders.MsgSubmitKey
 	}
 	if in.Attachment != nil {
 		u, msg := attachment.Check(in.Attachment)

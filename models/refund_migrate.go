@@ -4,6 +4,7 @@ import (
 	"gorm.io/gorm"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 )
 
 // migrateRefunds is schema step 6: the refund request, attachment and blob tables, the orders'
@@ -12,24 +13,24 @@ import (
 // purchases and trials still processing are in supervision, finished ones completed; the rest
 // are not involved.
 func migrateRefunds(tx *gorm.DB) error {
-	if err := tx.AutoMigrate(&Order{}, &Refund{}, &RefundRequest{}, &AttachmentBlob{}, &Attachment{}); err != nil {
+	if err := tx.AutoMigrate(&orders.Order{}, &Refund{}, &RefundRequest{}, &AttachmentBlob{}, &Attachment{}); err != nil {
 		return err
 	}
 	supervised := func() *gorm.DB { return tx.Model(&catalog.Product{}).Select("id").Where("supervised = ?", true) }
 	steps := []struct {
-		to    SupervisionStatus
+		to    orders.SupervisionStatus
 		where func(*gorm.DB) *gorm.DB
 	}{
-		{SupervisionInProgress, func(q *gorm.DB) *gorm.DB {
-			return q.Where("product_id IN (?) AND type IN ? AND status = ?", supervised(), []OrderType{OrderNew, OrderTrial}, OrderProcessing)
+		{orders.SupervisionInProgress, func(q *gorm.DB) *gorm.DB {
+			return q.Where("product_id IN (?) AND type IN ? AND status = ?", supervised(), []orders.OrderType{orders.OrderNew, orders.OrderTrial}, orders.OrderProcessing)
 		}},
-		{SupervisionCompleted, func(q *gorm.DB) *gorm.DB {
-			return q.Where("product_id IN (?) AND type IN ?", supervised(), []OrderType{OrderNew, OrderTrial})
+		{orders.SupervisionCompleted, func(q *gorm.DB) *gorm.DB {
+			return q.Where("product_id IN (?) AND type IN ?", supervised(), []orders.OrderType{orders.OrderNew, orders.OrderTrial})
 		}},
-		{SupervisionNotInvolved, func(q *gorm.DB) *gorm.DB { return q }},
+		{orders.SupervisionNotInvolved, func(q *gorm.DB) *gorm.DB { return q }},
 	}
 	for _, st := range steps {
-		q := tx.Model(&Order{}).Where("(supervision_status IS NULL OR supervision_status = ?)", SupervisionUnknown)
+		q := tx.Model(&orders.Order{}).Where("(supervision_status IS NULL OR supervision_status = ?)", orders.SupervisionUnknown)
 		if err := st.where(q).Update("supervision_status", st.to).Error; err != nil {
 			return err
 		}

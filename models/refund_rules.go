@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 )
 
 // The refund rules of spec §8, as one decision table: DecideRefund reads what is known about
@@ -88,11 +89,11 @@ type RefundFacts struct {
 	Product catalog.Product
 	// Order is the order to refund: the service's latest paid order (a purchase, renewal or
 	// trial).
-	Order Order
+	Order orders.Order
 	// Service is the purchased service the order belongs to.
-	Service Instance
+	Service orders.Instance
 	// Supervision is the service's supervision state (that of the order that created it).
-	Supervision SupervisionStatus
+	Supervision orders.SupervisionStatus
 	// Bought is when the service was bought (its creating order's payment): the start of an
 	// unsupervised guarantee period.
 	Bought time.Time
@@ -157,29 +158,29 @@ func DecideRefund(f RefundFacts) RefundDecision {
 	kind := RefundKindOf(&f.Product)
 	o := &f.Order
 	switch {
-	case f.Service.Status == InstanceReleased || f.Service.Status == InstanceFailed:
+	case f.Service.Status == orders.InstanceReleased || f.Service.Status == orders.InstanceFailed:
 		return refused(kind, WhyNotInUse)
 	case f.OpenRequest:
 		return refused(kind, WhyOpenRequest)
 	case f.Refunded:
 		return refused(kind, WhyRefunded)
-	case o.Type == OrderTrial:
+	case o.Type == orders.OrderTrial:
 		return refused(kind, WhyTrial)
-	case o.Type != OrderNew && o.Type != OrderRenew && o.Type != OrderTrialToFormal:
+	case o.Type != orders.OrderNew && o.Type != orders.OrderRenew && o.Type != orders.OrderTrialToFormal:
 		return refused(kind, WhyOrderType)
 	case o.PaidFen <= 0:
 		return refused(kind, WhyNothingPaid)
 	case kind == RefundKindNone:
 		return refused(kind, WhyTypeNotRefundable)
 	}
-	renewal := o.Type == OrderRenew
+	renewal := o.Type == orders.OrderRenew
 	inEffect := o.EffectiveAt == nil || !f.Now.Before(*o.EffectiveAt)
 	validityOver := o.ExpireAt != nil && !f.Now.Before(*o.ExpireAt)
 	if kind == RefundKindNoReason {
 		bought := orderPaidAt(o)
 		until := bought.Add(NoReasonDays * 24 * time.Hour)
 		switch {
-		case o.Type != OrderNew:
+		case o.Type != orders.OrderNew:
 			return refused(kind, WhyNoReasonNewOnly)
 		case validityOver:
 			return refused(kind, WhyValidityOver)
@@ -196,9 +197,9 @@ func DecideRefund(f RefundFacts) RefundDecision {
 		return refused(kind, WhyRenewalInEffect)
 	case validityOver:
 		return refused(kind, WhyValidityOver)
-	case f.Product.Supervised && f.Supervision == SupervisionCompleted:
+	case f.Product.Supervised && f.Supervision == orders.SupervisionCompleted:
 		return refused(kind, WhySupervisionCompleted)
-	case f.Product.Supervised && f.Supervision == SupervisionClosed:
+	case f.Product.Supervised && f.Supervision == orders.SupervisionClosed:
 		return refused(kind, WhyRefunded)
 	case !f.Product.Supervised:
 		until := f.Bought.Add(GuaranteeDays * 24 * time.Hour)
@@ -217,7 +218,7 @@ func DecideRefund(f RefundFacts) RefundDecision {
 }
 
 // orderPaidAt is when an order was paid (its creation when the payment time is unknown).
-func orderPaidAt(o *Order) time.Time {
+func orderPaidAt(o *orders.Order) time.Time {
 	if o.PaidAt != nil {
 		return *o.PaidAt
 	}

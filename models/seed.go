@@ -8,6 +8,7 @@ import (
 
 	"koogallery/models/account"
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 
 	"gorm.io/gorm"
 )
@@ -125,7 +126,7 @@ func demoProducts(s1, s2 uint) []*catalog.Product {
 }
 
 // order writes one demo order (and, for new purchases, its service) as of ago before now.
-func (d *demo) order(tx *gorm.DB, buyer uint, code string, t OrderType, plan catalog.Plan, count int, ago time.Duration, pay PayMethod, st OrderStatus, parent *Order) *Order {
+func (d *demo) order(tx *gorm.DB, buyer uint, code string, t orders.OrderType, plan catalog.Plan, count int, ago time.Duration, pay orders.PayMethod, st orders.OrderStatus, parent *orders.Order) *orders.Order {
 	if d.err != nil {
 		return nil
 	}
@@ -135,38 +136,38 @@ func (d *demo) order(tx *gorm.DB, buyer uint, code string, t OrderType, plan cat
 	no := fmt.Sprintf("CS%s%s", created.Format("0601021504"), string(rune('A'+d.seq%26))+"DEMO")
 	q := quote{plan: plan, count: count, pay: pay, amount: p.Price(plan, count)}
 	o := d.s.newOrder(buyer, p, t, q)
-	o.OrderNo, o.LineNo, o.CreatedAt, o.PaidAt, o.Status = no, LineNo(no), created, &created, st
-	if pay == PayCredit {
-		o.Repayment = RepaymentRepaid
+	o.OrderNo, o.LineNo, o.CreatedAt, o.PaidAt, o.Status = no, orders.LineNo(no), created, &created, st
+	if pay == orders.PayCredit {
+		o.Repayment = orders.RepaymentRepaid
 	}
-	if o.SupervisionStatus == SupervisionInProgress && st == OrderCompleted {
-		o.SupervisionStatus = SupervisionCompleted // delivered and accepted
+	if o.SupervisionStatus == orders.SupervisionInProgress && st == orders.OrderCompleted {
+		o.SupervisionStatus = orders.SupervisionCompleted // delivered and accepted
 	}
 	o.EffectiveAt = &created
 	if parent != nil {
 		o.ParentOrderID, o.InstanceID = &parent.ID, parent.InstanceID
-		if t != OrderUnsubscribe && parent.ExpireAt != nil {
+		if t != orders.OrderUnsubscribe && parent.ExpireAt != nil {
 			o.EffectiveAt = parent.ExpireAt
 		}
-		if t == OrderUnsubscribe {
+		if t == orders.OrderUnsubscribe {
 			o.AmountFen, o.PaidFen = 0, 0
 		}
 	}
-	if t != OrderUnsubscribe {
-		o.ExpireAt = addPeriod(*o.EffectiveAt, plan, count, p.TrialDays)
+	if t != orders.OrderUnsubscribe {
+		o.ExpireAt = orders.AddPeriod(*o.EffectiveAt, plan, count, p.TrialDays)
 	}
 	d.err = tx.Create(o).Error
 	return o
 }
 
 // service writes the purchased service a demo order created.
-func (d *demo) service(tx *gorm.DB, o *Order, st InstanceStatus, expire *time.Time) {
+func (d *demo) service(tx *gorm.DB, o *orders.Order, st orders.InstanceStatus, expire *time.Time) {
 	if d.err != nil {
 		return
 	}
-	inst := &Instance{BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID, OrderID: o.ID, Status: st,
-		ChargingMode: o.ChargingMode, Trial: o.Type == OrderTrial, EffectiveAt: o.EffectiveAt, ExpireAt: expire, CreatedAt: o.CreatedAt}
-	if st != InstanceOpening && st != InstanceFailed {
+	inst := &orders.Instance{BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID, OrderID: o.ID, Status: st,
+		ChargingMode: o.ChargingMode, Trial: o.Type == orders.OrderTrial, EffectiveAt: o.EffectiveAt, ExpireAt: expire, CreatedAt: o.CreatedAt}
+	if st != orders.InstanceOpening && st != orders.InstanceFailed {
 		inst.SellerInstanceID = fmt.Sprintf("inst-%s", o.OrderNo[len(o.OrderNo)-9:])
 	}
 	if d.err = tx.Create(inst).Error; d.err == nil {
@@ -180,40 +181,40 @@ type demoOrder struct {
 	key, parent string
 	buyer       int // 1 or 2
 	code        string
-	typ         OrderType
+	typ         orders.OrderType
 	plan        catalog.Plan
 	count       int
 	ago         time.Duration
-	pay         PayMethod
-	status      OrderStatus
-	service     InstanceStatus // "" for orders that belong to an existing service
-	keepExpiry  bool           // the service keeps the order's expiry
+	pay         orders.PayMethod
+	status      orders.OrderStatus
+	service     orders.InstanceStatus // "" for orders that belong to an existing service
+	keepExpiry  bool                  // the service keeps the order's expiry
 }
 
 // demoOrders are written oldest first, so ids grow with time as they do in real use.
 var demoOrders = func() []demoOrder {
 	const day = 24 * time.Hour
 	list := []demoOrder{
-		{key: "crm", buyer: 1, code: "00301-100001-0--0", typ: OrderNew, plan: catalog.PlanMonth, count: 3, ago: 80 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal},
-		{key: "crm-renew", parent: "crm", buyer: 1, code: "00301-100001-0--0", typ: OrderRenew, plan: catalog.PlanYear, count: 1, ago: 5 * day, pay: PayCoupon, status: OrderCompleted},
-		{key: "ocr", buyer: 1, code: "00302-200004-0--0", typ: OrderTrial, plan: catalog.PlanTrial, count: 1, ago: 2 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal, keepExpiry: true},
-		{key: "audit", buyer: 1, code: "00301-100004-0--0", typ: OrderNew, plan: catalog.PlanYear, count: 1, ago: 375 * day, pay: PayCredit, status: OrderCompleted, service: InstanceFrozen, keepExpiry: true},
-		{key: "form", buyer: 1, code: "00301-100002-0--0", typ: OrderNew, plan: catalog.PlanOnce, count: 1, ago: 40 * day, pay: PayCash, status: OrderCompleted, service: InstanceReleased},
-		{key: "form-unsub", parent: "form", buyer: 1, code: "00301-100002-0--0", typ: OrderUnsubscribe, plan: catalog.PlanOnce, count: 1, ago: 35 * day, pay: PayCash, status: OrderCompleted},
-		{key: "migration", buyer: 1, code: "00301-100006-0--0", typ: OrderNew, plan: catalog.PlanOnce, count: 1, ago: 3 * day, pay: PayCash, status: OrderProcessing, service: InstanceOpening},
-		{key: "lamp", buyer: 1, code: "00301-100005-0--0", typ: OrderNew, plan: catalog.PlanHour, count: 1, ago: 20 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal},
-		{key: "backup", buyer: 1, code: "00301-100003-0--0", typ: OrderNew, plan: catalog.PlanOnce, count: 1, ago: 10 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal},
-		{key: "gateway", buyer: 1, code: "00302-200003-0--0", typ: OrderNew, plan: catalog.PlanOnce, count: 1, ago: 30 * day, pay: PayCredit, status: OrderCompleted, service: InstanceNormal},
-		{key: "crm2", buyer: 2, code: "00301-100001-0--0", typ: OrderNew, plan: catalog.PlanYear, count: 1, ago: 15 * day, pay: PayCash, status: OrderCompleted, service: InstanceNormal, keepExpiry: true},
-		{key: "data2", buyer: 2, code: "00302-200002-0--0", typ: OrderNew, plan: catalog.PlanOnce, count: 1, ago: 6 * day, pay: PayCoupon, status: OrderProcessing, service: InstanceOpening},
-		{key: "wp2", buyer: 2, code: "00302-200001-0--0", typ: OrderNew, plan: catalog.PlanOnce, count: 1, ago: 1 * day, pay: PayCash, status: OrderProcessing, service: InstanceOpening},
+		{key: "crm", buyer: 1, code: "00301-100001-0--0", typ: orders.OrderNew, plan: catalog.PlanMonth, count: 3, ago: 80 * day, pay: orders.PayCash, status: orders.OrderCompleted, service: orders.InstanceNormal},
+		{key: "crm-renew", parent: "crm", buyer: 1, code: "00301-100001-0--0", typ: orders.OrderRenew, plan: catalog.PlanYear, count: 1, ago: 5 * day, pay: orders.PayCoupon, status: orders.OrderCompleted},
+		{key: "ocr", buyer: 1, code: "00302-200004-0--0", typ: orders.OrderTrial, plan: catalog.PlanTrial, count: 1, ago: 2 * day, pay: orders.PayCash, status: orders.OrderCompleted, service: orders.InstanceNormal, keepExpiry: true},
+		{key: "audit", buyer: 1, code: "00301-100004-0--0", typ: orders.OrderNew, plan: catalog.PlanYear, count: 1, ago: 375 * day, pay: orders.PayCredit, status: orders.OrderCompleted, service: orders.InstanceFrozen, keepExpiry: true},
+		{key: "form", buyer: 1, code: "00301-100002-0--0", typ: orders.OrderNew, plan: catalog.PlanOnce, count: 1, ago: 40 * day, pay: orders.PayCash, status: orders.OrderCompleted, service: orders.InstanceReleased},
+		{key: "form-unsub", parent: "form", buyer: 1, code: "00301-100002-0--0", typ: orders.OrderUnsubscribe, plan: catalog.PlanOnce, count: 1, ago: 35 * day, pay: orders.PayCash, status: orders.OrderCompleted},
+		{key: "migration", buyer: 1, code: "00301-100006-0--0", typ: orders.OrderNew, plan: catalog.PlanOnce, count: 1, ago: 3 * day, pay: orders.PayCash, status: orders.OrderProcessing, service: orders.InstanceOpening},
+		{key: "lamp", buyer: 1, code: "00301-100005-0--0", typ: orders.OrderNew, plan: catalog.PlanHour, count: 1, ago: 20 * day, pay: orders.PayCash, status: orders.OrderCompleted, service: orders.InstanceNormal},
+		{key: "backup", buyer: 1, code: "00301-100003-0--0", typ: orders.OrderNew, plan: catalog.PlanOnce, count: 1, ago: 10 * day, pay: orders.PayCash, status: orders.OrderCompleted, service: orders.InstanceNormal},
+		{key: "gateway", buyer: 1, code: "00302-200003-0--0", typ: orders.OrderNew, plan: catalog.PlanOnce, count: 1, ago: 30 * day, pay: orders.PayCredit, status: orders.OrderCompleted, service: orders.InstanceNormal},
+		{key: "crm2", buyer: 2, code: "00301-100001-0--0", typ: orders.OrderNew, plan: catalog.PlanYear, count: 1, ago: 15 * day, pay: orders.PayCash, status: orders.OrderCompleted, service: orders.InstanceNormal, keepExpiry: true},
+		{key: "data2", buyer: 2, code: "00302-200002-0--0", typ: orders.OrderNew, plan: catalog.PlanOnce, count: 1, ago: 6 * day, pay: orders.PayCoupon, status: orders.OrderProcessing, service: orders.InstanceOpening},
+		{key: "wp2", buyer: 2, code: "00302-200001-0--0", typ: orders.OrderNew, plan: catalog.PlanOnce, count: 1, ago: 1 * day, pay: orders.PayCash, status: orders.OrderProcessing, service: orders.InstanceOpening},
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].ago > list[j].ago })
 	return list
 }()
 
 func (d *demo) orders(tx *gorm.DB, b1, b2 uint) {
-	made := map[string]*Order{}
+	made := map[string]*orders.Order{}
 	for _, o := range demoOrders {
 		buyer := b1
 		if o.buyer == 2 {
@@ -229,8 +230,8 @@ func (d *demo) orders(tx *gorm.DB, b1, b2 uint) {
 			d.service(tx, order, o.service, order.ExpireAt)
 		case o.service != "":
 			d.service(tx, order, o.service, nil)
-		case o.typ == OrderRenew:
-			d.err = tx.Model(&Instance{}).Where("id = ?", *order.InstanceID).Update("expire_at", order.ExpireAt).Error
+		case o.typ == orders.OrderRenew:
+			d.err = tx.Model(&orders.Instance{}).Where("id = ?", *order.InstanceID).Update("expire_at", order.ExpireAt).Error
 		}
 	}
 	if d.err == nil {

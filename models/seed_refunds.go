@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"koogallery/models/attachment"
+	"koogallery/models/orders"
 
 	"gorm.io/gorm"
 )
@@ -13,7 +14,7 @@ import (
 // demo: 张伟 (buyer@demo.test) asks 云启科技 for part of the 网站迁移上云服务 back, with the chat
 // they agreed in as the communication record. No notice is seeded (the demo's bells start
 // as they were).
-func (d *demo) refunds(tx *gorm.DB, made map[string]*Order) {
+func (d *demo) refunds(tx *gorm.DB, made map[string]*orders.Order) {
 	o := made["migration"]
 	if d.err != nil || o == nil || o.InstanceID == nil {
 		return

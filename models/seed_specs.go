@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 
 	"gorm.io/gorm"
 )
@@ -23,7 +24,7 @@ var demoSpecs = map[string][]catalog.ProductSpec{
 // spec, and 刘洋 (buyer2@demo.test) changed their yearly 云启CRM to 专业版 three days ago (a
 // completed CHANGE order), so the order lists, the seller's orders and 变更规格 all have
 // something to show. 张伟's CRM stays on 基础版, ready to be upgraded.
-func (d *demo) specs(tx *gorm.DB, made map[string]*Order) {
+func (d *demo) specs(tx *gorm.DB, made map[string]*orders.Order) {
 	if d.err != nil {
 		return
 	}
@@ -42,10 +43,10 @@ func (d *demo) specs(tx *gorm.DB, made map[string]*Order) {
 			bySpec[code+"/"+sp.Code] = &sp
 		}
 		low := bySpec[code+"/"+list[0].Code]
-		if d.err = tx.Model(&Order{}).Where("product_id = ?", p.ID).Update("spec_id", low.ID).Error; d.err != nil {
+		if d.err = tx.Model(&orders.Order{}).Where("product_id = ?", p.ID).Update("spec_id", low.ID).Error; d.err != nil {
 			return
 		}
-		if d.err = tx.Model(&Instance{}).Where("product_id = ?", p.ID).Update("spec_id", low.ID).Error; d.err != nil {
+		if d.err = tx.Model(&orders.Instance{}).Where("product_id = ?", p.ID).Update("spec_id", low.ID).Error; d.err != nil {
 			return
 		}
 	}
@@ -53,7 +54,7 @@ func (d *demo) specs(tx *gorm.DB, made map[string]*Order) {
 }
 
 // change writes a completed spec change of a demo service, priced by the rule buyers get.
-func (d *demo) change(tx *gorm.DB, parent *Order, from, to *catalog.ProductSpec, ago time.Duration) {
+func (d *demo) change(tx *gorm.DB, parent *orders.Order, from, to *catalog.ProductSpec, ago time.Duration) {
 	if d.err != nil || parent == nil || parent.InstanceID == nil || from == nil || to == nil || parent.ExpireAt == nil {
 		return
 	}
@@ -63,14 +64,14 @@ func (d *demo) change(tx *gorm.DB, parent *Order, from, to *catalog.ProductSpec,
 	amount := ProrateUpgrade(cur, next, DaysLeft(at, *parent.ExpireAt), PeriodDays(parent.Plan))
 	d.seq++
 	no := fmt.Sprintf("CS%s%s", at.Format("0601021504"), string(rune('A'+d.seq%26))+"DEMO")
-	o := d.s.newOrder(parent.BuyerID, p, OrderChange, quote{plan: parent.Plan, amount: amount, pay: PayCash, spec: to})
-	o.OrderNo, o.LineNo, o.CreatedAt, o.PaidAt, o.Status = no, LineNo(no), at, &at, OrderCompleted
+	o := d.s.newOrder(parent.BuyerID, p, orders.OrderChange, quote{plan: parent.Plan, amount: amount, pay: orders.PayCash, spec: to})
+	o.OrderNo, o.LineNo, o.CreatedAt, o.PaidAt, o.Status = no, orders.LineNo(no), at, &at, orders.OrderCompleted
 	o.ParentOrderID, o.InstanceID, o.FromSpecID = &parent.ID, parent.InstanceID, &from.ID
 	o.EffectiveAt, o.ExpireAt = &at, parent.ExpireAt
 	if d.err = tx.Create(o).Error; d.err != nil {
 		return
 	}
-	d.err = tx.Model(&Instance{}).Where("id = ?", *parent.InstanceID).Update("spec_id", to.ID).Error
+	d.err = tx.Model(&orders.Instance{}).Where("id = ?", *parent.InstanceID).Update("spec_id", to.ID).Error
 }
 
 // demoCodeOf is the code of a demo product by id.

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 
 	"gorm.io/gorm"
 )
@@ -12,7 +13,7 @@ import (
 // wait at a step of each party (网站迁移上云服务: the seller implements, requirements confirmed;
 // 全国行政区划数据集: buyer2 has to submit requirements; 高可用 WordPress 应用编排: the seller
 // implements), the accepted ones are completed. No notice is seeded.
-func (d *demo) supervisions(tx *gorm.DB, made map[string]*Order) {
+func (d *demo) supervisions(tx *gorm.DB, made map[string]*orders.Order) {
 	type step struct {
 		key  string
 		at   SupervisionStep

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"koogallery/models/orders"
 )
 
 // Settlement (结算), spec §9: which orders are ready to be paid out to the seller, why the
@@ -78,11 +80,11 @@ type SettlementVerdict struct {
 
 // SettlementOf decides an order at now: excluded for good, or eligible once every condition
 // holds, or pending with every unmet condition named.
-func SettlementOf(o *Order, f SettlementFacts, now time.Time) SettlementVerdict {
+func SettlementOf(o *orders.Order, f SettlementFacts, now time.Time) SettlementVerdict {
 	switch {
-	case o.Type == OrderUnsubscribe:
+	case o.Type == orders.OrderUnsubscribe:
 		return SettlementVerdict{State: SettleExcluded, Exclusion: ExcludedUnsubscribe}
-	case o.Status == OrderCancelled:
+	case o.Status == orders.OrderCancelled:
 		return SettlementVerdict{State: SettleExcluded, Exclusion: ExcludedCancelled}
 	case o.SettlementExcluded:
 		return SettlementVerdict{State: SettleExcluded, Exclusion: ExcludedRefunded}
@@ -90,13 +92,13 @@ func SettlementOf(o *Order, f SettlementFacts, now time.Time) SettlementVerdict 
 		return SettlementVerdict{State: SettleExcluded, Exclusion: ExcludedFree}
 	}
 	var r []SettleReason
-	if o.PaidAt == nil || o.Status == OrderPendingPayment {
+	if o.PaidAt == nil || o.Status == orders.OrderPendingPayment {
 		r = append(r, ReasonUnpaid)
 	}
 	if !repaymentMet(o) {
 		r = append(r, ReasonRepaymentPending)
 	}
-	if o.PayMethod == PayCredit && f.CreditBillOthersPending > 0 {
+	if o.PayMethod == orders.PayCredit && f.CreditBillOthersPending > 0 {
 		r = append(r, ReasonCreditBillPending)
 	}
 	if !o.SupervisionStatus.Settled() {
@@ -117,12 +119,12 @@ func SettlementOf(o *Order, f SettlementFacts, now time.Time) SettlementVerdict 
 // repaymentMet: a credit order must be repaid; a coupon order holds back only while marked
 // unpaid (purchase records no repayment state for coupons: they carry no post-paid debt unless
 // operations mark one); cash is paid.
-func repaymentMet(o *Order) bool {
+func repaymentMet(o *orders.Order) bool {
 	switch o.PayMethod {
-	case PayCredit:
-		return o.Repayment == RepaymentRepaid
-	case PayCoupon:
-		return o.Repayment != RepaymentPending
+	case orders.PayCredit:
+		return o.Repayment == orders.RepaymentRepaid
+	case orders.PayCoupon:
+		return o.Repayment != orders.RepaymentPending
 	}
 	return true
 }

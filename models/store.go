@@ -9,6 +9,7 @@ import (
 
 	"koogallery/models/catalog"
 	"koogallery/models/notice"
+	"koogallery/models/orders"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
 )
@@ -21,6 +22,7 @@ type Store struct {
 	*noticeStore
 	*sellertoolsStore
 	*catalogStore
+	*ordersStore
 
 	base     *sqldb.DB
 	db       *gorm.DB
@@ -40,6 +42,7 @@ type (
 	noticeStore      = notice.Store
 	sellertoolsStore = sellertools.Store
 	catalogStore     = catalog.Store
+	ordersStore      = orders.Store
 )
 
 // NewStore wraps an open database.
@@ -48,7 +51,7 @@ func NewStore(base *sqldb.DB) *Store {
 	for k, v := range DefaultPolicies {
 		policies[k] = v
 	}
-	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: catalog.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect(), policies: policies, wake: make(chan struct{}, 1),
+	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: catalog.NewStore(base), ordersStore: orders.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect(), policies: policies, wake: make(chan struct{}, 1),
 		listProducts: newListProducts()}
 	s.listProducts.watch(s.db)
 	return s

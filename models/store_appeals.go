@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"koogallery/models/attachment"
+	"koogallery/models/orders"
 
 	"gorm.io/gorm"
 )
@@ -204,7 +205,7 @@ const AuditAppealInfoRequested = "appeal.info_requested"
 // auditAppeal records an operations decision on an appeal inside its transaction: the order it
 // concerns (and a refund's amount) as the detail, the written reason as the reason.
 func (s *Store) auditAppeal(tx *gorm.DB, adminID, appealID uint, action string, orderID uint, amount, reason string) error {
-	var o Order
+	var o orders.Order
 	if err := tx.Select("id", "order_no").First(&o, orderID).Error; err != nil {
 		return err
 	}
@@ -236,7 +237,7 @@ func (s *Store) DecideAppeal(ctx context.Context, admin *User, appealID uint, d 
 	if err := s.conn(ctx).First(&ap, appealID).Error; err != nil {
 		return nil, notFound(err)
 	}
-	var o Order
+	var o orders.Order
 	if err := s.conn(ctx).First(&o, ap.OrderID).Error; err != nil {
 		return nil, err
 	}
@@ -330,7 +331,7 @@ func (s *Store) DecideAppeal(ctx context.Context, admin *User, appealID uint, d 
 // appealRefund decides a refund for the buyer through the refund feature: an approved
 // negotiated request (decided by operations) and its effects — the refund record, the
 // unsubscription order, the service released, supervision closed, both parties told.
-func (s *Store) appealRefund(tx *gorm.DB, admin *User, o *Order, fen int64, reason string) error {
+func (s *Store) appealRefund(tx *gorm.DB, admin *User, o *orders.Order, fen int64, reason string) error {
 	now := s.now()
 	r := &RefundRequest{OrderID: o.ID, InstanceID: *o.InstanceID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID,
 		Kind: RefundKindNegotiated, Status: RefundApproved, AmountFen: fen, MaxFen: o.PaidFen, Cause: CauseAgreedWithSeller,

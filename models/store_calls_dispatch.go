@@ -11,6 +11,7 @@ import (
 
 	"koogallery/models/account"
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -170,8 +171,8 @@ func (s *Store) onCallSucceeded(tx *gorm.DB, c *InterfaceCall, r AttemptResult) 
 		if c.InstanceID == nil || r.SellerInstanceID == "" {
 			return nil
 		}
-		res := tx.Model(&Instance{}).Where("id = ? AND status = ?", *c.InstanceID, InstanceOpening).Updates(map[string]any{
-			"status": InstanceNormal, "seller_instance_id": r.SellerInstanceID, "encrypt_type": r.EncryptType, "app_info": r.AppInfo, "updated_at": now,
+		res := tx.Model(&orders.Instance{}).Where("id = ? AND status = ?", *c.InstanceID, orders.InstanceOpening).Updates(map[string]any{
+			"status": orders.InstanceNormal, "seller_instance_id": r.SellerInstanceID, "encrypt_type": r.EncryptType, "app_info": r.AppInfo, "updated_at": now,
 		})
 		if res.Error != nil {
 			return res.Error
@@ -179,11 +180,11 @@ func (s *Store) onCallSucceeded(tx *gorm.DB, c *InterfaceCall, r AttemptResult) 
 		if res.RowsAffected == 0 {
 			// Released while it was opening (a refund was approved): the seller created it
 			// anyway, so record its id and tell the seller to release it.
-			var inst Instance
+			var inst orders.Instance
 			if err := tx.First(&inst, *c.InstanceID).Error; err != nil {
 				return err
 			}
-			if inst.Status != InstanceReleased || inst.SellerInstanceID != "" {
+			if inst.Status != orders.InstanceReleased || inst.SellerInstanceID != "" {
 				return nil
 			}
 			inst.SellerInstanceID = r.SellerInstanceID
@@ -193,11 +194,11 @@ func (s *Store) onCallSucceeded(tx *gorm.DB, c *InterfaceCall, r AttemptResult) 
 			return s.releaseCall(tx, c.Product, nil, &inst)
 		}
 		if c.OrderID != nil && !c.Product.Supervised {
-			return tx.Model(&Order{}).Where("id = ? AND status = ?", *c.OrderID, OrderProcessing).Update("status", OrderCompleted).Error
+			return tx.Model(&orders.Order{}).Where("id = ? AND status = ?", *c.OrderID, orders.OrderProcessing).Update("status", orders.OrderCompleted).Error
 		}
 	case ActRefresh:
 		if c.OrderID != nil {
-			return tx.Model(&Order{}).Where("id = ? AND status = ?", *c.OrderID, OrderProcessing).Update("status", OrderCompleted).Error
+			return tx.Model(&orders.Order{}).Where("id = ? AND status = ?", *c.OrderID, orders.OrderProcessing).Update("status", orders.OrderCompleted).Error
 		}
 	case ActUpgrade:
 		return s.onUpgraded(tx, c) // upgrade.go
@@ -257,20 +258,20 @@ var failedOrderEffects = map[string]struct {
 func (s *Store) refundFailedOrder(tx *gorm.DB, c *InterfaceCall) error {
 	now := s.now()
 	eff := failedOrderEffects[c.Activity]
-	var o Order
+	var o orders.Order
 	if err := tx.First(&o, *c.OrderID).Error; err != nil {
 		return err
 	}
-	res := tx.Model(&Order{}).Where("id = ? AND status = ?", o.ID, OrderProcessing).Update("status", OrderCancelled)
+	res := tx.Model(&orders.Order{}).Where("id = ? AND status = ?", o.ID, orders.OrderProcessing).Update("status", orders.OrderCancelled)
 	if res.Error != nil || res.RowsAffected == 0 {
 		return res.Error
 	}
 	if c.InstanceID != nil {
-		q := tx.Model(&Instance{}).Where("id = ? AND status = ?", *c.InstanceID, InstanceOpening).
-			Updates(map[string]any{"status": InstanceFailed, "updated_at": now})
+		q := tx.Model(&orders.Instance{}).Where("id = ? AND status = ?", *c.InstanceID, orders.InstanceOpening).
+			Updates(map[string]any{"status": orders.InstanceFailed, "updated_at": now})
 		if c.Activity == ActUpgrade {
 			// The change is over: the service keeps its spec and may be changed again.
-			q = tx.Model(&Instance{}).Where("id = ? AND change_order_id = ?", *c.InstanceID, o.ID).
+			q = tx.Model(&orders.Instance{}).Where("id = ? AND change_order_id = ?", *c.InstanceID, o.ID).
 				Updates(map[string]any{"change_order_id": nil, "updated_at": now})
 		}
 		if q.Error != nil {

@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"time"
+
+	"koogallery/models/orders"
 )
 
 // CallActivities lists the activities the platform sends as calls, in display order.
@@ -34,11 +36,11 @@ func (s *Store) PendingReplay(ctx context.Context, sellerID, id uint) (*Interfac
 
 // CallInstance loads the service instance a call concerns (nil when it concerns none). The
 // call must already have been loaded with the caller's scope.
-func (s *Store) CallInstance(ctx context.Context, c *InterfaceCall) (*Instance, error) {
+func (s *Store) CallInstance(ctx context.Context, c *InterfaceCall) (*orders.Instance, error) {
 	if c.InstanceID == nil {
 		return nil, nil
 	}
-	var inst Instance
+	var inst orders.Instance
 	if err := s.conn(ctx).Where("seller_id = ?", c.SellerID).First(&inst, *c.InstanceID).Error; err != nil {
 		return nil, notFound(err)
 	}

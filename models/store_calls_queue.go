@@ -2,6 +2,7 @@ package models
 
 import (
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
 
@@ -34,12 +35,12 @@ func interfaceOf(p *catalog.Product, activity string) sellertools.InterfaceType 
 
 // queueCall writes a call into the outbox inside the caller's transaction: it commits (or not)
 // with the business change that causes it.
-func (s *Store) queueCall(tx *gorm.DB, p *catalog.Product, order *Order, inst *Instance, activity, scene, body string) error {
+func (s *Store) queueCall(tx *gorm.DB, p *catalog.Product, order *orders.Order, inst *orders.Instance, activity, scene, body string) error {
 	return tx.Create(s.newCall(p, order, inst, activity, scene, body)).Error
 }
 
 // newCall is a pending call of a product, due at once, on the activity's retry policy.
-func (s *Store) newCall(p *catalog.Product, order *Order, inst *Instance, activity, scene, body string) *InterfaceCall {
+func (s *Store) newCall(p *catalog.Product, order *orders.Order, inst *orders.Instance, activity, scene, body string) *InterfaceCall {
 	pol := s.Policy(activity, p.Type)
 	now := s.now()
 	c := &InterfaceCall{SellerID: p.SellerID, ProductID: p.ID, Activity: activity, Scene: scene, Interface: interfaceOf(p, activity),
@@ -56,7 +57,7 @@ func (s *Store) newCall(p *catalog.Product, order *Order, inst *Instance, activi
 
 // newInstanceCalls queues what a purchase makes the platform send: newInstance for products
 // opened through the interface, and orderNotify where the product asks for it.
-func (s *Store) newInstanceCalls(tx *gorm.DB, p *catalog.Product, o *Order, inst *Instance) error {
+func (s *Store) newInstanceCalls(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance) error {
 	if p.Type.UsesInterface() {
 		body := callBody(ActNewInstance, "orderId", o.OrderNo, "orderLineId", o.LineNo, "businessId", newBusinessID(),
 			"saasExtendParams", catalog.SaasExtendParams(o.Values()))
@@ -69,7 +70,7 @@ func (s *Store) newInstanceCalls(tx *gorm.DB, p *catalog.Product, o *Order, inst
 
 // notifyCall queues orderNotify for a product whose orders are configured for order
 // notification (its own configuration, else its type's), to that configuration's address.
-func (s *Store) notifyCall(tx *gorm.DB, p *catalog.Product, o *Order, inst *Instance) error {
+func (s *Store) notifyCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance) error {
 	cfg, err := notifyConfigFor(tx, p)
 	if err != nil || cfg == nil {
 		return err
@@ -80,7 +81,7 @@ func (s *Store) notifyCall(tx *gorm.DB, p *catalog.Product, o *Order, inst *Inst
 }
 
 // refreshCall queues refreshInstance for a renewal (or trial-to-formal) order.
-func (s *Store) refreshCall(tx *gorm.DB, p *catalog.Product, o *Order, inst *Instance, scene string) error {
+func (s *Store) refreshCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance, scene string) error {
 	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
 		return s.notifyCall(tx, p, o, inst)
 	}
@@ -93,7 +94,7 @@ func (s *Store) refreshCall(tx *gorm.DB, p *catalog.Product, o *Order, inst *Ins
 }
 
 // statusCall queues updateInstanceStatus FREEZE or UNFREEZE.
-func (s *Store) statusCall(tx *gorm.DB, p *catalog.Product, inst *Instance, status string) error {
+func (s *Store) statusCall(tx *gorm.DB, p *catalog.Product, inst *orders.Instance, status string) error {
 	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
 		return nil
 	}
@@ -101,7 +102,7 @@ func (s *Store) statusCall(tx *gorm.DB, p *catalog.Product, inst *Instance, stat
 }
 
 // releaseCall queues releaseInstance, naming the unsubscribe order when there is one.
-func (s *Store) releaseCall(tx *gorm.DB, p *catalog.Product, o *Order, inst *Instance) error {
+func (s *Store) releaseCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance) error {
 	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
 		return nil
 	}
@@ -114,7 +115,7 @@ func (s *Store) releaseCall(tx *gorm.DB, p *catalog.Product, o *Order, inst *Ins
 
 // upgradeCall queues upgradeInstance for a spec change (a CHANGE order), and orderNotify where
 // the product asks for it.
-func (s *Store) upgradeCall(tx *gorm.DB, p *catalog.Product, o *Order, inst *Instance) error {
+func (s *Store) upgradeCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance) error {
 	if p.Type.UsesInterface() && inst.SellerInstanceID != "" {
 		body := callBody(ActUpgrade, "instanceId", inst.SellerInstanceID, "orderId", o.OrderNo, "orderLineId", o.LineNo)
 		if err := s.queueCall(tx, p, o, inst, ActUpgrade, "", body); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -78,7 +79,7 @@ func (s *Store) Call(ctx context.Context, sellerID, id uint) (*InterfaceCall, []
 // (and refunded) for it cannot be reopened.
 func (c *InterfaceCall) Restartable() bool {
 	if c.Status == CallFailed {
-		return !((c.Activity == ActNewInstance || c.Activity == ActUpgrade) && c.Order != nil && c.Order.Status == OrderCancelled)
+		return !((c.Activity == ActNewInstance || c.Activity == ActUpgrade) && c.Order != nil && c.Order.Status == orders.OrderCancelled)
 	}
 	return c.Status == CallPending && c.Attempts > 0
 }

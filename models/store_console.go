@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -15,16 +16,16 @@ import (
 
 // OrderFilter narrows a buyer's order list.
 type OrderFilter struct {
-	Type   OrderType
+	Type   orders.OrderType
 	Mode   catalog.ChargingMode
-	Status OrderStatus
+	Status orders.OrderStatus
 	Page   int
 }
 
 // BuyerOrders lists the buyer's orders, newest first, with their specs' names: one statement
 // whatever the page holds, scanned by hand (GORM's reflection and a second statement for the
 // specs were most of the page's cost under load; see README, Performance).
-func (s *Store) BuyerOrders(ctx context.Context, buyerID uint, f OrderFilter) (Page[Order], error) {
+func (s *Store) BuyerOrders(ctx context.Context, buyerID uint, f OrderFilter) (Page[orders.Order], error) {
 	where := "o.buyer_id = ?"
 	args := []any{buyerID}
 	if f.Type != "" {
@@ -44,10 +45,10 @@ func (s *Store) BuyerOrders(ctx context.Context, buyerID uint, f OrderFilter) (P
 		"orders", "o", "LEFT JOIN product_specs s ON s.id = o.spec_id", where, offset)
 	rows, err := s.prepared(ctx).Raw(q, append(args, limit, offset)...).Rows()
 	if err != nil {
-		return Page[Order]{}, err
+		return Page[orders.Order]{}, err
 	}
 	defer rows.Close()
-	items := make([]Order, 0, limit)
+	items := make([]orders.Order, 0, limit)
 	var r struct {
 		id, paid                       int64
 		no, product, typ, mode, status string
@@ -57,24 +58,24 @@ func (s *Store) BuyerOrders(ctx context.Context, buyerID uint, f OrderFilter) (P
 	}
 	for rows.Next() {
 		if err := rows.Scan(&r.id, &r.no, &r.product, &r.typ, &r.mode, &r.paid, &r.status, &r.created, &r.instance, &r.specID, &r.specName); err != nil {
-			return Page[Order]{}, err
+			return Page[orders.Order]{}, err
 		}
-		o := Order{ID: uint(r.id), OrderNo: r.no, ProductName: r.product, Type: OrderType(r.typ), ChargingMode: catalog.ChargingMode(r.mode),
-			PaidFen: r.paid, Status: OrderStatus(r.status), CreatedAt: r.created, InstanceID: nullID(r.instance), SpecID: nullID(r.specID)}
+		o := orders.Order{ID: uint(r.id), OrderNo: r.no, ProductName: r.product, Type: orders.OrderType(r.typ), ChargingMode: catalog.ChargingMode(r.mode),
+			PaidFen: r.paid, Status: orders.OrderStatus(r.status), CreatedAt: r.created, InstanceID: nullID(r.instance), SpecID: nullID(r.specID)}
 		if r.specName.Valid { // the list shows the spec's name
 			o.Spec = &catalog.ProductSpec{ID: *o.SpecID, Name: r.specName.String}
 		}
 		items = append(items, o)
 	}
 	if err := rows.Err(); err != nil {
-		return Page[Order]{}, err
+		return Page[orders.Order]{}, err
 	}
 	return pageOf(items, n), nil
 }
 
 // BuyerOrder loads one of the buyer's orders; another buyer's is ErrNotFound.
-func (s *Store) BuyerOrder(ctx context.Context, buyerID, id uint) (*Order, error) {
-	var o Order
+func (s *Store) BuyerOrder(ctx context.Context, buyerID, id uint) (*orders.Order, error) {
+	var o orders.Order
 	if err := s.conn(ctx).Preload("Product").Preload("Product.Seller").Preload("Spec").Preload("FromSpec").
 		Where("buyer_id = ?", buyerID).First(&o, id).Error; err != nil {
 		return nil, notFound(err)
@@ -84,7 +85,7 @@ func (s *Store) BuyerOrder(ctx context.Context, buyerID, id uint) (*Order, error
 
 // ServiceFilter narrows a buyer's purchased services.
 type ServiceFilter struct {
-	Status InstanceStatus
+	Status orders.InstanceStatus
 	Page   int
 }
 
@@ -94,7 +95,7 @@ type ServiceFilter struct {
 // (products without specs have no entry): the page knows which services to offer 变更规格
 // without a further statement.
 type ServiceList struct {
-	Page[Instance]
+	Page[orders.Instance]
 	TopSpecRanks map[uint]int
 }
 
@@ -120,8 +121,8 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 		return ServiceList{}, err
 	}
 	defer rows.Close()
-	items := make([]Instance, 0, limit)
-	orders := make([]Order, 0, limit) // the rows' order numbers in one allocation; never grows, so &orders[i] stays put
+	items := make([]orders.Instance, 0, limit)
+	nums := make([]orders.Order, 0, limit) // the rows' order numbers in one allocation; never grows, so &nums[i] stays put
 	var productIDs []uint
 	var r struct {
 		id, productID, orderID int64
@@ -137,15 +138,15 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 			&r.orderNo, &r.specName, &r.specRank); err != nil {
 			return ServiceList{}, err
 		}
-		in := Instance{ID: uint(r.id), ProductID: uint(r.productID), OrderID: uint(r.orderID), Status: InstanceStatus(r.status),
+		in := orders.Instance{ID: uint(r.id), ProductID: uint(r.productID), OrderID: uint(r.orderID), Status: orders.InstanceStatus(r.status),
 			ChargingMode: catalog.ChargingMode(r.mode), Trial: r.trial, SpecID: nullID(r.specID), ChangeOrderID: nullID(r.changeOrder)}
 		if r.expire.Valid {
 			t := r.expire.Time
 			in.ExpireAt = &t
 		}
 		if r.orderNo.Valid {
-			orders = append(orders, Order{ID: in.OrderID, OrderNo: r.orderNo.String})
-			in.Order = &orders[len(orders)-1]
+			nums = append(nums, orders.Order{ID: in.OrderID, OrderNo: r.orderNo.String})
+			in.Order = &nums[len(nums)-1]
 		}
 		if r.specName.Valid {
 			in.Spec = &catalog.ProductSpec{ID: *in.SpecID, ProductID: in.ProductID, Name: r.specName.String, Rank: int(r.specRank.Int64)}
@@ -191,8 +192,8 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 }
 
 // BuyerService loads one of the buyer's services with its product, seller and creating order.
-func (s *Store) BuyerService(ctx context.Context, buyerID, id uint) (*Instance, error) {
-	var in Instance
+func (s *Store) BuyerService(ctx context.Context, buyerID, id uint) (*orders.Instance, error) {
+	var in orders.Instance
 	if err := s.conn(ctx).Preload("Product").Preload("Product.Seller").Preload("Order").Preload("Spec").
 		Where("buyer_id = ?", buyerID).First(&in, id).Error; err != nil {
 		return nil, notFound(err)
@@ -202,8 +203,8 @@ func (s *Store) BuyerService(ctx context.Context, buyerID, id uint) (*Instance, 
 
 // ServiceOrders lists every order of one of the buyer's services (purchase, renewals,
 // unsubscription), oldest first.
-func (s *Store) ServiceOrders(ctx context.Context, buyerID, instanceID uint) ([]Order, error) {
-	var out []Order
+func (s *Store) ServiceOrders(ctx context.Context, buyerID, instanceID uint) ([]orders.Order, error) {
+	var out []orders.Order
 	err := s.conn(ctx).Preload("Spec", specColumns).Preload("FromSpec", specColumns).Where("buyer_id = ? AND instance_id = ?", buyerID, instanceID).Order("id ASC").Limit(200).Find(&out).Error
 	return out, err
 }
@@ -228,10 +229,10 @@ func (s *Store) SellerSummary(ctx context.Context, sellerID uint) (SellerOvervie
 	if err := db.Model(&catalog.Product{}).Where("seller_id = ? AND sale_status = ?", sellerID, catalog.SaleOnSale).Count(&o.OnSale).Error; err != nil {
 		return o, err
 	}
-	if err := db.Model(&Order{}).Where("seller_id = ?", sellerID).Count(&o.Orders).Error; err != nil {
+	if err := db.Model(&orders.Order{}).Where("seller_id = ?", sellerID).Count(&o.Orders).Error; err != nil {
 		return o, err
 	}
-	err := db.Model(&Instance{}).Where("seller_id = ? AND status = ?", sellerID, InstanceNormal).Count(&o.OpenServices).Error
+	err := db.Model(&orders.Instance{}).Where("seller_id = ? AND status = ?", sellerID, orders.InstanceNormal).Count(&o.OpenServices).Error
 	return o, err
 }
 
@@ -254,7 +255,7 @@ func (s *Store) PlatformSummary(ctx context.Context) (PlatformOverview, error) {
 		{&User{}, &o.Buyers, "role = ?", []any{RoleBuyer}},
 		{&catalog.Product{}, &o.Products, "", nil},
 		{&catalog.Product{}, &o.OnSale, "sale_status = ?", []any{catalog.SaleOnSale}},
-		{&Order{}, &o.Orders, "", nil},
+		{&orders.Order{}, &o.Orders, "", nil},
 	}
 	for _, st := range steps {
 		q := db.Model(st.q)
@@ -270,12 +271,12 @@ func (s *Store) PlatformSummary(ctx context.Context) (PlatformOverview, error) {
 
 // SellerOrderByNo loads one of the seller's orders by its order id (and order line id, when
 // given), with the buyer and product; another seller's order is ErrNotFound.
-func (s *Store) SellerOrderByNo(ctx context.Context, sellerID uint, orderNo, lineNo string) (*Order, error) {
+func (s *Store) SellerOrderByNo(ctx context.Context, sellerID uint, orderNo, lineNo string) (*orders.Order, error) {
 	q := s.conn(ctx).Preload("Buyer").Preload("Product").Preload("Spec").Where("seller_id = ? AND order_no = ?", sellerID, orderNo)
 	if lineNo != "" {
 		q = q.Where("line_no = ?", lineNo)
 	}
-	var o Order
+	var o orders.Order
 	if err := q.First(&o).Error; err != nil {
 		return nil, notFound(err)
 	}
@@ -284,9 +285,9 @@ func (s *Store) SellerOrderByNo(ctx context.Context, sellerID uint, orderNo, lin
 
 // SellerOrderRow is one order in the seller's order list, with its buyer and service state.
 type SellerOrderRow struct {
-	Order
+	orders.Order
 	BuyerName      string
-	InstanceStatus InstanceStatus
+	InstanceStatus orders.InstanceStatus
 	SpecName       string // the spec bought (on a change: changed to), "" without specs
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 
 	"gorm.io/gorm"
 )
@@ -51,8 +52,8 @@ func (s *Store) ApplyLicense(ctx context.Context, buyerID, instanceID uint, fing
 		return nil, false, err
 	}
 	key := strings.TrimSpace(submitKey)
-	if len(key) < 16 || len(key) > maxSubmitKey {
-		return nil, false, FieldErrors{"form": MsgSubmitKey}
+	if len(key) < 16 || len(key) > orders.MaxSubmitKey {
+		return nil, false, FieldErrors{"form": orders.MsgSubmitKey}
 	}
 	stored := fmt.Sprintf("%d:%s", buyerID, key)
 	if a, ok := s.licenseWhere(ctx, "submit_key = ? AND buyer_id = ? AND instance_id = ?", stored, buyerID, inst.ID); ok {
@@ -64,7 +65,7 @@ func (s *Store) ApplyLicense(ctx context.Context, buyerID, instanceID uint, fing
 	switch {
 	case p == nil || p.Type != catalog.TypeLicense:
 		errs["form"] = MsgLicenseNotLicense
-	case inst.Status != InstanceNormal || inst.SellerInstanceID == "":
+	case inst.Status != orders.InstanceNormal || inst.SellerInstanceID == "":
 		errs["form"] = MsgLicenseNotNormal
 	case p.Periodic() && (inst.ExpireAt == nil || !inst.ExpireAt.After(now)):
 		errs["form"] = MsgLicenseExpired
@@ -117,7 +118,7 @@ func (s *Store) ApplyLicense(ctx context.Context, buyerID, instanceID uint, fing
 		if a, ok := s.licenseWhere(ctx, "active_key = ?", active); ok {
 			return a, false, nil
 		}
-		return nil, false, FieldErrors{"form": MsgSubmitKey}
+		return nil, false, FieldErrors{"form": orders.MsgSubmitKey}
 	}
 	if err != nil {
 		return nil, false, err

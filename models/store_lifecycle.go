@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 
 	"gorm.io/gorm"
 )
@@ -16,16 +17,16 @@ import (
 func (s *Store) ExpireDue(ctx context.Context, limit int) (int, error) {
 	now := s.now()
 	changed := 0
-	var expiring []Instance
-	if err := s.conn(ctx).Preload("Product").Where("status = ? AND charging_mode = ? AND expire_at <= ?", InstanceNormal, catalog.ChargePeriod, now).
+	var expiring []orders.Instance
+	if err := s.conn(ctx).Preload("Product").Where("status = ? AND charging_mode = ? AND expire_at <= ?", orders.InstanceNormal, catalog.ChargePeriod, now).
 		Order("expire_at").Limit(limit).Find(&expiring).Error; err != nil {
 		return 0, err
 	}
 	for i := range expiring {
 		inst := &expiring[i]
 		err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-			res := tx.Model(&Instance{}).Where("id = ? AND status = ? AND expire_at <= ?", inst.ID, InstanceNormal, now).
-				Updates(map[string]any{"status": InstanceFrozen, "updated_at": now})
+			res := tx.Model(&orders.Instance{}).Where("id = ? AND status = ? AND expire_at <= ?", inst.ID, orders.InstanceNormal, now).
+				Updates(map[string]any{"status": orders.InstanceFrozen, "updated_at": now})
 			if res.Error != nil || res.RowsAffected == 0 {
 				return res.Error
 			}
@@ -36,16 +37,16 @@ func (s *Store) ExpireDue(ctx context.Context, limit int) (int, error) {
 			return changed, err
 		}
 	}
-	var ending []Instance
-	if err := s.conn(ctx).Preload("Product").Where("status = ? AND expire_at <= ?", InstanceFrozen, now.Add(-Retention)).
+	var ending []orders.Instance
+	if err := s.conn(ctx).Preload("Product").Where("status = ? AND expire_at <= ?", orders.InstanceFrozen, now.Add(-Retention)).
 		Order("expire_at").Limit(limit).Find(&ending).Error; err != nil {
 		return changed, err
 	}
 	for i := range ending {
 		inst := &ending[i]
 		err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-			res := tx.Model(&Instance{}).Where("id = ? AND status = ? AND expire_at <= ?", inst.ID, InstanceFrozen, now.Add(-Retention)).
-				Updates(map[string]any{"status": InstanceReleased, "updated_at": now})
+			res := tx.Model(&orders.Instance{}).Where("id = ? AND status = ? AND expire_at <= ?", inst.ID, orders.InstanceFrozen, now.Add(-Retention)).
+				Updates(map[string]any{"status": orders.InstanceReleased, "updated_at": now})
 			if res.Error != nil || res.RowsAffected == 0 {
 				return res.Error
 			}

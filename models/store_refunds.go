@@ -10,6 +10,7 @@ import (
 	"koogallery/models/account"
 	"koogallery/models/attachment"
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -37,8 +38,8 @@ const (
 // RefundTarget is a service's refund situation: the order a refund would return money for
 // and what the rules allow.
 type RefundTarget struct {
-	Service  *Instance // with its product, seller and creating order
-	Order    *Order    // nil when no order of the service is left to refund
+	Service  *orders.Instance // with its product, seller and creating order
+	Order    *orders.Order    // nil when no order of the service is left to refund
 	Decision RefundDecision
 }
 
@@ -57,18 +58,18 @@ func (s *Store) RefundCheck(ctx context.Context, buyerID, instanceID uint) (*Ref
 }
 
 // refundable order types, newest first: the one a refund returns money for.
-var refundableTypes = []OrderType{OrderNew, OrderRenew, OrderTrialToFormal, OrderTrial}
+var refundableTypes = []orders.OrderType{orders.OrderNew, orders.OrderRenew, orders.OrderTrialToFormal, orders.OrderTrial}
 
 // refundTarget gathers the facts about a service's latest order not yet refunded and applies
 // the rules. With lock (inside a transaction) the service's row is locked first on MySQL, so
 // requests and approvals of one service are serialized and read its current state.
-func (s *Store) refundTarget(tx *gorm.DB, inst *Instance, lock bool) (*Order, RefundDecision, error) {
+func (s *Store) refundTarget(tx *gorm.DB, inst *orders.Instance, lock bool) (*orders.Order, RefundDecision, error) {
 	if lock {
 		q := tx
 		if s.dialect == MySQL {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 		}
-		var fresh Instance
+		var fresh orders.Instance
 		if err := q.First(&fresh, inst.ID).Error; err != nil {
 			return nil, RefundDecision{}, notFound(err)
 		}
@@ -81,20 +82,20 @@ func (s *Store) refundTarget(tx *gorm.DB, inst *Instance, lock bool) (*Order, Re
 			return nil, RefundDecision{}, err
 		}
 	}
-	var creating Order
+	var creating orders.Order
 	if err := tx.First(&creating, inst.OrderID).Error; err != nil {
 		return nil, RefundDecision{}, err
 	}
 	now := s.now()
 	f := RefundFacts{Product: *p, Service: *inst, Now: now, Supervision: effectiveSupervision(&creating, p), Bought: orderPaidAt(&creating)}
-	var orders []Order
+	var open []orders.Order
 	if err := tx.Where("instance_id = ? AND type IN ?", inst.ID, refundableTypes).
-		Where("NOT EXISTS (SELECT 1 FROM refunds WHERE refunds.order_id = orders.id)").Order("id DESC").Limit(1).Find(&orders).Error; err != nil {
+		Where("NOT EXISTS (SELECT 1 FROM refunds WHERE refunds.order_id = orders.id)").Order("id DESC").Limit(1).Find(&open).Error; err != nil {
 		return nil, RefundDecision{}, err
 	}
-	var target *Order
-	if len(orders) == 1 {
-		target = &orders[0]
+	var target *orders.Order
+	if len(open) == 1 {
+		target = &open[0]
 		f.Order = *target
 	} else {
 		f.Order, f.Refunded = creating, true
@@ -122,16 +123,16 @@ func (s *Store) refundTarget(tx *gorm.DB, inst *Instance, lock bool) (*Order, Re
 
 // effectiveSupervision is an order's supervision state, inferred for orders written before
 // the state was recorded.
-func effectiveSupervision(o *Order, p *catalog.Product) SupervisionStatus {
+func effectiveSupervision(o *orders.Order, p *catalog.Product) orders.SupervisionStatus {
 	switch {
-	case o.SupervisionStatus != SupervisionUnknown:
+	case o.SupervisionStatus != orders.SupervisionUnknown:
 		return o.SupervisionStatus
 	case !p.Supervised:
-		return SupervisionNotInvolved
-	case o.Status == OrderProcessing:
-		return SupervisionInProgress
+		return orders.SupervisionNotInvolved
+	case o.Status == orders.OrderProcessing:
+		return orders.SupervisionInProgress
 	}
-	return SupervisionCompleted
+	return orders.SupervisionCompleted
 }
 
 // chinaZone is the zone of the calendar year that counts no-reason refunds.
@@ -311,7 +312,7 @@ func (s *Store) decideRefund(ctx context.Context, seller *User, id uint, in Refu
 	err := s.retryTx(ctx, func(tx *gorm.DB) error {
 		if to == RefundApproved && s.dialect == MySQL {
 			// The service's row first, as requests take it: one lock order, no deadlock.
-			var inst Instance
+			var inst orders.Instance
 			if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&inst, r.InstanceID).Error; err != nil {
 				return err
 			}
@@ -359,7 +360,7 @@ func (s *Store) decideRefund(ctx context.Context, seller *User, id uint, in Refu
 // settlement, and both parties told.
 func (s *Store) refundEffects(tx *gorm.DB, r *RefundRequest) error {
 	now := s.now()
-	var o Order
+	var o orders.Order
 	if err := tx.First(&o, r.OrderID).Error; err != nil {
 		return err
 	}
@@ -367,7 +368,7 @@ func (s *Store) refundEffects(tx *gorm.DB, r *RefundRequest) error {
 	if err := tx.First(&p, r.ProductID).Error; err != nil {
 		return err
 	}
-	var inst Instance
+	var inst orders.Instance
 	if err := tx.First(&inst, r.InstanceID).Error; err != nil {
 		return err
 	}
@@ -383,14 +384,14 @@ func (s *Store) refundEffects(tx *gorm.DB, r *RefundRequest) error {
 		}
 		return err
 	}
-	unsub := &Order{BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID, ProductVersion: o.ProductVersion,
-		ProductName: o.ProductName, InstanceID: &inst.ID, Type: OrderUnsubscribe, ChargingMode: o.ChargingMode, Plan: o.Plan,
-		PayMethod: o.PayMethod, Status: OrderCompleted, ParentOrderID: &o.ID, EffectiveAt: &now, PaidAt: &now, CreatedAt: now,
-		SupervisionStatus: SupervisionNotInvolved, SettlementExcluded: true}
-	live := []InstanceStatus{InstanceOpening, InstanceNormal, InstanceFrozen}
-	renewal := o.Type == OrderRenew && o.EffectiveAt != nil && o.ExpireAt != nil && now.Before(*o.EffectiveAt)
+	unsub := &orders.Order{BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID, ProductVersion: o.ProductVersion,
+		ProductName: o.ProductName, InstanceID: &inst.ID, Type: orders.OrderUnsubscribe, ChargingMode: o.ChargingMode, Plan: o.Plan,
+		PayMethod: o.PayMethod, Status: orders.OrderCompleted, ParentOrderID: &o.ID, EffectiveAt: &now, PaidAt: &now, CreatedAt: now,
+		SupervisionStatus: orders.SupervisionNotInvolved, SettlementExcluded: true}
+	live := []orders.InstanceStatus{orders.InstanceOpening, orders.InstanceNormal, orders.InstanceFrozen}
+	renewal := o.Type == orders.OrderRenew && o.EffectiveAt != nil && o.ExpireAt != nil && now.Before(*o.EffectiveAt)
 	if renewal {
-		res := tx.Model(&Instance{}).Where("id = ? AND status IN ? AND expire_at = ?", inst.ID, live, *o.ExpireAt).
+		res := tx.Model(&orders.Instance{}).Where("id = ? AND status IN ? AND expire_at = ?", inst.ID, live, *o.ExpireAt).
 			Updates(map[string]any{"expire_at": *o.EffectiveAt, "updated_at": now})
 		if res.Error != nil {
 			return res.Error
@@ -401,8 +402,8 @@ func (s *Store) refundEffects(tx *gorm.DB, r *RefundRequest) error {
 		inst.ExpireAt = o.EffectiveAt
 		unsub.ExpireAt = o.EffectiveAt
 	} else {
-		res := tx.Model(&Instance{}).Where("id = ? AND status IN ?", inst.ID, live).
-			Updates(map[string]any{"status": InstanceReleased, "updated_at": now})
+		res := tx.Model(&orders.Instance{}).Where("id = ? AND status IN ?", inst.ID, live).
+			Updates(map[string]any{"status": orders.InstanceReleased, "updated_at": now})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -421,17 +422,17 @@ func (s *Store) refundEffects(tx *gorm.DB, r *RefundRequest) error {
 		return err
 	}
 	// The refunded order leaves settlement; a processing one (supervision) is over.
-	if err := tx.Model(&Order{}).Where("id = ?", o.ID).Update("settlement_excluded", true).Error; err != nil {
+	if err := tx.Model(&orders.Order{}).Where("id = ?", o.ID).Update("settlement_excluded", true).Error; err != nil {
 		return err
 	}
-	if err := tx.Model(&Order{}).Where("id = ? AND status = ?", o.ID, OrderProcessing).Update("status", OrderCompleted).Error; err != nil {
+	if err := tx.Model(&orders.Order{}).Where("id = ? AND status = ?", o.ID, orders.OrderProcessing).Update("status", orders.OrderCompleted).Error; err != nil {
 		return err
 	}
 	if !renewal && p.Supervised {
 		// Supervision of the service ends with it: its creating order's, and the refunded one's.
-		if err := tx.Model(&Order{}).Where("id IN ? AND (supervision_status IS NULL OR supervision_status IN ?)",
-			[]uint{o.ID, inst.OrderID}, []SupervisionStatus{SupervisionUnknown, SupervisionInProgress}).
-			Update("supervision_status", SupervisionClosed).Error; err != nil {
+		if err := tx.Model(&orders.Order{}).Where("id IN ? AND (supervision_status IS NULL OR supervision_status IN ?)",
+			[]uint{o.ID, inst.OrderID}, []orders.SupervisionStatus{orders.SupervisionUnknown, orders.SupervisionInProgress}).
+			Update("supervision_status", orders.SupervisionClosed).Error; err != nil {
 			return err
 		}
 	}
@@ -444,12 +445,12 @@ func (s *Store) refundEffects(tx *gorm.DB, r *RefundRequest) error {
 
 // createOrderNumbered writes an order under a freshly drawn order number, drawing again when
 // the number is taken.
-func (s *Store) createOrderNumbered(tx *gorm.DB, o *Order) error {
+func (s *Store) createOrderNumbered(tx *gorm.DB, o *orders.Order) error {
 	var err error
 	for range 4 {
 		o.ID = 0
-		o.OrderNo = NewOrderNo(s.now())
-		o.LineNo = LineNo(o.OrderNo)
+		o.OrderNo = orders.NewOrderNo(s.now())
+		o.LineNo = orders.LineNo(o.OrderNo)
 		if err = tx.Create(o).Error; !errors.Is(err, gorm.ErrDuplicatedKey) {
 			return err
 		}
@@ -472,7 +473,7 @@ func fenText(fen int64) string {
 // to the seller; a decision to the buyer (and an approval to the seller as well).
 func (s *Store) tellRefund(tx *gorm.DB, r *RefundRequest, event string) error {
 	now := s.now()
-	var o Order
+	var o orders.Order
 	if err := tx.First(&o, r.OrderID).Error; err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -108,10 +109,10 @@ func (s *Store) RefundProducts(ctx context.Context, sellerID uint) ([]catalog.Pr
 type RefundDetail struct {
 	Request RefundRequest // with Order, Product, Instance and Buyer
 	// ServiceOrder is the order that created the service (its supervision state).
-	ServiceOrder Order
-	Supervision  SupervisionStatus
-	Refund       *Refund // the money returned, once approved
-	Unsubscribe  *Order  // the unsubscription order, once approved
+	ServiceOrder orders.Order
+	Supervision  orders.SupervisionStatus
+	Refund       *Refund       // the money returned, once approved
+	Unsubscribe  *orders.Order // the unsubscription order, once approved
 	Calls        []InterfaceCall
 	Attachments  []Attachment
 	Trail        []AuditEvent // oldest first
@@ -153,8 +154,8 @@ func (s *Store) refundDetail(ctx context.Context, scoped *gorm.DB, id uint) (*Re
 		if len(refunds) == 1 {
 			d.Refund = &refunds[0]
 		}
-		var unsub []Order
-		if err := db.Where("parent_order_id = ? AND type = ?", r.OrderID, OrderUnsubscribe).Order("id DESC").Limit(1).Find(&unsub).Error; err != nil {
+		var unsub []orders.Order
+		if err := db.Where("parent_order_id = ? AND type = ?", r.OrderID, orders.OrderUnsubscribe).Order("id DESC").Limit(1).Find(&unsub).Error; err != nil {
 			return nil, err
 		}
 		if len(unsub) == 1 {
@@ -183,12 +184,12 @@ func (s *Store) RefundRecords(ctx context.Context, page int) (Page[Refund], erro
 }
 
 // OrdersByID loads orders by id (for lists that show an order number next to a record).
-func (s *Store) OrdersByID(ctx context.Context, ids []uint) (map[uint]Order, error) {
-	out := make(map[uint]Order, len(ids))
+func (s *Store) OrdersByID(ctx context.Context, ids []uint) (map[uint]orders.Order, error) {
+	out := make(map[uint]orders.Order, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var list []Order
+	var list []orders.Order
 	if err := s.conn(ctx).Where("id IN ?", ids).Find(&list).Error; err != nil {
 		return nil, err
 	}

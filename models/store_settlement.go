@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -25,7 +26,7 @@ func (s *Store) monthKey(col string) string {
 // excludedSQL mirrors SettlementOf's exclusions.
 func excludedSQL() (string, []any) {
 	return `(orders.type = ? OR orders.status = ? OR orders.settlement_excluded = ? OR orders.paid_fen <= 0)`,
-		[]any{OrderUnsubscribe, OrderCancelled, true}
+		[]any{orders.OrderUnsubscribe, orders.OrderCancelled, true}
 }
 
 // creditBill is a buyer's monthly credit bill with something still unpaid.
@@ -39,8 +40,8 @@ type creditBill struct {
 // ranges instead of a correlated subquery per order.
 func (s *Store) unpaidCreditBills(ctx context.Context) ([]creditBill, error) {
 	var out []creditBill
-	err := s.conn(ctx).Model(&Order{}).Select("buyer_id, "+s.monthKey("paid_at")+" AS month").
-		Where("pay_method = ? AND repayment = ? AND paid_at IS NOT NULL", PayCredit, RepaymentPending).
+	err := s.conn(ctx).Model(&orders.Order{}).Select("buyer_id, "+s.monthKey("paid_at")+" AS month").
+		Where("pay_method = ? AND repayment = ? AND paid_at IS NOT NULL", orders.PayCredit, orders.RepaymentPending).
 		Group("buyer_id, " + s.monthKey("paid_at")).Order("buyer_id").Scan(&out).Error
 	return out, err
 }
@@ -55,12 +56,12 @@ func (s *Store) billedSQL(now time.Time, bills []creditBill) (string, []any) {
 		AND (orders.pay_method NOT IN ? OR (orders.pay_method = ? AND COALESCE(orders.repayment, '') = ?) OR (orders.pay_method = ? AND COALESCE(orders.repayment, '') <> ?))
 		AND COALESCE(orders.supervision_status, '') IN ?
 		AND orders.effective_at IS NOT NULL AND orders.effective_at <= ?`
-	args := []any{OrderUnsubscribe, OrderCancelled, false, OrderPendingPayment,
-		[]PayMethod{PayCredit, PayCoupon}, PayCredit, RepaymentRepaid, PayCoupon, RepaymentPending,
-		[]SupervisionStatus{SupervisionNotInvolved, SupervisionCompleted}, now}
+	args := []any{orders.OrderUnsubscribe, orders.OrderCancelled, false, orders.OrderPendingPayment,
+		[]orders.PayMethod{orders.PayCredit, orders.PayCoupon}, orders.PayCredit, orders.RepaymentRepaid, orders.PayCoupon, orders.RepaymentPending,
+		[]orders.SupervisionStatus{orders.SupervisionNotInvolved, orders.SupervisionCompleted}, now}
 	if len(bills) > 0 {
 		cond += ` AND NOT (orders.pay_method = ? AND (`
-		args = append(args, PayCredit)
+		args = append(args, orders.PayCredit)
 		for i, b := range bills {
 			p, _ := ParsePeriod(b.Month)
 			if i > 0 {
@@ -160,7 +161,7 @@ func (s *Store) typeTotals(ctx context.Context, sellerID uint, now time.Time, bi
 		}
 		err := s.conn(ctx).Table("orders").
 			Select("orders.product_id AS product_id, orders.buyer_id AS buyer_id, "+s.monthKey("orders.paid_at")+" AS month, COUNT(*) AS orders, COALESCE(SUM(orders.paid_fen), 0) AS fen").
-			Where("orders.seller_id = ? AND orders.pay_method = ?", sellerID, PayCredit).Where(cond, args...).
+			Where("orders.seller_id = ? AND orders.pay_method = ?", sellerID, orders.PayCredit).Where(cond, args...).
 			Group("orders.product_id, orders.buyer_id, " + s.monthKey("orders.paid_at")).Scan(&credit).Error
 		if err != nil {
 			return nil, err
@@ -202,7 +203,7 @@ type SettlementFilter struct {
 
 // SettlementRow is one order with its product type and the rule's verdict.
 type SettlementRow struct {
-	Order       Order
+	Order       orders.Order
 	ProductType catalog.ProductType
 	Verdict     SettlementVerdict
 }
@@ -242,7 +243,7 @@ func (s *Store) SettlementOrders(ctx context.Context, sellerID uint, f Settlemen
 		}
 	}
 	base := func() *gorm.DB {
-		return s.conn(ctx).Model(&Order{}).Where("orders.seller_id = ? AND orders.created_at >= ? AND orders.created_at < ?",
+		return s.conn(ctx).Model(&orders.Order{}).Where("orders.seller_id = ? AND orders.created_at >= ? AND orders.created_at < ?",
 			sellerID, f.Period.Start(), f.Period.End())
 	}
 	for _, st := range SettleStates {
@@ -259,7 +260,7 @@ func (s *Store) SettlementOrders(ctx context.Context, sellerID uint, f Settlemen
 	if f.State != "" {
 		q = s.settleStateWhere(q, f.State, reached, now, bills)
 	}
-	orders, err := sqldb.Paginate[Order](q.Order("orders.id DESC"), f.Page)
+	orders, err := sqldb.Paginate[orders.Order](q.Order("orders.id DESC"), f.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -290,15 +291,15 @@ func (s *Store) settleStateWhere(q *gorm.DB, st SettleState, reached []catalog.P
 
 // settlementRows applies the rule to a page of orders, reading the facts it needs for the
 // page in two queries.
-func (s *Store) settlementRows(ctx context.Context, orders []Order, typeTotals map[catalog.ProductType]int64, now time.Time) ([]SettlementRow, error) {
-	if len(orders) == 0 {
+func (s *Store) settlementRows(ctx context.Context, page []orders.Order, typeTotals map[catalog.ProductType]int64, now time.Time) ([]SettlementRow, error) {
+	if len(page) == 0 {
 		return nil, nil
 	}
-	productIDs := make([]uint, 0, len(orders))
+	productIDs := make([]uint, 0, len(page))
 	buyerIDs := []uint{}
-	for _, o := range orders {
+	for _, o := range page {
 		productIDs = append(productIDs, o.ProductID)
-		if o.PayMethod == PayCredit {
+		if o.PayMethod == orders.PayCredit {
 			buyerIDs = append(buyerIDs, o.BuyerID)
 		}
 	}
@@ -321,8 +322,8 @@ func (s *Store) settlementRows(ctx context.Context, orders []Order, typeTotals m
 			Month   string
 			N       int64
 		}
-		err := s.conn(ctx).Model(&Order{}).Select("buyer_id, "+s.monthKey("paid_at")+" AS month, COUNT(*) AS n").
-			Where("buyer_id IN ? AND pay_method = ? AND repayment = ? AND paid_at IS NOT NULL", buyerIDs, PayCredit, RepaymentPending).
+		err := s.conn(ctx).Model(&orders.Order{}).Select("buyer_id, "+s.monthKey("paid_at")+" AS month, COUNT(*) AS n").
+			Where("buyer_id IN ? AND pay_method = ? AND repayment = ? AND paid_at IS NOT NULL", buyerIDs, orders.PayCredit, orders.RepaymentPending).
 			Group("buyer_id, " + s.monthKey("paid_at")).Scan(&rows).Error
 		if err != nil {
 			return nil, err
@@ -331,14 +332,14 @@ func (s *Store) settlementRows(ctx context.Context, orders []Order, typeTotals m
 			pending[billKey{r.BuyerID, r.Month}] = r.N
 		}
 	}
-	out := make([]SettlementRow, len(orders))
-	for i := range orders {
-		o := orders[i]
+	out := make([]SettlementRow, len(page))
+	for i := range page {
+		o := page[i]
 		var facts SettlementFacts
 		facts.TypeBilledFen = typeTotals[typeOf[o.ProductID]]
-		if o.PayMethod == PayCredit && o.PaidAt != nil {
+		if o.PayMethod == orders.PayCredit && o.PaidAt != nil {
 			n := pending[billKey{o.BuyerID, PeriodOf(*o.PaidAt).String()}]
-			if o.Repayment == RepaymentPending {
+			if o.Repayment == orders.RepaymentPending {
 				n-- // itself: named by repayment_pending
 			}
 			facts.CreditBillOthersPending = n
@@ -350,7 +351,7 @@ func (s *Store) settlementRows(ctx context.Context, orders []Order, typeTotals m
 
 // SettlementOrder decides one of the seller's orders (another seller's is ErrNotFound).
 func (s *Store) SettlementOrder(ctx context.Context, sellerID, orderID uint) (*SettlementRow, error) {
-	var o Order
+	var o orders.Order
 	if err := s.conn(ctx).Where("seller_id = ?", sellerID).First(&o, orderID).Error; err != nil {
 		return nil, notFound(err)
 	}
@@ -362,7 +363,7 @@ func (s *Store) SettlementOrder(ctx context.Context, sellerID, orderID uint) (*S
 	for _, t := range types {
 		totals[t.Type] = t.BilledFen
 	}
-	rows, err := s.settlementRows(ctx, []Order{o}, totals, s.now())
+	rows, err := s.settlementRows(ctx, []orders.Order{o}, totals, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -409,7 +410,7 @@ func (st *Statement) add(l StatementLine) {
 // month it is made.
 func billableSQL() (string, []any) {
 	return `orders.type <> ? AND orders.status NOT IN ? AND orders.paid_fen > 0 AND orders.paid_at IS NOT NULL`,
-		[]any{OrderUnsubscribe, []OrderStatus{OrderCancelled, OrderPendingPayment}}
+		[]any{orders.OrderUnsubscribe, []orders.OrderStatus{orders.OrderCancelled, orders.OrderPendingPayment}}
 }
 
 // statementAgg is one (seller, month, product) group of billed orders or refunds.
@@ -598,24 +599,24 @@ const AuditRepaymentSet = "repayment_set"
 // SetRepayment is operations marking a credit (post-paid) order repaid or unpaid in the demo.
 // Guarded on the state it changes from: a double click, or two admins at once, apply it once
 // (the second gets ErrStale); a non-credit order or an unknown state is ErrNotFound.
-func (s *Store) SetRepayment(ctx context.Context, admin *User, orderID uint, to Repayment) error {
-	var from []Repayment
+func (s *Store) SetRepayment(ctx context.Context, admin *User, orderID uint, to orders.Repayment) error {
+	var from []orders.Repayment
 	switch to {
-	case RepaymentRepaid:
-		from = []Repayment{RepaymentPending, RepaymentNone}
-	case RepaymentPending:
-		from = []Repayment{RepaymentRepaid}
+	case orders.RepaymentRepaid:
+		from = []orders.Repayment{orders.RepaymentPending, orders.RepaymentNone}
+	case orders.RepaymentPending:
+		from = []orders.Repayment{orders.RepaymentRepaid}
 	default:
 		return ErrNotFound
 	}
 	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&Order{}).Where("id = ? AND pay_method = ? AND COALESCE(repayment, '') IN ?", orderID, PayCredit, from).Update("repayment", to)
+		res := tx.Model(&orders.Order{}).Where("id = ? AND pay_method = ? AND COALESCE(repayment, '') IN ?", orderID, orders.PayCredit, from).Update("repayment", to)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			var n int64
-			if err := tx.Model(&Order{}).Where("id = ? AND pay_method = ?", orderID, PayCredit).Count(&n).Error; err != nil {
+			if err := tx.Model(&orders.Order{}).Where("id = ? AND pay_method = ?", orderID, orders.PayCredit).Count(&n).Error; err != nil {
 				return err
 			}
 			if n == 0 {
@@ -629,6 +630,6 @@ func (s *Store) SetRepayment(ctx context.Context, admin *User, orderID uint, to 
 }
 
 // CreditOrders lists every credit-paid order for operations, newest first, with the buyer.
-func (s *Store) CreditOrders(ctx context.Context, page int) (Page[Order], error) {
-	return sqldb.Paginate[Order](s.conn(ctx).Preload("Buyer").Where("pay_method = ?", PayCredit).Order("id DESC"), page)
+func (s *Store) CreditOrders(ctx context.Context, page int) (Page[orders.Order], error) {
+	return sqldb.Paginate[orders.Order](s.conn(ctx).Preload("Buyer").Where("pay_method = ?", orders.PayCredit).Order("id DESC"), page)
 }

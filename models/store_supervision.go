@@ -9,6 +9,7 @@ import (
 	"koogallery/models/account"
 	"koogallery/models/attachment"
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -29,7 +30,7 @@ func (s *Store) lockRow(tx *gorm.DB, dest any, id uint) error {
 // createSupervision starts the supervision of a supervised purchase inside its transaction:
 // the first step, a system identification code when the product needs one, and the timeline's
 // first event.
-func (s *Store) createSupervision(tx *gorm.DB, p *catalog.Product, o *Order) (*Supervision, error) {
+func (s *Store) createSupervision(tx *gorm.DB, p *catalog.Product, o *orders.Order) (*Supervision, error) {
 	now := s.now()
 	sv := &Supervision{OrderID: o.ID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: p.ID, ProductType: p.Type,
 		CodeKind: p.CodeKind, Step: firstStep(p), CreatedAt: now, UpdatedAt: now}
@@ -292,11 +293,11 @@ func (s *Store) transition(tx *gorm.DB, sv *Supervision, a SupervisionAction, ac
 			return err
 		}
 	case StepCompleted:
-		if err := tx.Model(&Order{}).Where("id = ? AND status = ?", sv.OrderID, OrderProcessing).Update("status", OrderCompleted).Error; err != nil {
+		if err := tx.Model(&orders.Order{}).Where("id = ? AND status = ?", sv.OrderID, orders.OrderProcessing).Update("status", orders.OrderCompleted).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&Order{}).Where("id = ? AND (supervision_status IS NULL OR supervision_status IN ?)", sv.OrderID,
-			[]SupervisionStatus{SupervisionUnknown, SupervisionInProgress}).Update("supervision_status", SupervisionCompleted).Error; err != nil {
+		if err := tx.Model(&orders.Order{}).Where("id = ? AND (supervision_status IS NULL OR supervision_status IN ?)", sv.OrderID,
+			[]orders.SupervisionStatus{orders.SupervisionUnknown, orders.SupervisionInProgress}).Update("supervision_status", orders.SupervisionCompleted).Error; err != nil {
 			return err
 		}
 	}
@@ -307,7 +308,7 @@ func (s *Store) transition(tx *gorm.DB, sv *Supervision, a SupervisionAction, ac
 // time): a periodic order's expiry is counted from there; a service not opened through the
 // seller's interface comes into use.
 func (s *Store) acceptEffects(tx *gorm.DB, sv *Supervision, at time.Time) error {
-	var o Order
+	var o orders.Order
 	if err := tx.First(&o, sv.OrderID).Error; err != nil {
 		return err
 	}
@@ -319,19 +320,19 @@ func (s *Store) acceptEffects(tx *gorm.DB, sv *Supervision, at time.Time) error 
 	if sv.ActualStartAt != nil {
 		start = *sv.ActualStartAt
 	}
-	expire := addPeriod(start, o.Plan, o.PeriodCount, p.TrialDays)
-	if err := tx.Model(&Order{}).Where("id = ?", o.ID).Updates(map[string]any{"effective_at": start, "expire_at": expire}).Error; err != nil {
+	expire := orders.AddPeriod(start, o.Plan, o.PeriodCount, p.TrialDays)
+	if err := tx.Model(&orders.Order{}).Where("id = ?", o.ID).Updates(map[string]any{"effective_at": start, "expire_at": expire}).Error; err != nil {
 		return err
 	}
 	if o.InstanceID == nil {
 		return nil
 	}
 	set := map[string]any{"effective_at": start, "expire_at": expire, "updated_at": at}
-	if err := tx.Model(&Instance{}).Where("id = ?", *o.InstanceID).Updates(set).Error; err != nil {
+	if err := tx.Model(&orders.Instance{}).Where("id = ?", *o.InstanceID).Updates(set).Error; err != nil {
 		return err
 	}
 	if !p.Type.UsesInterface() {
-		return tx.Model(&Instance{}).Where("id = ? AND status = ?", *o.InstanceID, InstanceOpening).Update("status", InstanceNormal).Error
+		return tx.Model(&orders.Instance{}).Where("id = ? AND status = ?", *o.InstanceID, orders.InstanceOpening).Update("status", orders.InstanceNormal).Error
 	}
 	return nil
 }
@@ -371,7 +372,7 @@ func (s *Store) SweepSupervision(ctx context.Context, limit int) (int, error) {
 		return moved, err
 	}
 	// A refund approved through 退订管理 closed the order's supervision.
-	closed := db.Model(&Order{}).Select("id").Where("supervision_status = ?", SupervisionClosed)
+	closed := db.Model(&orders.Order{}).Select("id").Where("supervision_status = ?", orders.SupervisionClosed)
 	var gone []Supervision
 	if err := db.Where("step NOT IN ? AND order_id IN (?)", []SupervisionStep{StepCompleted, StepClosed}, closed).Limit(limit).Find(&gone).Error; err != nil {
 		return moved, err
@@ -408,7 +409,7 @@ func (s *Store) SweepSupervision(ctx context.Context, limit int) (int, error) {
 // tellSupervision writes the in-site notices and mails of a step to both parties.
 func (s *Store) tellSupervision(tx *gorm.DB, sv *Supervision, a SupervisionAction, text string) error {
 	now := s.now()
-	var o Order
+	var o orders.Order
 	if err := tx.First(&o, sv.OrderID).Error; err != nil {
 		return err
 	}

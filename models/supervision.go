@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 )
 
 // Service supervision (服务监管, spec §7): a supervised order is paid but not complete until the
@@ -144,7 +145,7 @@ func CanSupervise(a SupervisionAction, from SupervisionStep, role Role, hardware
 type Supervision struct {
 	ID          uint                `gorm:"primaryKey"`
 	OrderID     uint                `gorm:"not null;uniqueIndex"`
-	Order       *Order              `gorm:"constraint:OnDelete:RESTRICT"`
+	Order       *orders.Order       `gorm:"constraint:OnDelete:RESTRICT"`
 	BuyerID     uint                `gorm:"not null;index:idx_supervisions_buyer,priority:1"`
 	SellerID    uint                `gorm:"not null;index:idx_supervisions_seller,priority:1"`
 	ProductID   uint                `gorm:"not null;index"`

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 
 	"gorm.io/gorm"
 )
@@ -83,11 +84,11 @@ const (
 // UpgradeBlocked says why a service cannot change its spec now, whatever its product's specs
 // ("" when it can): only a periodic service in use, formal (not a trial) and not expired, with
 // no other change waiting for the seller.
-func UpgradeBlocked(in *Instance, now time.Time) string {
+func UpgradeBlocked(in *orders.Instance, now time.Time) string {
 	switch {
 	case in.ChargingMode != catalog.ChargePeriod:
 		return MsgUpgradeNotPeriodic
-	case in.Status != InstanceNormal:
+	case in.Status != orders.InstanceNormal:
 		return MsgUpgradeStatus
 	case in.Trial:
 		return MsgUpgradeTrial
@@ -114,7 +115,7 @@ type UpgradeOption struct {
 // UpgradeOffer is what 变更规格 shows for one service: the spec it holds, the days left and
 // every higher spec with its price; or why it cannot change now.
 type UpgradeOffer struct {
-	Service *Instance // with product, seller, creating order and spec
+	Service *orders.Instance // with product, seller, creating order and spec
 	Current *catalog.ProductSpec
 	Specs   []catalog.ProductSpec // all of the product's specs, low to high
 	Plan    catalog.Plan          // the plan of the service's current period
@@ -123,7 +124,7 @@ type UpgradeOffer struct {
 	// Blocked is why the service cannot change now (a message key), "" when it can.
 	Blocked string
 	// Pending is the change order waiting for the seller, when there is one.
-	Pending *Order
+	Pending *orders.Order
 	Now     time.Time
 }
 
@@ -147,7 +148,7 @@ func (s *Store) UpgradeOffer(ctx context.Context, buyerID, instanceID uint) (*Up
 	now := s.now()
 	off := &UpgradeOffer{Service: in, Current: in.Spec, Now: now}
 	if in.ChangeOrderID != nil {
-		var o Order
+		var o orders.Order
 		if err := s.conn(ctx).Preload("Spec").Preload("FromSpec").Where("buyer_id = ?", buyerID).First(&o, *in.ChangeOrderID).Error; err != nil {
 			return nil, err
 		}
@@ -198,10 +199,10 @@ func otherPlan(p catalog.Plan) catalog.Plan {
 
 // currentPlan is the plan (month or year) of the order that paid for the service's current
 // period: the latest purchase, renewal or trial-to-formal order that was not cancelled.
-func (s *Store) currentPlan(ctx context.Context, in *Instance) (catalog.Plan, error) {
-	var o Order
+func (s *Store) currentPlan(ctx context.Context, in *orders.Instance) (catalog.Plan, error) {
+	var o orders.Order
 	err := s.conn(ctx).Select("id, plan").Where("instance_id = ? AND type IN ? AND status IN ? AND plan IN ?", in.ID,
-		[]OrderType{OrderNew, OrderRenew, OrderTrialToFormal}, []OrderStatus{OrderCompleted, OrderProcessing}, []catalog.Plan{catalog.PlanMonth, catalog.PlanYear}).
+		[]orders.OrderType{orders.OrderNew, orders.OrderRenew, orders.OrderTrialToFormal}, []orders.OrderStatus{orders.OrderCompleted, orders.OrderProcessing}, []catalog.Plan{catalog.PlanMonth, catalog.PlanYear}).
 		Order("id DESC").First(&o).Error
 	switch {
 	case err == nil:
@@ -249,15 +250,15 @@ func (o *UpgradeOffer) pickUpgrade(value string) (UpgradeOption, string) {
 // the first order; a second change while one is waiting is refused, and so is a change
 // racing a renewal or another change (guarded in SQL on the state the price was computed
 // from). Another buyer's service is ErrNotFound.
-func (s *Store) Upgrade(ctx context.Context, buyerID, instanceID uint, in UpgradeInput) (*Order, error) {
+func (s *Store) Upgrade(ctx context.Context, buyerID, instanceID uint, in UpgradeInput) (*orders.Order, error) {
 	// submitted finds the order this very form made, by a double click racing this one.
-	submitted := func() (*Order, error) {
+	submitted := func() (*orders.Order, error) {
 		o, ok := s.orderBySubmitKey(ctx, buyerID, in.SubmitKey)
 		switch {
 		case !ok:
 			return nil, nil
-		case o.Type != OrderChange || o.InstanceID == nil || *o.InstanceID != instanceID:
-			return nil, FieldErrors{"form": MsgSubmitKey} // the key of another form
+		case o.Type != orders.OrderChange || o.InstanceID == nil || *o.InstanceID != instanceID:
+			return nil, FieldErrors{"form": orders.MsgSubmitKey} // the key of another form
 		}
 		return o, nil
 	}
@@ -279,28 +280,28 @@ func (s *Store) Upgrade(ctx context.Context, buyerID, instanceID uint, in Upgrad
 	if msg != "" {
 		errs["spec"] = msg
 	}
-	pay := PayMethod(strings.TrimSpace(in.PayMethod))
-	if pay != PayCash && pay != PayCoupon && pay != PayCredit {
+	pay := orders.PayMethod(strings.TrimSpace(in.PayMethod))
+	if pay != orders.PayCash && pay != orders.PayCoupon && pay != orders.PayCredit {
 		errs["pay_method"] = MsgUpgradePayMethod
 	}
 	key := strings.TrimSpace(in.SubmitKey)
-	if len(key) < 16 || len(key) > maxSubmitKey {
-		errs["form"] = MsgSubmitKey
+	if len(key) < 16 || len(key) > orders.MaxSubmitKey {
+		errs["form"] = orders.MsgSubmitKey
 	}
 	if errs.Has() {
 		return nil, errs
 	}
 	inst, p := off.Service, off.Service.Product
-	var order *Order
+	var order *orders.Order
 	err = s.orderTransaction(ctx, buyerID, key, func(tx *gorm.DB) error {
 		now := s.now()
-		o := s.newOrder(buyerID, p, OrderChange, quote{plan: opt.Plan, amount: opt.AmountFen, pay: pay, key: key, spec: &opt.Spec})
+		o := s.newOrder(buyerID, p, orders.OrderChange, quote{plan: opt.Plan, amount: opt.AmountFen, pay: pay, key: key, spec: &opt.Spec})
 		o.ParentOrderID, o.InstanceID, o.FromSpecID = &inst.OrderID, &inst.ID, inst.SpecID
 		o.EffectiveAt, o.ExpireAt = &now, inst.ExpireAt
 		viaSeller := p.Type.UsesInterface() && inst.SellerInstanceID != ""
-		o.Status = OrderCompleted
+		o.Status = orders.OrderCompleted
 		if viaSeller {
-			o.Status = OrderProcessing // complete once the seller has applied it (upgradeInstance)
+			o.Status = orders.OrderProcessing // complete once the seller has applied it (upgradeInstance)
 		}
 		if err := tx.Create(o).Error; err != nil {
 			return err
@@ -309,8 +310,8 @@ func (s *Store) Upgrade(ctx context.Context, buyerID, instanceID uint, in Upgrad
 		if viaSeller {
 			fields = map[string]any{"change_order_id": o.ID, "updated_at": now}
 		}
-		q := tx.Model(&Instance{}).Where("id = ? AND buyer_id = ? AND status = ? AND change_order_id IS NULL AND expire_at = ?",
-			inst.ID, buyerID, InstanceNormal, *inst.ExpireAt)
+		q := tx.Model(&orders.Instance{}).Where("id = ? AND buyer_id = ? AND status = ? AND change_order_id IS NULL AND expire_at = ?",
+			inst.ID, buyerID, orders.InstanceNormal, *inst.ExpireAt)
 		if inst.SpecID == nil {
 			q = q.Where("spec_id IS NULL")
 		} else {
@@ -345,19 +346,19 @@ func (s *Store) onUpgraded(tx *gorm.DB, c *InterfaceCall) error {
 	if c.OrderID == nil {
 		return nil
 	}
-	res := tx.Model(&Order{}).Where("id = ? AND status = ?", *c.OrderID, OrderProcessing).Update("status", OrderCompleted)
+	res := tx.Model(&orders.Order{}).Where("id = ? AND status = ?", *c.OrderID, orders.OrderProcessing).Update("status", orders.OrderCompleted)
 	if res.Error != nil || res.RowsAffected == 0 {
 		return res.Error
 	}
-	var o Order
+	var o orders.Order
 	if err := tx.Preload("Spec").First(&o, *c.OrderID).Error; err != nil {
 		return err
 	}
-	if o.Type != OrderChange || o.InstanceID == nil || o.SpecID == nil {
+	if o.Type != orders.OrderChange || o.InstanceID == nil || o.SpecID == nil {
 		return nil
 	}
 	now := s.now()
-	res = tx.Model(&Instance{}).Where("id = ? AND change_order_id = ?", *o.InstanceID, o.ID).
+	res = tx.Model(&orders.Instance{}).Where("id = ? AND change_order_id = ?", *o.InstanceID, o.ID).
 		Updates(map[string]any{"spec_id": *o.SpecID, "change_order_id": nil, "updated_at": now})
 	if res.Error != nil || res.RowsAffected == 0 {
 		return res.Error
@@ -370,7 +371,7 @@ func (s *Store) onUpgraded(tx *gorm.DB, c *InterfaceCall) error {
 // HasHigherSpec reports whether a service's product offers a spec above the one it holds,
 // given the products' top ranks (TopSpecRanks) and the service's spec (preloaded). A service
 // without a spec on a product with specs holds the product's own prices, below every spec.
-func HasHigherSpec(in *Instance, top map[uint]int) bool {
+func HasHigherSpec(in *orders.Instance, top map[uint]int) bool {
 	t, ok := top[in.ProductID]
 	if !ok {
 		return false

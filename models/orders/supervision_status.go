@@ -1,4 +1,4 @@
-package models
+package orders
 
 import "koogallery/models/catalog"
 
@@ -25,7 +25,7 @@ var SupervisionStatuses = []SupervisionStatus{SupervisionNotInvolved, Supervisio
 // supervisionAtPurchase is the supervision state a new order starts in: a supervised product's
 // purchase (or trial) is delivered under supervision; renewals and everything else are not
 // supervised themselves (a renewal's guarantee period is its service's).
-func supervisionAtPurchase(p *catalog.Product, t OrderType) SupervisionStatus {
+func SupervisionAtPurchase(p *catalog.Product, t OrderType) SupervisionStatus {
 	if p.Supervised && (t == OrderNew || t == OrderTrial) {
 		return SupervisionInProgress
 	}

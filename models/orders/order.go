@@ -1,8 +1,9 @@
-package models
+package orders
 
 import (
 	"time"
 
+	"koogallery/models/account"
 	"koogallery/models/catalog"
 )
 
@@ -66,7 +67,7 @@ type Order struct {
 	OrderNo        string               `gorm:"size:40;uniqueIndex;not null"` // e.g. CS2611271530ABCDE
 	LineNo         string               `gorm:"size:48;uniqueIndex;not null"` // order line id: OrderNo-000001
 	BuyerID        uint                 `gorm:"not null;index:idx_orders_buyer,priority:1"`
-	Buyer          *User                `gorm:"constraint:OnDelete:RESTRICT"`
+	Buyer          *account.User        `gorm:"constraint:OnDelete:RESTRICT"`
 	SellerID       uint                 `gorm:"not null;index:idx_orders_seller,priority:1"`
 	ProductID      uint                 `gorm:"not null;index"`
 	Product        *catalog.Product     `gorm:"constraint:OnDelete:RESTRICT"`

@@ -1,4 +1,4 @@
-package models
+package orders
 
 import "context"
 
@@ -7,5 +7,5 @@ import "context"
 // console to see them in.
 func (s *Store) BuyerOrderCount(ctx context.Context, buyerID uint) (int64, error) {
 	var n int64
-	return n, s.conn(ctx).Model(&Order{}).Where("buyer_id = ?", buyerID).Count(&n).Error
+	return n, s.Conn(ctx).Model(&Order{}).Where("buyer_id = ?", buyerID).Count(&n).Error
 }
