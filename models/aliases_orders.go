@@ -65,3 +65,12 @@ type SupervisionStatus = orders.SupervisionStatus
 var SupervisionStatuses = orders.SupervisionStatuses
 
 const SupervisionUnknown = orders.SupervisionUnknown
+
+type Refund = orders.Refund
+
+const RefundChangeFailed = orders.RefundChangeFailed
+const RefundNegotiated = orders.RefundNegotiated
+const RefundNoReason = orders.RefundNoReason
+const RefundOpenFailed = orders.RefundOpenFailed
+
+type RefundReason = orders.RefundReason

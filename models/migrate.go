@@ -38,7 +38,7 @@ var migrations = []migration{
 		return tx.AutoMigrate(&sellertools.AccessKey{}, &sellertools.ProductionAddress{}, &sellertools.KeyBinding{}, &sellertools.DebugCase{})
 	}},
 	{3, "call outbox: interface calls, attempts, mail outbox, notices, refunds; product interface wiring", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&catalog.Product{}, &InterfaceCall{}, &CallAttempt{}, &Mail{}, &Notice{}, &Refund{})
+		return tx.AutoMigrate(&catalog.Product{}, &InterfaceCall{}, &CallAttempt{}, &Mail{}, &Notice{}, &orders.Refund{})
 	}},
 	{4, "audit events (operations' decisions with who, when and why)", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&AuditEvent{})

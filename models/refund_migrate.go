@@ -13,7 +13,7 @@ import (
 // purchases and trials still processing are in supervision, finished ones completed; the rest
 // are not involved.
 func migrateRefunds(tx *gorm.DB) error {
-	if err := tx.AutoMigrate(&orders.Order{}, &Refund{}, &RefundRequest{}, &AttachmentBlob{}, &Attachment{}); err != nil {
+	if err := tx.AutoMigrate(&orders.Order{}, &orders.Refund{}, &RefundRequest{}, &AttachmentBlob{}, &Attachment{}); err != nil {
 		return err
 	}
 	supervised := func() *gorm.DB { return tx.Model(&catalog.Product{}).Select("id").Where("supervised = ?", true) }

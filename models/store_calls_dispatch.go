@@ -245,11 +245,11 @@ func (s *Store) onCallFailed(tx *gorm.DB, c *InterfaceCall, r AttemptResult) err
 // leaves behind: the refund's reason and the buyer's notice. A purchase whose service never
 // opened also marks the service failed; a spec change leaves the service on its old spec.
 var failedOrderEffects = map[string]struct {
-	reason RefundReason
+	reason orders.RefundReason
 	notice string
 }{
-	ActNewInstance: {RefundOpenFailed, "open_failed"},
-	ActUpgrade:     {RefundChangeFailed, "upgrade_failed"},
+	ActNewInstance: {orders.RefundOpenFailed, "open_failed"},
+	ActUpgrade:     {orders.RefundChangeFailed, "upgrade_failed"},
 }
 
 // refundFailedOrder cancels the order of a call that exhausted its retries (newInstance or
@@ -278,7 +278,7 @@ func (s *Store) refundFailedOrder(tx *gorm.DB, c *InterfaceCall) error {
 			return q.Error
 		}
 	}
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&Refund{OrderID: o.ID, Reason: eff.reason, BuyerID: o.BuyerID,
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&orders.Refund{OrderID: o.ID, Reason: eff.reason, BuyerID: o.BuyerID,
 		SellerID: o.SellerID, AmountFen: o.PaidFen, Method: o.PayMethod, CreatedAt: now}).Error; err != nil {
 		return err
 	}

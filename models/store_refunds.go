@@ -372,11 +372,11 @@ func (s *Store) refundEffects(tx *gorm.DB, r *RefundRequest) error {
 	if err := tx.First(&inst, r.InstanceID).Error; err != nil {
 		return err
 	}
-	reason := RefundNegotiated
+	reason := orders.RefundNegotiated
 	if r.Kind == RefundKindNoReason {
-		reason = RefundNoReason
+		reason = orders.RefundNoReason
 	}
-	refund := &Refund{OrderID: o.ID, Reason: reason, BuyerID: o.BuyerID, SellerID: o.SellerID, AmountFen: r.AmountFen,
+	refund := &orders.Refund{OrderID: o.ID, Reason: reason, BuyerID: o.BuyerID, SellerID: o.SellerID, AmountFen: r.AmountFen,
 		Method: o.PayMethod, RequestID: &r.ID, CreatedAt: now}
 	if err := tx.Create(refund).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {

@@ -111,8 +111,8 @@ type RefundDetail struct {
 	// ServiceOrder is the order that created the service (its supervision state).
 	ServiceOrder orders.Order
 	Supervision  orders.SupervisionStatus
-	Refund       *Refund       // the money returned, once approved
-	Unsubscribe  *orders.Order // the unsubscription order, once approved
+	Refund       *orders.Refund // the money returned, once approved
+	Unsubscribe  *orders.Order  // the unsubscription order, once approved
 	Calls        []InterfaceCall
 	Attachments  []Attachment
 	Trail        []AuditEvent // oldest first
@@ -147,7 +147,7 @@ func (s *Store) refundDetail(ctx context.Context, scoped *gorm.DB, id uint) (*Re
 	}
 	d.Supervision = effectiveSupervision(&d.ServiceOrder, r.Product)
 	if r.Status == RefundApproved {
-		var refunds []Refund
+		var refunds []orders.Refund
 		if err := db.Where("request_id = ?", r.ID).Limit(1).Find(&refunds).Error; err != nil {
 			return nil, err
 		}
@@ -179,8 +179,8 @@ func (s *Store) refundDetail(ctx context.Context, scoped *gorm.DB, id uint) (*Re
 
 // RefundRecords lists the money returned to buyers (every reason: failed openings, negotiated
 // and no-reason refunds), newest first, for operations.
-func (s *Store) RefundRecords(ctx context.Context, page int) (Page[Refund], error) {
-	return sqldb.Paginate[Refund](s.conn(ctx).Model(&Refund{}).Order("id DESC"), page)
+func (s *Store) RefundRecords(ctx context.Context, page int) (Page[orders.Refund], error) {
+	return sqldb.Paginate[orders.Refund](s.conn(ctx).Model(&orders.Refund{}).Order("id DESC"), page)
 }
 
 // OrdersByID loads orders by id (for lists that show an order number next to a record).

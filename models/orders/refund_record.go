@@ -1,9 +1,7 @@
-package models
+package orders
 
 import (
 	"time"
-
-	"koogallery/models/orders"
 )
 
 // RefundReason says why money went back to a buyer.
@@ -21,13 +19,13 @@ const (
 
 // Refund is money returned to a buyer, by the method they paid with.
 type Refund struct {
-	ID        uint             `gorm:"primaryKey"`
-	OrderID   uint             `gorm:"not null;uniqueIndex:idx_refunds_order_reason,priority:1"`
-	Reason    RefundReason     `gorm:"size:20;not null;uniqueIndex:idx_refunds_order_reason,priority:2"`
-	BuyerID   uint             `gorm:"not null;index"`
-	SellerID  uint             `gorm:"not null;index"`
-	AmountFen int64            `gorm:"not null"`
-	Method    orders.PayMethod `gorm:"size:10;not null"`
+	ID        uint         `gorm:"primaryKey"`
+	OrderID   uint         `gorm:"not null;uniqueIndex:idx_refunds_order_reason,priority:1"`
+	Reason    RefundReason `gorm:"size:20;not null;uniqueIndex:idx_refunds_order_reason,priority:2"`
+	BuyerID   uint         `gorm:"not null;index"`
+	SellerID  uint         `gorm:"not null;index"`
+	AmountFen int64        `gorm:"not null"`
+	Method    PayMethod    `gorm:"size:10;not null"`
 	// RequestID is the refund request (RefundRequest) that led to it, if any.
 	RequestID *uint `gorm:"index"`
 	CreatedAt time.Time
