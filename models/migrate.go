@@ -9,6 +9,7 @@ import (
 	"koogallery/models/catalog"
 	"koogallery/models/onboarding"
 	"koogallery/models/orders"
+	"koogallery/models/outbox"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
 
@@ -38,7 +39,7 @@ var migrations = []migration{
 		return tx.AutoMigrate(&sellertools.AccessKey{}, &sellertools.ProductionAddress{}, &sellertools.KeyBinding{}, &sellertools.DebugCase{})
 	}},
 	{3, "call outbox: interface calls, attempts, mail outbox, notices, refunds; product interface wiring", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&catalog.Product{}, &InterfaceCall{}, &CallAttempt{}, &Mail{}, &Notice{}, &orders.Refund{})
+		return tx.AutoMigrate(&catalog.Product{}, &outbox.InterfaceCall{}, &outbox.CallAttempt{}, &Mail{}, &Notice{}, &orders.Refund{})
 	}},
 	{4, "audit events (operations' decisions with who, when and why)", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&AuditEvent{})
@@ -58,7 +59,7 @@ var migrations = []migration{
 		return tx.AutoMigrate(&catalog.ProductSpec{}, &orders.Order{}, &orders.Instance{})
 	}},
 	{11, "product publishing: versions, deployment, extension parameters, order-notification configs", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&catalog.Product{}, &catalog.ProductVersion{}, &NotifyConfig{}, &InterfaceCall{})
+		return tx.AutoMigrate(&catalog.Product{}, &catalog.ProductVersion{}, &outbox.NotifyConfig{}, &outbox.InterfaceCall{})
 	}},
 	{12, "orders: the buyer's extension parameter values", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&orders.Order{})

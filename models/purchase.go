@@ -231,7 +231,7 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 				return err
 			}
 		}
-		return s.newInstanceCalls(tx, p, o, inst)
+		return s.NewInstanceCalls(tx, p, o, inst)
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		// The same form raced itself: the other submit won; show its order.
@@ -242,7 +242,7 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 	if err != nil {
 		return nil, err
 	}
-	s.signal()
+	s.Signal()
 	return order, nil
 }
 
@@ -308,11 +308,11 @@ func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in Purchase
 		if t == orders.OrderTrialToFormal {
 			scene = "TRIAL_TO_FORMAL"
 		}
-		if err := s.refreshCall(tx, p, o, inst, scene); err != nil {
+		if err := s.RefreshCall(tx, p, o, inst, scene); err != nil {
 			return err
 		}
 		if inst.Status == orders.InstanceFrozen {
-			return s.statusCall(tx, p, inst, "UNFREEZE")
+			return s.StatusCall(tx, p, inst, "UNFREEZE")
 		}
 		return nil
 	})
@@ -322,7 +322,7 @@ func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in Purchase
 		}
 	}
 	if err == nil {
-		s.signal()
+		s.Signal()
 	}
 	return order, err
 }

@@ -10,6 +10,7 @@ import (
 	"koogallery/models/catalog"
 	"koogallery/models/notice"
 	"koogallery/models/orders"
+	"koogallery/models/outbox"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
 )
@@ -23,11 +24,12 @@ type Store struct {
 	*sellertoolsStore
 	*catalogStore
 	*ordersStore
+	*outboxStore
 
 	base     *sqldb.DB
 	db       *gorm.DB
 	dialect  Dialect
-	policies map[string]RetryPolicy
+	policies map[string]outbox.RetryPolicy
 	// wake is told, without blocking, when a call is queued, so a dispatcher in this process
 	// sends it at once instead of at its next poll.
 	wake chan struct{}
@@ -43,18 +45,32 @@ type (
 	sellertoolsStore = sellertools.Store
 	catalogStore     = catalog.Store
 	ordersStore      = orders.Store
+	outboxStore      = outbox.Store
 )
 
 // NewStore wraps an open database.
 func NewStore(base *sqldb.DB) *Store {
-	policies := make(map[string]RetryPolicy, len(DefaultPolicies))
-	for k, v := range DefaultPolicies {
-		policies[k] = v
-	}
-	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: catalog.NewStore(base), ordersStore: orders.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect(), policies: policies, wake: make(chan struct{}, 1),
+	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: catalog.NewStore(base), ordersStore: orders.NewStore(base), outboxStore: outbox.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect(),
 		listProducts: newListProducts()}
 	s.listProducts.watch(s.db)
+	s.outboxStore.SetEffects(callEffects{s})
 	return s
+}
+
+// callEffects are what calls' final answers do above the outbox: a spec change applied, a
+// License delivered or given up.
+type callEffects struct{ s *Store }
+
+func (e callEffects) Upgraded(tx *gorm.DB, c *outbox.InterfaceCall) error {
+	return e.s.onUpgraded(tx, c)
+}
+
+func (e callEffects) LicenseDelivered(tx *gorm.DB, c *outbox.InterfaceCall, r outbox.AttemptResult) error {
+	return e.s.onLicenseDelivered(tx, c, r)
+}
+
+func (e callEffects) LicenseFailed(tx *gorm.DB, c *outbox.InterfaceCall) error {
+	return e.s.onLicenseFailed(tx, c)
 }
 
 // Base is the database with its clock, shared with the other domain stores.

@@ -320,7 +320,7 @@ func (s *Store) DecideAppeal(ctx context.Context, admin *User, appealID uint, d 
 		return nil, err
 	}
 	if d.Outcome == OutcomeRefund {
-		s.signal()
+		s.Signal()
 	}
 	if err := s.conn(ctx).First(&ap, ap.ID).Error; err != nil {
 		return nil, err

@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"time"
+
+	"koogallery/models/outbox"
 )
 
 // FailedOrdersThisMonth counts, per product, the orders its interface failed this month (the
@@ -17,9 +19,9 @@ func (s *Store) FailedOrdersThisMonth(ctx context.Context, productIDs []uint) (m
 		Orders    int64
 	}
 	var rows []row
-	if err := s.conn(ctx).Model(&InterfaceCall{}).Select("product_id, COUNT(DISTINCT order_id) AS orders").
+	if err := s.conn(ctx).Model(&outbox.InterfaceCall{}).Select("product_id, COUNT(DISTINCT order_id) AS orders").
 		Where("product_id IN ? AND activity IN ? AND status = ? AND completed_at >= ? AND replay_of IS NULL",
-			productIDs, orderActivities, CallFailed, monthStart(s.now())).
+			productIDs, outbox.OrderActivities, outbox.CallFailed, outbox.MonthStart(s.now())).
 		Group("product_id").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
@@ -31,4 +33,4 @@ func (s *Store) FailedOrdersThisMonth(ctx context.Context, productIDs []uint) (m
 
 // MonthStart is the first instant of the store clock's current month (UTC), from which
 // interface failures are counted.
-func (s *Store) MonthStart() time.Time { return monthStart(s.now()) }
+func (s *Store) MonthStart() time.Time { return outbox.MonthStart(s.now()) }

@@ -13,6 +13,7 @@ import (
 
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
+	"koogallery/models/outbox"
 
 	"gorm.io/gorm"
 )
@@ -89,18 +90,18 @@ func (s *Store) ApplyLicense(ctx context.Context, buyerID, instanceID uint, fing
 		e := inst.ExpireAt.UTC()
 		a.ExpireTime, expire = &e, formatLicenseTime(e)
 	}
-	body := callBody(ActGetLicense, "instanceId", inst.SellerInstanceID, "effectiveTime", formatLicenseTime(now),
+	body := outbox.CallBody(outbox.ActGetLicense, "instanceId", inst.SellerInstanceID, "effectiveTime", formatLicenseTime(now),
 		"expireTime", expire, "eventId", a.EventID, "deviceFingerprint", fp)
 	err = s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(a).Error; err != nil {
 			return err
 		}
-		if err := s.queueCall(tx, p, inst.Order, inst, ActGetLicense, "", body); err != nil {
+		if err := s.QueueCall(tx, p, inst.Order, inst, outbox.ActGetLicense, "", body); err != nil {
 			return err
 		}
 		// The body carries the new, unique eventId: it finds the call just queued.
 		var ids []uint
-		if err := tx.Model(&InterfaceCall{}).Where("instance_id = ? AND activity = ? AND body = ?", inst.ID, ActGetLicense, body).
+		if err := tx.Model(&outbox.InterfaceCall{}).Where("instance_id = ? AND activity = ? AND body = ?", inst.ID, outbox.ActGetLicense, body).
 			Order("id DESC").Limit(1).Pluck("id", &ids).Error; err != nil {
 			return err
 		}
@@ -123,7 +124,7 @@ func (s *Store) ApplyLicense(ctx context.Context, buyerID, instanceID uint, fing
 	if err != nil {
 		return nil, false, err
 	}
-	s.signal()
+	s.Signal()
 	return a, true, nil
 }
 
@@ -219,9 +220,9 @@ func (s *Store) pushLicenseOnce(ctx context.Context, sellerID uint, eventID stri
 		if a.CallID != nil {
 			// The License is here: stop re-sending getLicenseAsync (unless an attempt is in flight,
 			// whose answer then finds the application issued and changes nothing).
-			if err := tx.Model(&InterfaceCall{}).Where("id = ? AND status IN ? AND (claimed_until IS NULL OR claimed_until < ?)",
-				*a.CallID, []CallStatus{CallPending, CallProcessing}, now).
-				Updates(map[string]any{"status": CallSucceeded, "completed_at": now, "last_error": "", "updated_at": now}).Error; err != nil {
+			if err := tx.Model(&outbox.InterfaceCall{}).Where("id = ? AND status IN ? AND (claimed_until IS NULL OR claimed_until < ?)",
+				*a.CallID, []outbox.CallStatus{outbox.CallPending, outbox.CallProcessing}, now).
+				Updates(map[string]any{"status": outbox.CallSucceeded, "completed_at": now, "last_error": "", "updated_at": now}).Error; err != nil {
 				return err
 			}
 		}
@@ -241,7 +242,7 @@ type licenseWire struct {
 
 // licenseForCall finds the application a getLicenseAsync call serves: by the eventId in its body
 // (so a restarted or replayed copy of the call counts too), else by the call id.
-func licenseForCall(tx *gorm.DB, c *InterfaceCall) (*LicenseApplication, error) {
+func licenseForCall(tx *gorm.DB, c *outbox.InterfaceCall) (*LicenseApplication, error) {
 	var body struct {
 		EventID string `json:"eventId"`
 	}
@@ -263,7 +264,7 @@ func licenseForCall(tx *gorm.DB, c *InterfaceCall) (*LicenseApplication, error) 
 // License issues the application; a FILE License records the file's name and digest, and the
 // application waits for the seller to push the bytes (the answer cannot carry them). An
 // application that failed is revived by a later success (a restarted call).
-func (s *Store) onLicenseDelivered(tx *gorm.DB, c *InterfaceCall, r AttemptResult) error {
+func (s *Store) onLicenseDelivered(tx *gorm.DB, c *outbox.InterfaceCall, r outbox.AttemptResult) error {
 	var lic licenseWire
 	if r.License == "" || json.Unmarshal([]byte(r.License), &lic) != nil {
 		return nil
@@ -294,7 +295,7 @@ func (s *Store) onLicenseDelivered(tx *gorm.DB, c *InterfaceCall, r AttemptResul
 
 // onLicenseFailed marks the application of a getLicenseAsync call that exhausted its retries
 // failed (the buyer may apply again for the device), and tells the buyer.
-func (s *Store) onLicenseFailed(tx *gorm.DB, c *InterfaceCall) error {
+func (s *Store) onLicenseFailed(tx *gorm.DB, c *outbox.InterfaceCall) error {
 	a, err := licenseForCall(tx, c)
 	if err != nil || a == nil {
 		return err

@@ -5,6 +5,7 @@ import (
 
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
+	"koogallery/models/outbox"
 
 	"gorm.io/gorm"
 )
@@ -31,34 +32,34 @@ func (s *Store) ExpireDue(ctx context.Context, limit int) (int, error) {
 				return res.Error
 			}
 			changed++
-			return s.statusCall(tx, inst.Product, inst, "FREEZE")
+			return s.StatusCall(tx, inst.Product, inst, "FREEZE")
 		})
 		if err != nil {
 			return changed, err
 		}
 	}
 	var ending []orders.Instance
-	if err := s.conn(ctx).Preload("Product").Where("status = ? AND expire_at <= ?", orders.InstanceFrozen, now.Add(-Retention)).
+	if err := s.conn(ctx).Preload("Product").Where("status = ? AND expire_at <= ?", orders.InstanceFrozen, now.Add(-outbox.Retention)).
 		Order("expire_at").Limit(limit).Find(&ending).Error; err != nil {
 		return changed, err
 	}
 	for i := range ending {
 		inst := &ending[i]
 		err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-			res := tx.Model(&orders.Instance{}).Where("id = ? AND status = ? AND expire_at <= ?", inst.ID, orders.InstanceFrozen, now.Add(-Retention)).
+			res := tx.Model(&orders.Instance{}).Where("id = ? AND status = ? AND expire_at <= ?", inst.ID, orders.InstanceFrozen, now.Add(-outbox.Retention)).
 				Updates(map[string]any{"status": orders.InstanceReleased, "updated_at": now})
 			if res.Error != nil || res.RowsAffected == 0 {
 				return res.Error
 			}
 			changed++
-			return s.releaseCall(tx, inst.Product, nil, inst)
+			return s.ReleaseCall(tx, inst.Product, nil, inst)
 		})
 		if err != nil {
 			return changed, err
 		}
 	}
 	if changed > 0 {
-		s.signal()
+		s.Signal()
 	}
 	return changed, nil
 }

@@ -217,7 +217,7 @@ func (s *Store) RequestRefund(ctx context.Context, buyer *User, instanceID uint,
 		return nil, err
 	}
 	if out.Status == RefundApproved {
-		s.signal()
+		s.Signal()
 	}
 	return out, nil
 }
@@ -348,7 +348,7 @@ func (s *Store) decideRefund(ctx context.Context, seller *User, id uint, in Refu
 		return nil, err
 	}
 	if to == RefundApproved {
-		s.signal()
+		s.Signal()
 	}
 	return &r, nil
 }
@@ -415,10 +415,10 @@ func (s *Store) refundEffects(tx *gorm.DB, r *RefundRequest) error {
 		return err
 	}
 	if renewal {
-		if err := s.refreshCall(tx, &p, unsub, &inst, "UNSUBSCRIBE_RENEWAL_PERIOD"); err != nil {
+		if err := s.RefreshCall(tx, &p, unsub, &inst, "UNSUBSCRIBE_RENEWAL_PERIOD"); err != nil {
 			return err
 		}
-	} else if err := s.releaseCall(tx, &p, unsub, &inst); err != nil {
+	} else if err := s.ReleaseCall(tx, &p, unsub, &inst); err != nil {
 		return err
 	}
 	// The refunded order leaves settlement; a processing one (supervision) is over.

@@ -6,6 +6,7 @@ import (
 
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
+	"koogallery/models/outbox"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -113,7 +114,7 @@ type RefundDetail struct {
 	Supervision  orders.SupervisionStatus
 	Refund       *orders.Refund // the money returned, once approved
 	Unsubscribe  *orders.Order  // the unsubscription order, once approved
-	Calls        []InterfaceCall
+	Calls        []outbox.InterfaceCall
 	Attachments  []Attachment
 	Trail        []AuditEvent // oldest first
 	// History is every request on the same order, newest first (this one included).

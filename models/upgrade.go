@@ -9,6 +9,7 @@ import (
 
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
+	"koogallery/models/outbox"
 
 	"gorm.io/gorm"
 )
@@ -325,7 +326,7 @@ func (s *Store) Upgrade(ctx context.Context, buyerID, instanceID uint, in Upgrad
 			return ErrStale // changed, renewed or frozen since the price was read
 		}
 		order = o
-		return s.upgradeCall(tx, p, o, inst)
+		return s.UpgradeCall(tx, p, o, inst)
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) || errors.Is(err, ErrStale) {
 		if o, serr := submitted(); o != nil || serr != nil {
@@ -335,14 +336,14 @@ func (s *Store) Upgrade(ctx context.Context, buyerID, instanceID uint, in Upgrad
 	if err != nil {
 		return nil, err
 	}
-	s.signal()
+	s.Signal()
 	return order, nil
 }
 
 // onUpgraded applies a delivered upgradeInstance: the change order completes and the service
 // holds the new spec; the buyer is told. A replay, or a call whose order was already
 // cancelled, changes nothing.
-func (s *Store) onUpgraded(tx *gorm.DB, c *InterfaceCall) error {
+func (s *Store) onUpgraded(tx *gorm.DB, c *outbox.InterfaceCall) error {
 	if c.OrderID == nil {
 		return nil
 	}

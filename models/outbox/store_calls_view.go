@@ -1,10 +1,11 @@
-package models
+package outbox
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"koogallery/models/account"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/sqldb"
@@ -23,8 +24,8 @@ type CallFilter struct {
 }
 
 // calls applies a filter; sellerID 0 means every seller (operations).
-func (s *Store) calls(ctx context.Context, sellerID uint, f CallFilter) (Page[InterfaceCall], error) {
-	q := s.conn(ctx).Model(&InterfaceCall{}).Preload("Product").Preload("Order").Preload("Order.Spec")
+func (s *Store) calls(ctx context.Context, sellerID uint, f CallFilter) (sqldb.Page[InterfaceCall], error) {
+	q := s.Conn(ctx).Model(&InterfaceCall{}).Preload("Product").Preload("Order").Preload("Order.Spec")
 	if sellerID != 0 {
 		q = q.Where("interface_calls.seller_id = ?", sellerID)
 	}
@@ -50,27 +51,27 @@ func (s *Store) calls(ctx context.Context, sellerID uint, f CallFilter) (Page[In
 }
 
 // SellerCalls lists the calls the platform made to one seller, newest first (生产接口消息).
-func (s *Store) SellerCalls(ctx context.Context, sellerID uint, f CallFilter) (Page[InterfaceCall], error) {
+func (s *Store) SellerCalls(ctx context.Context, sellerID uint, f CallFilter) (sqldb.Page[InterfaceCall], error) {
 	return s.calls(ctx, sellerID, f)
 }
 
 // AllCalls lists every seller's calls, for operations.
-func (s *Store) AllCalls(ctx context.Context, f CallFilter) (Page[InterfaceCall], error) {
+func (s *Store) AllCalls(ctx context.Context, f CallFilter) (sqldb.Page[InterfaceCall], error) {
 	return s.calls(ctx, 0, f)
 }
 
 // Call loads a call with its attempts (newest first); sellerID 0 means any seller's.
 func (s *Store) Call(ctx context.Context, sellerID, id uint) (*InterfaceCall, []CallAttempt, error) {
-	q := s.conn(ctx).Preload("Product").Preload("Order").Preload("Order.Spec").Preload("Order.FromSpec")
+	q := s.Conn(ctx).Preload("Product").Preload("Order").Preload("Order.Spec").Preload("Order.FromSpec")
 	if sellerID != 0 {
 		q = q.Where("seller_id = ?", sellerID)
 	}
 	var c InterfaceCall
 	if err := q.First(&c, id).Error; err != nil {
-		return nil, nil, notFound(err)
+		return nil, nil, sqldb.NotFound(err)
 	}
 	var attempts []CallAttempt
-	err := s.conn(ctx).Where("call_id = ?", id).Order("n DESC").Limit(100).Find(&attempts).Error
+	err := s.Conn(ctx).Where("call_id = ?", id).Order("n DESC").Limit(100).Find(&attempts).Error
 	return &c, attempts, err
 }
 
@@ -109,12 +110,12 @@ func (s *Store) restartCall(ctx context.Context, sellerID, id, adminID uint) err
 	if err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.Now()
 	if !c.RestartableAt(now) {
-		return ErrStale // already due: a second click changes nothing
+		return sqldb.ErrStale // already due: a second click changes nothing
 	}
 	pol := s.Policy(c.Activity, c.Product.Type)
-	err = s.retryTx(ctx, func(tx *gorm.DB) error {
+	err = s.Tx(ctx, func(tx *gorm.DB) error {
 		q := tx.Model(&InterfaceCall{}).Where("id = ? AND status = ? AND attempts = ?", c.ID, c.Status, c.Attempts).
 			Where("status = ? OR next_attempt_at > ?", CallFailed, now)
 		if sellerID != 0 {
@@ -126,14 +127,14 @@ func (s *Store) restartCall(ctx context.Context, sellerID, id, adminID uint) err
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		return auditCall(tx, now, adminID, AuditCallRestart, c, fmt.Sprintf("%s %s→%s", c.Activity, c.Status, CallPending))
 	})
 	if err != nil {
 		return err
 	}
-	s.signal()
+	s.Signal()
 	return nil
 }
 
@@ -152,13 +153,13 @@ func (s *Store) replayCall(ctx context.Context, sellerID, id, adminID uint) (*In
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := s.Now()
 	pol := s.Policy(c.Activity, c.Product.Type)
 	copyOf := c.ID
 	r := &InterfaceCall{SellerID: c.SellerID, ProductID: c.ProductID, OrderID: c.OrderID, InstanceID: c.InstanceID, Activity: c.Activity,
 		Scene: c.Scene, Interface: c.Interface, AddressID: c.AddressID, Path: c.Path, Body: c.Body, Status: CallPending, NextAttemptAt: now, Deadline: now.Add(pol.Window),
 		RetryEvery: int64(pol.Every.Seconds()), ReplayOf: &copyOf, CreatedAt: now, UpdatedAt: now}
-	err = s.retryTx(ctx, func(tx *gorm.DB) error {
+	err = s.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(r).Error; err != nil {
 			return err
 		}
@@ -167,7 +168,7 @@ func (s *Store) replayCall(ctx context.Context, sellerID, id, adminID uint) (*In
 	if err != nil {
 		return nil, err
 	}
-	s.signal()
+	s.Signal()
 	return r, nil
 }
 
@@ -176,7 +177,7 @@ func auditCall(tx *gorm.DB, now time.Time, adminID uint, action string, c *Inter
 	if adminID == 0 {
 		return nil
 	}
-	return tx.Create(&AuditEvent{ActorID: adminID, Action: action, TargetType: AuditCall, TargetID: c.ID, Detail: ClipText(detail, 200), CreatedAt: now}).Error
+	return tx.Create(&account.AuditEvent{ActorID: adminID, Action: action, TargetType: AuditCall, TargetID: c.ID, Detail: sqldb.ClipText(detail, 200), CreatedAt: now}).Error
 }
 
 // ProductHealth is a product's interface health this month.
@@ -190,8 +191,8 @@ type ProductHealth struct {
 // SellerHealth reports the interface health of the seller's interface products (sellerID 0:
 // every seller's).
 func (s *Store) SellerHealth(ctx context.Context, sellerID uint) ([]ProductHealth, error) {
-	since := monthStart(s.now())
-	q := s.conn(ctx).Where("type IN ?", []catalog.ProductType{catalog.TypeSaaS, catalog.TypeLicense, catalog.TypeAPI}).Order("id")
+	since := MonthStart(s.Now())
+	q := s.Conn(ctx).Where("type IN ?", []catalog.ProductType{catalog.TypeSaaS, catalog.TypeLicense, catalog.TypeAPI}).Order("id")
 	if sellerID != 0 {
 		q = q.Where("seller_id = ?", sellerID)
 	}
@@ -205,8 +206,8 @@ func (s *Store) SellerHealth(ctx context.Context, sellerID uint) ([]ProductHealt
 		Calls     int64
 	}
 	var rows []row
-	if err := s.conn(ctx).Model(&InterfaceCall{}).
-		Select("product_id, COUNT(DISTINCT CASE WHEN activity IN ? THEN order_id END) AS orders, COUNT(*) AS calls", orderActivities).
+	if err := s.Conn(ctx).Model(&InterfaceCall{}).
+		Select("product_id, COUNT(DISTINCT CASE WHEN activity IN ? THEN order_id END) AS orders, COUNT(*) AS calls", OrderActivities).
 		Where("status = ? AND completed_at >= ? AND replay_of IS NULL", CallFailed, since).Group("product_id").Scan(&rows).Error; err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package models
+package outbox
 
 import (
 	"encoding/json"
@@ -65,7 +65,7 @@ func (s *Store) SetPolicy(key string, p RetryPolicy) { s.policies[key] = p }
 const Retention = 15 * 24 * time.Hour
 
 // callBody builds a request body: activity first, then the fields in order, then testFlag.
-func callBody(activity string, fields ...string) string {
+func CallBody(activity string, fields ...string) string {
 	b := []byte(`{"activity":`)
 	b, _ = appendJSON(b, activity)
 	for i := 0; i+1 < len(fields); i += 2 {

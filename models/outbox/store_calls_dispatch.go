@@ -1,4 +1,4 @@
-package models
+package outbox
 
 import (
 	"context"
@@ -11,7 +11,9 @@ import (
 
 	"koogallery/models/account"
 	"koogallery/models/catalog"
+	"koogallery/models/notice"
 	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -55,10 +57,10 @@ type AttemptResult struct {
 // the claim's UPDATE waits on the purchase's uncommitted row is a deadlock (seen with two
 // dispatchers and concurrent purchases: the buyer's purchase failed with error 1213).
 func (s *Store) ClaimDueCalls(ctx context.Context, limit int, lease time.Duration) ([]InterfaceCall, error) {
-	now := s.now()
+	now := s.Now()
 	token := claimToken()
 	var ids []uint
-	err := s.retryTx(ctx, func(tx *gorm.DB) error {
+	err := s.Tx(ctx, func(tx *gorm.DB) error {
 		ids = ids[:0] // a deadlock victim runs again from the start
 		// One status at a time, polls first: with "status = ?" the due index (status,
 		// next_attempt_at, id) yields the rows in order and the scan stops at the limit.
@@ -71,7 +73,7 @@ func (s *Store) ClaimDueCalls(ctx context.Context, limit int, lease time.Duratio
 				Where(`instance_id IS NULL OR NOT EXISTS (SELECT 1 FROM interface_calls e WHERE e.instance_id = interface_calls.instance_id
 					AND e.id < interface_calls.id AND e.status IN ?)`, []CallStatus{CallPending, CallProcessing}).
 				Order("next_attempt_at, id").Limit(limit - len(ids))
-			if s.dialect == MySQL {
+			if s.Dialect() == sqldb.MySQL {
 				q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
 			}
 			var got []uint
@@ -88,12 +90,12 @@ func (s *Store) ClaimDueCalls(ctx context.Context, limit int, lease time.Duratio
 		return tx.Model(&InterfaceCall{}).Where("id IN ?", ids).Updates(map[string]any{
 			"claim_token": token, "claimed_until": now.Add(lease), "attempts": gorm.Expr("attempts + 1"), "updated_at": now,
 		}).Error
-	}, s.claimTxOptions()...)
+	}, s.ReadCommitted()...)
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
 	var calls []InterfaceCall
-	err = s.conn(ctx).Preload("Product").Where("id IN ? AND claim_token = ?", ids, token).Order("id").Find(&calls).Error
+	err = s.Conn(ctx).Preload("Product").Where("id IN ? AND claim_token = ?", ids, token).Order("id").Find(&calls).Error
 	return calls, err
 }
 
@@ -109,10 +111,10 @@ func claimToken() string {
 // refunded, the seller is told, the product may be delisted). All in one transaction, guarded
 // by the claim, so an attempt is never recorded twice; a deadlock victim runs again.
 func (s *Store) RecordAttempt(ctx context.Context, c *InterfaceCall, r AttemptResult) error {
-	now := s.now()
-	err := s.retryTx(ctx, func(tx *gorm.DB) error {
+	now := s.Now()
+	err := s.Tx(ctx, func(tx *gorm.DB) error {
 		a := CallAttempt{CallID: c.ID, N: c.Attempts, URL: r.URL, RequestBody: r.RequestBody, StatusCode: r.StatusCode,
-			ResponseBody: ClipText(r.ResponseBody, 64<<10), ResultCode: ClipText(r.ResultCode, 8), ErrorKind: r.ErrorKind, Error: ClipText(r.Error, 500),
+			ResponseBody: sqldb.ClipText(r.ResponseBody, 64<<10), ResultCode: sqldb.ClipText(r.ResultCode, 8), ErrorKind: r.ErrorKind, Error: sqldb.ClipText(r.Error, 500),
 			LatencyMS: r.Latency.Milliseconds(), StartedAt: r.StartedAt}
 		if err := tx.Create(&a).Error; err != nil {
 			return err
@@ -134,7 +136,7 @@ func (s *Store) RecordAttempt(ctx context.Context, c *InterfaceCall, r AttemptRe
 		case r.Outcome == OutcomeProcessing && now.Before(deadline):
 			fields["status"], fields["next_attempt_at"] = CallProcessing, now.Add(pol.Poll)
 			if r.SellerInstanceID != "" && c.Activity == ActNewInstance {
-				fields["poll"] = callBody(ActQueryInstance, "instanceId", r.SellerInstanceID)
+				fields["poll"] = CallBody(ActQueryInstance, "instanceId", r.SellerInstanceID)
 			}
 		case !now.Add(time.Duration(c.RetryEvery) * time.Second).After(deadline):
 			fields["status"], fields["next_attempt_at"] = CallPending, now.Add(time.Duration(c.RetryEvery)*time.Second)
@@ -146,7 +148,7 @@ func (s *Store) RecordAttempt(ctx context.Context, c *InterfaceCall, r AttemptRe
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrLeaseLost
+			return sqldb.ErrLeaseLost
 		}
 		switch final {
 		case "ok":
@@ -157,7 +159,7 @@ func (s *Store) RecordAttempt(ctx context.Context, c *InterfaceCall, r AttemptRe
 		return nil
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return ErrLeaseLost
+		return sqldb.ErrLeaseLost
 	}
 	return err
 }
@@ -165,7 +167,7 @@ func (s *Store) RecordAttempt(ctx context.Context, c *InterfaceCall, r AttemptRe
 // onCallSucceeded applies what a delivered call means: a created instance is in use with the
 // seller's instance id and appInfo, and its order (or a renewal) is complete.
 func (s *Store) onCallSucceeded(tx *gorm.DB, c *InterfaceCall, r AttemptResult) error {
-	now := s.now()
+	now := s.Now()
 	switch c.Activity {
 	case ActNewInstance:
 		if c.InstanceID == nil || r.SellerInstanceID == "" {
@@ -191,7 +193,7 @@ func (s *Store) onCallSucceeded(tx *gorm.DB, c *InterfaceCall, r AttemptResult) 
 			if err := tx.Model(&inst).Update("seller_instance_id", r.SellerInstanceID).Error; err != nil {
 				return err
 			}
-			return s.releaseCall(tx, c.Product, nil, &inst)
+			return s.ReleaseCall(tx, c.Product, nil, &inst)
 		}
 		if c.OrderID != nil && !c.Product.Supervised {
 			return tx.Model(&orders.Order{}).Where("id = ? AND status = ?", *c.OrderID, orders.OrderProcessing).Update("status", orders.OrderCompleted).Error
@@ -201,9 +203,9 @@ func (s *Store) onCallSucceeded(tx *gorm.DB, c *InterfaceCall, r AttemptResult) 
 			return tx.Model(&orders.Order{}).Where("id = ? AND status = ?", *c.OrderID, orders.OrderProcessing).Update("status", orders.OrderCompleted).Error
 		}
 	case ActUpgrade:
-		return s.onUpgraded(tx, c) // upgrade.go
+		return s.effects.Upgraded(tx, c)
 	case ActGetLicense:
-		return s.onLicenseDelivered(tx, c, r)
+		return s.effects.LicenseDelivered(tx, c, r)
 	}
 	return nil
 }
@@ -217,9 +219,9 @@ const DelistThreshold = 5
 // the seller center, the buyer is told, and a product past the monthly failure threshold is
 // delisted.
 func (s *Store) onCallFailed(tx *gorm.DB, c *InterfaceCall, r AttemptResult) error {
-	now := s.now()
+	now := s.Now()
 	if c.Activity == ActGetLicense {
-		if err := s.onLicenseFailed(tx, c); err != nil {
+		if err := s.effects.LicenseFailed(tx, c); err != nil {
 			return err
 		}
 	}
@@ -233,7 +235,7 @@ func (s *Store) onCallFailed(tx *gorm.DB, c *InterfaceCall, r AttemptResult) err
 	}
 	seller := c.SellerID
 	text := fmt.Sprintf("%s · %s · %s", c.Product.Name, c.Activity, failureSummary(r))
-	if err := tx.Create(&Notice{SellerID: &seller, Kind: "call_failed", Text: ClipText(text, 1000), Link: fmt.Sprintf("/seller/calls/%d", c.ID), CreatedAt: now}).Error; err != nil {
+	if err := tx.Create(&notice.Notice{SellerID: &seller, Kind: "call_failed", Text: sqldb.ClipText(text, 1000), Link: fmt.Sprintf("/seller/calls/%d", c.ID), CreatedAt: now}).Error; err != nil {
 		return err
 	}
 	body := fmt.Sprintf("生产接口调用失败 / A production interface call failed\n\n商品 Product: %s\n活动 Activity: %s %s\n失败原因 Reason: %s\n尝试次数 Attempts: %d\n\n请修复接口后在卖家中心 > 生产接口消息中重新启动。\nFix your interface, then restart the call in Seller Center > Production interface messages:\n/seller/calls/%d\n",
@@ -256,7 +258,7 @@ var failedOrderEffects = map[string]struct {
 // upgradeInstance) and refunds it in full, by the way it was paid, and tells the buyer why.
 // Guarded on the order still processing, so it happens once.
 func (s *Store) refundFailedOrder(tx *gorm.DB, c *InterfaceCall) error {
-	now := s.now()
+	now := s.Now()
 	eff := failedOrderEffects[c.Activity]
 	var o orders.Order
 	if err := tx.First(&o, *c.OrderID).Error; err != nil {
@@ -283,7 +285,7 @@ func (s *Store) refundFailedOrder(tx *gorm.DB, c *InterfaceCall) error {
 		return err
 	}
 	buyer := o.BuyerID
-	return tx.Create(&Notice{UserID: &buyer, Kind: eff.notice, Text: o.ProductName + " · " + o.OrderNo,
+	return tx.Create(&notice.Notice{UserID: &buyer, Kind: eff.notice, Text: o.ProductName + " · " + o.OrderNo,
 		Link: fmt.Sprintf("/console/orders/%d", o.ID), CreatedAt: now}).Error
 }
 
@@ -302,28 +304,28 @@ func failureSummary(r AttemptResult) string {
 // delistIfFailing delists an on-sale product whose interface failed more than DelistThreshold
 // orders this month.
 func (s *Store) delistIfFailing(tx *gorm.DB, p *catalog.Product) error {
-	n, err := failedOrders(tx, p.ID, monthStart(s.now()))
+	n, err := failedOrders(tx, p.ID, MonthStart(s.Now()))
 	if err != nil || n <= DelistThreshold {
 		return err
 	}
 	return tx.Model(&catalog.Product{}).Where("id = ? AND sale_status = ?", p.ID, catalog.SaleOnSale).
-		Updates(map[string]any{"sale_status": catalog.SaleDelisted, "sale_reason": fmt.Sprintf("interface_failures:%d", n), "updated_at": s.now()}).Error
+		Updates(map[string]any{"sale_status": catalog.SaleDelisted, "sale_reason": fmt.Sprintf("interface_failures:%d", n), "updated_at": s.Now()}).Error
 }
 
 // orderActivities are the calls whose failure fails their order (a purchase that never opens,
 // a change the seller never applies): the orders the delisting rule counts.
-var orderActivities = []string{ActNewInstance, ActUpgrade}
+var OrderActivities = []string{ActNewInstance, ActUpgrade}
 
-func failsOrder(activity string) bool { return slices.Contains(orderActivities, activity) }
+func failsOrder(activity string) bool { return slices.Contains(OrderActivities, activity) }
 
 // failedOrders counts the product's orders failed by its interface since the given time.
 func failedOrders(tx *gorm.DB, productID uint, since time.Time) (int64, error) {
 	var n int64
 	err := tx.Model(&InterfaceCall{}).Where("product_id = ? AND activity IN ? AND status = ? AND completed_at >= ? AND replay_of IS NULL",
-		productID, orderActivities, CallFailed, since).Distinct("order_id").Count(&n).Error
+		productID, OrderActivities, CallFailed, since).Distinct("order_id").Count(&n).Error
 	return n, err
 }
 
-func monthStart(t time.Time) time.Time {
+func MonthStart(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 }

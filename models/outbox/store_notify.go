@@ -1,4 +1,4 @@
-package models
+package outbox
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 
 	"koogallery/models/catalog"
 	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -22,7 +23,7 @@ const (
 // NotifyConfigs lists the seller's order-notification configurations, types first.
 func (s *Store) NotifyConfigs(ctx context.Context, sellerID uint) ([]NotifyConfig, error) {
 	var out []NotifyConfig
-	err := s.conn(ctx).Preload("Address").Preload("Product").Where("seller_id = ?", sellerID).Order("product_id IS NOT NULL, type, product_id").Find(&out).Error
+	err := s.Conn(ctx).Preload("Address").Preload("Product").Where("seller_id = ?", sellerID).Order("product_id IS NOT NULL, type, product_id").Find(&out).Error
 	return out, err
 }
 
@@ -30,7 +31,7 @@ func (s *Store) NotifyConfigs(ctx context.Context, sellerID uint) ([]NotifyConfi
 // on a certified address: the targets order notification may be configured to.
 func (s *Store) NotifyTargets(ctx context.Context, sellerID uint) ([]sellertools.DebugCase, error) {
 	var out []sellertools.DebugCase
-	err := s.conn(ctx).Preload("Address").Joins("JOIN production_addresses a ON a.id = debug_cases.address_id").
+	err := s.Conn(ctx).Preload("Address").Joins("JOIN production_addresses a ON a.id = debug_cases.address_id").
 		Where("debug_cases.seller_id = ? AND debug_cases.kind = ? AND debug_cases.scenario = ? AND debug_cases.status = ? AND a.status = ?",
 			sellerID, sellertools.DebugNotify, ActOrderNotify, sellertools.CasePassed, sellertools.AddressCertified).
 		Order("debug_cases.address_id, debug_cases.path").Find(&out).Error
@@ -42,19 +43,19 @@ func (s *Store) NotifyTargets(ctx context.Context, sellerID uint) ([]sellertools
 func checkScope(tx *gorm.DB, sellerID uint, sc NotifyScope) error {
 	if sc.ProductID == 0 {
 		if !sc.Type.Notifiable() {
-			return FieldErrors{"scope": MsgNotifyScope}
+			return sqldb.FieldErrors{"scope": MsgNotifyScope}
 		}
 		return nil
 	}
 	var p catalog.Product
 	if err := tx.Where("seller_id = ?", sellerID).First(&p, sc.ProductID).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return FieldErrors{"product": MsgNotifyProduct}
+			return sqldb.FieldErrors{"product": MsgNotifyProduct}
 		}
 		return err
 	}
 	if !p.Type.Notifiable() {
-		return FieldErrors{"product": MsgNotifyProduct}
+		return sqldb.FieldErrors{"product": MsgNotifyProduct}
 	}
 	return nil
 }
@@ -62,7 +63,7 @@ func checkScope(tx *gorm.DB, sellerID uint, sc NotifyScope) error {
 // NotifyAffected lists the products a configuration of the scope applies to: the product
 // itself, or the seller's products of the type that have no configuration of their own.
 func (s *Store) NotifyAffected(ctx context.Context, sellerID uint, sc NotifyScope) ([]catalog.Product, error) {
-	q := s.conn(ctx).Where("seller_id = ?", sellerID)
+	q := s.Conn(ctx).Where("seller_id = ?", sellerID)
 	if sc.ProductID != 0 {
 		q = q.Where("id = ?", sc.ProductID)
 	} else {
@@ -76,7 +77,7 @@ func (s *Store) NotifyAffected(ctx context.Context, sellerID uint, sc NotifyScop
 // NotifyConfigOf is the seller's configuration of a scope, or nil.
 func (s *Store) NotifyConfigOf(ctx context.Context, sellerID uint, sc NotifyScope) (*NotifyConfig, error) {
 	var c NotifyConfig
-	err := s.conn(ctx).Preload("Address").Where("seller_id = ? AND scope = ?", sellerID, sc.Key()).First(&c).Error
+	err := s.Conn(ctx).Preload("Address").Where("seller_id = ? AND scope = ?", sellerID, sc.Key()).First(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -88,7 +89,7 @@ func (s *Store) NotifyConfigOf(ctx context.Context, sellerID uint, sc NotifyScop
 // (0: none); a configuration changed meanwhile is ErrStale, so a change is applied only as
 // previewed. Setting the same target again is a no-op.
 func (s *Store) SetNotifyConfig(ctx context.Context, sellerID uint, sc NotifyScope, addressID uint, path string, replaces uint) error {
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := checkScope(tx, sellerID, sc); err != nil {
 			return err
 		}
@@ -99,19 +100,19 @@ func (s *Store) SetNotifyConfig(ctx context.Context, sellerID uint, sc NotifySco
 			return err
 		}
 		if passed == 0 {
-			return FieldErrors{"target": MsgNotifyNoCase}
+			return sqldb.FieldErrors{"target": MsgNotifyNoCase}
 		}
 		q := tx.Where("seller_id = ? AND scope = ?", sellerID, sc.Key())
-		if s.dialect == MySQL {
+		if s.Dialect() == sqldb.MySQL {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 		}
-		now := s.now()
+		now := s.Now()
 		var cur NotifyConfig
 		err := q.First(&cur).Error
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
 			if replaces != 0 {
-				return ErrStale
+				return sqldb.ErrStale
 			}
 			c := NotifyConfig{SellerID: sellerID, Scope: sc.Key(), Type: sc.Type, AddressID: addressID, Path: path, CreatedAt: now, UpdatedAt: now}
 			if sc.ProductID != 0 {
@@ -123,7 +124,7 @@ func (s *Store) SetNotifyConfig(ctx context.Context, sellerID uint, sc NotifySco
 		case cur.AddressID == addressID && cur.Path == path:
 			return nil
 		case cur.ID != replaces:
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		return tx.Model(&NotifyConfig{}).Where("id = ?", cur.ID).Updates(map[string]any{"address_id": addressID, "path": path, "updated_at": now}).Error
 	})
@@ -132,12 +133,12 @@ func (s *Store) SetNotifyConfig(ctx context.Context, sellerID uint, sc NotifySco
 // DeleteNotifyConfig removes one of the seller's configurations: its orders are no longer
 // notified (or fall back to their type's configuration).
 func (s *Store) DeleteNotifyConfig(ctx context.Context, sellerID, id uint) error {
-	res := s.conn(ctx).Where("id = ? AND seller_id = ?", id, sellerID).Delete(&NotifyConfig{})
+	res := s.Conn(ctx).Where("id = ? AND seller_id = ?", id, sellerID).Delete(&NotifyConfig{})
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return ErrNotFound
+		return sqldb.ErrNotFound
 	}
 	return nil
 }
@@ -165,6 +166,6 @@ func notifyConfigFor(tx *gorm.DB, p *catalog.Product) (*NotifyConfig, error) {
 // NotifiableProducts lists the seller's products whose type can have order notification.
 func (s *Store) NotifiableProducts(ctx context.Context, sellerID uint) ([]catalog.Product, error) {
 	var out []catalog.Product
-	err := s.conn(ctx).Where("seller_id = ? AND type IN ?", sellerID, catalog.NotifyTypes).Order("id DESC").Limit(500).Find(&out).Error
+	err := s.Conn(ctx).Where("seller_id = ? AND type IN ?", sellerID, catalog.NotifyTypes).Order("id DESC").Limit(500).Find(&out).Error
 	return out, err
 }

@@ -1,10 +1,11 @@
-package models
+package outbox
 
 import (
 	"context"
 	"time"
 
 	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 )
 
 // CallActivities lists the activities the platform sends as calls, in display order.
@@ -23,13 +24,13 @@ func (c *InterfaceCall) RestartableAt(now time.Time) bool {
 // PendingReplay is a replay of the call that is still waiting for its first attempt, if any;
 // a second click on 重放 finds it instead of queueing another copy. sellerID 0: any seller's.
 func (s *Store) PendingReplay(ctx context.Context, sellerID, id uint) (*InterfaceCall, error) {
-	q := s.conn(ctx).Where("replay_of = ? AND status = ? AND attempts = 0", id, CallPending)
+	q := s.Conn(ctx).Where("replay_of = ? AND status = ? AND attempts = 0", id, CallPending)
 	if sellerID != 0 {
 		q = q.Where("seller_id = ?", sellerID)
 	}
 	var c InterfaceCall
 	if err := q.Order("id DESC").First(&c).Error; err != nil {
-		return nil, notFound(err)
+		return nil, sqldb.NotFound(err)
 	}
 	return &c, nil
 }
@@ -41,8 +42,8 @@ func (s *Store) CallInstance(ctx context.Context, c *InterfaceCall) (*orders.Ins
 		return nil, nil
 	}
 	var inst orders.Instance
-	if err := s.conn(ctx).Where("seller_id = ?", c.SellerID).First(&inst, *c.InstanceID).Error; err != nil {
-		return nil, notFound(err)
+	if err := s.Conn(ctx).Where("seller_id = ?", c.SellerID).First(&inst, *c.InstanceID).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	return &inst, nil
 }
@@ -54,7 +55,7 @@ func (s *Store) LastAttempts(ctx context.Context, callIDs []uint) (map[uint]Call
 		return out, nil
 	}
 	var rows []CallAttempt
-	if err := s.conn(ctx).Where("id IN (?)", s.conn(ctx).Model(&CallAttempt{}).Select("MAX(id)").Where("call_id IN ?", callIDs).Group("call_id")).
+	if err := s.Conn(ctx).Where("id IN (?)", s.Conn(ctx).Model(&CallAttempt{}).Select("MAX(id)").Where("call_id IN ?", callIDs).Group("call_id")).
 		Find(&rows).Error; err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package models
+package outbox
 
 import (
 	"koogallery/models/catalog"
@@ -12,7 +12,7 @@ import (
 // Wake is signalled (without blocking) whenever a call is queued in this process.
 func (s *Store) Wake() <-chan struct{} { return s.wake }
 
-func (s *Store) signal() {
+func (s *Store) Signal() {
 	select {
 	case s.wake <- struct{}{}:
 	default:
@@ -35,14 +35,14 @@ func interfaceOf(p *catalog.Product, activity string) sellertools.InterfaceType 
 
 // queueCall writes a call into the outbox inside the caller's transaction: it commits (or not)
 // with the business change that causes it.
-func (s *Store) queueCall(tx *gorm.DB, p *catalog.Product, order *orders.Order, inst *orders.Instance, activity, scene, body string) error {
+func (s *Store) QueueCall(tx *gorm.DB, p *catalog.Product, order *orders.Order, inst *orders.Instance, activity, scene, body string) error {
 	return tx.Create(s.newCall(p, order, inst, activity, scene, body)).Error
 }
 
 // newCall is a pending call of a product, due at once, on the activity's retry policy.
 func (s *Store) newCall(p *catalog.Product, order *orders.Order, inst *orders.Instance, activity, scene, body string) *InterfaceCall {
 	pol := s.Policy(activity, p.Type)
-	now := s.now()
+	now := s.Now()
 	c := &InterfaceCall{SellerID: p.SellerID, ProductID: p.ID, Activity: activity, Scene: scene, Interface: interfaceOf(p, activity),
 		Body: body, Status: CallPending, NextAttemptAt: now, Deadline: now.Add(pol.Window), RetryEvery: int64(pol.Every.Seconds()),
 		CreatedAt: now, UpdatedAt: now}
@@ -57,11 +57,11 @@ func (s *Store) newCall(p *catalog.Product, order *orders.Order, inst *orders.In
 
 // newInstanceCalls queues what a purchase makes the platform send: newInstance for products
 // opened through the interface, and orderNotify where the product asks for it.
-func (s *Store) newInstanceCalls(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance) error {
+func (s *Store) NewInstanceCalls(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance) error {
 	if p.Type.UsesInterface() {
-		body := callBody(ActNewInstance, "orderId", o.OrderNo, "orderLineId", o.LineNo, "businessId", newBusinessID(),
+		body := CallBody(ActNewInstance, "orderId", o.OrderNo, "orderLineId", o.LineNo, "businessId", newBusinessID(),
 			"saasExtendParams", catalog.SaasExtendParams(o.Values()))
-		if err := s.queueCall(tx, p, o, inst, ActNewInstance, "", body); err != nil {
+		if err := s.QueueCall(tx, p, o, inst, ActNewInstance, "", body); err != nil {
 			return err
 		}
 	}
@@ -75,34 +75,34 @@ func (s *Store) notifyCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, ins
 	if err != nil || cfg == nil {
 		return err
 	}
-	c := s.newCall(p, o, inst, ActOrderNotify, "", callBody(ActOrderNotify, "orderId", o.OrderNo, "orderLineId", o.LineNo))
+	c := s.newCall(p, o, inst, ActOrderNotify, "", CallBody(ActOrderNotify, "orderId", o.OrderNo, "orderLineId", o.LineNo))
 	c.AddressID, c.Path = &cfg.AddressID, cfg.Path
 	return tx.Create(c).Error
 }
 
 // refreshCall queues refreshInstance for a renewal (or trial-to-formal) order.
-func (s *Store) refreshCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance, scene string) error {
+func (s *Store) RefreshCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance, scene string) error {
 	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
 		return s.notifyCall(tx, p, o, inst)
 	}
-	body := callBody(ActRefresh, "orderId", o.OrderNo, "orderLineId", o.LineNo, "instanceId", inst.SellerInstanceID,
+	body := CallBody(ActRefresh, "orderId", o.OrderNo, "orderLineId", o.LineNo, "instanceId", inst.SellerInstanceID,
 		"productId", p.Code, "scene", scene, "expireTime", o.ExpireAt.UTC().Format("20060102150405"))
-	if err := s.queueCall(tx, p, o, inst, ActRefresh, scene, body); err != nil {
+	if err := s.QueueCall(tx, p, o, inst, ActRefresh, scene, body); err != nil {
 		return err
 	}
 	return s.notifyCall(tx, p, o, inst)
 }
 
 // statusCall queues updateInstanceStatus FREEZE or UNFREEZE.
-func (s *Store) statusCall(tx *gorm.DB, p *catalog.Product, inst *orders.Instance, status string) error {
+func (s *Store) StatusCall(tx *gorm.DB, p *catalog.Product, inst *orders.Instance, status string) error {
 	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
 		return nil
 	}
-	return s.queueCall(tx, p, nil, inst, ActUpdateStatus, status, callBody(ActUpdateStatus, "instanceId", inst.SellerInstanceID, "status", status))
+	return s.QueueCall(tx, p, nil, inst, ActUpdateStatus, status, CallBody(ActUpdateStatus, "instanceId", inst.SellerInstanceID, "status", status))
 }
 
 // releaseCall queues releaseInstance, naming the unsubscribe order when there is one.
-func (s *Store) releaseCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance) error {
+func (s *Store) ReleaseCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance) error {
 	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
 		return nil
 	}
@@ -110,15 +110,15 @@ func (s *Store) releaseCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, in
 	if o != nil {
 		fields = append(fields, "orderId", o.OrderNo, "orderLineId", o.LineNo)
 	}
-	return s.queueCall(tx, p, o, inst, ActRelease, "", callBody(ActRelease, fields...))
+	return s.QueueCall(tx, p, o, inst, ActRelease, "", CallBody(ActRelease, fields...))
 }
 
 // upgradeCall queues upgradeInstance for a spec change (a CHANGE order), and orderNotify where
 // the product asks for it.
-func (s *Store) upgradeCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance) error {
+func (s *Store) UpgradeCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance) error {
 	if p.Type.UsesInterface() && inst.SellerInstanceID != "" {
-		body := callBody(ActUpgrade, "instanceId", inst.SellerInstanceID, "orderId", o.OrderNo, "orderLineId", o.LineNo)
-		if err := s.queueCall(tx, p, o, inst, ActUpgrade, "", body); err != nil {
+		body := CallBody(ActUpgrade, "instanceId", inst.SellerInstanceID, "orderId", o.OrderNo, "orderLineId", o.LineNo)
+		if err := s.QueueCall(tx, p, o, inst, ActUpgrade, "", body); err != nil {
 			return err
 		}
 	}
