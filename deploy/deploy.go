@@ -14,6 +14,7 @@ import (
 
 	"koogallery/cloud"
 	"koogallery/models"
+	"koogallery/worker"
 )
 
 // Account is the buyer's cloud account as the delegation names it.
@@ -71,10 +72,13 @@ type Runner struct {
 	Store *models.Store
 	Cloud cloud.Provider
 	// Lease is how long a claim lasts without renewal (renewed at every step; must exceed the
-	// longest step). Poll is how often to look for work. Defaults: 30 s and 500 ms.
-	Lease time.Duration
-	Poll  time.Duration
-	Log   *slog.Logger
+	// longest step). Poll is how often to look for work. Workers bounds the deployments one
+	// runner drives at once (the others wait, unclaimed, for a free worker). Defaults: 30 s,
+	// 500 ms and 32.
+	Lease   time.Duration
+	Poll    time.Duration
+	Workers int
+	Log     *slog.Logger
 }
 
 func (r *Runner) defaults() {
@@ -83,6 +87,9 @@ func (r *Runner) defaults() {
 	}
 	if r.Poll <= 0 {
 		r.Poll = 500 * time.Millisecond
+	}
+	if r.Workers <= 0 {
+		r.Workers = 32
 	}
 	if r.Log == nil {
 		r.Log = slog.Default()
@@ -126,39 +133,41 @@ func ErrorKey(err error) string {
 	return "deploy.err.cloud"
 }
 
-// Run works until ctx ends.
+// Run works until ctx ends, then waits for the deployments it drives to stop (a step in
+// progress is abandoned: its lease runs out and it runs again after the restart). Deployments
+// left starting are failed every Poll meanwhile.
 func (r *Runner) Run(ctx context.Context) {
 	r.defaults()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	t := time.NewTicker(r.Poll)
-	defer t.Stop()
-	for {
-		if err := r.Store.ExpireStarting(ctx, 2*time.Minute); err != nil && ctx.Err() == nil {
-			r.Log.Warn("deploy: expire starting", "err", err)
-		}
-		for ctx.Err() == nil {
-			d, err := r.Store.ClaimDeployment(ctx, r.Lease)
-			if err != nil {
-				if ctx.Err() == nil {
-					r.Log.Warn("deploy: claim", "err", err)
+	var expiring sync.WaitGroup
+	defer expiring.Wait()
+	expiring.Go(func() { worker.Every(ctx, r.Poll, r.expireStarting) })
+	r.loop().Run(ctx)
+}
+
+// loop is the runner's worker loop: it claims deployments with a lease and drives each.
+func (r *Runner) loop() *worker.Loop[*models.Deployment] {
+	return &worker.Loop[*models.Deployment]{
+		Name: "deployments",
+		Claim: func(ctx context.Context, n int) ([]*models.Deployment, error) {
+			var out []*models.Deployment
+			for len(out) < n {
+				d, err := r.Store.ClaimDeployment(ctx, r.Lease)
+				if err != nil || d == nil {
+					return out, err
 				}
-				break
+				out = append(out, d)
 			}
-			if d == nil {
-				break
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				r.drive(ctx, d)
-			}()
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+			return out, nil
+		},
+		Work:    r.drive,
+		Workers: r.Workers, Batch: 8, Idle: r.Poll, Log: r.Log,
+	}
+}
+
+// expireStarting fails deployments left starting for two minutes.
+func (r *Runner) expireStarting(ctx context.Context) {
+	if err := r.Store.ExpireStarting(ctx, 2*time.Minute); err != nil && ctx.Err() == nil {
+		r.Log.Warn("deploy: expire starting", "err", err)
 	}
 }
 

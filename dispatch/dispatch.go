@@ -16,6 +16,7 @@ import (
 	"koogallery/models"
 	"koogallery/protocol"
 	"koogallery/sellerkit"
+	"koogallery/worker"
 )
 
 // Dispatcher sends due calls with a bounded number of concurrent attempts.
@@ -58,95 +59,59 @@ func (d *Dispatcher) defaults() {
 	}
 }
 
-// Run dispatches until ctx ends, then waits for attempts in flight.
+// Run dispatches until ctx ends, then waits for attempts in flight. Expiries are swept every
+// Sweep meanwhile.
 func (d *Dispatcher) Run(ctx context.Context) {
 	d.defaults()
-	sem := make(chan struct{}, d.Workers)
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	idle := time.NewTimer(0)
-	defer idle.Stop()
-	sweep := time.NewTicker(d.Sweep)
-	defer sweep.Stop()
-	// freed is told when an attempt ends, so that a backlog is claimed again as soon as enough
-	// workers are free, not only at the next idle poll (which capped a backlog at Workers
-	// calls per Idle).
-	freed := make(chan struct{}, 1)
-	refill := max(1, min(d.Workers, d.Batch)/2)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-sweep.C:
-			if _, err := d.Store.ExpireDue(ctx, 500); err != nil && ctx.Err() == nil {
-				d.Log.Error("expiry sweep", "err", err)
-			}
-			if _, err := d.Store.SweepSupervision(ctx, 500); err != nil && ctx.Err() == nil {
-				d.Log.Error("supervision sweep", "err", err)
-			}
-			continue
-		case <-freed:
-			if d.Workers-len(sem) < refill {
-				continue // a later attempt's end will tell again
-			}
-		case <-d.Store.Wake():
-		case <-idle.C:
-		}
-		for {
-			free := d.Workers - len(sem)
-			if free <= 0 {
-				break
-			}
-			calls, err := d.Store.ClaimDueCalls(ctx, min(free, d.Batch), d.Lease)
-			if err != nil {
-				if ctx.Err() == nil {
-					d.Log.Error("claim calls", "err", err)
-				}
-				break
-			}
-			ts := d.newTargets()
-			for i := range calls {
-				sem <- struct{}{}
-				wg.Add(1)
-				go func(c *models.InterfaceCall) {
-					defer func() {
-						<-sem
-						select {
-						case freed <- struct{}{}:
-						default:
-						}
-						wg.Done()
-					}()
-					d.deliver(context.WithoutCancel(ctx), c, ts)
-				}(&calls[i])
-			}
-			if len(calls) < min(free, d.Batch) {
-				break
-			}
-		}
-		idle.Reset(d.Idle)
-	}
+	var sweeping sync.WaitGroup
+	defer sweeping.Wait()
+	sweeping.Go(func() { worker.Every(ctx, d.Sweep, d.sweep) })
+	d.loop().Run(ctx)
 }
 
 // RunOnce claims and delivers one batch of due calls, synchronously; it reports how many it
 // delivered. Tests drive the dispatcher with it under a fake clock.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	d.defaults()
-	calls, err := d.Store.ClaimDueCalls(ctx, d.Batch, d.Lease)
-	if err != nil {
-		return 0, err
+	return d.loop().Once(ctx)
+}
+
+// job is a claimed call and the targets of its batch.
+type job struct {
+	call *models.InterfaceCall
+	ts   *targets
+}
+
+// loop is the dispatcher's worker loop: it claims calls with a lease and delivers each; an
+// attempt started finishes (and is recorded) even when ctx ends.
+func (d *Dispatcher) loop() *worker.Loop[job] {
+	return &worker.Loop[job]{
+		Name: "calls",
+		Claim: func(ctx context.Context, n int) ([]job, error) {
+			calls, err := d.Store.ClaimDueCalls(ctx, n, d.Lease)
+			if err != nil || len(calls) == 0 {
+				return nil, err
+			}
+			ts := d.newTargets()
+			jobs := make([]job, len(calls))
+			for i := range calls {
+				jobs[i] = job{&calls[i], ts}
+			}
+			return jobs, nil
+		},
+		Work:    func(ctx context.Context, j job) { d.deliver(context.WithoutCancel(ctx), j.call, j.ts) },
+		Workers: d.Workers, Batch: d.Batch, Idle: d.Idle, Wake: d.Store.Wake(), Log: d.Log,
 	}
-	var wg sync.WaitGroup
-	ts := d.newTargets()
-	for i := range calls {
-		wg.Add(1)
-		go func(c *models.InterfaceCall) {
-			defer wg.Done()
-			d.deliver(ctx, c, ts)
-		}(&calls[i])
+}
+
+// sweep freezes and releases expired services and moves supervision on.
+func (d *Dispatcher) sweep(ctx context.Context) {
+	if _, err := d.Store.ExpireDue(ctx, 500); err != nil && ctx.Err() == nil {
+		d.Log.Error("expiry sweep", "err", err)
 	}
-	wg.Wait()
-	return len(calls), nil
+	if _, err := d.Store.SweepSupervision(ctx, 500); err != nil && ctx.Err() == nil {
+		d.Log.Error("supervision sweep", "err", err)
+	}
 }
 
 // deliver makes one attempt of a claimed call and records it.

@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -11,6 +10,7 @@ import (
 
 	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/ttlcache"
 	"koogallery/views/layouts"
 	"koogallery/views/notices"
 	"koogallery/web"
@@ -87,21 +87,18 @@ func (h *Notices) ReadAll(c echo.Context) error {
 // no badge rather than failing the page.
 type UnreadCounter struct {
 	store *models.Store
-	mu    sync.Mutex
-	cache map[models.NoticeOwner]unreadEntry
+	cache *ttlcache.Cache[models.NoticeOwner, int]
 }
 
-type unreadEntry struct {
-	n       int
-	expires time.Time
-}
-
-// unreadTTL is how long a count is reused.
-const unreadTTL = 2 * time.Second
+// unreadTTL is how long a count is reused; unreadMax bounds the counts kept.
+const (
+	unreadTTL = 2 * time.Second
+	unreadMax = 10000
+)
 
 // NewUnreadCounter makes a counter over the store.
 func NewUnreadCounter(store *models.Store) *UnreadCounter {
-	return &UnreadCounter{store: store, cache: map[models.NoticeOwner]unreadEntry{}}
+	return &UnreadCounter{store: store, cache: ttlcache.New[models.NoticeOwner, int](unreadTTL, unreadMax)}
 }
 
 // Count is the user's unread message count.
@@ -110,22 +107,14 @@ func (u *UnreadCounter) Count(ctx context.Context, user *models.User) int {
 		return 0
 	}
 	owner, now := account.NoticeOwner(user), time.Now()
-	u.mu.Lock()
-	e, ok := u.cache[owner]
-	u.mu.Unlock()
-	if ok && now.Before(e.expires) {
-		return e.n
+	if n, ok := u.cache.Get(owner, now); ok {
+		return n
 	}
 	n, err := u.store.UnreadNotices(ctx, owner)
 	if err != nil {
 		return 0
 	}
-	u.mu.Lock()
-	if len(u.cache) > 10000 {
-		clear(u.cache)
-	}
-	u.cache[owner] = unreadEntry{n: int(n), expires: now.Add(unreadTTL)}
-	u.mu.Unlock()
+	u.cache.Put(owner, int(n), now)
 	return int(n)
 }
 
@@ -134,7 +123,5 @@ func (u *UnreadCounter) forget(user *models.User) {
 	if u == nil {
 		return
 	}
-	u.mu.Lock()
-	delete(u.cache, account.NoticeOwner(user))
-	u.mu.Unlock()
+	u.cache.Delete(account.NoticeOwner(user))
 }

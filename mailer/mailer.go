@@ -9,11 +9,11 @@ import (
 	"errors"
 	"log/slog"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"koogallery/config"
 	"koogallery/models"
+	"koogallery/worker"
 )
 
 // Sender delivers one mail, or says why it could not.
@@ -26,11 +26,11 @@ type Mailer struct {
 	Store  *models.Store
 	Sender Sender
 	Log    *slog.Logger
-	// Idle is how often the mailer looks for due mail (default 5 s); Batch is how many mails
-	// one claim takes (default 16); Workers bounds concurrent deliveries (default 4); Lease is
-	// how long a claim holds (default 10 min: longer than the batch's deliveries can take, so a
-	// live delivery never loses its mail to another mailer); SendTimeout bounds one delivery
-	// (default 60 s).
+	// Idle is how often the mailer looks for due mail (default 5 s); Batch is the most mails
+	// one claim takes (default 16; Run claims no more than there are free workers, RunOnce a
+	// whole batch); Workers bounds concurrent deliveries (default 4); Lease is how long a claim
+	// holds (default 10 min: longer than a batch's deliveries can take, so a live delivery
+	// never loses its mail to another mailer); SendTimeout bounds one delivery (default 60 s).
 	Idle        time.Duration
 	Batch       int
 	Workers     int
@@ -77,28 +77,7 @@ func (m *Mailer) Run(ctx context.Context) {
 	if s, ok := m.Sender.(interface{ String() string }); ok {
 		m.Log.Info("mailer started", "sender", s.String())
 	}
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		for ctx.Err() == nil {
-			n, err := m.RunOnce(ctx)
-			if err != nil {
-				if ctx.Err() == nil {
-					m.Log.Error("claim mail", "err", err)
-				}
-				break
-			}
-			if n < m.Batch {
-				break
-			}
-		}
-		t.Reset(m.Idle)
-	}
+	m.loop().Run(ctx)
 }
 
 // RunOnce claims one batch of due mail and delivers it, returning when every delivery of the
@@ -106,22 +85,18 @@ func (m *Mailer) Run(ctx context.Context) {
 // even when ctx ends, so a sent mail is recorded as sent.
 func (m *Mailer) RunOnce(ctx context.Context) (int, error) {
 	m.defaults()
-	mails, err := m.Store.ClaimDueMails(ctx, m.Batch, m.Lease)
-	if err != nil || len(mails) == 0 {
-		return 0, err
+	return m.loop().Once(ctx)
+}
+
+// loop is the mailer's worker loop: it claims mail with a lease and delivers each; a delivery
+// started finishes (and is recorded) even when ctx ends.
+func (m *Mailer) loop() *worker.Loop[models.Mail] {
+	return &worker.Loop[models.Mail]{
+		Name:    "mail",
+		Claim:   func(ctx context.Context, n int) ([]models.Mail, error) { return m.Store.ClaimDueMails(ctx, n, m.Lease) },
+		Work:    func(ctx context.Context, mail models.Mail) { m.deliver(context.WithoutCancel(ctx), &mail) },
+		Workers: m.Workers, Batch: m.Batch, Idle: m.Idle, Log: m.Log,
 	}
-	sem := make(chan struct{}, m.Workers)
-	var wg sync.WaitGroup
-	for i := range mails {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func(mail *models.Mail) {
-			defer func() { <-sem; wg.Done() }()
-			m.deliver(context.WithoutCancel(ctx), mail)
-		}(&mails[i])
-	}
-	wg.Wait()
-	return len(mails), nil
 }
 
 // deliver makes one attempt of a claimed mail and records the outcome. Logs name the mail by

@@ -3,13 +3,13 @@ package models
 import (
 	"context"
 	"database/sql"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"koogallery/models/catalog"
 
 	"gorm.io/gorm"
+
+	"koogallery/ttlcache"
 )
 
 // listProductTTL is how long the buyer's service list reuses what it shows of a product (name,
@@ -17,7 +17,7 @@ import (
 // specs up were about 40% of the list statement's database time under load. Products change
 // rarely; a change this process makes through GORM (create, update, delete on products or
 // product_specs) shows at once, one made by another process (or by raw SQL) within this time,
-// as for the session's user (web/usercache.go).
+// as for the session's user (models/account/sessioncache.go).
 var listProductTTL = 2 * time.Second
 
 // listProduct is what the service list shows of a product, and the rank of its highest spec.
@@ -27,24 +27,26 @@ type listProduct struct {
 	mode     catalog.ChargingMode
 	topRank  int
 	hasSpecs bool
-	gen      uint64 // listProducts.gen when it was read
-	expires  time.Time
 }
 
-// listProducts caches listProduct per product, per process.
+// listProducts caches listProduct per product, per process; every write to products or
+// product_specs clears it.
 type listProducts struct {
-	gen atomic.Uint64 // moves on at every write to products or product_specs
-	mu  sync.Mutex
-	m   map[uint]listProduct
+	c *ttlcache.Cache[uint, listProduct]
 }
 
-func newListProducts() *listProducts { return &listProducts{m: map[uint]listProduct{}} }
+// listProductsMax bounds the cache; past it everything is dropped.
+const listProductsMax = 10000
+
+func newListProducts() *listProducts {
+	return &listProducts{c: ttlcache.New[uint, listProduct](listProductTTL, listProductsMax)}
+}
 
 // watch makes GORM writes to products and product_specs through db forget every entry.
 func (c *listProducts) watch(db *gorm.DB) {
 	forget := func(tx *gorm.DB) {
 		if t := tx.Statement.Table; t == "products" || t == "product_specs" {
-			c.gen.Add(1)
+			c.c.Clear()
 		}
 	}
 	cb := db.Callback()
@@ -55,14 +57,11 @@ func (c *listProducts) watch(db *gorm.DB) {
 
 // get fills found with the cached products among ids and returns the others.
 func (c *listProducts) get(ids []uint, now time.Time, found map[uint]listProduct) (missing []uint) {
-	gen := c.gen.Load()
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	for _, id := range ids {
 		if _, done := found[id]; done {
 			continue
 		}
-		if e, ok := c.m[id]; ok && e.gen == gen && now.Before(e.expires) {
+		if e, ok := c.c.Get(id, now); ok {
 			found[id] = e
 		} else {
 			missing = append(missing, id)
@@ -75,7 +74,7 @@ func (c *listProducts) get(ids []uint, now time.Time, found map[uint]listProduct
 // does not exist stays out of found.
 func (s *Store) loadListProducts(ctx context.Context, ids []uint, now time.Time, found map[uint]listProduct) error {
 	c := s.listProducts
-	gen := c.gen.Load() // before reading: a write meanwhile makes the entries stale at once
+	gen := c.c.Gen() // before reading: a write meanwhile makes the entries stale at once
 	rows, err := s.conn(ctx).Raw("SELECT p.id, p.name, p.type, p.charging_mode, "+
 		"(SELECT MAX(t.spec_rank) FROM product_specs t WHERE t.product_id = p.id) FROM products p WHERE p.id IN ?", ids).Rows()
 	if err != nil {
@@ -95,8 +94,7 @@ func (s *Store) loadListProducts(ctx context.Context, ids []uint, now time.Time,
 		if err := rows.Scan(&id, &name, &typ, &mode, &top); err != nil {
 			return err
 		}
-		e := listProduct{name: name, typ: catalog.ProductType(typ), mode: catalog.ChargingMode(mode), topRank: int(top.Int64), hasSpecs: top.Valid,
-			gen: gen, expires: now.Add(listProductTTL)}
+		e := listProduct{name: name, typ: catalog.ProductType(typ), mode: catalog.ChargingMode(mode), topRank: int(top.Int64), hasSpecs: top.Valid}
 		found[uint(id)] = e
 		loaded = append(loaded, struct {
 			id uint
@@ -106,13 +104,8 @@ func (s *Store) loadListProducts(ctx context.Context, ids []uint, now time.Time,
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	c.mu.Lock()
-	if len(c.m) > 10000 { // bounded: drop everything rather than track recency
-		clear(c.m)
-	}
 	for _, l := range loaded {
-		c.m[l.id] = l.p
+		c.c.PutRead(l.id, l.p, now, listProductTTL, gen)
 	}
-	c.mu.Unlock()
 	return nil
 }
