@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"time"
+
+	"koogallery/models/catalog"
+)
 
 // SetDeferredJoinOffset makes the buyer's list pages pick their ids first (listSQL) from
 // OFFSET n on, until the returned undo runs.
@@ -11,7 +15,7 @@ func SetDeferredJoinOffset(n int) (undo func()) {
 
 // SetListProductTTL changes how long the service list reuses a product, until undo runs.
 func SetListProductTTL(d time.Duration) (undo func()) {
-	old := listProductTTL
-	listProductTTL = d
-	return func() { listProductTTL = old }
+	old := catalog.ListProductTTL
+	catalog.ListProductTTL = d
+	return func() { catalog.ListProductTTL = old }
 }

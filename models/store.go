@@ -33,8 +33,6 @@ type Store struct {
 	// wake is told, without blocking, when a call is queued, so a dispatcher in this process
 	// sends it at once instead of at its next poll.
 	wake chan struct{}
-	// listProducts is what the buyer's service list shows of products (list_products.go).
-	listProducts *listProducts
 	// parties are the download rules of attachments other domains own (SetAttachmentParty).
 	parties map[AttachmentOwner]AttachmentParty
 }
@@ -50,9 +48,7 @@ type (
 
 // NewStore wraps an open database.
 func NewStore(base *sqldb.DB) *Store {
-	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: catalog.NewStore(base), ordersStore: orders.NewStore(base), outboxStore: outbox.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect(),
-		listProducts: newListProducts()}
-	s.listProducts.watch(s.db)
+	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: catalog.NewStore(base), ordersStore: orders.NewStore(base), outboxStore: outbox.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect()}
 	s.outboxStore.SetEffects(callEffects{s})
 	return s
 }

@@ -162,12 +162,9 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 	rows.Close()
 
 	// The products: from this process's cache, the missing ones in a second statement.
-	now := time.Now()
-	found := make(map[uint]listProduct, 4)
-	if missing := s.listProducts.get(productIDs, now, found); len(missing) > 0 {
-		if err := s.loadListProducts(ctx, missing, now, found); err != nil {
-			return ServiceList{}, err
-		}
+	found, err := s.ListProducts(ctx, productIDs)
+	if err != nil {
+		return ServiceList{}, err
 	}
 	out := ServiceList{TopSpecRanks: map[uint]int{}}
 	products := make(map[uint]*catalog.Product, len(found)) // one value per product on the page
@@ -179,12 +176,12 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 		}
 		p := products[in.ProductID]
 		if p == nil {
-			p = &catalog.Product{ID: in.ProductID, Name: lp.name, Type: lp.typ, ChargingMode: lp.mode}
+			p = &catalog.Product{ID: in.ProductID, Name: lp.Name, Type: lp.Type, ChargingMode: lp.Mode}
 			products[in.ProductID] = p
 		}
 		in.Product = p
-		if lp.hasSpecs {
-			out.TopSpecRanks[in.ProductID] = lp.topRank
+		if lp.HasSpecs {
+			out.TopSpecRanks[in.ProductID] = lp.TopRank
 		}
 	}
 	out.Page = pageOf(items, n)

@@ -1,45 +1,44 @@
-package models
+package catalog
 
 import (
 	"context"
 	"database/sql"
 	"time"
 
-	"koogallery/models/catalog"
-
 	"gorm.io/gorm"
 
 	"koogallery/ttlcache"
 )
 
-// listProductTTL is how long the buyer's service list reuses what it shows of a product (name,
+// ListProductTTL is how long the buyer's service list reuses what it shows of a product (name,
 // type, charging mode, and the rank of its highest spec): joining the product and looking its
 // specs up were about 40% of the list statement's database time under load. Products change
 // rarely; a change this process makes through GORM (create, update, delete on products or
 // product_specs) shows at once, one made by another process (or by raw SQL) within this time,
 // as for the session's user (models/account/sessioncache.go).
-var listProductTTL = 2 * time.Second
+var ListProductTTL = 2 * time.Second
 
-// listProduct is what the service list shows of a product, and the rank of its highest spec.
-type listProduct struct {
-	name     string
-	typ      catalog.ProductType
-	mode     catalog.ChargingMode
-	topRank  int
-	hasSpecs bool
+// ListProduct is what the buyer's service list shows of a product, and the rank of its highest
+// spec (HasSpecs false: it has none).
+type ListProduct struct {
+	Name     string
+	Type     ProductType
+	Mode     ChargingMode
+	TopRank  int
+	HasSpecs bool
 }
 
-// listProducts caches listProduct per product, per process; every write to products or
+// listProducts caches ListProduct per product, per process; every write to products or
 // product_specs clears it.
 type listProducts struct {
-	c *ttlcache.Cache[uint, listProduct]
+	c *ttlcache.Cache[uint, ListProduct]
 }
 
 // listProductsMax bounds the cache; past it everything is dropped.
 const listProductsMax = 10000
 
 func newListProducts() *listProducts {
-	return &listProducts{c: ttlcache.New[uint, listProduct](listProductTTL, listProductsMax)}
+	return &listProducts{c: ttlcache.New[uint, ListProduct](ListProductTTL, listProductsMax)}
 }
 
 // watch makes GORM writes to products and product_specs through db forget every entry.
@@ -55,8 +54,21 @@ func (c *listProducts) watch(db *gorm.DB) {
 	cb.Delete().After("gorm:delete").Register("koogallery:list_products", forget)
 }
 
+// ListProducts is what the service list shows of the products ids, from this process's cache
+// and, for the ones missing there, one statement; a product that does not exist is left out.
+func (s *Store) ListProducts(ctx context.Context, ids []uint) (map[uint]ListProduct, error) {
+	now := time.Now()
+	found := make(map[uint]ListProduct, 4)
+	if missing := s.list.get(ids, now, found); len(missing) > 0 {
+		if err := s.loadListProducts(ctx, missing, now, found); err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
+}
+
 // get fills found with the cached products among ids and returns the others.
-func (c *listProducts) get(ids []uint, now time.Time, found map[uint]listProduct) (missing []uint) {
+func (c *listProducts) get(ids []uint, now time.Time, found map[uint]ListProduct) (missing []uint) {
 	for _, id := range ids {
 		if _, done := found[id]; done {
 			continue
@@ -72,10 +84,10 @@ func (c *listProducts) get(ids []uint, now time.Time, found map[uint]listProduct
 
 // loadListProducts reads the products ids (one statement), caches and adds them to found; a product that
 // does not exist stays out of found.
-func (s *Store) loadListProducts(ctx context.Context, ids []uint, now time.Time, found map[uint]listProduct) error {
-	c := s.listProducts
+func (s *Store) loadListProducts(ctx context.Context, ids []uint, now time.Time, found map[uint]ListProduct) error {
+	c := s.list
 	gen := c.c.Gen() // before reading: a write meanwhile makes the entries stale at once
-	rows, err := s.conn(ctx).Raw("SELECT p.id, p.name, p.type, p.charging_mode, "+
+	rows, err := s.Conn(ctx).Raw("SELECT p.id, p.name, p.type, p.charging_mode, "+
 		"(SELECT MAX(t.spec_rank) FROM product_specs t WHERE t.product_id = p.id) FROM products p WHERE p.id IN ?", ids).Rows()
 	if err != nil {
 		return err
@@ -83,7 +95,7 @@ func (s *Store) loadListProducts(ctx context.Context, ids []uint, now time.Time,
 	defer rows.Close()
 	var loaded []struct {
 		id uint
-		p  listProduct
+		p  ListProduct
 	}
 	for rows.Next() {
 		var (
@@ -94,18 +106,18 @@ func (s *Store) loadListProducts(ctx context.Context, ids []uint, now time.Time,
 		if err := rows.Scan(&id, &name, &typ, &mode, &top); err != nil {
 			return err
 		}
-		e := listProduct{name: name, typ: catalog.ProductType(typ), mode: catalog.ChargingMode(mode), topRank: int(top.Int64), hasSpecs: top.Valid}
+		e := ListProduct{Name: name, Type: ProductType(typ), Mode: ChargingMode(mode), TopRank: int(top.Int64), HasSpecs: top.Valid}
 		found[uint(id)] = e
 		loaded = append(loaded, struct {
 			id uint
-			p  listProduct
+			p  ListProduct
 		}{uint(id), e})
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, l := range loaded {
-		c.c.PutRead(l.id, l.p, now, listProductTTL, gen)
+		c.c.PutRead(l.id, l.p, now, ListProductTTL, gen)
 	}
 	return nil
 }
