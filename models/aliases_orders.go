@@ -74,3 +74,9 @@ const RefundNoReason = orders.RefundNoReason
 const RefundOpenFailed = orders.RefundOpenFailed
 
 type RefundReason = orders.RefundReason
+type OrderFilter = orders.OrderFilter
+type PlatformOverview = orders.PlatformOverview
+type SellerOrderRow = orders.SellerOrderRow
+type SellerOverview = orders.SellerOverview
+type ServiceFilter = orders.ServiceFilter
+type ServiceList = orders.ServiceList

@@ -4,13 +4,13 @@ import (
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/orders"
 )
 
 // SetDeferredJoinOffset makes the buyer's list pages pick their ids first (listSQL) from
 // OFFSET n on, until the returned undo runs.
 func SetDeferredJoinOffset(n int) (undo func()) {
-	old := deferredJoinOffset.Swap(int64(n))
-	return func() { deferredJoinOffset.Store(old) }
+	return orders.SetDeferredJoinOffset(n)
 }
 
 // SetListProductTTL changes how long the service list reuses a product, until undo runs.

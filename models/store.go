@@ -48,7 +48,8 @@ type (
 
 // NewStore wraps an open database.
 func NewStore(base *sqldb.DB) *Store {
-	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: catalog.NewStore(base), ordersStore: orders.NewStore(base), outboxStore: outbox.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect()}
+	cat := catalog.NewStore(base)
+	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: cat, ordersStore: orders.NewStore(base, cat), outboxStore: outbox.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect()}
 	s.outboxStore.SetEffects(callEffects{s})
 	return s
 }

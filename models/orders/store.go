@@ -2,10 +2,16 @@
 // with how they were paid, and the purchased services (instances) they open.
 package orders
 
-import "koogallery/models/sqldb"
+import (
+	"koogallery/models/catalog"
+	"koogallery/models/sqldb"
+)
 
 // Store keeps orders and purchased services.
-type Store struct{ *sqldb.DB }
+type Store struct {
+	*sqldb.DB
+	catalog *catalog.Store
+}
 
-// NewStore wraps the database.
-func NewStore(db *sqldb.DB) *Store { return &Store{DB: db} }
+// NewStore wraps the database; the catalog says what lists show of products.
+func NewStore(db *sqldb.DB, c *catalog.Store) *Store { return &Store{DB: db, catalog: c} }

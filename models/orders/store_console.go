@@ -1,4 +1,4 @@
-package models
+package orders
 
 import (
 	"context"
@@ -7,8 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"koogallery/models/account"
 	"koogallery/models/catalog"
-	"koogallery/models/orders"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -16,16 +16,16 @@ import (
 
 // OrderFilter narrows a buyer's order list.
 type OrderFilter struct {
-	Type   orders.OrderType
+	Type   OrderType
 	Mode   catalog.ChargingMode
-	Status orders.OrderStatus
+	Status OrderStatus
 	Page   int
 }
 
 // BuyerOrders lists the buyer's orders, newest first, with their specs' names: one statement
 // whatever the page holds, scanned by hand (GORM's reflection and a second statement for the
 // specs were most of the page's cost under load; see README, Performance).
-func (s *Store) BuyerOrders(ctx context.Context, buyerID uint, f OrderFilter) (Page[orders.Order], error) {
+func (s *Store) BuyerOrders(ctx context.Context, buyerID uint, f OrderFilter) (sqldb.Page[Order], error) {
 	where := "o.buyer_id = ?"
 	args := []any{buyerID}
 	if f.Type != "" {
@@ -45,10 +45,10 @@ func (s *Store) BuyerOrders(ctx context.Context, buyerID uint, f OrderFilter) (P
 		"orders", "o", "LEFT JOIN product_specs s ON s.id = o.spec_id", where, offset)
 	rows, err := s.prepared(ctx).Raw(q, append(args, limit, offset)...).Rows()
 	if err != nil {
-		return Page[orders.Order]{}, err
+		return sqldb.Page[Order]{}, err
 	}
 	defer rows.Close()
-	items := make([]orders.Order, 0, limit)
+	items := make([]Order, 0, limit)
 	var r struct {
 		id, paid                       int64
 		no, product, typ, mode, status string
@@ -58,34 +58,34 @@ func (s *Store) BuyerOrders(ctx context.Context, buyerID uint, f OrderFilter) (P
 	}
 	for rows.Next() {
 		if err := rows.Scan(&r.id, &r.no, &r.product, &r.typ, &r.mode, &r.paid, &r.status, &r.created, &r.instance, &r.specID, &r.specName); err != nil {
-			return Page[orders.Order]{}, err
+			return sqldb.Page[Order]{}, err
 		}
-		o := orders.Order{ID: uint(r.id), OrderNo: r.no, ProductName: r.product, Type: orders.OrderType(r.typ), ChargingMode: catalog.ChargingMode(r.mode),
-			PaidFen: r.paid, Status: orders.OrderStatus(r.status), CreatedAt: r.created, InstanceID: nullID(r.instance), SpecID: nullID(r.specID)}
+		o := Order{ID: uint(r.id), OrderNo: r.no, ProductName: r.product, Type: OrderType(r.typ), ChargingMode: catalog.ChargingMode(r.mode),
+			PaidFen: r.paid, Status: OrderStatus(r.status), CreatedAt: r.created, InstanceID: nullID(r.instance), SpecID: nullID(r.specID)}
 		if r.specName.Valid { // the list shows the spec's name
 			o.Spec = &catalog.ProductSpec{ID: *o.SpecID, Name: r.specName.String}
 		}
 		items = append(items, o)
 	}
 	if err := rows.Err(); err != nil {
-		return Page[orders.Order]{}, err
+		return sqldb.Page[Order]{}, err
 	}
 	return pageOf(items, n), nil
 }
 
 // BuyerOrder loads one of the buyer's orders; another buyer's is ErrNotFound.
-func (s *Store) BuyerOrder(ctx context.Context, buyerID, id uint) (*orders.Order, error) {
-	var o orders.Order
-	if err := s.conn(ctx).Preload("Product").Preload("Product.Seller").Preload("Spec").Preload("FromSpec").
+func (s *Store) BuyerOrder(ctx context.Context, buyerID, id uint) (*Order, error) {
+	var o Order
+	if err := s.Conn(ctx).Preload("Product").Preload("Product.Seller").Preload("Spec").Preload("FromSpec").
 		Where("buyer_id = ?", buyerID).First(&o, id).Error; err != nil {
-		return nil, notFound(err)
+		return nil, sqldb.NotFound(err)
 	}
 	return &o, nil
 }
 
 // ServiceFilter narrows a buyer's purchased services.
 type ServiceFilter struct {
-	Status orders.InstanceStatus
+	Status InstanceStatus
 	Page   int
 }
 
@@ -95,7 +95,7 @@ type ServiceFilter struct {
 // (products without specs have no entry): the page knows which services to offer 变更规格
 // without a further statement.
 type ServiceList struct {
-	Page[orders.Instance]
+	sqldb.Page[Instance]
 	TopSpecRanks map[uint]int
 }
 
@@ -121,8 +121,8 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 		return ServiceList{}, err
 	}
 	defer rows.Close()
-	items := make([]orders.Instance, 0, limit)
-	nums := make([]orders.Order, 0, limit) // the rows' order numbers in one allocation; never grows, so &nums[i] stays put
+	items := make([]Instance, 0, limit)
+	nums := make([]Order, 0, limit) // the rows' order numbers in one allocation; never grows, so &nums[i] stays put
 	var productIDs []uint
 	var r struct {
 		id, productID, orderID int64
@@ -138,14 +138,14 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 			&r.orderNo, &r.specName, &r.specRank); err != nil {
 			return ServiceList{}, err
 		}
-		in := orders.Instance{ID: uint(r.id), ProductID: uint(r.productID), OrderID: uint(r.orderID), Status: orders.InstanceStatus(r.status),
+		in := Instance{ID: uint(r.id), ProductID: uint(r.productID), OrderID: uint(r.orderID), Status: InstanceStatus(r.status),
 			ChargingMode: catalog.ChargingMode(r.mode), Trial: r.trial, SpecID: nullID(r.specID), ChangeOrderID: nullID(r.changeOrder)}
 		if r.expire.Valid {
 			t := r.expire.Time
 			in.ExpireAt = &t
 		}
 		if r.orderNo.Valid {
-			nums = append(nums, orders.Order{ID: in.OrderID, OrderNo: r.orderNo.String})
+			nums = append(nums, Order{ID: in.OrderID, OrderNo: r.orderNo.String})
 			in.Order = &nums[len(nums)-1]
 		}
 		if r.specName.Valid {
@@ -162,7 +162,7 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 	rows.Close()
 
 	// The products: from this process's cache, the missing ones in a second statement.
-	found, err := s.ListProducts(ctx, productIDs)
+	found, err := s.catalog.ListProducts(ctx, productIDs)
 	if err != nil {
 		return ServiceList{}, err
 	}
@@ -189,26 +189,26 @@ func (s *Store) BuyerServices(ctx context.Context, buyerID uint, f ServiceFilter
 }
 
 // BuyerService loads one of the buyer's services with its product, seller and creating order.
-func (s *Store) BuyerService(ctx context.Context, buyerID, id uint) (*orders.Instance, error) {
-	var in orders.Instance
-	if err := s.conn(ctx).Preload("Product").Preload("Product.Seller").Preload("Order").Preload("Spec").
+func (s *Store) BuyerService(ctx context.Context, buyerID, id uint) (*Instance, error) {
+	var in Instance
+	if err := s.Conn(ctx).Preload("Product").Preload("Product.Seller").Preload("Order").Preload("Spec").
 		Where("buyer_id = ?", buyerID).First(&in, id).Error; err != nil {
-		return nil, notFound(err)
+		return nil, sqldb.NotFound(err)
 	}
 	return &in, nil
 }
 
 // ServiceOrders lists every order of one of the buyer's services (purchase, renewals,
 // unsubscription), oldest first.
-func (s *Store) ServiceOrders(ctx context.Context, buyerID, instanceID uint) ([]orders.Order, error) {
-	var out []orders.Order
-	err := s.conn(ctx).Preload("Spec", specColumns).Preload("FromSpec", specColumns).Where("buyer_id = ? AND instance_id = ?", buyerID, instanceID).Order("id ASC").Limit(200).Find(&out).Error
+func (s *Store) ServiceOrders(ctx context.Context, buyerID, instanceID uint) ([]Order, error) {
+	var out []Order
+	err := s.Conn(ctx).Preload("Spec", specColumns).Preload("FromSpec", specColumns).Where("buyer_id = ? AND instance_id = ?", buyerID, instanceID).Order("id ASC").Limit(200).Find(&out).Error
 	return out, err
 }
 
 // SellerProducts lists the seller company's products, newest first, whatever their status.
-func (s *Store) SellerProducts(ctx context.Context, sellerID uint, page int) (Page[catalog.Product], error) {
-	return sqldb.Paginate[catalog.Product](s.conn(ctx).Where("seller_id = ?", sellerID).Order("id DESC"), page)
+func (s *Store) SellerProducts(ctx context.Context, sellerID uint, page int) (sqldb.Page[catalog.Product], error) {
+	return sqldb.Paginate[catalog.Product](s.Conn(ctx).Where("seller_id = ?", sellerID).Order("id DESC"), page)
 }
 
 // SellerOverview counts what a seller's home page shows.
@@ -219,17 +219,17 @@ type SellerOverview struct {
 // SellerSummary counts the seller's products, orders and services in use.
 func (s *Store) SellerSummary(ctx context.Context, sellerID uint) (SellerOverview, error) {
 	var o SellerOverview
-	db := s.conn(ctx)
+	db := s.Conn(ctx)
 	if err := db.Model(&catalog.Product{}).Where("seller_id = ?", sellerID).Count(&o.Products).Error; err != nil {
 		return o, err
 	}
 	if err := db.Model(&catalog.Product{}).Where("seller_id = ? AND sale_status = ?", sellerID, catalog.SaleOnSale).Count(&o.OnSale).Error; err != nil {
 		return o, err
 	}
-	if err := db.Model(&orders.Order{}).Where("seller_id = ?", sellerID).Count(&o.Orders).Error; err != nil {
+	if err := db.Model(&Order{}).Where("seller_id = ?", sellerID).Count(&o.Orders).Error; err != nil {
 		return o, err
 	}
-	err := db.Model(&orders.Instance{}).Where("seller_id = ? AND status = ?", sellerID, orders.InstanceNormal).Count(&o.OpenServices).Error
+	err := db.Model(&Instance{}).Where("seller_id = ? AND status = ?", sellerID, InstanceNormal).Count(&o.OpenServices).Error
 	return o, err
 }
 
@@ -241,18 +241,18 @@ type PlatformOverview struct {
 // PlatformSummary counts sellers, buyers, products and orders across the marketplace.
 func (s *Store) PlatformSummary(ctx context.Context) (PlatformOverview, error) {
 	var o PlatformOverview
-	db := s.conn(ctx)
+	db := s.Conn(ctx)
 	steps := []struct {
 		q   any
 		dst *int64
 		w   string
 		a   []any
 	}{
-		{&Seller{}, &o.Sellers, "", nil},
-		{&User{}, &o.Buyers, "role = ?", []any{RoleBuyer}},
+		{&account.Seller{}, &o.Sellers, "", nil},
+		{&account.User{}, &o.Buyers, "role = ?", []any{account.RoleBuyer}},
 		{&catalog.Product{}, &o.Products, "", nil},
 		{&catalog.Product{}, &o.OnSale, "sale_status = ?", []any{catalog.SaleOnSale}},
-		{&orders.Order{}, &o.Orders, "", nil},
+		{&Order{}, &o.Orders, "", nil},
 	}
 	for _, st := range steps {
 		q := db.Model(st.q)
@@ -268,30 +268,30 @@ func (s *Store) PlatformSummary(ctx context.Context) (PlatformOverview, error) {
 
 // SellerOrderByNo loads one of the seller's orders by its order id (and order line id, when
 // given), with the buyer and product; another seller's order is ErrNotFound.
-func (s *Store) SellerOrderByNo(ctx context.Context, sellerID uint, orderNo, lineNo string) (*orders.Order, error) {
-	q := s.conn(ctx).Preload("Buyer").Preload("Product").Preload("Spec").Where("seller_id = ? AND order_no = ?", sellerID, orderNo)
+func (s *Store) SellerOrderByNo(ctx context.Context, sellerID uint, orderNo, lineNo string) (*Order, error) {
+	q := s.Conn(ctx).Preload("Buyer").Preload("Product").Preload("Spec").Where("seller_id = ? AND order_no = ?", sellerID, orderNo)
 	if lineNo != "" {
 		q = q.Where("line_no = ?", lineNo)
 	}
-	var o orders.Order
+	var o Order
 	if err := q.First(&o).Error; err != nil {
-		return nil, notFound(err)
+		return nil, sqldb.NotFound(err)
 	}
 	return &o, nil
 }
 
 // SellerOrderRow is one order in the seller's order list, with its buyer and service state.
 type SellerOrderRow struct {
-	orders.Order
+	Order
 	BuyerName      string
-	InstanceStatus orders.InstanceStatus
+	InstanceStatus InstanceStatus
 	SpecName       string // the spec bought (on a change: changed to), "" without specs
 }
 
 // SellerOrders lists the seller company's orders, newest first, with the buyer's name and the
 // purchased service's state (订单列表): two queries whatever the page holds.
-func (s *Store) SellerOrders(ctx context.Context, sellerID uint, f OrderFilter) (Page[SellerOrderRow], error) {
-	q := s.conn(ctx).Table("orders").
+func (s *Store) SellerOrders(ctx context.Context, sellerID uint, f OrderFilter) (sqldb.Page[SellerOrderRow], error) {
+	q := s.Conn(ctx).Table("orders").
 		Select("orders.id, orders.order_no, orders.product_name, orders.type, orders.charging_mode, orders.paid_fen, orders.status, orders.created_at, orders.instance_id, users.name AS buyer_name, instances.status AS instance_status, product_specs.name AS spec_name").
 		Joins("JOIN users ON users.id = orders.buyer_id").
 		Joins("LEFT JOIN instances ON instances.id = orders.instance_id").
@@ -313,7 +313,14 @@ func specColumns(db *gorm.DB) *gorm.DB { return db.Select("id, product_id, code,
 // alone and only then joins the rows it shows (listSQL); tests lower it to cover both shapes.
 var deferredJoinOffset atomic.Int64
 
-func init() { deferredJoinOffset.Store(5 * PageSize) }
+func init() { deferredJoinOffset.Store(5 * sqldb.PageSize) }
+
+// SetDeferredJoinOffset makes list pages pick their ids first from OFFSET n on, until the
+// returned undo runs (tests cover both shapes of listSQL with it).
+func SetDeferredJoinOffset(n int) (undo func()) {
+	old := deferredJoinOffset.Swap(int64(n))
+	return func() { deferredJoinOffset.Store(old) }
+}
 
 // listSQL is the statement of one list page: cols of table (as alias) and its joins, for the
 // rows matching where, newest first, with LIMIT and OFFSET as its last two arguments. Deep
@@ -335,22 +342,22 @@ func listSQL(cols, table, alias, joins, where string, offset int) string {
 // request, and rows come back in the binary protocol (no number and time parsing on either
 // side). On MariaDB that cut the list statements' database CPU by about a sixth.
 func (s *Store) prepared(ctx context.Context) *gorm.DB {
-	return s.db.Session(&gorm.Session{Context: ctx, PrepareStmt: true})
+	return s.Gorm().Session(&gorm.Session{Context: ctx, PrepareStmt: true})
 }
 
 // pageWindow is the LIMIT and OFFSET of list page n (1-based, clamped as paginate does): one
 // row more than shown, so that "next" needs no COUNT over a large table.
 func pageWindow(n int) (page, limit, offset int) {
 	page = min(max(n, 1), 100000)
-	return page, PageSize + 1, (page - 1) * PageSize
+	return page, sqldb.PageSize + 1, (page - 1) * sqldb.PageSize
 }
 
 // pageOf makes page n of the rows pageWindow fetched, trimming the look-ahead row.
-func pageOf[T any](items []T, n int) Page[T] {
-	p := Page[T]{Number: n, Items: items}
-	if len(items) > PageSize {
+func pageOf[T any](items []T, n int) sqldb.Page[T] {
+	p := sqldb.Page[T]{Number: n, Items: items}
+	if len(items) > sqldb.PageSize {
 		p.HasNext = true
-		p.Items = items[:PageSize]
+		p.Items = items[:sqldb.PageSize]
 	}
 	return p
 }
