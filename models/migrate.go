@@ -7,6 +7,7 @@ import (
 
 	"koogallery/models/account"
 	"koogallery/models/catalog"
+	"koogallery/models/license"
 	"koogallery/models/onboarding"
 	"koogallery/models/orders"
 	"koogallery/models/outbox"
@@ -45,7 +46,7 @@ var migrations = []migration{
 		return tx.AutoMigrate(&AuditEvent{})
 	}},
 	{5, "online License applications (getLicenseAsync and the market-event file push-back)", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&LicenseApplication{})
+		return tx.AutoMigrate(&license.LicenseApplication{})
 	}},
 	{6, "refunds: requests, attachments; orders' supervision state and settlement exclusion", migrateRefunds},
 	{7, "service supervision: supervisions, their timeline events, appeals", func(tx *gorm.DB) error {

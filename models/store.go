@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"koogallery/models/catalog"
+	"koogallery/models/license"
 	"koogallery/models/notice"
 	"koogallery/models/orders"
 	"koogallery/models/outbox"
@@ -25,6 +26,7 @@ type Store struct {
 	*catalogStore
 	*ordersStore
 	*outboxStore
+	*licenseStore
 
 	base     *sqldb.DB
 	db       *gorm.DB
@@ -44,12 +46,14 @@ type (
 	catalogStore     = catalog.Store
 	ordersStore      = orders.Store
 	outboxStore      = outbox.Store
+	licenseStore     = license.Store
 )
 
 // NewStore wraps an open database.
 func NewStore(base *sqldb.DB) *Store {
 	cat := catalog.NewStore(base)
-	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: cat, ordersStore: orders.NewStore(base, cat), outboxStore: outbox.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect()}
+	ord, calls := orders.NewStore(base, cat), outbox.NewStore(base)
+	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: cat, ordersStore: ord, outboxStore: calls, licenseStore: license.NewStore(base, ord, calls), base: base, db: base.Gorm(), dialect: base.Dialect()}
 	s.outboxStore.SetEffects(callEffects{s})
 	return s
 }
@@ -63,11 +67,11 @@ func (e callEffects) Upgraded(tx *gorm.DB, c *outbox.InterfaceCall) error {
 }
 
 func (e callEffects) LicenseDelivered(tx *gorm.DB, c *outbox.InterfaceCall, r outbox.AttemptResult) error {
-	return e.s.onLicenseDelivered(tx, c, r)
+	return e.s.OnLicenseDelivered(tx, c, r)
 }
 
 func (e callEffects) LicenseFailed(tx *gorm.DB, c *outbox.InterfaceCall) error {
-	return e.s.onLicenseFailed(tx, c)
+	return e.s.OnLicenseFailed(tx, c)
 }
 
 // Base is the database with its clock, shared with the other domain stores.

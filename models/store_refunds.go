@@ -10,6 +10,7 @@ import (
 	"koogallery/models/account"
 	"koogallery/models/attachment"
 	"koogallery/models/catalog"
+	"koogallery/models/license"
 	"koogallery/models/orders"
 
 	"gorm.io/gorm"
@@ -106,7 +107,7 @@ func (s *Store) refundTarget(tx *gorm.DB, inst *orders.Instance, lock bool) (*or
 	}
 	f.OpenRequest = n > 0
 	if p.Type == catalog.TypeLicense {
-		if err := tx.Model(&LicenseApplication{}).Where("instance_id = ? AND status = ?", inst.ID, LicenseIssued).Count(&n).Error; err != nil {
+		if err := tx.Model(&license.LicenseApplication{}).Where("instance_id = ? AND status = ?", inst.ID, license.LicenseIssued).Count(&n).Error; err != nil {
 			return nil, RefundDecision{}, err
 		}
 		f.LicenseClaimed = n > 0

@@ -9,6 +9,7 @@ import (
 	"koogallery/models/account"
 	"koogallery/models/attachment"
 	"koogallery/models/catalog"
+	"koogallery/models/license"
 	"koogallery/models/orders"
 
 	"gorm.io/gorm"
@@ -137,7 +138,7 @@ func (s *Store) validateAction(sv *Supervision, a SupervisionAction, in Supervis
 		}
 	case SvSubmitCode:
 		if sv.CodeKind == catalog.CodeHardware {
-			code, msg := NormalizeFingerprint(in.HardwareCode)
+			code, msg := license.NormalizeFingerprint(in.HardwareCode)
 			if msg != "" {
 				errs["code"] = msg
 			}

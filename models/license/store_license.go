@@ -1,4 +1,4 @@
-package models
+package license
 
 import (
 	"context"
@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/notice"
 	"koogallery/models/orders"
 	"koogallery/models/outbox"
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
 )
@@ -48,20 +50,20 @@ func licenseActiveKey(instanceID uint, fingerprint string) string {
 // submitKey) or a device that already has a pending or issued application for the service
 // returns that application and creates nothing.
 func (s *Store) ApplyLicense(ctx context.Context, buyerID, instanceID uint, fingerprint, submitKey string) (*LicenseApplication, bool, error) {
-	inst, err := s.BuyerService(ctx, buyerID, instanceID)
+	inst, err := s.orders.BuyerService(ctx, buyerID, instanceID)
 	if err != nil {
 		return nil, false, err
 	}
 	key := strings.TrimSpace(submitKey)
 	if len(key) < 16 || len(key) > orders.MaxSubmitKey {
-		return nil, false, FieldErrors{"form": orders.MsgSubmitKey}
+		return nil, false, sqldb.FieldErrors{"form": orders.MsgSubmitKey}
 	}
 	stored := fmt.Sprintf("%d:%s", buyerID, key)
 	if a, ok := s.licenseWhere(ctx, "submit_key = ? AND buyer_id = ? AND instance_id = ?", stored, buyerID, inst.ID); ok {
 		return a, false, nil
 	}
-	now := s.now()
-	errs := FieldErrors{}
+	now := s.Now()
+	errs := sqldb.FieldErrors{}
 	p := inst.Product
 	switch {
 	case p == nil || p.Type != catalog.TypeLicense:
@@ -92,11 +94,11 @@ func (s *Store) ApplyLicense(ctx context.Context, buyerID, instanceID uint, fing
 	}
 	body := outbox.CallBody(outbox.ActGetLicense, "instanceId", inst.SellerInstanceID, "effectiveTime", formatLicenseTime(now),
 		"expireTime", expire, "eventId", a.EventID, "deviceFingerprint", fp)
-	err = s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(a).Error; err != nil {
 			return err
 		}
-		if err := s.QueueCall(tx, p, inst.Order, inst, outbox.ActGetLicense, "", body); err != nil {
+		if err := s.outbox.QueueCall(tx, p, inst.Order, inst, outbox.ActGetLicense, "", body); err != nil {
 			return err
 		}
 		// The body carries the new, unique eventId: it finds the call just queued.
@@ -119,19 +121,19 @@ func (s *Store) ApplyLicense(ctx context.Context, buyerID, instanceID uint, fing
 		if a, ok := s.licenseWhere(ctx, "active_key = ?", active); ok {
 			return a, false, nil
 		}
-		return nil, false, FieldErrors{"form": orders.MsgSubmitKey}
+		return nil, false, sqldb.FieldErrors{"form": orders.MsgSubmitKey}
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	s.Signal()
+	s.outbox.Signal()
 	return a, true, nil
 }
 
 // licenseWhere finds one application (without the file's bytes).
 func (s *Store) licenseWhere(ctx context.Context, query string, args ...any) (*LicenseApplication, bool) {
 	var a LicenseApplication
-	if err := s.conn(ctx).Omit("file_data").Where(query, args...).First(&a).Error; err != nil {
+	if err := s.Conn(ctx).Omit("file_data").Where(query, args...).First(&a).Error; err != nil {
 		return nil, false
 	}
 	return &a, true
@@ -141,7 +143,7 @@ func (s *Store) licenseWhere(ctx context.Context, query string, args ...any) (*L
 // without file contents.
 func (s *Store) BuyerLicenses(ctx context.Context, buyerID, instanceID uint) ([]LicenseApplication, error) {
 	var out []LicenseApplication
-	err := s.conn(ctx).Omit("file_data").Where("buyer_id = ? AND instance_id = ?", buyerID, instanceID).
+	err := s.Conn(ctx).Omit("file_data").Where("buyer_id = ? AND instance_id = ?", buyerID, instanceID).
 		Order("id DESC").Limit(100).Find(&out).Error
 	return out, err
 }
@@ -150,13 +152,13 @@ func (s *Store) BuyerLicenses(ctx context.Context, buyerID, instanceID uint) ([]
 // (another buyer's, not issued, not a file) is ErrNotFound.
 func (s *Store) BuyerLicenseFile(ctx context.Context, buyerID, instanceID, id uint) (*LicenseApplication, error) {
 	var a LicenseApplication
-	err := s.conn(ctx).Where("id = ? AND buyer_id = ? AND instance_id = ? AND status = ? AND license_type = ?",
+	err := s.Conn(ctx).Where("id = ? AND buyer_id = ? AND instance_id = ? AND status = ? AND license_type = ?",
 		id, buyerID, instanceID, LicenseIssued, LicenseTypeFile).First(&a).Error
 	if err != nil {
-		return nil, notFound(err)
+		return nil, sqldb.NotFound(err)
 	}
 	if len(a.FileData) == 0 {
-		return nil, ErrNotFound
+		return nil, sqldb.ErrNotFound
 	}
 	return &a, nil
 }
@@ -167,7 +169,7 @@ func (s *Store) SellerLicense(ctx context.Context, sellerID uint, eventID string
 	if a, ok := s.licenseWhere(ctx, "event_id = ? AND seller_id = ?", eventID, sellerID); ok {
 		return a, nil
 	}
-	return nil, ErrNotFound
+	return nil, sqldb.ErrNotFound
 }
 
 // PushLicense stores the License a seller pushed back for its application eventID and marks it
@@ -180,7 +182,7 @@ func (s *Store) PushLicense(ctx context.Context, sellerID uint, eventID string, 
 	p.SHA256 = strings.ToLower(p.SHA256)
 	for try := 0; try < 3; try++ {
 		changed, err = s.pushLicenseOnce(ctx, sellerID, eventID, p)
-		if !errors.Is(err, ErrStale) {
+		if !errors.Is(err, sqldb.ErrStale) {
 			return changed, err
 		}
 	}
@@ -189,10 +191,10 @@ func (s *Store) PushLicense(ctx context.Context, sellerID uint, eventID string, 
 
 func (s *Store) pushLicenseOnce(ctx context.Context, sellerID uint, eventID string, p LicensePush) (bool, error) {
 	changed := false
-	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var a LicenseApplication
 		if err := tx.Omit("file_data").Where("event_id = ? AND seller_id = ?", eventID, sellerID).First(&a).Error; err != nil {
-			return notFound(err)
+			return sqldb.NotFound(err)
 		}
 		if a.Status == LicenseIssued || a.LicenseType != "" {
 			if !a.sameLicense(p) {
@@ -202,7 +204,7 @@ func (s *Store) pushLicenseOnce(ctx context.Context, sellerID uint, eventID stri
 				return nil
 			}
 		}
-		now := s.now()
+		now := s.Now()
 		fields := map[string]any{"status": LicenseIssued, "license_type": p.Type, "issued_at": now}
 		if p.Type == LicenseTypeCharacters {
 			fields["characters"] = p.Characters
@@ -214,7 +216,7 @@ func (s *Store) pushLicenseOnce(ctx context.Context, sellerID uint, eventID stri
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		changed = true
 		if a.CallID != nil {
@@ -264,7 +266,7 @@ func licenseForCall(tx *gorm.DB, c *outbox.InterfaceCall) (*LicenseApplication, 
 // License issues the application; a FILE License records the file's name and digest, and the
 // application waits for the seller to push the bytes (the answer cannot carry them). An
 // application that failed is revived by a later success (a restarted call).
-func (s *Store) onLicenseDelivered(tx *gorm.DB, c *outbox.InterfaceCall, r outbox.AttemptResult) error {
+func (s *Store) OnLicenseDelivered(tx *gorm.DB, c *outbox.InterfaceCall, r outbox.AttemptResult) error {
 	var lic licenseWire
 	if r.License == "" || json.Unmarshal([]byte(r.License), &lic) != nil {
 		return nil
@@ -273,7 +275,7 @@ func (s *Store) onLicenseDelivered(tx *gorm.DB, c *outbox.InterfaceCall, r outbo
 	if err != nil || a == nil {
 		return err
 	}
-	now := s.now()
+	now := s.Now()
 	guard := tx.Model(&LicenseApplication{}).Where("id = ? AND status IN ? AND COALESCE(license_type, '') = ''", a.ID,
 		[]LicenseStatus{LicensePending, LicenseFailed})
 	switch lic.Type {
@@ -288,14 +290,14 @@ func (s *Store) onLicenseDelivered(tx *gorm.DB, c *outbox.InterfaceCall, r outbo
 		return s.licenseNotice(tx, a, "license_issued")
 	case LicenseTypeFile:
 		return guard.Updates(map[string]any{"status": LicensePending, "license_type": lic.Type,
-			"file_name": ClipText(lic.FileName, MaxLicenseFileName), "file_sha256": strings.ToLower(ClipText(lic.SHA256, 64))}).Error
+			"file_name": sqldb.ClipText(lic.FileName, MaxLicenseFileName), "file_sha256": strings.ToLower(sqldb.ClipText(lic.SHA256, 64))}).Error
 	}
 	return nil
 }
 
 // onLicenseFailed marks the application of a getLicenseAsync call that exhausted its retries
 // failed (the buyer may apply again for the device), and tells the buyer.
-func (s *Store) onLicenseFailed(tx *gorm.DB, c *outbox.InterfaceCall) error {
+func (s *Store) OnLicenseFailed(tx *gorm.DB, c *outbox.InterfaceCall) error {
 	a, err := licenseForCall(tx, c)
 	if err != nil || a == nil {
 		return err
@@ -319,6 +321,6 @@ func (s *Store) licenseNotice(tx *gorm.DB, a *LicenseApplication, kind string) e
 	if len(names) > 0 {
 		name = names[0]
 	}
-	return tx.Create(&Notice{UserID: &buyer, Kind: kind, Text: ClipText(name+" · "+a.EventID, 1000),
-		Link: fmt.Sprintf("/console/services/%d#licenses", a.InstanceID), CreatedAt: s.now()}).Error
+	return tx.Create(&notice.Notice{UserID: &buyer, Kind: kind, Text: sqldb.ClipText(name+" · "+a.EventID, 1000),
+		Link: fmt.Sprintf("/console/services/%d#licenses", a.InstanceID), CreatedAt: s.Now()}).Error
 }
