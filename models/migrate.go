@@ -7,6 +7,7 @@ import (
 
 	"koogallery/models/account"
 	"koogallery/models/catalog"
+	"koogallery/models/deployment"
 	"koogallery/models/license"
 	"koogallery/models/onboarding"
 	"koogallery/models/orders"
@@ -53,7 +54,7 @@ var migrations = []migration{
 		return tx.AutoMigrate(&Supervision{}, &SupervisionEvent{}, &Appeal{})
 	}},
 	{8, "one-click License deployment: delegations, deployments and their step history", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&DeployDelegation{}, &Deployment{}, &DeploymentEvent{})
+		return tx.AutoMigrate(&deployment.DeployDelegation{}, &deployment.Deployment{}, &deployment.DeploymentEvent{})
 	}},
 	{9, "settlement: indexes for a seller's period, statements and unpaid credit bills", migrateSettlementIndexes},
 	{10, "product specs (规格); the spec of orders and services, and a service's pending change order", func(tx *gorm.DB) error {

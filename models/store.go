@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"koogallery/models/catalog"
+	"koogallery/models/deployment"
 	"koogallery/models/license"
 	"koogallery/models/notice"
 	"koogallery/models/orders"
@@ -27,6 +28,7 @@ type Store struct {
 	*ordersStore
 	*outboxStore
 	*licenseStore
+	*deploymentStore
 
 	base     *sqldb.DB
 	db       *gorm.DB
@@ -47,13 +49,14 @@ type (
 	ordersStore      = orders.Store
 	outboxStore      = outbox.Store
 	licenseStore     = license.Store
+	deploymentStore  = deployment.Store
 )
 
 // NewStore wraps an open database.
 func NewStore(base *sqldb.DB) *Store {
 	cat := catalog.NewStore(base)
 	ord, calls := orders.NewStore(base, cat), outbox.NewStore(base)
-	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: cat, ordersStore: ord, outboxStore: calls, licenseStore: license.NewStore(base, ord, calls), base: base, db: base.Gorm(), dialect: base.Dialect()}
+	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: cat, ordersStore: ord, outboxStore: calls, licenseStore: license.NewStore(base, ord, calls), deploymentStore: deployment.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect()}
 	s.outboxStore.SetEffects(callEffects{s})
 	return s
 }

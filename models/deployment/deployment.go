@@ -1,4 +1,4 @@
-package models
+package deployment
 
 import (
 	"context"
@@ -6,7 +6,9 @@ import (
 	"strconv"
 	"time"
 
+	"koogallery/models/account"
 	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
 )
@@ -129,7 +131,7 @@ var ErrDeployBusy = errors.New("a deployment is in progress")
 // BuyerDelegation is the buyer's delegation, nil when never granted.
 func (s *Store) BuyerDelegation(ctx context.Context, buyerID uint) (*DeployDelegation, error) {
 	var d DeployDelegation
-	err := s.conn(ctx).Where("buyer_id = ?", buyerID).Limit(1).Find(&d).Error
+	err := s.Conn(ctx).Where("buyer_id = ?", buyerID).Limit(1).Find(&d).Error
 	if err != nil || d.ID == 0 {
 		return nil, err
 	}
@@ -138,8 +140,8 @@ func (s *Store) BuyerDelegation(ctx context.Context, buyerID uint) (*DeployDeleg
 
 // GrantDelegation records the buyer's consent (for the current policy) in the audit log.
 func (s *Store) GrantDelegation(ctx context.Context, buyerID uint) error {
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		now := s.now()
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.Now()
 		var d DeployDelegation
 		if err := tx.Where("buyer_id = ?", buyerID).Limit(1).Find(&d).Error; err != nil {
 			return err
@@ -151,15 +153,15 @@ func (s *Store) GrantDelegation(ctx context.Context, buyerID uint) error {
 		if err := tx.Save(&d).Error; err != nil {
 			return err
 		}
-		return tx.Create(&AuditEvent{ActorID: buyerID, Action: ActGrantAgency, TargetType: AuditDelegation, TargetID: d.ID,
+		return tx.Create(&account.AuditEvent{ActorID: buyerID, Action: ActGrantAgency, TargetType: AuditDelegation, TargetID: d.ID,
 			Detail: "mkp_agency_trust/mkp_deployment_policy v" + strconv.Itoa(DelegationPolicyVersion), CreatedAt: now}).Error
 	})
 }
 
 // RevokeDelegation withdraws the consent; running deployments fail at their next step.
 func (s *Store) RevokeDelegation(ctx context.Context, buyerID uint) error {
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		now := s.now()
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.Now()
 		var d DeployDelegation
 		if err := tx.Where("buyer_id = ? AND revoked_at IS NULL", buyerID).Limit(1).Find(&d).Error; err != nil || d.ID == 0 {
 			return err
@@ -167,15 +169,15 @@ func (s *Store) RevokeDelegation(ctx context.Context, buyerID uint) error {
 		if err := tx.Model(&d).Update("revoked_at", now).Error; err != nil {
 			return err
 		}
-		return tx.Create(&AuditEvent{ActorID: buyerID, Action: ActRevokeAgency, TargetType: AuditDelegation, TargetID: d.ID,
+		return tx.Create(&account.AuditEvent{ActorID: buyerID, Action: ActRevokeAgency, TargetType: AuditDelegation, TargetID: d.ID,
 			Detail: "mkp_agency_trust", CreatedAt: now}).Error
 	})
 }
 
 // DelegationEvents lists the buyer's delegation audit events, newest first.
-func (s *Store) DelegationEvents(ctx context.Context, buyerID uint) ([]AuditEvent, error) {
-	var out []AuditEvent
-	err := s.conn(ctx).Where("actor_id = ? AND target_type = ?", buyerID, AuditDelegation).Order("id DESC").Limit(20).Find(&out).Error
+func (s *Store) DelegationEvents(ctx context.Context, buyerID uint) ([]account.AuditEvent, error) {
+	var out []account.AuditEvent
+	err := s.Conn(ctx).Where("actor_id = ? AND target_type = ?", buyerID, AuditDelegation).Order("id DESC").Limit(20).Find(&out).Error
 	return out, err
 }
 
@@ -185,7 +187,7 @@ func (s *Store) DelegationEvents(ctx context.Context, buyerID uint) ([]AuditEven
 func (s *Store) CreateDeployment(ctx context.Context, d *Deployment) error {
 	if d.SubmitKey != nil {
 		var old Deployment
-		if err := s.conn(ctx).Where("submit_key = ? AND buyer_id = ?", *d.SubmitKey, d.BuyerID).Limit(1).Find(&old).Error; err != nil {
+		if err := s.Conn(ctx).Where("submit_key = ? AND buyer_id = ?", *d.SubmitKey, d.BuyerID).Limit(1).Find(&old).Error; err != nil {
 			return err
 		}
 		if old.ID != 0 {
@@ -193,8 +195,8 @@ func (s *Store) CreateDeployment(ctx context.Context, d *Deployment) error {
 			return sellertools.ErrDuplicate
 		}
 	}
-	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		now := s.now()
+	err := s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.Now()
 		sid := d.ServiceID
 		d.ActiveServiceID, d.Status, d.StepIndex, d.Runs, d.CreatedAt, d.UpdatedAt = &sid, DeployStarting, 0, 1, now, now
 		if err := tx.Create(d).Error; err != nil {
@@ -203,13 +205,13 @@ func (s *Store) CreateDeployment(ctx context.Context, d *Deployment) error {
 		if err := tx.Create(&DeploymentEvent{DeploymentID: d.ID, Kind: "created", At: now}).Error; err != nil {
 			return err
 		}
-		return tx.Create(&AuditEvent{ActorID: d.BuyerID, Action: ActCreateStack, TargetType: AuditDeployment, TargetID: d.ID,
+		return tx.Create(&account.AuditEvent{ActorID: d.BuyerID, Action: ActCreateStack, TargetType: AuditDeployment, TargetID: d.ID,
 			Detail: d.Region + "/" + d.EcsName, CreatedAt: now}).Error
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		if d.SubmitKey != nil {
 			var old Deployment
-			if s.conn(ctx).Where("submit_key = ? AND buyer_id = ?", *d.SubmitKey, d.BuyerID).Limit(1).Find(&old).Error == nil && old.ID != 0 {
+			if s.Conn(ctx).Where("submit_key = ? AND buyer_id = ?", *d.SubmitKey, d.BuyerID).Limit(1).Find(&old).Error == nil && old.ID != 0 {
 				*d = old
 				return sellertools.ErrDuplicate
 			}
@@ -221,32 +223,32 @@ func (s *Store) CreateDeployment(ctx context.Context, d *Deployment) error {
 
 // DeploymentStarted moves a starting deployment to running with the cloud's operation id.
 func (s *Store) DeploymentStarted(ctx context.Context, id uint, op string) error {
-	res := s.conn(ctx).Model(&Deployment{}).Where("id = ? AND status = ?", id, DeployStarting).
-		Updates(map[string]any{"status": DeployRunning, "operation_id": op, "updated_at": s.now()})
+	res := s.Conn(ctx).Model(&Deployment{}).Where("id = ? AND status = ?", id, DeployStarting).
+		Updates(map[string]any{"status": DeployRunning, "operation_id": op, "updated_at": s.Now()})
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return ErrStale
+		return sqldb.ErrStale
 	}
 	return nil
 }
 
 // FailDeployment ends a starting or running deployment at its current step with errKey.
 func (s *Store) FailDeployment(ctx context.Context, id uint, errKey string) error {
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var d Deployment
 		if err := tx.First(&d, id).Error; err != nil {
-			return notFound(err)
+			return sqldb.NotFound(err)
 		}
-		now := s.now()
+		now := s.Now()
 		res := tx.Model(&Deployment{}).Where("id = ? AND status IN ?", id, []DeployStatus{DeployStarting, DeployRunning}).
 			Updates(map[string]any{"status": DeployFailed, "error_key": errKey, "active_service_id": nil, "lease_until": nil, "finished_at": now, "updated_at": now})
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		return tx.Create(&DeploymentEvent{DeploymentID: id, Step: d.Step(), Kind: "failed", ErrorKey: errKey, At: now}).Error
 	})
@@ -256,11 +258,11 @@ func (s *Store) FailDeployment(ctx context.Context, id uint, errKey string) erro
 // deployment and handing the password to the cloud): the buyer starts a new one.
 func (s *Store) ExpireStarting(ctx context.Context, olderThan time.Duration) error {
 	var ids []uint
-	if err := s.conn(ctx).Model(&Deployment{}).Where("status = ? AND created_at < ?", DeployStarting, s.now().Add(-olderThan)).Pluck("id", &ids).Error; err != nil {
+	if err := s.Conn(ctx).Model(&Deployment{}).Where("status = ? AND created_at < ?", DeployStarting, s.Now().Add(-olderThan)).Pluck("id", &ids).Error; err != nil {
 		return err
 	}
 	for _, id := range ids {
-		if err := s.FailDeployment(ctx, id, "deploy.err.interrupted"); err != nil && !errors.Is(err, ErrStale) {
+		if err := s.FailDeployment(ctx, id, "deploy.err.interrupted"); err != nil && !errors.Is(err, sqldb.ErrStale) {
 			return err
 		}
 	}
@@ -270,14 +272,14 @@ func (s *Store) ExpireStarting(ctx context.Context, olderThan time.Duration) err
 // ClaimDeployment leases one running deployment no worker holds (or whose worker's lease ran
 // out: the server stopped mid-step). Nil when there is none.
 func (s *Store) ClaimDeployment(ctx context.Context, lease time.Duration) (*Deployment, error) {
-	now := s.now()
+	now := s.Now()
 	var cands []Deployment
-	if err := s.conn(ctx).Where("status = ? AND (lease_until IS NULL OR lease_until < ?)", DeployRunning, now).Order("id").Limit(5).Find(&cands).Error; err != nil {
+	if err := s.Conn(ctx).Where("status = ? AND (lease_until IS NULL OR lease_until < ?)", DeployRunning, now).Order("id").Limit(5).Find(&cands).Error; err != nil {
 		return nil, err
 	}
 	for _, d := range cands {
 		until := now.Add(lease)
-		q := s.conn(ctx).Model(&Deployment{}).Where("id = ? AND status = ?", d.ID, DeployRunning)
+		q := s.Conn(ctx).Model(&Deployment{}).Where("id = ? AND status = ?", d.ID, DeployRunning)
 		if d.LeaseUntil == nil {
 			q = q.Where("lease_until IS NULL")
 		} else {
@@ -297,15 +299,15 @@ func (s *Store) ClaimDeployment(ctx context.Context, lease time.Duration) (*Depl
 
 // DeploymentStepStarted renews the lease and records that a step (re)started.
 func (s *Store) DeploymentStepStarted(ctx context.Context, id uint, step int, lease time.Duration) error {
-	now := s.now()
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	now := s.Now()
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&Deployment{}).Where("id = ? AND status = ? AND step_index = ?", id, DeployRunning, step).
 			Updates(map[string]any{"lease_until": now.Add(lease), "updated_at": now})
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		return tx.Create(&DeploymentEvent{DeploymentID: id, Step: DeploySteps[step], Kind: "started", At: now}).Error
 	})
@@ -314,8 +316,8 @@ func (s *Store) DeploymentStepStarted(ctx context.Context, id uint, step int, le
 // DeploymentStepDone advances past step, saving what the step learned (security group,
 // access addresses); after the last step the deployment has succeeded.
 func (s *Store) DeploymentStepDone(ctx context.Context, id uint, step int, set map[string]any) error {
-	now := s.now()
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	now := s.Now()
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		up := map[string]any{"step_index": step + 1, "updated_at": now}
 		for k, v := range set {
 			up[k] = v
@@ -328,7 +330,7 @@ func (s *Store) DeploymentStepDone(ctx context.Context, id uint, step int, set m
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		return tx.Create(&DeploymentEvent{DeploymentID: id, Step: DeploySteps[step], Kind: "done", At: now}).Error
 	})
@@ -338,8 +340,8 @@ func (s *Store) DeploymentStepDone(ctx context.Context, id uint, step int, set m
 // another deployment of the service is in progress, ErrStale when it is not failed or never
 // reached the cloud.
 func (s *Store) RetryDeployment(ctx context.Context, buyerID, serviceID, id uint) error {
-	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		now := s.now()
+	err := s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.Now()
 		res := tx.Model(&Deployment{}).Where("id = ? AND buyer_id = ? AND service_id = ? AND status = ? AND operation_id <> ''", id, buyerID, serviceID, DeployFailed).
 			Updates(map[string]any{"status": DeployRunning, "active_service_id": serviceID, "error_key": "", "lease_until": nil,
 				"finished_at": nil, "runs": gorm.Expr("runs + 1"), "updated_at": now})
@@ -347,12 +349,12 @@ func (s *Store) RetryDeployment(ctx context.Context, buyerID, serviceID, id uint
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		if err := tx.Create(&DeploymentEvent{DeploymentID: id, Kind: "retried", At: now}).Error; err != nil {
 			return err
 		}
-		return tx.Create(&AuditEvent{ActorID: buyerID, Action: ActRetryStack, TargetType: AuditDeployment, TargetID: id, CreatedAt: now}).Error
+		return tx.Create(&account.AuditEvent{ActorID: buyerID, Action: ActRetryStack, TargetType: AuditDeployment, TargetID: id, CreatedAt: now}).Error
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return ErrDeployBusy
@@ -363,7 +365,7 @@ func (s *Store) RetryDeployment(ctx context.Context, buyerID, serviceID, id uint
 // ServiceDeployments lists a buyer's deployments of one service, newest first.
 func (s *Store) ServiceDeployments(ctx context.Context, buyerID, serviceID uint) ([]Deployment, error) {
 	var out []Deployment
-	err := s.conn(ctx).Where("buyer_id = ? AND service_id = ?", buyerID, serviceID).Order("id DESC").Limit(50).Find(&out).Error
+	err := s.Conn(ctx).Where("buyer_id = ? AND service_id = ?", buyerID, serviceID).Order("id DESC").Limit(50).Find(&out).Error
 	return out, err
 }
 
@@ -371,25 +373,25 @@ func (s *Store) ServiceDeployments(ctx context.Context, buyerID, serviceID uint)
 // first); anyone else's is ErrNotFound.
 func (s *Store) BuyerDeployment(ctx context.Context, buyerID, serviceID, id uint) (*Deployment, []DeploymentEvent, error) {
 	var d Deployment
-	if err := s.conn(ctx).Where("buyer_id = ? AND service_id = ?", buyerID, serviceID).First(&d, id).Error; err != nil {
-		return nil, nil, notFound(err)
+	if err := s.Conn(ctx).Where("buyer_id = ? AND service_id = ?", buyerID, serviceID).First(&d, id).Error; err != nil {
+		return nil, nil, sqldb.NotFound(err)
 	}
 	var ev []DeploymentEvent
-	err := s.conn(ctx).Where("deployment_id = ?", id).Order("id").Limit(200).Find(&ev).Error
+	err := s.Conn(ctx).Where("deployment_id = ?", id).Order("id").Limit(200).Find(&ev).Error
 	return &d, ev, err
 }
 
 // Deployment reads one deployment (the worker).
 func (s *Store) Deployment(ctx context.Context, id uint) (*Deployment, error) {
 	var d Deployment
-	if err := s.conn(ctx).First(&d, id).Error; err != nil {
-		return nil, notFound(err)
+	if err := s.Conn(ctx).First(&d, id).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	return &d, nil
 }
 
 // AuditDeployment records a buyer event of a deployment (e.g. the security group it created).
 func (s *Store) AuditDeployment(ctx context.Context, d *Deployment, action, detail string) error {
-	return s.conn(ctx).Create(&AuditEvent{ActorID: d.BuyerID, Action: action, TargetType: AuditDeployment, TargetID: d.ID,
-		Detail: detail, CreatedAt: s.now()}).Error
+	return s.Conn(ctx).Create(&account.AuditEvent{ActorID: d.BuyerID, Action: action, TargetType: AuditDeployment, TargetID: d.ID,
+		Detail: detail, CreatedAt: s.Now()}).Error
 }
