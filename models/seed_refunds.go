@@ -6,6 +6,7 @@ import (
 
 	"koogallery/models/attachment"
 	"koogallery/models/orders"
+	"koogallery/money"
 
 	"gorm.io/gorm"
 )
@@ -36,5 +37,5 @@ func (d *demo) refunds(tx *gorm.DB, made map[string]*orders.Order) {
 		return
 	}
 	d.err = tx.Create(&AuditEvent{ActorID: o.BuyerID, Action: RefundEventRequested, TargetType: AuditRefund, TargetID: r.ID,
-		Detail: fenText(r.AmountFen), Reason: r.Text, CreatedAt: at}).Error
+		Detail: money.Fen(r.AmountFen).String(), Reason: r.Text, CreatedAt: at}).Error
 }

@@ -12,6 +12,7 @@ import (
 	"koogallery/models/catalog"
 	"koogallery/models/license"
 	"koogallery/models/orders"
+	"koogallery/money"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -196,7 +197,7 @@ func (s *Store) RequestRefund(ctx context.Context, buyer *User, instanceID uint,
 				return err
 			}
 		}
-		if err := s.auditRefund(tx, buyer.ID, r.ID, RefundEventRequested, fenText(r.AmountFen), r.Text); err != nil {
+		if err := s.auditRefund(tx, buyer.ID, r.ID, RefundEventRequested, money.Fen(r.AmountFen).String(), r.Text); err != nil {
 			return err
 		}
 		out = r
@@ -274,14 +275,6 @@ func checkDecision(in RefundDecisionInput) (string, *attachment.Checked, FieldEr
 	return op, up, errs
 }
 
-// sellerCompany is the company a seller user works for (0 for anyone else).
-func sellerCompany(u *User) uint {
-	if u == nil || u.Role != RoleSeller || u.SellerID == nil {
-		return 0
-	}
-	return *u.SellerID
-}
-
 // ApproveRefund (同意) approves a pending request of the seller's company and applies it, all
 // in one transaction: exactly one of two racing approvals (or an approval and a withdrawal)
 // wins; the other gets ErrStale and changes nothing. ErrNotFound: not this seller's request.
@@ -295,7 +288,7 @@ func (s *Store) RejectRefund(ctx context.Context, seller *User, id uint, in Refu
 }
 
 func (s *Store) decideRefund(ctx context.Context, seller *User, id uint, in RefundDecisionInput, to RefundStatus) (*RefundRequest, error) {
-	sellerID := sellerCompany(seller)
+	sellerID := seller.CompanyID()
 	var r RefundRequest
 	if sellerID == 0 {
 		return nil, ErrNotFound
@@ -465,11 +458,6 @@ func (s *Store) auditRefund(tx *gorm.DB, actorID, id uint, action, detail, reaso
 		Detail: ClipText(detail, 200), Reason: ClipText(reason, 500), CreatedAt: s.now()}).Error
 }
 
-// fenText shows an amount in fen as yuan, for notices and mails.
-func fenText(fen int64) string {
-	return fmt.Sprintf("¥%d.%02d", fen/100, fen%100)
-}
-
 // tellRefund writes the in-site notices and mails a step of a request causes: a new request
 // to the seller; a decision to the buyer (and an approval to the seller as well).
 func (s *Store) tellRefund(tx *gorm.DB, r *RefundRequest, event string) error {
@@ -486,7 +474,7 @@ func (s *Store) tellRefund(tx *gorm.DB, r *RefundRequest, event string) error {
 	if err := tx.First(&company, r.SellerID).Error; err != nil {
 		return err
 	}
-	text := ClipText(fmt.Sprintf("%s · %s · %s", o.ProductName, o.OrderNo, fenText(r.AmountFen)), 1000)
+	text := ClipText(fmt.Sprintf("%s · %s · %s", o.ProductName, o.OrderNo, money.Fen(r.AmountFen).String()), 1000)
 	kind := "refund_" + event
 	toBuyer := event != RefundEventRequested
 	toSeller := event != RefundEventRejected
@@ -496,7 +484,7 @@ func (s *Store) tellRefund(tx *gorm.DB, r *RefundRequest, event string) error {
 		RefundEventAutoApproved: "无理由退订已完成 / No-reason refund done",
 		RefundEventRejected:     "退订申请已驳回 / Refund request rejected",
 	}
-	body := fmt.Sprintf("%s\n\n商品 Product: %s\n订单 Order: %s\n金额 Amount: %s\n", subjects[event], o.ProductName, o.OrderNo, fenText(r.AmountFen))
+	body := fmt.Sprintf("%s\n\n商品 Product: %s\n订单 Order: %s\n金额 Amount: %s\n", subjects[event], o.ProductName, o.OrderNo, money.Fen(r.AmountFen).String())
 	if r.Opinion != "" {
 		body += "审核意见 Review opinion: " + r.Opinion + "\n"
 	}

@@ -236,7 +236,7 @@ func (s *Store) attachmentParties(ctx context.Context, viewer *User, a *Attachme
 		case RoleBuyer:
 			q = q.Where("buyer_id = ?", viewer.ID)
 		case RoleSeller:
-			q = q.Where("seller_id = ?", sellerCompany(viewer))
+			q = q.Where("seller_id = ?", viewer.CompanyID())
 		default:
 			return false, nil
 		}

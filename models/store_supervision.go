@@ -66,8 +66,8 @@ func partyScope(q *gorm.DB, u *User) (*gorm.DB, Role) {
 		return q.Where("1 = 0"), ""
 	case u.Role == RoleBuyer:
 		return q.Where("buyer_id = ?", u.ID), RoleBuyer
-	case u.Role == RoleSeller && sellerCompany(u) != 0:
-		return q.Where("seller_id = ?", sellerCompany(u)), RoleSeller
+	case u.Role == RoleSeller && u.CompanyID() != 0:
+		return q.Where("seller_id = ?", u.CompanyID()), RoleSeller
 	case u.Role == RoleAdmin:
 		return q, RoleAdmin
 	}

@@ -52,6 +52,14 @@ func (u *User) Can(area MemberRole) bool {
 	return u.SellerRoles.Has(Owner) || u.SellerRoles.Has(area)
 }
 
+// CompanyID is the seller company a seller user works for (0 for anyone else, nil included).
+func (u *User) CompanyID() uint {
+	if u == nil || u.Role != RoleSeller || u.SellerID == nil {
+		return 0
+	}
+	return *u.SellerID
+}
+
 // Seller is a seller company (商家) that owns products and receives the platform's calls.
 type Seller struct {
 	ID   uint   `gorm:"primaryKey"`

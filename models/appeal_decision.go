@@ -1,0 +1,138 @@
+package models
+
+import (
+	"context"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"koogallery/models/orders"
+	"koogallery/money"
+)
+
+// DecideAppeal applies operations' decision in one transaction: the appeal decided (guarded:
+// a second decision is ErrStale), the supervision unfrozen, and the outcome — the flow resumed
+// where it stood, acceptance forced, or the supervision closed by a refund approved through
+// the refund feature (the refund record, unsubscription and release with it). Both parties see
+// the written reason and are told.
+func (s *Store) DecideAppeal(ctx context.Context, admin *User, appealID uint, d AppealDecision) (*Appeal, error) {
+	if admin == nil || admin.Role != RoleAdmin {
+		return nil, ErrNotFound
+	}
+	var ap Appeal
+	if err := s.conn(ctx).First(&ap, appealID).Error; err != nil {
+		return nil, notFound(err)
+	}
+	var o orders.Order
+	if err := s.conn(ctx).First(&o, ap.OrderID).Error; err != nil {
+		return nil, err
+	}
+	errs := FieldErrors{}
+	reason, msg := checkText(d.Reason, true, MaxSupervisionText)
+	if msg != "" {
+		errs["reason"] = msg
+	}
+	known := false
+	for _, k := range AppealOutcomes {
+		known = known || k == d.Outcome
+	}
+	if !known {
+		errs["outcome"] = MsgSvDecision
+	}
+	if d.Outcome == OutcomeRefund && (d.RefundFen <= 0 || d.RefundFen > o.PaidFen || o.InstanceID == nil) {
+		errs["refund"] = MsgSvRefundAmount
+	}
+	if errs.Has() {
+		return nil, errs
+	}
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		set := map[string]any{"status": AppealDecided, "outcome": d.Outcome, "decision_reason": reason, "decided_by": admin.ID,
+			"decided_at": now, "open_key": nil, "updated_at": now}
+		if d.Outcome == OutcomeRefund {
+			set["refund_fen"] = d.RefundFen
+		}
+		var cur Appeal
+		if err := s.lockRow(tx, &cur, ap.ID); err != nil {
+			return err
+		}
+		if cur.Status == AppealDecided {
+			return ErrStale
+		}
+		res := tx.Model(&Appeal{}).Where("id = ? AND status <> ?", ap.ID, AppealDecided).Updates(set)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrStale
+		}
+		var sv Supervision
+		if err := tx.First(&sv, ap.SupervisionID).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&Supervision{}).Where("id = ?", sv.ID).Updates(map[string]any{"frozen": false, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		sv.Frozen = false
+		amount := ""
+		if d.Outcome == OutcomeRefund {
+			amount = money.Fen(d.RefundFen).String()
+		}
+		if err := s.auditAppeal(tx, admin.ID, ap.ID, "appeal."+string(d.Outcome), o.ID, amount, reason); err != nil {
+			return err
+		}
+		switch d.Outcome {
+		case OutcomeResume:
+			if err := tx.Create(&SupervisionEvent{SupervisionID: sv.ID, ActorID: &admin.ID, ActorRole: RoleAdmin, Action: SvAppealResumed,
+				FromStep: sv.Step, ToStep: sv.Step, Text: reason, CreatedAt: now}).Error; err != nil {
+				return err
+			}
+			return s.tellSupervision(tx, &sv, SvAppealResumed, reason)
+		case OutcomeForceAccept:
+			if !CanSupervise(SvForceAccept, sv.Step, RoleAdmin, sv.Hardware()) {
+				return FieldErrors{"outcome": MsgSvDecision}
+			}
+			return s.transition(tx, &sv, SvForceAccept, &admin.ID, RoleAdmin, svChange{text: reason})
+		}
+		if !CanSupervise(SvRefundClose, sv.Step, RoleAdmin, sv.Hardware()) {
+			return FieldErrors{"outcome": MsgSvDecision}
+		}
+		if err := s.appealRefund(tx, admin, &o, d.RefundFen, reason); err != nil {
+			return err
+		}
+		return s.transition(tx, &sv, SvRefundClose, &admin.ID, RoleAdmin, svChange{text: money.Fen(d.RefundFen).String() + "\n" + reason})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if d.Outcome == OutcomeRefund {
+		s.Signal()
+	}
+	if err := s.conn(ctx).First(&ap, ap.ID).Error; err != nil {
+		return nil, err
+	}
+	return &ap, nil
+}
+
+// appealRefund decides a refund for the buyer through the refund feature: an approved
+// negotiated request (decided by operations) and its effects — the refund record, the
+// unsubscription order, the service released, supervision closed, both parties told.
+func (s *Store) appealRefund(tx *gorm.DB, admin *User, o *orders.Order, fen int64, reason string) error {
+	now := s.now()
+	r := &RefundRequest{OrderID: o.ID, InstanceID: *o.InstanceID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID,
+		Kind: RefundKindNegotiated, Status: RefundApproved, AmountFen: fen, MaxFen: o.PaidFen, Cause: CauseAgreedWithSeller,
+		Text: ClipText(reason, 500), Opinion: ClipText("申诉裁决 Appeal decision: "+strings.TrimSpace(reason), 500),
+		DecidedBy: &admin.ID, DecidedAt: &now, CreatedAt: now, UpdatedAt: now}
+	if err := tx.Create(r).Error; err != nil {
+		return err
+	}
+	if err := s.auditRefund(tx, admin.ID, r.ID, RefundEventApproved, "appeal→approved", reason); err != nil {
+		return err
+	}
+	// A request the buyer had pending for the same service gives way to the decision.
+	if err := tx.Model(&RefundRequest{}).Where("open_key = ? AND id <> ?", *o.InstanceID, r.ID).
+		Updates(map[string]any{"status": RefundWithdrawn, "open_key": nil, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	return s.refundEffects(tx, r)
+}
