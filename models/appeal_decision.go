@@ -7,6 +7,8 @@ import (
 	"gorm.io/gorm"
 
 	"koogallery/models/orders"
+	"koogallery/models/sqldb"
+	"koogallery/models/supervision"
 	"koogallery/money"
 )
 
@@ -15,11 +17,11 @@ import (
 // where it stood, acceptance forced, or the supervision closed by a refund approved through
 // the refund feature (the refund record, unsubscription and release with it). Both parties see
 // the written reason and are told.
-func (s *Store) DecideAppeal(ctx context.Context, admin *User, appealID uint, d AppealDecision) (*Appeal, error) {
+func (s *Store) DecideAppeal(ctx context.Context, admin *User, appealID uint, d supervision.AppealDecision) (*supervision.Appeal, error) {
 	if admin == nil || admin.Role != RoleAdmin {
 		return nil, ErrNotFound
 	}
-	var ap Appeal
+	var ap supervision.Appeal
 	if err := s.conn(ctx).First(&ap, appealID).Error; err != nil {
 		return nil, notFound(err)
 	}
@@ -28,84 +30,84 @@ func (s *Store) DecideAppeal(ctx context.Context, admin *User, appealID uint, d 
 		return nil, err
 	}
 	errs := FieldErrors{}
-	reason, msg := checkText(d.Reason, true, MaxSupervisionText)
+	reason, msg := supervision.CheckText(d.Reason, true, supervision.MaxSupervisionText)
 	if msg != "" {
 		errs["reason"] = msg
 	}
 	known := false
-	for _, k := range AppealOutcomes {
+	for _, k := range supervision.AppealOutcomes {
 		known = known || k == d.Outcome
 	}
 	if !known {
-		errs["outcome"] = MsgSvDecision
+		errs["outcome"] = supervision.MsgSvDecision
 	}
-	if d.Outcome == OutcomeRefund && (d.RefundFen <= 0 || d.RefundFen > o.PaidFen || o.InstanceID == nil) {
-		errs["refund"] = MsgSvRefundAmount
+	if d.Outcome == supervision.OutcomeRefund && (d.RefundFen <= 0 || d.RefundFen > o.PaidFen || o.InstanceID == nil) {
+		errs["refund"] = supervision.MsgSvRefundAmount
 	}
 	if errs.Has() {
 		return nil, errs
 	}
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
-		set := map[string]any{"status": AppealDecided, "outcome": d.Outcome, "decision_reason": reason, "decided_by": admin.ID,
+		set := map[string]any{"status": supervision.AppealDecided, "outcome": d.Outcome, "decision_reason": reason, "decided_by": admin.ID,
 			"decided_at": now, "open_key": nil, "updated_at": now}
-		if d.Outcome == OutcomeRefund {
+		if d.Outcome == supervision.OutcomeRefund {
 			set["refund_fen"] = d.RefundFen
 		}
-		var cur Appeal
-		if err := s.lockRow(tx, &cur, ap.ID); err != nil {
+		var cur supervision.Appeal
+		if err := sqldb.LockRow(tx, &cur, ap.ID); err != nil {
 			return err
 		}
-		if cur.Status == AppealDecided {
+		if cur.Status == supervision.AppealDecided {
 			return ErrStale
 		}
-		res := tx.Model(&Appeal{}).Where("id = ? AND status <> ?", ap.ID, AppealDecided).Updates(set)
+		res := tx.Model(&supervision.Appeal{}).Where("id = ? AND status <> ?", ap.ID, supervision.AppealDecided).Updates(set)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return ErrStale
 		}
-		var sv Supervision
+		var sv supervision.Supervision
 		if err := tx.First(&sv, ap.SupervisionID).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&Supervision{}).Where("id = ?", sv.ID).Updates(map[string]any{"frozen": false, "updated_at": now}).Error; err != nil {
+		if err := tx.Model(&supervision.Supervision{}).Where("id = ?", sv.ID).Updates(map[string]any{"frozen": false, "updated_at": now}).Error; err != nil {
 			return err
 		}
 		sv.Frozen = false
 		amount := ""
-		if d.Outcome == OutcomeRefund {
+		if d.Outcome == supervision.OutcomeRefund {
 			amount = money.Fen(d.RefundFen).String()
 		}
-		if err := s.auditAppeal(tx, admin.ID, ap.ID, "appeal."+string(d.Outcome), o.ID, amount, reason); err != nil {
+		if err := s.AuditAppeal(tx, admin.ID, ap.ID, "appeal."+string(d.Outcome), o.ID, amount, reason); err != nil {
 			return err
 		}
 		switch d.Outcome {
-		case OutcomeResume:
-			if err := tx.Create(&SupervisionEvent{SupervisionID: sv.ID, ActorID: &admin.ID, ActorRole: RoleAdmin, Action: SvAppealResumed,
+		case supervision.OutcomeResume:
+			if err := tx.Create(&supervision.SupervisionEvent{SupervisionID: sv.ID, ActorID: &admin.ID, ActorRole: RoleAdmin, Action: supervision.SvAppealResumed,
 				FromStep: sv.Step, ToStep: sv.Step, Text: reason, CreatedAt: now}).Error; err != nil {
 				return err
 			}
-			return s.tellSupervision(tx, &sv, SvAppealResumed, reason)
-		case OutcomeForceAccept:
-			if !CanSupervise(SvForceAccept, sv.Step, RoleAdmin, sv.Hardware()) {
-				return FieldErrors{"outcome": MsgSvDecision}
+			return s.TellSupervision(tx, &sv, supervision.SvAppealResumed, reason)
+		case supervision.OutcomeForceAccept:
+			if !supervision.CanSupervise(supervision.SvForceAccept, sv.Step, RoleAdmin, sv.Hardware()) {
+				return FieldErrors{"outcome": supervision.MsgSvDecision}
 			}
-			return s.transition(tx, &sv, SvForceAccept, &admin.ID, RoleAdmin, svChange{text: reason})
+			return s.ApplyDecision(tx, &sv, supervision.SvForceAccept, admin.ID, reason)
 		}
-		if !CanSupervise(SvRefundClose, sv.Step, RoleAdmin, sv.Hardware()) {
-			return FieldErrors{"outcome": MsgSvDecision}
+		if !supervision.CanSupervise(supervision.SvRefundClose, sv.Step, RoleAdmin, sv.Hardware()) {
+			return FieldErrors{"outcome": supervision.MsgSvDecision}
 		}
 		if err := s.appealRefund(tx, admin, &o, d.RefundFen, reason); err != nil {
 			return err
 		}
-		return s.transition(tx, &sv, SvRefundClose, &admin.ID, RoleAdmin, svChange{text: money.Fen(d.RefundFen).String() + "\n" + reason})
+		return s.ApplyDecision(tx, &sv, supervision.SvRefundClose, admin.ID, money.Fen(d.RefundFen).String()+"\n"+reason)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if d.Outcome == OutcomeRefund {
+	if d.Outcome == supervision.OutcomeRefund {
 		s.Signal()
 	}
 	if err := s.conn(ctx).First(&ap, ap.ID).Error; err != nil {

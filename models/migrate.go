@@ -14,6 +14,7 @@ import (
 	"koogallery/models/outbox"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/models/supervision"
 
 	"gorm.io/gorm"
 )
@@ -51,7 +52,7 @@ var migrations = []migration{
 	}},
 	{6, "refunds: requests, attachments; orders' supervision state and settlement exclusion", migrateRefunds},
 	{7, "service supervision: supervisions, their timeline events, appeals", func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&Supervision{}, &SupervisionEvent{}, &Appeal{})
+		return tx.AutoMigrate(&supervision.Supervision{}, &supervision.SupervisionEvent{}, &supervision.Appeal{})
 	}},
 	{8, "one-click License deployment: delegations, deployments and their step history", func(tx *gorm.DB) error {
 		return tx.AutoMigrate(&deployment.DeployDelegation{}, &deployment.Deployment{}, &deployment.DeploymentEvent{})

@@ -227,7 +227,7 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 			return err
 		}
 		if o.SupervisionStatus == orders.SupervisionInProgress {
-			if _, err := s.createSupervision(tx, p, o); err != nil { // store_supervision.go
+			if _, err := s.CreateSupervision(tx, p, o); err != nil { // store_supervision.go
 				return err
 			}
 		}

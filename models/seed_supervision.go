@@ -5,6 +5,7 @@ import (
 
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
+	"koogallery/models/supervision"
 
 	"gorm.io/gorm"
 )
@@ -16,16 +17,16 @@ import (
 func (d *demo) supervisions(tx *gorm.DB, made map[string]*orders.Order) {
 	type step struct {
 		key  string
-		at   SupervisionStep
+		at   supervision.SupervisionStep
 		reqs string
 	}
 	plan := []step{
-		{"migration", StepImplementing, "迁移 2 台 Web 服务器与 1 个 MySQL 5.7 实例到华为云，要求停机窗口不超过 2 小时，提供迁移方案与验收报告。"},
-		{"data2", StepRequirements, ""},
-		{"wp2", StepImplementing, ""},
-		{"audit", StepCompleted, ""},
-		{"backup", StepCompleted, ""},
-		{"gateway", StepCompleted, ""},
+		{"migration", supervision.StepImplementing, "迁移 2 台 Web 服务器与 1 个 MySQL 5.7 实例到华为云，要求停机窗口不超过 2 小时，提供迁移方案与验收报告。"},
+		{"data2", supervision.StepRequirements, ""},
+		{"wp2", supervision.StepImplementing, ""},
+		{"audit", supervision.StepCompleted, ""},
+		{"backup", supervision.StepCompleted, ""},
+		{"gateway", supervision.StepCompleted, ""},
 	}
 	for _, st := range plan {
 		o := made[st.key]
@@ -40,18 +41,18 @@ func (d *demo) supervisions(tx *gorm.DB, made map[string]*orders.Order) {
 			continue
 		}
 		at := o.CreatedAt
-		sv := &Supervision{OrderID: o.ID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: p.ID, ProductType: p.Type,
+		sv := &supervision.Supervision{OrderID: o.ID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: p.ID, ProductType: p.Type,
 			CodeKind: p.CodeKind, Step: st.at, Requirements: st.reqs, CreatedAt: at, UpdatedAt: at}
 		if p.Type == catalog.TypeHardware {
 			sv.CodeKind = catalog.CodeNone
 		}
 		if sv.CodeKind == catalog.CodeSystem {
-			code := NewSystemCode()
+			code := supervision.NewSystemCode()
 			sv.SystemCode = &code
 		}
-		if st.at == StepCompleted {
+		if st.at == supervision.StepCompleted {
 			acc := at.Add(2 * 24 * time.Hour)
-			done := acc.Add(SupervisionCompleteDelay)
+			done := acc.Add(supervision.SupervisionCompleteDelay)
 			sv.AcceptedAt, sv.CompletedAt, sv.DeliveredAt = &acc, &done, &acc
 			if sv.CodeKind == catalog.CodeHardware {
 				sv.HardwareCode = "FA:16:3E:2B:9C:01|DISK-7F3A9|BOARD-22C1|CPU-0A65"
@@ -60,17 +61,17 @@ func (d *demo) supervisions(tx *gorm.DB, made map[string]*orders.Order) {
 		if d.err = tx.Create(sv).Error; d.err != nil {
 			return
 		}
-		events := []SupervisionEvent{{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: RoleBuyer, Action: SvCreated, ToStep: firstStep(p), CreatedAt: at}}
+		events := []supervision.SupervisionEvent{{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: RoleBuyer, Action: supervision.SvCreated, ToStep: supervision.FirstStep(p), CreatedAt: at}}
 		if st.reqs != "" {
 			u := at.Add(time.Hour)
 			events = append(events,
-				SupervisionEvent{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: RoleBuyer, Action: SvSubmitRequirements, FromStep: StepRequirements, ToStep: StepConfirm, Text: st.reqs, CreatedAt: u},
-				SupervisionEvent{SupervisionID: sv.ID, ActorRole: RoleSeller, Action: SvConfirmRequirements, FromStep: StepConfirm, ToStep: StepImplementing, CreatedAt: u.Add(3 * time.Hour)})
+				supervision.SupervisionEvent{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: RoleBuyer, Action: supervision.SvSubmitRequirements, FromStep: supervision.StepRequirements, ToStep: supervision.StepConfirm, Text: st.reqs, CreatedAt: u},
+				supervision.SupervisionEvent{SupervisionID: sv.ID, ActorRole: RoleSeller, Action: supervision.SvConfirmRequirements, FromStep: supervision.StepConfirm, ToStep: supervision.StepImplementing, CreatedAt: u.Add(3 * time.Hour)})
 		}
-		if st.at == StepCompleted {
+		if st.at == supervision.StepCompleted {
 			events = append(events,
-				SupervisionEvent{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: RoleBuyer, Action: SvAccept, FromStep: StepAcceptance, ToStep: StepAccepted, CreatedAt: *sv.AcceptedAt},
-				SupervisionEvent{SupervisionID: sv.ID, ActorRole: RoleSystem, Action: SvComplete, FromStep: StepAccepted, ToStep: StepCompleted, CreatedAt: *sv.CompletedAt})
+				supervision.SupervisionEvent{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: RoleBuyer, Action: supervision.SvAccept, FromStep: supervision.StepAcceptance, ToStep: supervision.StepAccepted, CreatedAt: *sv.AcceptedAt},
+				supervision.SupervisionEvent{SupervisionID: sv.ID, ActorRole: supervision.RoleSystem, Action: supervision.SvComplete, FromStep: supervision.StepAccepted, ToStep: supervision.StepCompleted, CreatedAt: *sv.CompletedAt})
 		}
 		for i := range events {
 			if d.err = tx.Create(&events[i]).Error; d.err != nil {

@@ -15,6 +15,7 @@ import (
 	"koogallery/models/outbox"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/models/supervision"
 )
 
 // Store is the marketplace's data layer: every read is scoped to whoever may see it, every
@@ -29,6 +30,7 @@ type Store struct {
 	*outboxStore
 	*licenseStore
 	*deploymentStore
+	*supervisionStore
 
 	base     *sqldb.DB
 	db       *gorm.DB
@@ -50,13 +52,14 @@ type (
 	outboxStore      = outbox.Store
 	licenseStore     = license.Store
 	deploymentStore  = deployment.Store
+	supervisionStore = supervision.Store
 )
 
 // NewStore wraps an open database.
 func NewStore(base *sqldb.DB) *Store {
 	cat := catalog.NewStore(base)
 	ord, calls := orders.NewStore(base, cat), outbox.NewStore(base)
-	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: cat, ordersStore: ord, outboxStore: calls, licenseStore: license.NewStore(base, ord, calls), deploymentStore: deployment.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect()}
+	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: cat, ordersStore: ord, outboxStore: calls, licenseStore: license.NewStore(base, ord, calls), deploymentStore: deployment.NewStore(base), supervisionStore: supervision.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect()}
 	s.outboxStore.SetEffects(callEffects{s})
 	return s
 }

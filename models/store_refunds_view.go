@@ -8,6 +8,7 @@ import (
 	"koogallery/models/orders"
 	"koogallery/models/outbox"
 	"koogallery/models/sqldb"
+	"koogallery/models/supervision"
 
 	"gorm.io/gorm"
 )
@@ -243,8 +244,8 @@ func (s *Store) attachmentParties(ctx context.Context, viewer *User, a *Attachme
 		var n int64
 		err := q.Count(&n).Error
 		return n > 0, err
-	case AttachSupervisionEvent, AttachAppeal:
-		return s.supervisionAttachmentParty(ctx, viewer, a)
+	case supervision.AttachSupervisionEvent, supervision.AttachAppeal:
+		return s.SupervisionAttachmentParty(ctx, viewer, a)
 	}
 	if rule, ok := s.parties[a.OwnerKind]; ok {
 		return rule(ctx, viewer.ID, false, a.OwnerID)

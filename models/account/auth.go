@@ -71,7 +71,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*
 		if known {
 			// Racing failures of one account take turns on its row, so each one counts those
 			// before it (the count above was read outside and may miss them all).
-			if err := lockRow(tx, &User{}, u.ID); err != nil {
+			if err := sqldb.LockRow(tx, &User{}, u.ID); err != nil {
 				return err
 			}
 		}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"koogallery/i18n"
 	"koogallery/models/sqldb"
@@ -266,17 +265,9 @@ func (s *Store) tellOwners(tx *gorm.DB, now time.Time, sellerID uint, joined *Us
 
 // lockCompany serialises membership changes of one company: on MySQL the company's row is
 // locked for the transaction; SQLite's immediate transactions serialise writers anyway.
-func lockCompany(tx *gorm.DB, sellerID uint) error { return lockRow(tx, &Seller{}, sellerID) }
+func lockCompany(tx *gorm.DB, sellerID uint) error { return sqldb.LockRow(tx, &Seller{}, sellerID) }
 
 // lockRow locks one row of a model for the transaction on MySQL (SQLite's immediate
-// transactions serialise writers anyway); a missing row is sqldb.ErrNotFound.
-func lockRow(tx *gorm.DB, model any, id uint) error {
-	q := tx
-	if tx.Dialector.Name() == "mysql" {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	return sqldb.NotFound(q.Model(model).Select("id").First(model, id).Error)
-}
 
 // SetMemberRoles changes a member's roles. The company keeps at least one owner
 // (ErrLastOwner); someone not in the company is sqldb.ErrNotFound.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"koogallery/i18n"
 	"koogallery/models/account"
@@ -91,7 +90,7 @@ func (s *Store) SubmitChange(ctx context.Context, owner *account.User, name, cod
 		AgreementVersion: AgreementVersion, AgreedAt: now, Status: StatusPending, SubmittedAt: now, CreatedAt: now, UpdatedAt: now}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		// The company's owners take turns: two of them cannot open two changes at once.
-		if err := lockRow(tx, &account.Seller{}, company.ID); err != nil {
+		if err := sqldb.LockRow(tx, &account.Seller{}, company.ID); err != nil {
 			return err
 		}
 		var open int64
@@ -411,14 +410,6 @@ func optionalNote(note string) (string, error) {
 }
 
 // lockUser serialises an applicant's submissions.
-func lockUser(tx *gorm.DB, userID uint) error { return lockRow(tx, &account.User{}, userID) }
+func lockUser(tx *gorm.DB, userID uint) error { return sqldb.LockRow(tx, &account.User{}, userID) }
 
 // lockRow locks one row of a model for the transaction on MySQL; SQLite's immediate
-// transactions serialise writers anyway. A missing row is sqldb.ErrNotFound.
-func lockRow(tx *gorm.DB, model any, id uint) error {
-	q := tx
-	if tx.Dialector.Name() == "mysql" {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	return sqldb.NotFound(q.Model(model).Select("id").First(model, id).Error)
-}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // DB is an open database with its dialect and the clock every store of the process reads, so
@@ -97,3 +98,16 @@ func IsDeadlock(err error) bool {
 // IsDuplicate reports a unique-index violation on either database (the connections translate
 // dialect errors into GORM's).
 func IsDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
+
+// LockRow reads the row of dest's table with primary key id into dest inside tx, locked FOR
+// UPDATE on MySQL (SQLite's immediate transactions serialise writers anyway): a change that
+// takes the row's lock first, by primary key only, makes racing changes queue on it instead of
+// deadlocking on the secondary indexes their guarded UPDATEs touch. A missing row is
+// ErrNotFound.
+func LockRow(tx *gorm.DB, dest any, id uint) error {
+	q := tx
+	if tx.Dialector.Name() == "mysql" {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return NotFound(q.First(dest, id).Error)
+}

@@ -1,8 +1,10 @@
-package models
+package supervision
 
 import (
 	"context"
 
+	"koogallery/models/account"
+	"koogallery/models/attachment"
 	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
@@ -14,8 +16,8 @@ type SupervisionFilter struct {
 	Page int
 }
 
-func (s *Store) supervisionList(ctx context.Context, scope func(*gorm.DB) *gorm.DB, f SupervisionFilter) (Page[Supervision], error) {
-	q := scope(s.conn(ctx).Model(&Supervision{}).Preload("Product").Preload("Order"))
+func (s *Store) supervisionList(ctx context.Context, scope func(*gorm.DB) *gorm.DB, f SupervisionFilter) (sqldb.Page[Supervision], error) {
+	q := scope(s.Conn(ctx).Model(&Supervision{}).Preload("Product").Preload("Order"))
 	if f.Step != "" {
 		q = q.Where("step = ?", f.Step)
 	}
@@ -23,12 +25,12 @@ func (s *Store) supervisionList(ctx context.Context, scope func(*gorm.DB) *gorm.
 }
 
 // BuyerSupervisions lists the buyer's supervised orders (服务监管), newest first.
-func (s *Store) BuyerSupervisions(ctx context.Context, buyerID uint, f SupervisionFilter) (Page[Supervision], error) {
+func (s *Store) BuyerSupervisions(ctx context.Context, buyerID uint, f SupervisionFilter) (sqldb.Page[Supervision], error) {
 	return s.supervisionList(ctx, func(q *gorm.DB) *gorm.DB { return q.Where("buyer_id = ?", buyerID) }, f)
 }
 
 // SellerSupervisions lists the seller company's supervised orders, newest first.
-func (s *Store) SellerSupervisions(ctx context.Context, sellerID uint, f SupervisionFilter) (Page[Supervision], error) {
+func (s *Store) SellerSupervisions(ctx context.Context, sellerID uint, f SupervisionFilter) (sqldb.Page[Supervision], error) {
 	return s.supervisionList(ctx, func(q *gorm.DB) *gorm.DB { return q.Where("seller_id = ?", sellerID) }, f)
 }
 
@@ -37,12 +39,12 @@ type SupervisionDetail struct {
 	S      Supervision // with Product and Order
 	Events []SupervisionEvent
 	// EventFiles maps an event to its attachments.
-	EventFiles map[uint][]Attachment
+	EventFiles map[uint][]attachment.Attachment
 	Appeals    []Appeal // newest first
 	// AppealFiles maps an appeal to its attachments (both parties' evidence).
-	AppealFiles map[uint][]Attachment
-	Buyer       User
-	Seller      Seller
+	AppealFiles map[uint][]attachment.Attachment
+	Buyer       account.User
+	Seller      account.Seller
 }
 
 // OpenAppeal is the supervision's undecided appeal, if any.
@@ -57,13 +59,13 @@ func (d *SupervisionDetail) OpenAppeal() *Appeal {
 
 // SupervisionFor loads one supervision the user is a party of (any, for an admin) with
 // everything its page shows; anyone else's is ErrNotFound.
-func (s *Store) SupervisionFor(ctx context.Context, u *User, id uint) (*SupervisionDetail, error) {
+func (s *Store) SupervisionFor(ctx context.Context, u *account.User, id uint) (*SupervisionDetail, error) {
 	sv, _, err := s.supervisionFor(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
-	db := s.conn(ctx)
-	d := &SupervisionDetail{S: *sv, EventFiles: map[uint][]Attachment{}, AppealFiles: map[uint][]Attachment{}}
+	db := s.Conn(ctx)
+	d := &SupervisionDetail{S: *sv, EventFiles: map[uint][]attachment.Attachment{}, AppealFiles: map[uint][]attachment.Attachment{}}
 	if err := db.Preload("Actor").Where("supervision_id = ?", sv.ID).Order("id").Limit(500).Find(&d.Events).Error; err != nil {
 		return nil, err
 	}
@@ -74,7 +76,7 @@ func (s *Store) SupervisionFor(ctx context.Context, u *User, id uint) (*Supervis
 	for i, e := range d.Events {
 		ids[i] = e.ID
 	}
-	var files []Attachment
+	var files []attachment.Attachment
 	if len(ids) > 0 {
 		if err := db.Where("owner_kind = ? AND owner_id IN ?", AttachSupervisionEvent, ids).Order("id").Find(&files).Error; err != nil {
 			return nil, err
@@ -112,8 +114,8 @@ type AppealFilter struct {
 }
 
 // AdminAppeals is operations' queue (申诉处理): by default the undecided appeals, oldest first.
-func (s *Store) AdminAppeals(ctx context.Context, f AppealFilter) (Page[Appeal], error) {
-	q := s.conn(ctx).Model(&Appeal{}).Preload("By").Preload("Supervision").Preload("Supervision.Order")
+func (s *Store) AdminAppeals(ctx context.Context, f AppealFilter) (sqldb.Page[Appeal], error) {
+	q := s.Conn(ctx).Model(&Appeal{}).Preload("By").Preload("Supervision").Preload("Supervision.Order")
 	switch f.Status {
 	case "":
 		q = q.Where("status <> ?", AppealDecided).Order("id")
@@ -126,33 +128,33 @@ func (s *Store) AdminAppeals(ctx context.Context, f AppealFilter) (Page[Appeal],
 // AdminAppeal loads one appeal for operations.
 func (s *Store) AdminAppeal(ctx context.Context, id uint) (*Appeal, error) {
 	var ap Appeal
-	if err := s.conn(ctx).Preload("By").First(&ap, id).Error; err != nil {
-		return nil, notFound(err)
+	if err := s.Conn(ctx).Preload("By").First(&ap, id).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	return &ap, nil
 }
 
 // supervisionAttachmentParty reports whether the viewer is a party of the supervision an
 // attachment (of an event or an appeal) belongs to.
-func (s *Store) supervisionAttachmentParty(ctx context.Context, viewer *User, a *Attachment) (bool, error) {
+func (s *Store) SupervisionAttachmentParty(ctx context.Context, viewer *account.User, a *attachment.Attachment) (bool, error) {
 	var svID uint
 	switch a.OwnerKind {
 	case AttachSupervisionEvent:
 		var ev SupervisionEvent
-		if err := s.conn(ctx).First(&ev, a.OwnerID).Error; err != nil {
+		if err := s.Conn(ctx).First(&ev, a.OwnerID).Error; err != nil {
 			return false, nil
 		}
 		svID = ev.SupervisionID
 	case AttachAppeal:
 		var ap Appeal
-		if err := s.conn(ctx).First(&ap, a.OwnerID).Error; err != nil {
+		if err := s.Conn(ctx).First(&ap, a.OwnerID).Error; err != nil {
 			return false, nil
 		}
 		svID = ap.SupervisionID
 	default:
 		return false, nil
 	}
-	q, role := partyScope(s.conn(ctx).Model(&Supervision{}).Where("id = ?", svID), viewer)
+	q, role := partyScope(s.Conn(ctx).Model(&Supervision{}).Where("id = ?", svID), viewer)
 	if role == "" {
 		return false, nil
 	}

@@ -1,4 +1,4 @@
-package models
+package supervision
 
 import (
 	"context"
@@ -10,31 +10,24 @@ import (
 	"koogallery/models/attachment"
 	"koogallery/models/catalog"
 	"koogallery/models/license"
+	"koogallery/models/notice"
 	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // lockRow reads a row by primary key inside tx, locked FOR UPDATE on MySQL (SQLite has one
 // writer): a transition takes the row's lock first, by its primary key only, so racing
 // transitions queue on it instead of deadlocking on the secondary indexes their guarded
-// UPDATE touches.
-func (s *Store) lockRow(tx *gorm.DB, dest any, id uint) error {
-	q := tx
-	if s.dialect == MySQL {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	return notFound(q.First(dest, id).Error)
-}
 
 // createSupervision starts the supervision of a supervised purchase inside its transaction:
 // the first step, a system identification code when the product needs one, and the timeline's
 // first event.
-func (s *Store) createSupervision(tx *gorm.DB, p *catalog.Product, o *orders.Order) (*Supervision, error) {
-	now := s.now()
+func (s *Store) CreateSupervision(tx *gorm.DB, p *catalog.Product, o *orders.Order) (*Supervision, error) {
+	now := s.Now()
 	sv := &Supervision{OrderID: o.ID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: p.ID, ProductType: p.Type,
-		CodeKind: p.CodeKind, Step: firstStep(p), CreatedAt: now, UpdatedAt: now}
+		CodeKind: p.CodeKind, Step: FirstStep(p), CreatedAt: now, UpdatedAt: now}
 	if p.Type == catalog.TypeHardware {
 		sv.CodeKind = catalog.CodeNone
 	}
@@ -52,40 +45,40 @@ func (s *Store) createSupervision(tx *gorm.DB, p *catalog.Product, o *orders.Ord
 	if err != nil {
 		return nil, err
 	}
-	ev := &SupervisionEvent{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: RoleBuyer, Action: SvCreated, ToStep: sv.Step, CreatedAt: now}
+	ev := &SupervisionEvent{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: account.RoleBuyer, Action: SvCreated, ToStep: sv.Step, CreatedAt: now}
 	if err := tx.Create(ev).Error; err != nil {
 		return nil, err
 	}
-	return sv, s.tellSupervision(tx, sv, SvCreated, "")
+	return sv, s.TellSupervision(tx, sv, SvCreated, "")
 }
 
 // partyRole is the role a user acts in on a supervision, and the scope that finds it.
-func partyScope(q *gorm.DB, u *User) (*gorm.DB, Role) {
+func partyScope(q *gorm.DB, u *account.User) (*gorm.DB, account.Role) {
 	switch {
 	case u == nil:
 		return q.Where("1 = 0"), ""
-	case u.Role == RoleBuyer:
-		return q.Where("buyer_id = ?", u.ID), RoleBuyer
-	case u.Role == RoleSeller && u.CompanyID() != 0:
-		return q.Where("seller_id = ?", u.CompanyID()), RoleSeller
-	case u.Role == RoleAdmin:
-		return q, RoleAdmin
+	case u.Role == account.RoleBuyer:
+		return q.Where("buyer_id = ?", u.ID), account.RoleBuyer
+	case u.Role == account.RoleSeller && u.CompanyID() != 0:
+		return q.Where("seller_id = ?", u.CompanyID()), account.RoleSeller
+	case u.Role == account.RoleAdmin:
+		return q, account.RoleAdmin
 	}
 	return q.Where("1 = 0"), ""
 }
 
 // supervisionFor loads a supervision the user is a party of (or any, for an admin).
-func (s *Store) supervisionFor(ctx context.Context, u *User, id uint) (*Supervision, Role, error) {
-	q, role := partyScope(s.conn(ctx).Preload("Product").Preload("Order"), u)
+func (s *Store) supervisionFor(ctx context.Context, u *account.User, id uint) (*Supervision, account.Role, error) {
+	q, role := partyScope(s.Conn(ctx).Preload("Product").Preload("Order"), u)
 	var sv Supervision
 	if err := q.First(&sv, id).Error; err != nil {
-		return nil, "", notFound(err)
+		return nil, "", sqldb.NotFound(err)
 	}
 	return &sv, role, nil
 }
 
 // checkedFiles validates the uploads of a step; a refused one is the "attachment" field's message.
-func checkedFiles(list []*Upload, errs FieldErrors) []*attachment.Checked {
+func checkedFiles(list []*attachment.Upload, errs sqldb.FieldErrors) []*attachment.Checked {
 	var out []*attachment.Checked
 	for _, u := range list {
 		if u == nil {
@@ -114,23 +107,29 @@ type svChange struct {
 	files []*attachment.Checked
 }
 
+// ApplyDecision moves a supervision by operations' decision inside tx (an appeal's outcome),
+// with the decision's words on the timeline.
+func (s *Store) ApplyDecision(tx *gorm.DB, sv *Supervision, a SupervisionAction, adminID uint, text string) error {
+	return s.transition(tx, sv, a, &adminID, account.RoleAdmin, svChange{text: text})
+}
+
 // validateAction checks a party's input for an action before anything is written.
-func (s *Store) validateAction(sv *Supervision, a SupervisionAction, in SupervisionInput) (svChange, FieldErrors) {
-	errs := FieldErrors{}
+func (s *Store) validateAction(sv *Supervision, a SupervisionAction, in SupervisionInput) (svChange, sqldb.FieldErrors) {
+	errs := sqldb.FieldErrors{}
 	c := svChange{set: map[string]any{}}
 	var msg string
 	switch a {
 	case SvSubmitRequirements:
-		if c.text, msg = checkText(in.Text, true, MaxSupervisionText); msg != "" {
+		if c.text, msg = CheckText(in.Text, true, MaxSupervisionText); msg != "" {
 			errs["text"] = msg
 		}
 		c.set["requirements"] = c.text
 	case SvRejectRequirements, SvRejectDelivery:
-		if c.text, msg = checkText(in.Text, true, MaxSupervisionText); msg != "" {
+		if c.text, msg = CheckText(in.Text, true, MaxSupervisionText); msg != "" {
 			errs["text"] = msg
 		}
 	case SvConfirmRequirements, SvAccept, SvSign:
-		if c.text, msg = checkText(in.Text, false, MaxSupervisionText); msg != "" {
+		if c.text, msg = CheckText(in.Text, false, MaxSupervisionText); msg != "" {
 			errs["text"] = msg
 		}
 		if a == SvAccept && !in.Confirm {
@@ -150,25 +149,25 @@ func (s *Store) validateAction(sv *Supervision, a SupervisionAction, in Supervis
 		} else if sv.SystemCode != nil {
 			c.text = *sv.SystemCode
 		}
-		c.set["code_submitted_at"] = s.now()
+		c.set["code_submitted_at"] = s.Now()
 	case SvDeliver:
-		if c.text, msg = checkText(in.Text, false, MaxSupervisionText); msg != "" {
+		if c.text, msg = CheckText(in.Text, false, MaxSupervisionText); msg != "" {
 			errs["text"] = msg
 		}
 		if in.ActualStart != nil {
-			if in.ActualStart.After(s.now().Add(24*time.Hour)) || in.ActualStart.Before(sv.CreatedAt.Add(-24*time.Hour)) {
+			if in.ActualStart.After(s.Now().Add(24*time.Hour)) || in.ActualStart.Before(sv.CreatedAt.Add(-24*time.Hour)) {
 				errs["actual_start"] = MsgSvStartInvalid
 			} else {
 				c.set["actual_start_at"] = in.ActualStart.UTC()
 			}
 		}
-		c.set["delivered_at"] = s.now()
+		c.set["delivered_at"] = s.Now()
 	case SvShip:
-		if c.text, msg = checkText(in.Logistics, true, MaxLogistics); msg != "" {
+		if c.text, msg = CheckText(in.Logistics, true, MaxLogistics); msg != "" {
 			errs["logistics"] = MsgSvLogistics
 		}
 		c.set["logistics"] = c.text
-		c.set["shipped_at"] = s.now()
+		c.set["shipped_at"] = s.Now()
 	}
 	c.files = checkedFiles(in.Attachments, errs)
 	if a == SvDeliver && len(c.files) == 0 && errs["attachment"] == "" {
@@ -181,16 +180,16 @@ func (s *Store) validateAction(sv *Supervision, a SupervisionAction, in Supervis
 // field, nothing written), then applied as a guarded transition. ErrNotFound: not the party's;
 // ErrFrozen: an appeal is open; ErrNotYourTurn: not this party's action at this step (also a
 // double submit: the first one moved the step on); ErrStale: the page showed another step.
-func (s *Store) Act(ctx context.Context, u *User, id uint, a SupervisionAction, in SupervisionInput) (*Supervision, error) {
+func (s *Store) Act(ctx context.Context, u *account.User, id uint, a SupervisionAction, in SupervisionInput) (*Supervision, error) {
 	sv, role, err := s.supervisionFor(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
-	if role != RoleBuyer && role != RoleSeller {
+	if role != account.RoleBuyer && role != account.RoleSeller {
 		return nil, ErrNotYourTurn
 	}
 	if in.ExpectedStep != "" && in.ExpectedStep != sv.Step {
-		return nil, ErrStale
+		return nil, sqldb.ErrStale
 	}
 	if sv.Frozen {
 		return nil, ErrFrozen
@@ -202,7 +201,7 @@ func (s *Store) Act(ctx context.Context, u *User, id uint, a SupervisionAction, 
 	if errs.Has() {
 		return nil, errs
 	}
-	err = s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		return s.transition(tx, sv, a, &u.ID, role, c)
 	})
 	if err != nil {
@@ -214,9 +213,9 @@ func (s *Store) Act(ctx context.Context, u *User, id uint, a SupervisionAction, 
 // transition moves sv by the action inside tx, guarded on the step it read and on no appeal
 // being open; it records the event with its attachments, applies the action's effects and
 // tells both parties.
-func (s *Store) transition(tx *gorm.DB, sv *Supervision, a SupervisionAction, actorID *uint, role Role, c svChange) error {
+func (s *Store) transition(tx *gorm.DB, sv *Supervision, a SupervisionAction, actorID *uint, role account.Role, c svChange) error {
 	t := supervisionTransitions[a]
-	now := s.now()
+	now := s.Now()
 	set := map[string]any{"step": t.to, "updated_at": now}
 	for k, v := range c.set {
 		set[k] = v
@@ -239,17 +238,17 @@ func (s *Store) transition(tx *gorm.DB, sv *Supervision, a SupervisionAction, ac
 		set["complete_at"] = nil
 	}
 	var cur Supervision
-	if err := s.lockRow(tx, &cur, sv.ID); err != nil {
+	if err := sqldb.LockRow(tx, &cur, sv.ID); err != nil {
 		return err
 	}
-	if cur.Frozen && role != RoleAdmin {
+	if cur.Frozen && role != account.RoleAdmin {
 		return ErrFrozen
 	}
 	if cur.Step != sv.Step {
 		return ErrNotYourTurn // someone moved it on first
 	}
 	q := tx.Model(&Supervision{}).Where("id = ? AND step = ?", sv.ID, sv.Step)
-	if role != RoleAdmin {
+	if role != account.RoleAdmin {
 		q = q.Where("frozen = ?", false) // an admin's decision is what unfreezes
 	}
 	res := q.Updates(set)
@@ -261,7 +260,7 @@ func (s *Store) transition(tx *gorm.DB, sv *Supervision, a SupervisionAction, ac
 		if err := tx.First(&fresh, sv.ID).Error; err != nil {
 			return err
 		}
-		if fresh.Frozen && role != RoleAdmin {
+		if fresh.Frozen && role != account.RoleAdmin {
 			return ErrFrozen
 		}
 		return ErrNotYourTurn // someone moved it on first
@@ -276,14 +275,14 @@ func (s *Store) transition(tx *gorm.DB, sv *Supervision, a SupervisionAction, ac
 		return err
 	}
 	if len(c.files) > 0 {
-		var up User
+		var up account.User
 		if actorID != nil {
 			if err := tx.First(&up, *actorID).Error; err != nil {
 				return err
 			}
 		}
 		for _, f := range c.files {
-			if _, err := attachment.Save(tx, s.now(), AttachSupervisionEvent, ev.ID, &up, f); err != nil {
+			if _, err := attachment.Save(tx, s.Now(), AttachSupervisionEvent, ev.ID, &up, f); err != nil {
 				return err
 			}
 		}
@@ -302,7 +301,7 @@ func (s *Store) transition(tx *gorm.DB, sv *Supervision, a SupervisionAction, ac
 			return err
 		}
 	}
-	return s.tellSupervision(tx, sv, a, c.text)
+	return s.TellSupervision(tx, sv, a, c.text)
 }
 
 // acceptEffects starts the service's validity at acceptance (or at the seller's actual start
@@ -343,7 +342,7 @@ func (s *Store) acceptEffects(tx *gorm.DB, sv *Supervision, at time.Time) error 
 // acceptance, and supervisions whose order a refund closed. It handles at most limit of each
 // and reports how many it moved. Safe in every process: each move is a guarded transition.
 func (s *Store) SweepSupervision(ctx context.Context, limit int) (int, error) {
-	now := s.now()
+	now := s.Now()
 	moved := 0
 	run := func(a SupervisionAction, q *gorm.DB) error {
 		var due []Supervision
@@ -352,7 +351,7 @@ func (s *Store) SweepSupervision(ctx context.Context, limit int) (int, error) {
 		}
 		for i := range due {
 			sv := &due[i]
-			err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+			err := s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 				return s.transition(tx, sv, a, nil, RoleSystem, svChange{})
 			})
 			switch {
@@ -365,7 +364,7 @@ func (s *Store) SweepSupervision(ctx context.Context, limit int) (int, error) {
 		}
 		return nil
 	}
-	db := s.conn(ctx)
+	db := s.Conn(ctx)
 	if err := run(SvAutoAccept, db.Where("step = ? AND frozen = ? AND product_type = ? AND auto_accept_at <= ?", StepAcceptance, false, catalog.TypeHardware, now)); err != nil {
 		return moved, err
 	}
@@ -382,7 +381,7 @@ func (s *Store) SweepSupervision(ctx context.Context, limit int) (int, error) {
 		sv := &gone[i]
 		err := db.Transaction(func(tx *gorm.DB) error {
 			var cur Supervision
-			if err := s.lockRow(tx, &cur, sv.ID); err != nil {
+			if err := sqldb.LockRow(tx, &cur, sv.ID); err != nil {
 				return err
 			}
 			res := tx.Model(&Supervision{}).Where("id = ? AND step = ?", sv.ID, sv.Step).
@@ -408,21 +407,21 @@ func (s *Store) SweepSupervision(ctx context.Context, limit int) (int, error) {
 }
 
 // tellSupervision writes the in-site notices and mails of a step to both parties.
-func (s *Store) tellSupervision(tx *gorm.DB, sv *Supervision, a SupervisionAction, text string) error {
-	now := s.now()
+func (s *Store) TellSupervision(tx *gorm.DB, sv *Supervision, a SupervisionAction, text string) error {
+	now := s.Now()
 	var o orders.Order
 	if err := tx.First(&o, sv.OrderID).Error; err != nil {
 		return err
 	}
-	var buyer User
+	var buyer account.User
 	if err := tx.First(&buyer, sv.BuyerID).Error; err != nil {
 		return err
 	}
-	var company Seller
+	var company account.Seller
 	if err := tx.First(&company, sv.SellerID).Error; err != nil {
 		return err
 	}
-	line := ClipText(fmt.Sprintf("%s · %s", o.ProductName, o.OrderNo), 1000)
+	line := sqldb.ClipText(fmt.Sprintf("%s · %s", o.ProductName, o.OrderNo), 1000)
 	what := svMailSubjects[a]
 	if what == "" {
 		what = string(a)
@@ -430,21 +429,21 @@ func (s *Store) tellSupervision(tx *gorm.DB, sv *Supervision, a SupervisionActio
 	subject := "[KooGallery] 服务监管 Service supervision: " + what
 	body := fmt.Sprintf("服务监管 Service supervision\n\n商品 Product: %s\n订单 Order: %s\n事件 Event: %s\n", o.ProductName, o.OrderNo, what)
 	if text != "" {
-		body += "说明 Note: " + ClipText(text, 1000) + "\n"
+		body += "说明 Note: " + sqldb.ClipText(text, 1000) + "\n"
 	}
 	kind := "supervision_" + string(a)
 	bl := fmt.Sprintf("/console/supervision/%d", sv.ID)
 	sl := fmt.Sprintf("/seller/supervision/%d", sv.ID)
-	if err := tx.Create(&Notice{UserID: &buyer.ID, Kind: kind, Text: line, Link: bl, CreatedAt: now}).Error; err != nil {
+	if err := tx.Create(&notice.Notice{UserID: &buyer.ID, Kind: kind, Text: line, Link: bl, CreatedAt: now}).Error; err != nil {
 		return err
 	}
-	if err := tx.Create(&Notice{SellerID: &company.ID, Kind: kind, Text: line, Link: sl, CreatedAt: now}).Error; err != nil {
+	if err := tx.Create(&notice.Notice{SellerID: &company.ID, Kind: kind, Text: line, Link: sl, CreatedAt: now}).Error; err != nil {
 		return err
 	}
 	if a == SvCreated {
 		return nil // the purchase itself is mailed by the order flow; the bells say what to do next
 	}
-	if err := tx.Create(&Mail{To: buyer.Email, Subject: subject, Body: body + bl + "\n", Status: MailPending, NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
+	if err := tx.Create(&notice.Mail{To: buyer.Email, Subject: subject, Body: body + bl + "\n", Status: notice.MailPending, NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
 		return err
 	}
 	return account.MailSeller(tx, now, company.ID, account.MailSupervision, subject, body+sl+"\n")

@@ -1,4 +1,4 @@
-package models
+package supervision
 
 import (
 	"crypto/rand"
@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"koogallery/models/account"
+	"koogallery/models/attachment"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 )
@@ -40,12 +42,12 @@ func (s SupervisionStep) Final() bool { return s == StepCompleted || s == StepCl
 
 // Turn is whose action the step waits for: buyer, seller, or "" (the platform: a scheduled
 // transition, or nobody once final).
-func (s SupervisionStep) Turn() Role {
+func (s SupervisionStep) Turn() account.Role {
 	switch s {
 	case StepRequirements, StepCode, StepShipped, StepAcceptance:
-		return RoleBuyer
+		return account.RoleBuyer
 	case StepConfirm, StepImplementing:
-		return RoleSeller
+		return account.RoleSeller
 	}
 	return ""
 }
@@ -85,7 +87,7 @@ const (
 )
 
 // RoleSystem marks the platform's own scheduled transitions in the timeline.
-const RoleSystem Role = "system"
+const RoleSystem account.Role = "system"
 
 // svHardware says which products a transition applies to.
 type svHardware int
@@ -100,32 +102,32 @@ const (
 type svTransition struct {
 	from []SupervisionStep
 	to   SupervisionStep
-	role Role
+	role account.Role
 	hw   svHardware
 }
 
 // supervisionTransitions is the state machine. Appeals freeze every one of them.
 var supervisionTransitions = map[SupervisionAction]svTransition{
-	SvSubmitRequirements:  {[]SupervisionStep{StepRequirements}, StepConfirm, RoleBuyer, svNotHardware},
-	SvConfirmRequirements: {[]SupervisionStep{StepConfirm}, StepImplementing, RoleSeller, svNotHardware},
-	SvRejectRequirements:  {[]SupervisionStep{StepConfirm}, StepRequirements, RoleSeller, svNotHardware},
-	SvSubmitCode:          {[]SupervisionStep{StepCode}, StepImplementing, RoleBuyer, svNotHardware},
-	SvDeliver:             {[]SupervisionStep{StepImplementing}, StepAcceptance, RoleSeller, svNotHardware},
-	SvShip:                {[]SupervisionStep{StepImplementing}, StepShipped, RoleSeller, svHardwareOnly},
-	SvSign:                {[]SupervisionStep{StepShipped}, StepAcceptance, RoleBuyer, svHardwareOnly},
-	SvAccept:              {[]SupervisionStep{StepAcceptance}, StepAccepted, RoleBuyer, svAny},
-	SvRejectDelivery:      {[]SupervisionStep{StepAcceptance}, StepImplementing, RoleBuyer, svAny},
+	SvSubmitRequirements:  {[]SupervisionStep{StepRequirements}, StepConfirm, account.RoleBuyer, svNotHardware},
+	SvConfirmRequirements: {[]SupervisionStep{StepConfirm}, StepImplementing, account.RoleSeller, svNotHardware},
+	SvRejectRequirements:  {[]SupervisionStep{StepConfirm}, StepRequirements, account.RoleSeller, svNotHardware},
+	SvSubmitCode:          {[]SupervisionStep{StepCode}, StepImplementing, account.RoleBuyer, svNotHardware},
+	SvDeliver:             {[]SupervisionStep{StepImplementing}, StepAcceptance, account.RoleSeller, svNotHardware},
+	SvShip:                {[]SupervisionStep{StepImplementing}, StepShipped, account.RoleSeller, svHardwareOnly},
+	SvSign:                {[]SupervisionStep{StepShipped}, StepAcceptance, account.RoleBuyer, svHardwareOnly},
+	SvAccept:              {[]SupervisionStep{StepAcceptance}, StepAccepted, account.RoleBuyer, svAny},
+	SvRejectDelivery:      {[]SupervisionStep{StepAcceptance}, StepImplementing, account.RoleBuyer, svAny},
 	SvAutoAccept:          {[]SupervisionStep{StepAcceptance}, StepAccepted, RoleSystem, svHardwareOnly},
 	SvComplete:            {[]SupervisionStep{StepAccepted}, StepCompleted, RoleSystem, svAny},
 	SvForceAccept: {[]SupervisionStep{StepRequirements, StepCode, StepConfirm, StepImplementing, StepShipped, StepAcceptance},
-		StepAccepted, RoleAdmin, svAny},
+		StepAccepted, account.RoleAdmin, svAny},
 	SvRefundClose: {[]SupervisionStep{StepRequirements, StepCode, StepConfirm, StepImplementing, StepShipped, StepAcceptance, StepAccepted},
-		StepClosed, RoleAdmin, svAny},
+		StepClosed, account.RoleAdmin, svAny},
 }
 
 // CanSupervise reports whether role may take the action at the step of a (hardware or other)
 // supervision, the appeal freeze aside.
-func CanSupervise(a SupervisionAction, from SupervisionStep, role Role, hardware bool) bool {
+func CanSupervise(a SupervisionAction, from SupervisionStep, role account.Role, hardware bool) bool {
 	t, ok := supervisionTransitions[a]
 	if !ok || t.role != role {
 		return false
@@ -187,8 +189,8 @@ type SupervisionEvent struct {
 	ID            uint              `gorm:"primaryKey"`
 	SupervisionID uint              `gorm:"not null;index"`
 	ActorID       *uint             // nil: the platform
-	Actor         *User             `gorm:"foreignKey:ActorID;constraint:OnDelete:RESTRICT"`
-	ActorRole     Role              `gorm:"size:16;not null"`
+	Actor         *account.User     `gorm:"foreignKey:ActorID;constraint:OnDelete:RESTRICT"`
+	ActorRole     account.Role      `gorm:"size:16;not null"`
 	Action        SupervisionAction `gorm:"size:32;not null"`
 	FromStep      SupervisionStep   `gorm:"size:20"`
 	ToStep        SupervisionStep   `gorm:"size:20"`
@@ -199,7 +201,7 @@ type SupervisionEvent struct {
 // firstStep is where a new supervision starts: hardware at the seller's delivery, License 1.0
 // at the identification code, application orchestration straight at implementation (no
 // requirements step), everything else at the requirements.
-func firstStep(p *catalog.Product) SupervisionStep {
+func FirstStep(p *catalog.Product) SupervisionStep {
 	switch {
 	case p.Type == catalog.TypeHardware, p.Type == catalog.TypeAppOrchestration && p.CodeKind == catalog.CodeNone:
 		return StepImplementing
@@ -255,7 +257,7 @@ const (
 )
 
 // checkText trims s and checks it is present (when required) and at most max characters.
-func checkText(s string, required bool, max int) (string, string) {
+func CheckText(s string, required bool, max int) (string, string) {
 	s = strings.TrimSpace(strings.ToValidUTF8(s, ""))
 	switch n := utf8.RuneCountInString(s); {
 	case n == 0 && required:
@@ -276,7 +278,7 @@ type SupervisionInput struct {
 	HardwareCode  string
 	ConfirmCode   bool
 	Confirm       bool // 确认验收: the buyer confirms they checked the delivery
-	Attachments   []*Upload
+	Attachments   []*attachment.Upload
 	ExpectedStep  SupervisionStep // the step the page showed: a stale page is refused
 	RefundFen     int64           // appeal decisions for the buyer with a refund
 	AppealDemand  string

@@ -1,8 +1,11 @@
-package models
+package supervision
 
 import (
 	"errors"
 	"time"
+
+	"koogallery/models/account"
+	"koogallery/models/attachment"
 )
 
 // Appeals (申诉): either party of a supervision, at any step before it ends, asks operations to
@@ -39,8 +42,8 @@ var AppealOutcomes = []AppealOutcome{OutcomeResume, OutcomeForceAccept, OutcomeR
 
 // Attachment owners of supervision and appeals.
 const (
-	AttachSupervisionEvent AttachmentOwner = "supervision_event"
-	AttachAppeal           AttachmentOwner = "appeal"
+	AttachSupervisionEvent attachment.Owner = "supervision_event"
+	AttachAppeal           attachment.Owner = "appeal"
 )
 
 // Errors of the supervision flow.
@@ -53,15 +56,15 @@ var (
 
 // Appeal is one 申诉 on a supervision.
 type Appeal struct {
-	ID            uint         `gorm:"primaryKey"`
-	SupervisionID uint         `gorm:"not null;index"`
-	Supervision   *Supervision `gorm:"constraint:OnDelete:RESTRICT"`
-	OrderID       uint         `gorm:"not null;index"`
-	BuyerID       uint         `gorm:"not null;index"`
-	SellerID      uint         `gorm:"not null;index"`
-	ByID          uint         `gorm:"not null"`
-	By            *User        `gorm:"foreignKey:ByID;constraint:OnDelete:RESTRICT"`
-	ByRole        Role         `gorm:"size:16;not null"`
+	ID            uint          `gorm:"primaryKey"`
+	SupervisionID uint          `gorm:"not null;index"`
+	Supervision   *Supervision  `gorm:"constraint:OnDelete:RESTRICT"`
+	OrderID       uint          `gorm:"not null;index"`
+	BuyerID       uint          `gorm:"not null;index"`
+	SellerID      uint          `gorm:"not null;index"`
+	ByID          uint          `gorm:"not null"`
+	By            *account.User `gorm:"foreignKey:ByID;constraint:OnDelete:RESTRICT"`
+	ByRole        account.Role  `gorm:"size:16;not null"`
 	// Step is where the flow stood when the appeal was raised.
 	Step    SupervisionStep `gorm:"size:20;not null"`
 	Reason  string          `gorm:"type:text;not null"`

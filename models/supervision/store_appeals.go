@@ -1,11 +1,13 @@
-package models
+package supervision
 
 import (
 	"context"
 	"errors"
 
+	"koogallery/models/account"
 	"koogallery/models/attachment"
 	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
 )
@@ -14,26 +16,26 @@ import (
 type AppealInput struct {
 	Reason      string
 	Demand      string
-	Attachments []*Upload
+	Attachments []*attachment.Upload
 }
 
 // OpenAppeal (发起申诉) raises an appeal on one of the party's supervisions and freezes it, in
 // one transaction guarded on no appeal being open. ErrNotFound: not the party's; a finished
 // supervision or an open appeal is FieldErrors{"form": …}.
-func (s *Store) OpenAppeal(ctx context.Context, u *User, id uint, in AppealInput) (*Appeal, error) {
+func (s *Store) OpenAppeal(ctx context.Context, u *account.User, id uint, in AppealInput) (*Appeal, error) {
 	sv, role, err := s.supervisionFor(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
-	if role != RoleBuyer && role != RoleSeller {
+	if role != account.RoleBuyer && role != account.RoleSeller {
 		return nil, ErrNotYourTurn
 	}
-	errs := FieldErrors{}
-	reason, msg := checkText(in.Reason, true, MaxSupervisionText)
+	errs := sqldb.FieldErrors{}
+	reason, msg := CheckText(in.Reason, true, MaxSupervisionText)
 	if msg != "" {
 		errs["reason"] = msg
 	}
-	demand, msg := checkText(in.Demand, false, MaxSupervisionText)
+	demand, msg := CheckText(in.Demand, false, MaxSupervisionText)
 	if msg != "" {
 		errs["demand"] = msg
 	}
@@ -47,10 +49,10 @@ func (s *Store) OpenAppeal(ctx context.Context, u *User, id uint, in AppealInput
 		return nil, errs
 	}
 	var ap *Appeal
-	err = s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		now := s.now()
+	err = s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.Now()
 		var cur Supervision
-		if err := s.lockRow(tx, &cur, sv.ID); err != nil {
+		if err := sqldb.LockRow(tx, &cur, sv.ID); err != nil {
 			return err
 		}
 		res := tx.Model(&Supervision{}).Where("id = ? AND frozen = ? AND step NOT IN ?", sv.ID, false, []SupervisionStep{StepCompleted, StepClosed}).
@@ -59,7 +61,7 @@ func (s *Store) OpenAppeal(ctx context.Context, u *User, id uint, in AppealInput
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return FieldErrors{"form": MsgSvAppealOpen}
+			return sqldb.FieldErrors{"form": MsgSvAppealOpen}
 		}
 		if err := tx.First(sv, sv.ID).Error; err != nil {
 			return err
@@ -70,7 +72,7 @@ func (s *Store) OpenAppeal(ctx context.Context, u *User, id uint, in AppealInput
 			return err
 		}
 		for _, f := range files {
-			if _, err := attachment.Save(tx, s.now(), AttachAppeal, ap.ID, u, f); err != nil {
+			if _, err := attachment.Save(tx, s.Now(), AttachAppeal, ap.ID, u, f); err != nil {
 				return err
 			}
 		}
@@ -82,10 +84,10 @@ func (s *Store) OpenAppeal(ctx context.Context, u *User, id uint, in AppealInput
 			FromStep: sv.Step, ToStep: sv.Step, Text: text, CreatedAt: now}).Error; err != nil {
 			return err
 		}
-		return s.tellSupervision(tx, sv, SvAppealOpened, reason)
+		return s.TellSupervision(tx, sv, SvAppealOpened, reason)
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return nil, FieldErrors{"form": MsgSvAppealOpen}
+		return nil, sqldb.FieldErrors{"form": MsgSvAppealOpen}
 	}
 	if err != nil {
 		return nil, err
@@ -97,23 +99,23 @@ func (s *Store) OpenAppeal(ctx context.Context, u *User, id uint, in AppealInput
 func pendingAppeal(tx *gorm.DB, svID uint) (*Appeal, error) {
 	var ap Appeal
 	if err := tx.Where("supervision_id = ? AND status <> ?", svID, AppealDecided).Order("id DESC").First(&ap).Error; err != nil {
-		return nil, notFound(err)
+		return nil, sqldb.NotFound(err)
 	}
 	return &ap, nil
 }
 
 // AddAppealInfo lets a party add words and evidence to the open appeal of one of their
 // supervisions (after operations asked for more, or of their own accord).
-func (s *Store) AddAppealInfo(ctx context.Context, u *User, id uint, text string, uploads []*Upload) error {
+func (s *Store) AddAppealInfo(ctx context.Context, u *account.User, id uint, text string, uploads []*attachment.Upload) error {
 	sv, role, err := s.supervisionFor(ctx, u, id)
 	if err != nil {
 		return err
 	}
-	if role != RoleBuyer && role != RoleSeller {
+	if role != account.RoleBuyer && role != account.RoleSeller {
 		return ErrNotYourTurn
 	}
-	errs := FieldErrors{}
-	t, msg := checkText(text, true, MaxSupervisionText)
+	errs := sqldb.FieldErrors{}
+	t, msg := CheckText(text, true, MaxSupervisionText)
 	if msg != "" {
 		errs["text"] = msg
 	}
@@ -121,27 +123,27 @@ func (s *Store) AddAppealInfo(ctx context.Context, u *User, id uint, text string
 	if errs.Has() {
 		return errs
 	}
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		ap, err := pendingAppeal(tx, sv.ID)
-		if errors.Is(err, ErrNotFound) {
-			return FieldErrors{"form": MsgSvAppealFinished}
+		if errors.Is(err, sqldb.ErrNotFound) {
+			return sqldb.FieldErrors{"form": MsgSvAppealFinished}
 		}
 		if err != nil {
 			return err
 		}
-		if err := s.lockRow(tx, ap, ap.ID); err != nil { // the lock a decision takes first
+		if err := sqldb.LockRow(tx, ap, ap.ID); err != nil { // the lock a decision takes first
 			return err
 		}
 		if ap.Status == AppealDecided {
-			return FieldErrors{"form": MsgSvAppealFinished}
+			return sqldb.FieldErrors{"form": MsgSvAppealFinished}
 		}
-		now := s.now()
+		now := s.Now()
 		ev := &SupervisionEvent{SupervisionID: sv.ID, ActorID: &u.ID, ActorRole: role, Action: SvAppealInfo, FromStep: sv.Step, ToStep: sv.Step, Text: t, CreatedAt: now}
 		if err := tx.Create(ev).Error; err != nil {
 			return err
 		}
 		for _, f := range files {
-			if _, err := attachment.Save(tx, s.now(), AttachAppeal, ap.ID, u, f); err != nil {
+			if _, err := attachment.Save(tx, s.Now(), AttachAppeal, ap.ID, u, f); err != nil {
 				return err
 			}
 		}
@@ -151,23 +153,23 @@ func (s *Store) AddAppealInfo(ctx context.Context, u *User, id uint, text string
 				return err
 			}
 		}
-		return s.tellSupervision(tx, sv, SvAppealInfo, t)
+		return s.TellSupervision(tx, sv, SvAppealInfo, t)
 	})
 }
 
 // RequestAppealInfo is operations asking both parties for more information on an appeal.
-func (s *Store) RequestAppealInfo(ctx context.Context, admin *User, appealID uint, text string) error {
-	if admin == nil || admin.Role != RoleAdmin {
-		return ErrNotFound
+func (s *Store) RequestAppealInfo(ctx context.Context, admin *account.User, appealID uint, text string) error {
+	if admin == nil || admin.Role != account.RoleAdmin {
+		return sqldb.ErrNotFound
 	}
-	t, msg := checkText(text, true, MaxSupervisionText)
+	t, msg := CheckText(text, true, MaxSupervisionText)
 	if msg != "" {
-		return FieldErrors{"text": msg}
+		return sqldb.FieldErrors{"text": msg}
 	}
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		now := s.now()
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.Now()
 		var ap Appeal
-		if err := s.lockRow(tx, &ap, appealID); err != nil {
+		if err := sqldb.LockRow(tx, &ap, appealID); err != nil {
 			return err
 		}
 		res := tx.Model(&Appeal{}).Where("id = ? AND status <> ?", ap.ID, AppealDecided).Updates(map[string]any{"status": AppealInfoRequested, "updated_at": now})
@@ -175,20 +177,20 @@ func (s *Store) RequestAppealInfo(ctx context.Context, admin *User, appealID uin
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		var sv Supervision
 		if err := tx.First(&sv, ap.SupervisionID).Error; err != nil {
 			return err
 		}
-		if err := tx.Create(&SupervisionEvent{SupervisionID: sv.ID, ActorID: &admin.ID, ActorRole: RoleAdmin, Action: SvAppealInfoReq,
+		if err := tx.Create(&SupervisionEvent{SupervisionID: sv.ID, ActorID: &admin.ID, ActorRole: account.RoleAdmin, Action: SvAppealInfoReq,
 			FromStep: sv.Step, ToStep: sv.Step, Text: t, CreatedAt: now}).Error; err != nil {
 			return err
 		}
-		if err := s.auditAppeal(tx, admin.ID, ap.ID, AuditAppealInfoRequested, ap.OrderID, "", t); err != nil {
+		if err := s.AuditAppeal(tx, admin.ID, ap.ID, AuditAppealInfoRequested, ap.OrderID, "", t); err != nil {
 			return err
 		}
-		return s.tellSupervision(tx, &sv, SvAppealInfoReq, t)
+		return s.TellSupervision(tx, &sv, SvAppealInfoReq, t)
 	})
 }
 
@@ -203,7 +205,7 @@ const AuditAppealInfoRequested = "appeal.info_requested"
 
 // auditAppeal records an operations decision on an appeal inside its transaction: the order it
 // concerns (and a refund's amount) as the detail, the written reason as the reason.
-func (s *Store) auditAppeal(tx *gorm.DB, adminID, appealID uint, action string, orderID uint, amount, reason string) error {
+func (s *Store) AuditAppeal(tx *gorm.DB, adminID, appealID uint, action string, orderID uint, amount, reason string) error {
 	var o orders.Order
 	if err := tx.Select("id", "order_no").First(&o, orderID).Error; err != nil {
 		return err
@@ -212,8 +214,8 @@ func (s *Store) auditAppeal(tx *gorm.DB, adminID, appealID uint, action string, 
 	if amount != "" {
 		detail += " · " + amount
 	}
-	return tx.Create(&AuditEvent{ActorID: adminID, Action: action, TargetType: AuditAppeal, TargetID: appealID,
-		Detail: ClipText(detail, 200), Reason: ClipText(reason, 500), CreatedAt: s.now()}).Error
+	return tx.Create(&account.AuditEvent{ActorID: adminID, Action: action, TargetType: AuditAppeal, TargetID: appealID,
+		Detail: sqldb.ClipText(detail, 200), Reason: sqldb.ClipText(reason, 500), CreatedAt: s.Now()}).Error
 }
 
 // AppealDecision is operations' decision on an appeal.
