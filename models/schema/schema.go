@@ -12,7 +12,8 @@
 //     "-- +goose Up" and holds that dialect's DDL (and any data change the step needs). Never
 //     edit a merged file: write another one.
 //  2. Change the struct (its gorm tags) so that it says what the SQL now makes: the name,
-//     type, size, NOT NULL, default and index names GORM would create for that field.
+//     type, size, NOT NULL, default and index names GORM would create for that field. A new
+//     table's struct also goes into the entities list of schema_test.go.
 //  3. Run go test ./models/schema/ on both databases. TestMigratedSchemaMatchesStructs
 //     compares a database migrated from zero with one AutoMigrate builds from the structs, and
 //     names every table, column, key and index on which they differ.
