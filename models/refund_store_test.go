@@ -3,7 +3,6 @@ package models_test
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -748,30 +747,4 @@ func TestCleanFileName(t *testing.T) {
 			t.Errorf("CleanFileName(%q) = %q, want %q", in, got, want)
 		}
 	}
-}
-
-// TestMigrationFillsSupervisionStatus: orders written before step 6 get their supervision
-// state from their product and status when the step runs.
-func TestMigrationFillsSupervisionStatus(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
-		w := newWorld(t, s)
-		sup := w.product(t, supervised(models.TypeManualService, 1000))
-		plain := w.product(t, func(p *models.Product) { p.Type = models.TypeImage })
-		processing, _ := bought(t, w, w.buyer.ID, sup, buy(models.PlanOnce, "", models.PayCash))
-		done, _ := bought(t, w, w.buyer.ID, sup, buy(models.PlanOnce, "", models.PayCash))
-		other, _ := bought(t, w, w.buyer.ID, plain, buy(models.PlanMonth, "1", models.PayCash))
-		must(t, s.DB().Model(&models.Order{}).Where("id = ?", done.ID).Update("status", models.OrderCompleted).Error)
-		// As before the step: no state recorded.
-		must(t, s.DB().Exec("UPDATE orders SET supervision_status = NULL WHERE id IN ?", []uint{processing.ID, other.ID}).Error)
-		must(t, s.DB().Exec("UPDATE orders SET supervision_status = '' WHERE id = ?", done.ID).Error)
-		must(t, s.DB().Where("version = ?", 6).Delete(&models.SchemaMigration{}).Error)
-		must(t, models.Migrate(context.Background(), s.Base()))
-		for id, want := range map[uint]models.SupervisionStatus{processing.ID: models.SupervisionInProgress, done.ID: models.SupervisionCompleted, other.ID: models.SupervisionNotInvolved} {
-			var o models.Order
-			must(t, s.DB().First(&o, id).Error)
-			if o.SupervisionStatus != want {
-				t.Errorf("order %d: %q, want %q", id, o.SupervisionStatus, want)
-			}
-		}
-	})
 }

@@ -100,7 +100,7 @@ type Order struct {
 	SettlementExcluded bool `gorm:"not null;default:false"`
 	// SpecID is the spec bought (spec.go), nil for a product without specs; on a CHANGE order
 	// the spec changed to, and FromSpecID the spec held before. No foreign key: the orders
-	// table predates product_specs (migration 10).
+	// table predated product_specs, and the baseline migration keeps it so.
 	SpecID     *uint                `gorm:"index"`
 	Spec       *catalog.ProductSpec `gorm:"foreignKey:SpecID;constraint:-"`
 	FromSpecID *uint

@@ -7,7 +7,7 @@ import "koogallery/models/catalog"
 // new purchase or trial, not_involved otherwise); the supervision feature moves it to completed
 // when the buyer accepts delivery; an approved refund closes it. Orders written before the
 // column existed hold "" (treated like not_involved for unsupervised products and like
-// in_progress for supervised ones still processing; the migration fills them in).
+// in_progress for supervised ones still processing).
 type SupervisionStatus string
 
 // The supervision states.
