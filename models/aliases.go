@@ -109,6 +109,3 @@ var (
 	CleanFileName  = attachment.CleanFileName
 	AttachmentExts = attachment.Exts
 )
-
-// AttachRefund owns the files of a refund request.
-const AttachRefund AttachmentOwner = "refund_request"

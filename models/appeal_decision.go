@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"koogallery/models/orders"
+	"koogallery/models/refund"
 	"koogallery/models/sqldb"
 	"koogallery/models/supervision"
 	"koogallery/money"
@@ -121,19 +122,19 @@ func (s *Store) DecideAppeal(ctx context.Context, admin *User, appealID uint, d 
 // unsubscription order, the service released, supervision closed, both parties told.
 func (s *Store) appealRefund(tx *gorm.DB, admin *User, o *orders.Order, fen int64, reason string) error {
 	now := s.now()
-	r := &RefundRequest{OrderID: o.ID, InstanceID: *o.InstanceID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID,
-		Kind: RefundKindNegotiated, Status: RefundApproved, AmountFen: fen, MaxFen: o.PaidFen, Cause: CauseAgreedWithSeller,
+	r := &refund.RefundRequest{OrderID: o.ID, InstanceID: *o.InstanceID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID,
+		Kind: refund.RefundKindNegotiated, Status: refund.RefundApproved, AmountFen: fen, MaxFen: o.PaidFen, Cause: refund.CauseAgreedWithSeller,
 		Text: ClipText(reason, 500), Opinion: ClipText("申诉裁决 Appeal decision: "+strings.TrimSpace(reason), 500),
 		DecidedBy: &admin.ID, DecidedAt: &now, CreatedAt: now, UpdatedAt: now}
 	if err := tx.Create(r).Error; err != nil {
 		return err
 	}
-	if err := s.auditRefund(tx, admin.ID, r.ID, RefundEventApproved, "appeal→approved", reason); err != nil {
+	if err := s.AuditRefund(tx, admin.ID, r.ID, refund.RefundEventApproved, "appeal→approved", reason); err != nil {
 		return err
 	}
 	// A request the buyer had pending for the same service gives way to the decision.
-	if err := tx.Model(&RefundRequest{}).Where("open_key = ? AND id <> ?", *o.InstanceID, r.ID).
-		Updates(map[string]any{"status": RefundWithdrawn, "open_key": nil, "updated_at": now}).Error; err != nil {
+	if err := tx.Model(&refund.RefundRequest{}).Where("open_key = ? AND id <> ?", *o.InstanceID, r.ID).
+		Updates(map[string]any{"status": refund.RefundWithdrawn, "open_key": nil, "updated_at": now}).Error; err != nil {
 		return err
 	}
 	return s.refundEffects(tx, r)

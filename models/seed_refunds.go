@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"time"
 
+	"koogallery/chinatime"
 	"koogallery/models/attachment"
 	"koogallery/models/orders"
+	"koogallery/models/refund"
 	"koogallery/money"
 
 	"gorm.io/gorm"
@@ -22,20 +24,20 @@ func (d *demo) refunds(tx *gorm.DB, made map[string]*orders.Order) {
 	}
 	at := d.now.Add(-20 * time.Hour)
 	key := fmt.Sprintf("%d:demo-refund-request-0001", o.BuyerID)
-	r := &RefundRequest{OrderID: o.ID, InstanceID: *o.InstanceID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID,
-		Kind: RefundKindNegotiated, Status: RefundPending, AmountFen: 150000, MaxFen: o.PaidFen, Cause: CauseNotDelivered,
+	r := &refund.RefundRequest{OrderID: o.ID, InstanceID: *o.InstanceID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID,
+		Kind: refund.RefundKindNegotiated, Status: refund.RefundPending, AmountFen: 150000, MaxFen: o.PaidFen, Cause: refund.CauseNotDelivered,
 		Text: "迁移方案已交付，但割接实施因我方业务调整取消，已与商家协商退还未实施部分的费用。", ShareContact: true,
 		SubmitKey: &key, OpenKey: o.InstanceID, CreatedAt: at, UpdatedAt: at}
 	if d.err = tx.Create(r).Error; d.err != nil {
 		return
 	}
-	day := at.Add(-2 * time.Hour).In(chinaZone).Format("2006-01-02")
+	day := at.Add(-2 * time.Hour).In(chinatime.Zone).Format("2006-01-02")
 	chat := day + " 10:02 张伟：割接取消了，迁移方案已经收到，剩下的费用能退吗？\n" +
 		day + " 10:15 王磊（云启科技）：可以，方案部分按 ¥500 计，其余 ¥1,500 同意退还，请在云商店发起退订。\n"
 	file, _ := attachment.CheckUpload("沟通记录.txt", []byte(chat))
-	if _, d.err = attachment.Save(tx, at, AttachRefund, r.ID, &User{ID: o.BuyerID, Role: RoleBuyer}, file); d.err != nil {
+	if _, d.err = attachment.Save(tx, at, refund.AttachRefund, r.ID, &User{ID: o.BuyerID, Role: RoleBuyer}, file); d.err != nil {
 		return
 	}
-	d.err = tx.Create(&AuditEvent{ActorID: o.BuyerID, Action: RefundEventRequested, TargetType: AuditRefund, TargetID: r.ID,
+	d.err = tx.Create(&AuditEvent{ActorID: o.BuyerID, Action: refund.RefundEventRequested, TargetType: refund.AuditRefund, TargetID: r.ID,
 		Detail: money.Fen(r.AmountFen).String(), Reason: r.Text, CreatedAt: at}).Error
 }

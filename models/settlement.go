@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"koogallery/chinatime"
 	"koogallery/models/orders"
 )
 
@@ -170,10 +171,6 @@ func RatePercent(bp int64) string {
 	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%d.%02d", bp/100, bp%100), "0"), ".") + "%"
 }
 
-// settlementZone is the zone billing periods are cut in: China Standard Time (no daylight
-// saving, so a fixed offset is exact).
-var settlementZone = time.FixedZone("UTC+8", 8*3600)
-
 // Period is a settlement month (账期), a calendar month in China Standard Time.
 type Period struct {
 	Year  int
@@ -182,13 +179,13 @@ type Period struct {
 
 // PeriodOf is the period t falls in.
 func PeriodOf(t time.Time) Period {
-	l := t.In(settlementZone)
+	l := t.In(chinatime.Zone)
 	return Period{l.Year(), l.Month()}
 }
 
 // ParsePeriod reads "2026-03"; anything else is false.
 func ParsePeriod(s string) (Period, bool) {
-	t, err := time.ParseInLocation("2006-01", strings.TrimSpace(s), settlementZone)
+	t, err := time.ParseInLocation("2006-01", strings.TrimSpace(s), chinatime.Zone)
 	if err != nil || t.Year() < 2000 || t.Year() > 9999 {
 		return Period{}, false
 	}
@@ -200,12 +197,12 @@ func (p Period) String() string { return fmt.Sprintf("%04d-%02d", p.Year, int(p.
 
 // Start is the period's first instant, in UTC.
 func (p Period) Start() time.Time {
-	return time.Date(p.Year, p.Month, 1, 0, 0, 0, 0, settlementZone).UTC()
+	return time.Date(p.Year, p.Month, 1, 0, 0, 0, 0, chinatime.Zone).UTC()
 }
 
 // End is the next period's first instant, in UTC.
 func (p Period) End() time.Time {
-	return time.Date(p.Year, p.Month+1, 1, 0, 0, 0, 0, settlementZone).UTC()
+	return time.Date(p.Year, p.Month+1, 1, 0, 0, 0, 0, chinatime.Zone).UTC()
 }
 
 // Prev is the period before.

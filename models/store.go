@@ -13,6 +13,7 @@ import (
 	"koogallery/models/notice"
 	"koogallery/models/orders"
 	"koogallery/models/outbox"
+	"koogallery/models/refund"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
 	"koogallery/models/supervision"
@@ -31,6 +32,7 @@ type Store struct {
 	*licenseStore
 	*deploymentStore
 	*supervisionStore
+	*refundStore
 
 	base     *sqldb.DB
 	db       *gorm.DB
@@ -53,14 +55,16 @@ type (
 	licenseStore     = license.Store
 	deploymentStore  = deployment.Store
 	supervisionStore = supervision.Store
+	refundStore      = refund.Store
 )
 
 // NewStore wraps an open database.
 func NewStore(base *sqldb.DB) *Store {
 	cat := catalog.NewStore(base)
 	ord, calls := orders.NewStore(base, cat), outbox.NewStore(base)
-	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: cat, ordersStore: ord, outboxStore: calls, licenseStore: license.NewStore(base, ord, calls), deploymentStore: deployment.NewStore(base), supervisionStore: supervision.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect()}
+	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: cat, ordersStore: ord, outboxStore: calls, licenseStore: license.NewStore(base, ord, calls), deploymentStore: deployment.NewStore(base), supervisionStore: supervision.NewStore(base), refundStore: refund.NewStore(base, ord, calls), base: base, db: base.Gorm(), dialect: base.Dialect()}
 	s.outboxStore.SetEffects(callEffects{s})
+	s.refundStore.SetEffects(refundEffects{s})
 	return s
 }
 
@@ -78,6 +82,13 @@ func (e callEffects) LicenseDelivered(tx *gorm.DB, c *outbox.InterfaceCall, r ou
 
 func (e callEffects) LicenseFailed(tx *gorm.DB, c *outbox.InterfaceCall) error {
 	return e.s.OnLicenseFailed(tx, c)
+}
+
+// refundEffects are what an approved refund request does across the domains.
+type refundEffects struct{ s *Store }
+
+func (e refundEffects) Approved(tx *gorm.DB, r *refund.RefundRequest) error {
+	return e.s.refundEffects(tx, r)
 }
 
 // Base is the database with its clock, shared with the other domain stores.

@@ -3,6 +3,8 @@ package views
 import (
 	"strconv"
 	"time"
+
+	"koogallery/chinatime"
 )
 
 // Append forms of the formatters for pages that write their rows by hand (the buyer's order
@@ -33,7 +35,7 @@ func AppendTime(dst []byte, t time.Time) []byte {
 	if t.IsZero() {
 		return append(dst, "—"...)
 	}
-	return t.In(shownZone).AppendFormat(dst, "2006-01-02 15:04")
+	return t.In(chinatime.Zone).AppendFormat(dst, "2006-01-02 15:04")
 }
 
 // AppendDate appends FormatDate(t).
@@ -41,7 +43,7 @@ func AppendDate(dst []byte, t *time.Time) []byte {
 	if t == nil || t.IsZero() {
 		return append(dst, "—"...)
 	}
-	return t.In(shownZone).AppendFormat(dst, "2006-01-02")
+	return t.In(chinatime.Zone).AppendFormat(dst, "2006-01-02")
 }
 
 // AppendEscaped appends s escaped for HTML text and attribute values, as templ (and

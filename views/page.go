@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"koogallery/chinatime"
 	"koogallery/i18n"
 	"koogallery/models"
 )
@@ -86,15 +87,12 @@ func LocalPath(path string) string {
 	return u.EscapedPath()
 }
 
-// China has no daylight saving: a fixed zone is exact and needs no tz database.
-var shownZone = time.FixedZone("UTC+8", 8*3600)
-
 // FormatTime shows a stored UTC time in the user's zone (China Standard Time).
 func FormatTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(shownZone).Format("2006-01-02 15:04")
+	return t.In(chinatime.Zone).Format("2006-01-02 15:04")
 }
 
 // FormatTimePtr is FormatTime for optional times.
@@ -110,7 +108,7 @@ func FormatDate(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return "—"
 	}
-	return t.In(shownZone).Format("2006-01-02")
+	return t.In(chinatime.Zone).Format("2006-01-02")
 }
 
 // PageURL is the current page's URL showing list page n, keeping the filters.

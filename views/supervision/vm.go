@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"koogallery/chinatime"
 	"koogallery/models"
 	"koogallery/views"
 )
@@ -146,14 +147,11 @@ func StepTone(sv *models.Supervision) string {
 	return "info"
 }
 
-// shownZone is the zone times are typed and shown in (China Standard Time).
-var shownZone = time.FixedZone("UTC+8", 8*3600)
-
 // ParseLocalDateTime reads a datetime-local value (YYYY-MM-DDTHH:MM) typed in the user's zone.
 func ParseLocalDateTime(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
-		if t, err := time.ParseInLocation(layout, s, shownZone); err == nil && t.Year() >= 2000 && t.Year() < 3000 {
+		if t, err := time.ParseInLocation(layout, s, chinatime.Zone); err == nil && t.Year() >= 2000 && t.Year() < 3000 {
 			return t.UTC(), true
 		}
 	}

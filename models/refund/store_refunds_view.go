@@ -1,14 +1,15 @@
-package models
+package refund
 
 import (
 	"context"
 	"time"
 
+	"koogallery/models/account"
+	"koogallery/models/attachment"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/outbox"
 	"koogallery/models/sqldb"
-	"koogallery/models/supervision"
 
 	"gorm.io/gorm"
 )
@@ -38,30 +39,30 @@ func (f RefundFilter) apply(q *gorm.DB, withStatus bool) *gorm.DB {
 }
 
 // refundList pages requests, newest first, with their products and orders.
-func (s *Store) refundList(ctx context.Context, scope func(*gorm.DB) *gorm.DB, f RefundFilter) (Page[RefundRequest], error) {
-	q := scope(s.conn(ctx).Model(&RefundRequest{}).Preload("Product").Preload("Order"))
+func (s *Store) refundList(ctx context.Context, scope func(*gorm.DB) *gorm.DB, f RefundFilter) (sqldb.Page[RefundRequest], error) {
+	q := scope(s.Conn(ctx).Model(&RefundRequest{}).Preload("Product").Preload("Order"))
 	return sqldb.Paginate[RefundRequest](f.apply(q, true).Order("id DESC"), f.Page)
 }
 
 // BuyerRefunds lists the buyer's refund requests (退订管理), newest first.
-func (s *Store) BuyerRefunds(ctx context.Context, buyerID uint, f RefundFilter) (Page[RefundRequest], error) {
+func (s *Store) BuyerRefunds(ctx context.Context, buyerID uint, f RefundFilter) (sqldb.Page[RefundRequest], error) {
 	return s.refundList(ctx, func(q *gorm.DB) *gorm.DB { return q.Where("buyer_id = ?", buyerID) }, f)
 }
 
 // SellerRefunds lists the refund requests of the seller company's orders, newest first.
-func (s *Store) SellerRefunds(ctx context.Context, sellerID uint, f RefundFilter) (Page[RefundRequest], error) {
+func (s *Store) SellerRefunds(ctx context.Context, sellerID uint, f RefundFilter) (sqldb.Page[RefundRequest], error) {
 	return s.refundList(ctx, func(q *gorm.DB) *gorm.DB { return q.Where("seller_id = ?", sellerID) }, f)
 }
 
 // AdminRefunds lists every refund request, newest first.
-func (s *Store) AdminRefunds(ctx context.Context, f RefundFilter) (Page[RefundRequest], error) {
+func (s *Store) AdminRefunds(ctx context.Context, f RefundFilter) (sqldb.Page[RefundRequest], error) {
 	return s.refundList(ctx, func(q *gorm.DB) *gorm.DB { return q }, f)
 }
 
 // RefundCounts counts requests per status under the filter's other conditions (a seller's
 // company, or every company with sellerID 0).
 func (s *Store) RefundCounts(ctx context.Context, sellerID uint, f RefundFilter) (map[RefundStatus]int64, error) {
-	q := s.conn(ctx).Model(&RefundRequest{})
+	q := s.Conn(ctx).Model(&RefundRequest{})
 	if sellerID != 0 {
 		q = q.Where("seller_id = ?", sellerID)
 	}
@@ -85,7 +86,7 @@ func (s *Store) BuyerRefundCounts(ctx context.Context, buyerID uint) (map[Refund
 		Status RefundStatus
 		N      int64
 	}
-	if err := s.conn(ctx).Model(&RefundRequest{}).Where("buyer_id = ?", buyerID).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
+	if err := s.Conn(ctx).Model(&RefundRequest{}).Where("buyer_id = ?", buyerID).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make(map[RefundStatus]int64, len(RefundStatuses))
@@ -98,12 +99,12 @@ func (s *Store) BuyerRefundCounts(ctx context.Context, buyerID uint) (map[Refund
 // RefundProducts lists the products that have refund requests (a seller company's, or all
 // with sellerID 0), for the list's product filter.
 func (s *Store) RefundProducts(ctx context.Context, sellerID uint) ([]catalog.Product, error) {
-	sub := s.conn(ctx).Model(&RefundRequest{}).Select("product_id")
+	sub := s.Conn(ctx).Model(&RefundRequest{}).Select("product_id")
 	if sellerID != 0 {
 		sub = sub.Where("seller_id = ?", sellerID)
 	}
 	var out []catalog.Product
-	err := s.conn(ctx).Where("id IN (?)", sub).Order("id").Limit(500).Find(&out).Error
+	err := s.Conn(ctx).Where("id IN (?)", sub).Order("id").Limit(500).Find(&out).Error
 	return out, err
 }
 
@@ -116,34 +117,34 @@ type RefundDetail struct {
 	Refund       *orders.Refund // the money returned, once approved
 	Unsubscribe  *orders.Order  // the unsubscription order, once approved
 	Calls        []outbox.InterfaceCall
-	Attachments  []Attachment
-	Trail        []AuditEvent // oldest first
+	Attachments  []attachment.Attachment
+	Trail        []account.AuditEvent // oldest first
 	// History is every request on the same order, newest first (this one included).
 	History []RefundRequest
 }
 
 // BuyerRefund loads one of the buyer's requests; another buyer's is ErrNotFound.
 func (s *Store) BuyerRefund(ctx context.Context, buyerID, id uint) (*RefundDetail, error) {
-	return s.refundDetail(ctx, s.conn(ctx).Where("buyer_id = ?", buyerID), id)
+	return s.refundDetail(ctx, s.Conn(ctx).Where("buyer_id = ?", buyerID), id)
 }
 
 // SellerRefund loads a request on one of the seller company's orders; another's is ErrNotFound.
 func (s *Store) SellerRefund(ctx context.Context, sellerID, id uint) (*RefundDetail, error) {
-	return s.refundDetail(ctx, s.conn(ctx).Where("seller_id = ?", sellerID), id)
+	return s.refundDetail(ctx, s.Conn(ctx).Where("seller_id = ?", sellerID), id)
 }
 
 // AdminRefund loads any request, for operations.
 func (s *Store) AdminRefund(ctx context.Context, id uint) (*RefundDetail, error) {
-	return s.refundDetail(ctx, s.conn(ctx), id)
+	return s.refundDetail(ctx, s.Conn(ctx), id)
 }
 
 func (s *Store) refundDetail(ctx context.Context, scoped *gorm.DB, id uint) (*RefundDetail, error) {
 	d := &RefundDetail{}
 	if err := scoped.Preload("Order").Preload("Product").Preload("Instance").Preload("Buyer").First(&d.Request, id).Error; err != nil {
-		return nil, notFound(err)
+		return nil, sqldb.NotFound(err)
 	}
 	r := &d.Request
-	db := s.conn(ctx)
+	db := s.Conn(ctx)
 	if err := db.First(&d.ServiceOrder, r.Instance.OrderID).Error; err != nil {
 		return nil, err
 	}
@@ -181,8 +182,8 @@ func (s *Store) refundDetail(ctx context.Context, scoped *gorm.DB, id uint) (*Re
 
 // RefundRecords lists the money returned to buyers (every reason: failed openings, negotiated
 // and no-reason refunds), newest first, for operations.
-func (s *Store) RefundRecords(ctx context.Context, page int) (Page[orders.Refund], error) {
-	return sqldb.Paginate[orders.Refund](s.conn(ctx).Model(&orders.Refund{}).Order("id DESC"), page)
+func (s *Store) RefundRecords(ctx context.Context, page int) (sqldb.Page[orders.Refund], error) {
+	return sqldb.Paginate[orders.Refund](s.Conn(ctx).Model(&orders.Refund{}).Order("id DESC"), page)
 }
 
 // OrdersByID loads orders by id (for lists that show an order number next to a record).
@@ -192,7 +193,7 @@ func (s *Store) OrdersByID(ctx context.Context, ids []uint) (map[uint]orders.Ord
 		return out, nil
 	}
 	var list []orders.Order
-	if err := s.conn(ctx).Where("id IN ?", ids).Find(&list).Error; err != nil {
+	if err := s.Conn(ctx).Where("id IN ?", ids).Find(&list).Error; err != nil {
 		return nil, err
 	}
 	for _, o := range list {
@@ -201,68 +202,19 @@ func (s *Store) OrdersByID(ctx context.Context, ids []uint) (map[uint]orders.Ord
 	return out, nil
 }
 
-// AttachmentFor loads an attachment and its bytes for a viewer who may see it: a party of what
-// it belongs to, or an admin. Anyone else gets ErrNotFound, as for a missing one.
-func (s *Store) AttachmentFor(ctx context.Context, viewer *User, id uint) (*Attachment, []byte, error) {
-	if viewer == nil {
-		return nil, nil, ErrNotFound
+// RefundAttachmentParty reports whether a viewer may download a file of a refund request: its
+// buyer, or a user of its seller company.
+func (s *Store) RefundAttachmentParty(ctx context.Context, viewer *account.User, requestID uint) (bool, error) {
+	q := s.Conn(ctx).Model(&RefundRequest{}).Where("id = ?", requestID)
+	switch viewer.Role {
+	case account.RoleBuyer:
+		q = q.Where("buyer_id = ?", viewer.ID)
+	case account.RoleSeller:
+		q = q.Where("seller_id = ?", viewer.CompanyID())
+	default:
+		return false, nil
 	}
-	var a Attachment
-	if err := s.conn(ctx).First(&a, id).Error; err != nil {
-		return nil, nil, notFound(err)
-	}
-	ok, err := s.attachmentParties(ctx, viewer, &a)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !ok {
-		return nil, nil, ErrNotFound
-	}
-	var b AttachmentBlob
-	if err := s.conn(ctx).First(&b, a.BlobID).Error; err != nil {
-		return nil, nil, notFound(err)
-	}
-	return &a, b.Data, nil
-}
-
-// attachmentParties reports whether the viewer is an admin or a party of the attachment's owner.
-func (s *Store) attachmentParties(ctx context.Context, viewer *User, a *Attachment) (bool, error) {
-	if viewer.Role == RoleAdmin {
-		return true, nil
-	}
-	switch a.OwnerKind {
-	case AttachRefund:
-		q := s.conn(ctx).Model(&RefundRequest{}).Where("id = ?", a.OwnerID)
-		switch viewer.Role {
-		case RoleBuyer:
-			q = q.Where("buyer_id = ?", viewer.ID)
-		case RoleSeller:
-			q = q.Where("seller_id = ?", viewer.CompanyID())
-		default:
-			return false, nil
-		}
-		var n int64
-		err := q.Count(&n).Error
-		return n > 0, err
-	case supervision.AttachSupervisionEvent, supervision.AttachAppeal:
-		return s.SupervisionAttachmentParty(ctx, viewer, a)
-	}
-	if rule, ok := s.parties[a.OwnerKind]; ok {
-		return rule(ctx, viewer.ID, false, a.OwnerID)
-	}
-	return false, nil
-}
-
-// AttachmentParty decides whether a viewer may download the attachments of an owner kind that
-// another domain store keeps (a seller application's business licence): by the viewer's id,
-// whether they are an admin, and the owner's id.
-type AttachmentParty func(ctx context.Context, viewerID uint, admin bool, ownerID uint) (bool, error)
-
-// SetAttachmentParty gives an owner kind of another domain its party rule; call it while the
-// application is assembled, before serving. Kinds without a rule are for admins only.
-func (s *Store) SetAttachmentParty(kind AttachmentOwner, rule AttachmentParty) {
-	if s.parties == nil {
-		s.parties = map[AttachmentOwner]AttachmentParty{}
-	}
-	s.parties[kind] = rule
+	var n int64
+	err := q.Count(&n).Error
+	return n > 0, err
 }

@@ -1,13 +1,15 @@
-package models
+package refund
 
 import (
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"koogallery/models/account"
 	"koogallery/models/attachment"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 )
 
 // RefundStatus is where a refund request (退订申请) stands.
@@ -27,12 +29,12 @@ var RefundStatuses = []RefundStatus{RefundPending, RefundApproved, RefundRejecte
 // refundTransitions says who may move a request from one state to another. Every transition
 // is applied in SQL guarded on the from-state, so only one of two racing transitions wins.
 // A no-reason refund is created approved (by the rule, on the buyer's request).
-var refundTransitions = map[RefundStatus]map[RefundStatus]Role{
-	RefundPending: {RefundApproved: RoleSeller, RefundRejected: RoleSeller, RefundWithdrawn: RoleBuyer},
+var refundTransitions = map[RefundStatus]map[RefundStatus]account.Role{
+	RefundPending: {RefundApproved: account.RoleSeller, RefundRejected: account.RoleSeller, RefundWithdrawn: account.RoleBuyer},
 }
 
 // CanRefundTransition reports whether role may move a request from one state to another.
-func CanRefundTransition(from, to RefundStatus, role Role) bool {
+func CanRefundTransition(from, to RefundStatus, role account.Role) bool {
 	r, ok := refundTransitions[from][to]
 	return ok && r == role
 }
@@ -75,7 +77,7 @@ type RefundRequest struct {
 	InstanceID uint             `gorm:"not null;index"`
 	Instance   *orders.Instance `gorm:"constraint:OnDelete:RESTRICT"`
 	BuyerID    uint             `gorm:"not null;index:idx_refund_requests_buyer,priority:1"`
-	Buyer      *User            `gorm:"foreignKey:BuyerID;constraint:OnDelete:RESTRICT"`
+	Buyer      *account.User    `gorm:"foreignKey:BuyerID;constraint:OnDelete:RESTRICT"`
 	SellerID   uint             `gorm:"not null;index:idx_refund_requests_seller,priority:1"`
 	ProductID  uint             `gorm:"not null;index"`
 	Product    *catalog.Product `gorm:"constraint:OnDelete:RESTRICT"`
@@ -124,7 +126,7 @@ type RefundInput struct {
 	Goods        string
 	Confirm      bool
 	SubmitKey    string
-	Attachment   *Upload // nil: none
+	Attachment   *attachment.Upload // nil: none
 }
 
 // refundForm is a validated refund request.
@@ -138,8 +140,8 @@ type refundForm struct {
 }
 
 // validateRefund checks the input against the decision; every field's message at once.
-func validateRefund(in RefundInput, d RefundDecision, p *catalog.Product) (refundForm, FieldErrors) {
-	errs := FieldErrors{}
+func validateRefund(in RefundInput, d RefundDecision, p *catalog.Product) (refundForm, sqldb.FieldErrors) {
+	errs := sqldb.FieldErrors{}
 	f := refundForm{cause: RefundCause(strings.TrimSpace(in.Cause)), text: strings.TrimSpace(in.Text), key: strings.TrimSpace(in.SubmitKey)}
 	var msg string
 	if f.amount, msg = CheckAmount(in.Amount, d); msg != "" {
@@ -192,3 +194,6 @@ func CheckOpinion(s string) (string, string) {
 	}
 	return s, ""
 }
+
+// AttachRefund owns the files of a refund request (the buyer's record, the seller's proof).
+const AttachRefund attachment.Owner = "refund_request"

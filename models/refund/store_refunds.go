@@ -1,4 +1,4 @@
-package models
+package refund
 
 import (
 	"context"
@@ -7,11 +7,14 @@ import (
 	"strings"
 	"time"
 
+	"koogallery/chinatime"
 	"koogallery/models/account"
 	"koogallery/models/attachment"
 	"koogallery/models/catalog"
 	"koogallery/models/license"
+	"koogallery/models/notice"
 	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 	"koogallery/money"
 
 	"gorm.io/gorm"
@@ -48,11 +51,11 @@ type RefundTarget struct {
 // RefundCheck tells the buyer whether and how one of their services can be refunded; another
 // buyer's service is ErrNotFound.
 func (s *Store) RefundCheck(ctx context.Context, buyerID, instanceID uint) (*RefundTarget, error) {
-	inst, err := s.BuyerService(ctx, buyerID, instanceID)
+	inst, err := s.orders.BuyerService(ctx, buyerID, instanceID)
 	if err != nil {
 		return nil, err
 	}
-	o, d, err := s.refundTarget(s.conn(ctx), inst, false)
+	o, d, err := s.refundTarget(s.Conn(ctx), inst, false)
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +71,12 @@ var refundableTypes = []orders.OrderType{orders.OrderNew, orders.OrderRenew, ord
 func (s *Store) refundTarget(tx *gorm.DB, inst *orders.Instance, lock bool) (*orders.Order, RefundDecision, error) {
 	if lock {
 		q := tx
-		if s.dialect == MySQL {
+		if s.Dialect() == sqldb.MySQL {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 		}
 		var fresh orders.Instance
 		if err := q.First(&fresh, inst.ID).Error; err != nil {
-			return nil, RefundDecision{}, notFound(err)
+			return nil, RefundDecision{}, sqldb.NotFound(err)
 		}
 		inst.Status, inst.ExpireAt = fresh.Status, fresh.ExpireAt
 	}
@@ -88,7 +91,7 @@ func (s *Store) refundTarget(tx *gorm.DB, inst *orders.Instance, lock bool) (*or
 	if err := tx.First(&creating, inst.OrderID).Error; err != nil {
 		return nil, RefundDecision{}, err
 	}
-	now := s.now()
+	now := s.Now()
 	f := RefundFacts{Product: *p, Service: *inst, Now: now, Supervision: effectiveSupervision(&creating, p), Bought: orderPaidAt(&creating)}
 	var open []orders.Order
 	if err := tx.Where("instance_id = ? AND type IN ?", inst.ID, refundableTypes).
@@ -137,20 +140,17 @@ func effectiveSupervision(o *orders.Order, p *catalog.Product) orders.Supervisio
 	return orders.SupervisionCompleted
 }
 
-// chinaZone is the zone of the calendar year that counts no-reason refunds.
-var chinaZone = time.FixedZone("UTC+8", 8*3600)
-
 // yearStart is the start of t's calendar year in China, in UTC.
 func yearStart(t time.Time) time.Time {
-	c := t.In(chinaZone)
-	return time.Date(c.Year(), 1, 1, 0, 0, 0, 0, chinaZone).UTC()
+	c := t.In(chinatime.Zone)
+	return time.Date(c.Year(), 1, 1, 0, 0, 0, 0, chinatime.Zone).UTC()
 }
 
 // refundBySubmitKey finds the request a form already created, for double submits.
 func (s *Store) refundBySubmitKey(ctx context.Context, buyerID uint, key string) (*RefundRequest, bool) {
 	k := fmt.Sprintf("%d:%s", buyerID, strings.TrimSpace(key))
 	var r RefundRequest
-	if err := s.conn(ctx).Where("submit_key = ? AND buyer_id = ?", k, buyerID).First(&r).Error; err != nil {
+	if err := s.Conn(ctx).Where("submit_key = ? AND buyer_id = ?", k, buyerID).First(&r).Error; err != nil {
 		return nil, false
 	}
 	return &r, true
@@ -160,28 +160,28 @@ func (s *Store) refundBySubmitKey(ctx context.Context, buyerID uint, key string)
 // FieldErrors{"form": why}; bad input is a message per field; nothing is written then. A
 // no-reason refund is approved at once. Submitting the same form twice returns the first
 // request; a second request while one is pending is refused, also when two race.
-func (s *Store) RequestRefund(ctx context.Context, buyer *User, instanceID uint, in RefundInput) (*RefundRequest, error) {
+func (s *Store) RequestRefund(ctx context.Context, buyer *account.User, instanceID uint, in RefundInput) (*RefundRequest, error) {
 	if r, ok := s.refundBySubmitKey(ctx, buyer.ID, in.SubmitKey); ok {
 		return r, nil
 	}
-	inst, err := s.BuyerService(ctx, buyer.ID, instanceID)
+	inst, err := s.orders.BuyerService(ctx, buyer.ID, instanceID)
 	if err != nil {
 		return nil, err
 	}
 	var out *RefundRequest
-	err = s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		o, d, err := s.refundTarget(tx, inst, true)
 		if err != nil {
 			return err
 		}
 		if !d.Allowed {
-			return FieldErrors{"form": d.Why}
+			return sqldb.FieldErrors{"form": d.Why}
 		}
 		f, errs := validateRefund(in, d, inst.Product)
 		if errs.Has() {
 			return errs
 		}
-		now := s.now()
+		now := s.Now()
 		key := fmt.Sprintf("%d:%s", buyer.ID, f.key)
 		r := &RefundRequest{OrderID: o.ID, InstanceID: inst.ID, BuyerID: buyer.ID, SellerID: o.SellerID, ProductID: o.ProductID,
 			Kind: d.Kind, Status: RefundPending, AmountFen: f.amount, MaxFen: d.MaxFen, Cause: f.cause, Text: f.text,
@@ -193,50 +193,50 @@ func (s *Store) RequestRefund(ctx context.Context, buyer *User, instanceID uint,
 			return err
 		}
 		if f.file != nil {
-			if _, err := attachment.Save(tx, s.now(), AttachRefund, r.ID, buyer, f.file); err != nil {
+			if _, err := attachment.Save(tx, s.Now(), AttachRefund, r.ID, buyer, f.file); err != nil {
 				return err
 			}
 		}
-		if err := s.auditRefund(tx, buyer.ID, r.ID, RefundEventRequested, money.Fen(r.AmountFen).String(), r.Text); err != nil {
+		if err := s.AuditRefund(tx, buyer.ID, r.ID, RefundEventRequested, money.Fen(r.AmountFen).String(), r.Text); err != nil {
 			return err
 		}
 		out = r
 		if d.Auto {
-			if err := s.auditRefund(tx, buyer.ID, r.ID, RefundEventAutoApproved, "pending→approved", ""); err != nil {
+			if err := s.AuditRefund(tx, buyer.ID, r.ID, RefundEventAutoApproved, "pending→approved", ""); err != nil {
 				return err
 			}
-			return s.refundEffects(tx, r)
+			return s.effects.Approved(tx, r)
 		}
-		return s.tellRefund(tx, r, RefundEventRequested)
+		return s.TellRefund(tx, r, RefundEventRequested)
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		if r, ok := s.refundBySubmitKey(ctx, buyer.ID, in.SubmitKey); ok {
 			return r, nil // the same form raced itself
 		}
-		return nil, FieldErrors{"form": WhyOpenRequest} // another request of the service won
+		return nil, sqldb.FieldErrors{"form": WhyOpenRequest} // another request of the service won
 	}
 	if err != nil {
 		return nil, err
 	}
 	if out.Status == RefundApproved {
-		s.Signal()
+		s.outbox.Signal()
 	}
 	return out, nil
 }
 
 // WithdrawRefund (撤回退订) takes back one of the buyer's pending requests. ErrNotFound: not the
 // buyer's; ErrStale: already decided or withdrawn.
-func (s *Store) WithdrawRefund(ctx context.Context, buyer *User, id uint) error {
-	return s.retryTx(ctx, func(tx *gorm.DB) error {
+func (s *Store) WithdrawRefund(ctx context.Context, buyer *account.User, id uint) error {
+	return s.Tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&RefundRequest{}).Where("id = ? AND buyer_id = ? AND status = ?", id, buyer.ID, RefundPending).
-			Updates(map[string]any{"status": RefundWithdrawn, "open_key": nil, "updated_at": s.now()})
+			Updates(map[string]any{"status": RefundWithdrawn, "open_key": nil, "updated_at": s.Now()})
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return s.staleOrMissing(tx, "buyer_id", buyer.ID, id)
 		}
-		return s.auditRefund(tx, buyer.ID, id, RefundEventWithdrawn, "pending→withdrawn", "")
+		return s.AuditRefund(tx, buyer.ID, id, RefundEventWithdrawn, "pending→withdrawn", "")
 	})
 }
 
@@ -248,20 +248,20 @@ func (s *Store) staleOrMissing(tx *gorm.DB, column string, owner, id uint) error
 		return err
 	}
 	if n == 0 {
-		return ErrNotFound
+		return sqldb.ErrNotFound
 	}
-	return ErrStale
+	return sqldb.ErrStale
 }
 
 // RefundDecisionInput is a seller's review: the opinion (审核意见) and an optional attachment.
 type RefundDecisionInput struct {
 	Opinion    string
-	Attachment *Upload
+	Attachment *attachment.Upload
 }
 
 // checkDecision validates a review before anything is written.
-func checkDecision(in RefundDecisionInput) (string, *attachment.Checked, FieldErrors) {
-	errs := FieldErrors{}
+func checkDecision(in RefundDecisionInput) (string, *attachment.Checked, sqldb.FieldErrors) {
+	errs := sqldb.FieldErrors{}
 	op, msg := CheckOpinion(in.Opinion)
 	if msg != "" {
 		errs["opinion"] = msg
@@ -278,51 +278,51 @@ func checkDecision(in RefundDecisionInput) (string, *attachment.Checked, FieldEr
 // ApproveRefund (同意) approves a pending request of the seller's company and applies it, all
 // in one transaction: exactly one of two racing approvals (or an approval and a withdrawal)
 // wins; the other gets ErrStale and changes nothing. ErrNotFound: not this seller's request.
-func (s *Store) ApproveRefund(ctx context.Context, seller *User, id uint, in RefundDecisionInput) (*RefundRequest, error) {
+func (s *Store) ApproveRefund(ctx context.Context, seller *account.User, id uint, in RefundDecisionInput) (*RefundRequest, error) {
 	return s.decideRefund(ctx, seller, id, in, RefundApproved)
 }
 
 // RejectRefund (驳回) ends a pending request of the seller's company; the buyer may apply again.
-func (s *Store) RejectRefund(ctx context.Context, seller *User, id uint, in RefundDecisionInput) (*RefundRequest, error) {
+func (s *Store) RejectRefund(ctx context.Context, seller *account.User, id uint, in RefundDecisionInput) (*RefundRequest, error) {
 	return s.decideRefund(ctx, seller, id, in, RefundRejected)
 }
 
-func (s *Store) decideRefund(ctx context.Context, seller *User, id uint, in RefundDecisionInput, to RefundStatus) (*RefundRequest, error) {
+func (s *Store) decideRefund(ctx context.Context, seller *account.User, id uint, in RefundDecisionInput, to RefundStatus) (*RefundRequest, error) {
 	sellerID := seller.CompanyID()
 	var r RefundRequest
 	if sellerID == 0 {
-		return nil, ErrNotFound
+		return nil, sqldb.ErrNotFound
 	}
-	if err := s.conn(ctx).Where("seller_id = ?", sellerID).First(&r, id).Error; err != nil {
-		return nil, notFound(err)
+	if err := s.Conn(ctx).Where("seller_id = ?", sellerID).First(&r, id).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	op, up, errs := checkDecision(in)
 	if errs.Has() {
 		return nil, errs
 	}
-	if !CanRefundTransition(RefundPending, to, RoleSeller) {
-		return nil, ErrStale
+	if !CanRefundTransition(RefundPending, to, account.RoleSeller) {
+		return nil, sqldb.ErrStale
 	}
-	err := s.retryTx(ctx, func(tx *gorm.DB) error {
-		if to == RefundApproved && s.dialect == MySQL {
+	err := s.Tx(ctx, func(tx *gorm.DB) error {
+		if to == RefundApproved && s.Dialect() == sqldb.MySQL {
 			// The service's row first, as requests take it: one lock order, no deadlock.
 			var inst orders.Instance
 			if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&inst, r.InstanceID).Error; err != nil {
 				return err
 			}
 		}
-		now := s.now()
+		now := s.Now()
 		res := tx.Model(&RefundRequest{}).Where("id = ? AND seller_id = ? AND status = ?", id, sellerID, RefundPending).
 			Updates(map[string]any{"status": to, "opinion": op, "decided_by": seller.ID, "decided_at": now, "open_key": nil, "updated_at": now})
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale // already decided, or withdrawn
+			return sqldb.ErrStale // already decided, or withdrawn
 		}
 		r.Status, r.Opinion, r.DecidedBy, r.DecidedAt, r.OpenKey = to, op, &seller.ID, &now, nil
 		if up != nil {
-			if _, err := attachment.Save(tx, s.now(), AttachRefund, r.ID, seller, up); err != nil {
+			if _, err := attachment.Save(tx, s.Now(), AttachRefund, r.ID, seller, up); err != nil {
 				return err
 			}
 		}
@@ -330,151 +330,46 @@ func (s *Store) decideRefund(ctx context.Context, seller *User, id uint, in Refu
 		if to == RefundApproved {
 			event = RefundEventApproved
 		}
-		if err := s.auditRefund(tx, seller.ID, r.ID, event, "pending→"+string(to), op); err != nil {
+		if err := s.AuditRefund(tx, seller.ID, r.ID, event, "pending→"+string(to), op); err != nil {
 			return err
 		}
 		if to == RefundApproved {
-			return s.refundEffects(tx, &r)
+			return s.effects.Approved(tx, &r)
 		}
-		return s.tellRefund(tx, &r, RefundEventRejected)
+		return s.TellRefund(tx, &r, RefundEventRejected)
 	})
 	if err != nil {
 		return nil, err
 	}
 	if to == RefundApproved {
-		s.Signal()
+		s.outbox.Signal()
 	}
 	return &r, nil
 }
 
-// refundEffects applies an approved request inside its transaction: the refund record (one per
-// order and reason, so money never goes back twice), the unsubscription order, the service
-// released with releaseInstance queued (or, for a renewal not yet in effect, the expiry taken
-// back with refreshInstance UNSUBSCRIBE_RENEWAL_PERIOD), supervision closed, the order out of
-// settlement, and both parties told.
-func (s *Store) refundEffects(tx *gorm.DB, r *RefundRequest) error {
-	now := s.now()
-	var o orders.Order
-	if err := tx.First(&o, r.OrderID).Error; err != nil {
-		return err
-	}
-	var p catalog.Product
-	if err := tx.First(&p, r.ProductID).Error; err != nil {
-		return err
-	}
-	var inst orders.Instance
-	if err := tx.First(&inst, r.InstanceID).Error; err != nil {
-		return err
-	}
-	reason := orders.RefundNegotiated
-	if r.Kind == RefundKindNoReason {
-		reason = orders.RefundNoReason
-	}
-	refund := &orders.Refund{OrderID: o.ID, Reason: reason, BuyerID: o.BuyerID, SellerID: o.SellerID, AmountFen: r.AmountFen,
-		Method: o.PayMethod, RequestID: &r.ID, CreatedAt: now}
-	if err := tx.Create(refund).Error; err != nil {
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return ErrStale // this order's money already went back
-		}
-		return err
-	}
-	unsub := &orders.Order{BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID, ProductVersion: o.ProductVersion,
-		ProductName: o.ProductName, InstanceID: &inst.ID, Type: orders.OrderUnsubscribe, ChargingMode: o.ChargingMode, Plan: o.Plan,
-		PayMethod: o.PayMethod, Status: orders.OrderCompleted, ParentOrderID: &o.ID, EffectiveAt: &now, PaidAt: &now, CreatedAt: now,
-		SupervisionStatus: orders.SupervisionNotInvolved, SettlementExcluded: true}
-	live := []orders.InstanceStatus{orders.InstanceOpening, orders.InstanceNormal, orders.InstanceFrozen}
-	renewal := o.Type == orders.OrderRenew && o.EffectiveAt != nil && o.ExpireAt != nil && now.Before(*o.EffectiveAt)
-	if renewal {
-		res := tx.Model(&orders.Instance{}).Where("id = ? AND status IN ? AND expire_at = ?", inst.ID, live, *o.ExpireAt).
-			Updates(map[string]any{"expire_at": *o.EffectiveAt, "updated_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return FieldErrors{"form": MsgServiceChanged}
-		}
-		inst.ExpireAt = o.EffectiveAt
-		unsub.ExpireAt = o.EffectiveAt
-	} else {
-		res := tx.Model(&orders.Instance{}).Where("id = ? AND status IN ?", inst.ID, live).
-			Updates(map[string]any{"status": orders.InstanceReleased, "updated_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return FieldErrors{"form": MsgServiceChanged}
-		}
-	}
-	if err := s.createOrderNumbered(tx, unsub); err != nil {
-		return err
-	}
-	if renewal {
-		if err := s.RefreshCall(tx, &p, unsub, &inst, "UNSUBSCRIBE_RENEWAL_PERIOD"); err != nil {
-			return err
-		}
-	} else if err := s.ReleaseCall(tx, &p, unsub, &inst); err != nil {
-		return err
-	}
-	// The refunded order leaves settlement; a processing one (supervision) is over.
-	if err := tx.Model(&orders.Order{}).Where("id = ?", o.ID).Update("settlement_excluded", true).Error; err != nil {
-		return err
-	}
-	if err := tx.Model(&orders.Order{}).Where("id = ? AND status = ?", o.ID, orders.OrderProcessing).Update("status", orders.OrderCompleted).Error; err != nil {
-		return err
-	}
-	if !renewal && p.Supervised {
-		// Supervision of the service ends with it: its creating order's, and the refunded one's.
-		if err := tx.Model(&orders.Order{}).Where("id IN ? AND (supervision_status IS NULL OR supervision_status IN ?)",
-			[]uint{o.ID, inst.OrderID}, []orders.SupervisionStatus{orders.SupervisionUnknown, orders.SupervisionInProgress}).
-			Update("supervision_status", orders.SupervisionClosed).Error; err != nil {
-			return err
-		}
-	}
-	event := RefundEventApproved
-	if r.Kind == RefundKindNoReason {
-		event = RefundEventAutoApproved
-	}
-	return s.tellRefund(tx, r, event)
-}
-
-// createOrderNumbered writes an order under a freshly drawn order number, drawing again when
-// the number is taken.
-func (s *Store) createOrderNumbered(tx *gorm.DB, o *orders.Order) error {
-	var err error
-	for range 4 {
-		o.ID = 0
-		o.OrderNo = orders.NewOrderNo(s.now())
-		o.LineNo = orders.LineNo(o.OrderNo)
-		if err = tx.Create(o).Error; !errors.Is(err, gorm.ErrDuplicatedKey) {
-			return err
-		}
-	}
-	return err
-}
-
 // auditRefund records a step of a request's life (its timeline).
-func (s *Store) auditRefund(tx *gorm.DB, actorID, id uint, action, detail, reason string) error {
-	return tx.Create(&AuditEvent{ActorID: actorID, Action: action, TargetType: AuditRefund, TargetID: id,
-		Detail: ClipText(detail, 200), Reason: ClipText(reason, 500), CreatedAt: s.now()}).Error
+func (s *Store) AuditRefund(tx *gorm.DB, actorID, id uint, action, detail, reason string) error {
+	return tx.Create(&account.AuditEvent{ActorID: actorID, Action: action, TargetType: AuditRefund, TargetID: id,
+		Detail: sqldb.ClipText(detail, 200), Reason: sqldb.ClipText(reason, 500), CreatedAt: s.Now()}).Error
 }
 
 // tellRefund writes the in-site notices and mails a step of a request causes: a new request
 // to the seller; a decision to the buyer (and an approval to the seller as well).
-func (s *Store) tellRefund(tx *gorm.DB, r *RefundRequest, event string) error {
-	now := s.now()
+func (s *Store) TellRefund(tx *gorm.DB, r *RefundRequest, event string) error {
+	now := s.Now()
 	var o orders.Order
 	if err := tx.First(&o, r.OrderID).Error; err != nil {
 		return err
 	}
-	var buyer User
+	var buyer account.User
 	if err := tx.First(&buyer, r.BuyerID).Error; err != nil {
 		return err
 	}
-	var company Seller
+	var company account.Seller
 	if err := tx.First(&company, r.SellerID).Error; err != nil {
 		return err
 	}
-	text := ClipText(fmt.Sprintf("%s · %s · %s", o.ProductName, o.OrderNo, money.Fen(r.AmountFen).String()), 1000)
+	text := sqldb.ClipText(fmt.Sprintf("%s · %s · %s", o.ProductName, o.OrderNo, money.Fen(r.AmountFen).String()), 1000)
 	kind := "refund_" + event
 	toBuyer := event != RefundEventRequested
 	toSeller := event != RefundEventRejected
@@ -490,17 +385,17 @@ func (s *Store) tellRefund(tx *gorm.DB, r *RefundRequest, event string) error {
 	}
 	if toBuyer {
 		link := fmt.Sprintf("/console/refunds/%d", r.ID)
-		if err := tx.Create(&Notice{UserID: &buyer.ID, Kind: kind, Text: text, Link: link, CreatedAt: now}).Error; err != nil {
+		if err := tx.Create(&notice.Notice{UserID: &buyer.ID, Kind: kind, Text: text, Link: link, CreatedAt: now}).Error; err != nil {
 			return err
 		}
-		if err := tx.Create(&Mail{To: buyer.Email, Subject: "[KooGallery] " + subjects[event], Body: body + link + "\n",
-			Status: MailPending, NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
+		if err := tx.Create(&notice.Mail{To: buyer.Email, Subject: "[KooGallery] " + subjects[event], Body: body + link + "\n",
+			Status: notice.MailPending, NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
 			return err
 		}
 	}
 	if toSeller {
 		link := fmt.Sprintf("/seller/refunds/%d", r.ID)
-		if err := tx.Create(&Notice{SellerID: &company.ID, Kind: kind, Text: text, Link: link, CreatedAt: now}).Error; err != nil {
+		if err := tx.Create(&notice.Notice{SellerID: &company.ID, Kind: kind, Text: text, Link: link, CreatedAt: now}).Error; err != nil {
 			return err
 		}
 		if err := account.MailSeller(tx, now, company.ID, account.MailRefunds, "[KooGallery] "+subjects[event], body+link+"\n"); err != nil {
