@@ -15,6 +15,7 @@ import (
 	"koogallery/models/outbox"
 	"koogallery/models/refund"
 	"koogallery/models/sellertools"
+	"koogallery/models/settlement"
 	"koogallery/models/sqldb"
 	"koogallery/models/supervision"
 )
@@ -33,6 +34,7 @@ type Store struct {
 	*deploymentStore
 	*supervisionStore
 	*refundStore
+	*settlementStore
 
 	base     *sqldb.DB
 	db       *gorm.DB
@@ -56,13 +58,14 @@ type (
 	deploymentStore  = deployment.Store
 	supervisionStore = supervision.Store
 	refundStore      = refund.Store
+	settlementStore  = settlement.Store
 )
 
 // NewStore wraps an open database.
 func NewStore(base *sqldb.DB) *Store {
 	cat := catalog.NewStore(base)
 	ord, calls := orders.NewStore(base, cat), outbox.NewStore(base)
-	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: cat, ordersStore: ord, outboxStore: calls, licenseStore: license.NewStore(base, ord, calls), deploymentStore: deployment.NewStore(base), supervisionStore: supervision.NewStore(base), refundStore: refund.NewStore(base, ord, calls), base: base, db: base.Gorm(), dialect: base.Dialect()}
+	s := &Store{noticeStore: notice.NewStore(base), sellertoolsStore: sellertools.NewStore(base), catalogStore: cat, ordersStore: ord, outboxStore: calls, licenseStore: license.NewStore(base, ord, calls), deploymentStore: deployment.NewStore(base), supervisionStore: supervision.NewStore(base), refundStore: refund.NewStore(base, ord, calls), settlementStore: settlement.NewStore(base), base: base, db: base.Gorm(), dialect: base.Dialect()}
 	s.outboxStore.SetEffects(callEffects{s})
 	s.refundStore.SetEffects(refundEffects{s})
 	return s

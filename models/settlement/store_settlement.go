@@ -1,10 +1,11 @@
-package models
+package settlement
 
 import (
 	"context"
 	"sort"
 	"time"
 
+	"koogallery/models/account"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/sqldb"
@@ -17,7 +18,7 @@ import (
 
 // monthKey is the SQL expression of a time column's settlement month ("2026-03", UTC+8).
 func (s *Store) monthKey(col string) string {
-	if s.dialect == MySQL {
+	if s.Dialect() == sqldb.MySQL {
 		return "DATE_FORMAT(DATE_ADD(" + col + ", INTERVAL 8 HOUR), '%Y-%m')"
 	}
 	return "strftime('%Y-%m', " + col + ", '+8 hours')"
@@ -40,7 +41,7 @@ type creditBill struct {
 // ranges instead of a correlated subquery per order.
 func (s *Store) unpaidCreditBills(ctx context.Context) ([]creditBill, error) {
 	var out []creditBill
-	err := s.conn(ctx).Model(&orders.Order{}).Select("buyer_id, "+s.monthKey("paid_at")+" AS month").
+	err := s.Conn(ctx).Model(&orders.Order{}).Select("buyer_id, "+s.monthKey("paid_at")+" AS month").
 		Where("pay_method = ? AND repayment = ? AND paid_at IS NOT NULL", orders.PayCredit, orders.RepaymentPending).
 		Group("buyer_id, " + s.monthKey("paid_at")).Order("buyer_id").Scan(&out).Error
 	return out, err
@@ -103,7 +104,7 @@ func (s *Store) SettlementTypeTotals(ctx context.Context, sellerID uint) ([]Type
 	if err != nil {
 		return nil, err
 	}
-	return s.typeTotals(ctx, sellerID, s.now(), bills)
+	return s.typeTotals(ctx, sellerID, s.Now(), bills)
 }
 
 // typeTotals sums the billed orders per product type in two GROUP BY queries: every order
@@ -114,7 +115,7 @@ func (s *Store) typeTotals(ctx context.Context, sellerID uint, now time.Time, bi
 	// Grouped by product, not joined: the seller's products are few, and the join made
 	// MariaDB walk the orders by product index, row by row.
 	var products []catalog.Product
-	if err := s.conn(ctx).Select("id", "type").Where("seller_id = ?", sellerID).Find(&products).Error; err != nil {
+	if err := s.Conn(ctx).Select("id", "type").Where("seller_id = ?", sellerID).Find(&products).Error; err != nil {
 		return nil, err
 	}
 	typeOf := map[uint]catalog.ProductType{}
@@ -137,7 +138,7 @@ func (s *Store) typeTotals(ctx context.Context, sellerID uint, now time.Time, bi
 		Orders    int64
 		Fen       int64
 	}
-	err := s.conn(ctx).Table("orders").
+	err := s.Conn(ctx).Table("orders").
 		Select("orders.product_id AS product_id, COUNT(*) AS orders, COALESCE(SUM(orders.paid_fen), 0) AS fen").
 		Where("orders.seller_id = ?", sellerID).Where(cond, args...).
 		Group("orders.product_id").Scan(&rows).Error
@@ -159,7 +160,7 @@ func (s *Store) typeTotals(ctx context.Context, sellerID uint, now time.Time, bi
 			Orders    int64
 			Fen       int64
 		}
-		err := s.conn(ctx).Table("orders").
+		err := s.Conn(ctx).Table("orders").
 			Select("orders.product_id AS product_id, orders.buyer_id AS buyer_id, "+s.monthKey("orders.paid_at")+" AS month, COUNT(*) AS orders, COALESCE(SUM(orders.paid_fen), 0) AS fen").
 			Where("orders.seller_id = ? AND orders.pay_method = ?", sellerID, orders.PayCredit).Where(cond, args...).
 			Group("orders.product_id, orders.buyer_id, " + s.monthKey("orders.paid_at")).Scan(&credit).Error
@@ -211,7 +212,7 @@ type SettlementRow struct {
 // SettlementList is a page of the settlement order list with the period's counts.
 type SettlementList struct {
 	Period Period
-	Page   Page[SettlementRow]
+	Page   sqldb.Page[SettlementRow]
 	// Counts and AmountFen per state over the whole period (not just the page).
 	Counts    map[SettleState]int64
 	AmountFen map[SettleState]int64
@@ -221,7 +222,7 @@ type SettlementList struct {
 // SettlementOrders lists the seller's orders paid in a period, newest first, each with its
 // verdict and reasons, with the period's counts per state and the product types' totals.
 func (s *Store) SettlementOrders(ctx context.Context, sellerID uint, f SettlementFilter) (*SettlementList, error) {
-	now := s.now()
+	now := s.Now()
 	if f.Period.IsZero() {
 		f.Period = PeriodOf(now)
 	}
@@ -243,7 +244,7 @@ func (s *Store) SettlementOrders(ctx context.Context, sellerID uint, f Settlemen
 		}
 	}
 	base := func() *gorm.DB {
-		return s.conn(ctx).Model(&orders.Order{}).Where("orders.seller_id = ? AND orders.created_at >= ? AND orders.created_at < ?",
+		return s.Conn(ctx).Model(&orders.Order{}).Where("orders.seller_id = ? AND orders.created_at >= ? AND orders.created_at < ?",
 			sellerID, f.Period.Start(), f.Period.End())
 	}
 	for _, st := range SettleStates {
@@ -268,7 +269,7 @@ func (s *Store) SettlementOrders(ctx context.Context, sellerID uint, f Settlemen
 	if err != nil {
 		return nil, err
 	}
-	out.Page = Page[SettlementRow]{Items: rows, Number: orders.Number, HasNext: orders.HasNext}
+	out.Page = sqldb.Page[SettlementRow]{Items: rows, Number: orders.Number, HasNext: orders.HasNext}
 	return out, nil
 }
 
@@ -276,7 +277,7 @@ func (s *Store) SettlementOrders(ctx context.Context, sellerID uint, f Settlemen
 func (s *Store) settleStateWhere(q *gorm.DB, st SettleState, reached []catalog.ProductType, now time.Time, bills []creditBill) *gorm.DB {
 	excl, exclArgs := excludedSQL()
 	billed, billedArgs := s.billedSQL(now, bills)
-	reachedIDs := s.conn(q.Statement.Context).Model(&catalog.Product{}).Select("id").Where("type IN ?", append([]catalog.ProductType{"-"}, reached...))
+	reachedIDs := s.Conn(q.Statement.Context).Model(&catalog.Product{}).Select("id").Where("type IN ?", append([]catalog.ProductType{"-"}, reached...))
 	switch st {
 	case SettleExcluded:
 		return q.Where(excl, exclArgs...)
@@ -304,7 +305,7 @@ func (s *Store) settlementRows(ctx context.Context, page []orders.Order, typeTot
 		}
 	}
 	var products []catalog.Product
-	if err := s.conn(ctx).Select("id", "type").Where("id IN ?", productIDs).Find(&products).Error; err != nil {
+	if err := s.Conn(ctx).Select("id", "type").Where("id IN ?", productIDs).Find(&products).Error; err != nil {
 		return nil, err
 	}
 	typeOf := map[uint]catalog.ProductType{}
@@ -322,7 +323,7 @@ func (s *Store) settlementRows(ctx context.Context, page []orders.Order, typeTot
 			Month   string
 			N       int64
 		}
-		err := s.conn(ctx).Model(&orders.Order{}).Select("buyer_id, "+s.monthKey("paid_at")+" AS month, COUNT(*) AS n").
+		err := s.Conn(ctx).Model(&orders.Order{}).Select("buyer_id, "+s.monthKey("paid_at")+" AS month, COUNT(*) AS n").
 			Where("buyer_id IN ? AND pay_method = ? AND repayment = ? AND paid_at IS NOT NULL", buyerIDs, orders.PayCredit, orders.RepaymentPending).
 			Group("buyer_id, " + s.monthKey("paid_at")).Scan(&rows).Error
 		if err != nil {
@@ -352,8 +353,8 @@ func (s *Store) settlementRows(ctx context.Context, page []orders.Order, typeTot
 // SettlementOrder decides one of the seller's orders (another seller's is ErrNotFound).
 func (s *Store) SettlementOrder(ctx context.Context, sellerID, orderID uint) (*SettlementRow, error) {
 	var o orders.Order
-	if err := s.conn(ctx).Where("seller_id = ?", sellerID).First(&o, orderID).Error; err != nil {
-		return nil, notFound(err)
+	if err := s.Conn(ctx).Where("seller_id = ?", sellerID).First(&o, orderID).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	types, err := s.SettlementTypeTotals(ctx, sellerID)
 	if err != nil {
@@ -363,7 +364,7 @@ func (s *Store) SettlementOrder(ctx context.Context, sellerID, orderID uint) (*S
 	for _, t := range types {
 		totals[t.Type] = t.BilledFen
 	}
-	rows, err := s.settlementRows(ctx, []orders.Order{o}, totals, s.now())
+	rows, err := s.settlementRows(ctx, []orders.Order{o}, totals, s.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -426,10 +427,10 @@ type statementAgg struct {
 // (sellerID > 0) or all, optionally one period.
 func (s *Store) statementAggs(ctx context.Context, sellerID uint, p *Period) (gross, refunds []statementAgg, err error) {
 	bill, billArgs := billableSQL()
-	q := s.conn(ctx).Table("orders").
+	q := s.Conn(ctx).Table("orders").
 		Select("orders.seller_id AS seller_id, "+s.monthKey("orders.paid_at")+" AS month, orders.product_id AS product_id, COUNT(*) AS orders, SUM(orders.paid_fen) AS fen").
 		Where(bill, billArgs...)
-	r := s.conn(ctx).Table("refunds").Joins("JOIN orders ON orders.id = refunds.order_id").
+	r := s.Conn(ctx).Table("refunds").Joins("JOIN orders ON orders.id = refunds.order_id").
 		Select("refunds.seller_id AS seller_id, " + s.monthKey("refunds.created_at") + " AS month, orders.product_id AS product_id, COUNT(*) AS orders, SUM(refunds.amount_fen) AS fen")
 	if sellerID > 0 {
 		q = q.Where("orders.seller_id = ?", sellerID)
@@ -486,7 +487,7 @@ func (s *Store) buildStatements(ctx context.Context, gross, refunds []statementA
 			ids = append(ids, id)
 		}
 		var ps []catalog.Product
-		if err := s.conn(ctx).Select("id", "name", "type").Where("id IN ?", ids).Find(&ps).Error; err != nil {
+		if err := s.Conn(ctx).Select("id", "name", "type").Where("id IN ?", ids).Find(&ps).Error; err != nil {
 			return nil, err
 		}
 		for _, p := range ps {
@@ -553,8 +554,8 @@ func (s *Store) AllStatements(ctx context.Context) ([]Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	var sellers []Seller
-	if err := s.conn(ctx).Select("id", "name").Find(&sellers).Error; err != nil {
+	var sellers []account.Seller
+	if err := s.Conn(ctx).Select("id", "name").Find(&sellers).Error; err != nil {
 		return nil, err
 	}
 	names := map[uint]string{}
@@ -570,9 +571,9 @@ func (s *Store) AllStatements(ctx context.Context) ([]Statement, error) {
 // SellerStatement is one seller's statement of a period, line by product; a period without
 // any billing or refund is an empty statement.
 func (s *Store) SellerStatement(ctx context.Context, sellerID uint, p Period) (*Statement, error) {
-	var seller Seller
-	if err := s.conn(ctx).Select("id", "name").First(&seller, sellerID).Error; err != nil {
-		return nil, notFound(err)
+	var seller account.Seller
+	if err := s.Conn(ctx).Select("id", "name").First(&seller, sellerID).Error; err != nil {
+		return nil, sqldb.NotFound(err)
 	}
 	gross, refunds, err := s.statementAggs(ctx, sellerID, &p)
 	if err != nil {
@@ -599,7 +600,7 @@ const AuditRepaymentSet = "repayment_set"
 // SetRepayment is operations marking a credit (post-paid) order repaid or unpaid in the demo.
 // Guarded on the state it changes from: a double click, or two admins at once, apply it once
 // (the second gets ErrStale); a non-credit order or an unknown state is ErrNotFound.
-func (s *Store) SetRepayment(ctx context.Context, admin *User, orderID uint, to orders.Repayment) error {
+func (s *Store) SetRepayment(ctx context.Context, admin *account.User, orderID uint, to orders.Repayment) error {
 	var from []orders.Repayment
 	switch to {
 	case orders.RepaymentRepaid:
@@ -607,9 +608,9 @@ func (s *Store) SetRepayment(ctx context.Context, admin *User, orderID uint, to 
 	case orders.RepaymentPending:
 		from = []orders.Repayment{orders.RepaymentRepaid}
 	default:
-		return ErrNotFound
+		return sqldb.ErrNotFound
 	}
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&orders.Order{}).Where("id = ? AND pay_method = ? AND COALESCE(repayment, '') IN ?", orderID, orders.PayCredit, from).Update("repayment", to)
 		if res.Error != nil {
 			return res.Error
@@ -620,16 +621,16 @@ func (s *Store) SetRepayment(ctx context.Context, admin *User, orderID uint, to 
 				return err
 			}
 			if n == 0 {
-				return ErrNotFound
+				return sqldb.ErrNotFound
 			}
-			return ErrStale
+			return sqldb.ErrStale
 		}
-		return tx.Create(&AuditEvent{ActorID: admin.ID, Action: AuditRepaymentSet, TargetType: AuditOrder, TargetID: orderID,
-			Detail: "→" + string(to), CreatedAt: s.now()}).Error
+		return tx.Create(&account.AuditEvent{ActorID: admin.ID, Action: AuditRepaymentSet, TargetType: AuditOrder, TargetID: orderID,
+			Detail: "→" + string(to), CreatedAt: s.Now()}).Error
 	})
 }
 
 // CreditOrders lists every credit-paid order for operations, newest first, with the buyer.
-func (s *Store) CreditOrders(ctx context.Context, page int) (Page[orders.Order], error) {
-	return sqldb.Paginate[orders.Order](s.conn(ctx).Preload("Buyer").Where("pay_method = ?", orders.PayCredit).Order("id DESC"), page)
+func (s *Store) CreditOrders(ctx context.Context, page int) (sqldb.Page[orders.Order], error) {
+	return sqldb.Paginate[orders.Order](s.Conn(ctx).Preload("Buyer").Where("pay_method = ?", orders.PayCredit).Order("id DESC"), page)
 }
