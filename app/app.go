@@ -23,6 +23,7 @@ import (
 	"koogallery/mailer"
 	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/models/catalog"
 	"koogallery/models/onboarding"
 	"koogallery/models/sqldb"
 	"koogallery/protocol"
@@ -76,7 +77,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	store := models.NewStore(db)
 	for activity, r := range cfg.CallRetry {
-		pol := store.Policy(strings.TrimSuffix(activity, ":license"), models.TypeSaaS)
+		pol := store.Policy(strings.TrimSuffix(activity, ":license"), catalog.TypeSaaS)
 		pol.Every, pol.Window = r.Every, r.Window
 		store.SetPolicy(activity, pol)
 	}

@@ -17,6 +17,7 @@ import (
 	"koogallery/config"
 	"koogallery/models"
 	"koogallery/models/dbtest"
+	"koogallery/models/sqldb"
 )
 
 // InCI reports whether the tests run under CI, where a missing database or browser fails.
@@ -29,7 +30,7 @@ func NewMySQLDatabase(t testing.TB) string { return dbtest.NewMySQLDatabase(t) }
 var Dialects = dbtest.Dialects
 
 // NewStore opens a fresh, migrated, empty store on the dialect.
-func NewStore(t testing.TB, d models.Dialect) *models.Store {
+func NewStore(t testing.TB, d sqldb.Dialect) *models.Store {
 	return models.NewStore(dbtest.NewDB(t, d))
 }
 
@@ -48,8 +49,8 @@ type Server struct {
 
 // Options tune Start.
 type Options struct {
-	Dialect models.Dialect // SQLite by default
-	NoSeed  bool           // start empty (prod mode keys, no demo data)
+	Dialect sqldb.Dialect // SQLite by default
+	NoSeed  bool          // start empty (prod mode keys, no demo data)
 }
 
 // Start runs the application with demo data on a fresh database and stops it at the end of
@@ -58,7 +59,7 @@ func Start(t testing.TB, o Options) *Server {
 	t.Helper()
 	dir := t.TempDir()
 	args := []string{"-data", dir, "-addr", "127.0.0.1:0", "-sandbox-addr", ""}
-	if o.Dialect == models.MySQL {
+	if o.Dialect == sqldb.MySQL {
 		args = append(args, "-db", NewMySQLDatabase(t))
 	}
 	cfg, err := config.Load(args, func(string) string { return "" })

@@ -14,6 +14,9 @@ import (
 
 	"koogallery/cloud"
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/deployment"
+	"koogallery/models/sqldb"
 	"koogallery/worker"
 )
 
@@ -35,7 +38,7 @@ type Profile struct {
 // ProfileFor is the deployment profile of a deployable product: the package, console port and
 // recommended security-group rules its seller published. A product published before sellers
 // could set them (the demo's) gets the default: a Linux package with a web console on 8443.
-func ProfileFor(p *models.Product) Profile {
+func ProfileFor(p *catalog.Product) Profile {
 	out := Profile{
 		Package:      "mkp-" + p.Code + ".tar.gz",
 		Requirements: cloud.Requirements{OSFamily: "linux", MinVCPUs: 2, MinMemoryGiB: 2},
@@ -57,7 +60,7 @@ func ProfileFor(p *models.Product) Profile {
 }
 
 // profile loads a deployment's product and its profile.
-func (r *Runner) profile(ctx context.Context, d *models.Deployment) (Profile, error) {
+func (r *Runner) profile(ctx context.Context, d *deployment.Deployment) (Profile, error) {
 	p, err := r.Store.AdminProduct(ctx, d.ProductID)
 	if err != nil {
 		return Profile{}, err
@@ -99,12 +102,12 @@ func (r *Runner) defaults() {
 // Start hands a recorded (starting) deployment to the cloud with the password and marks it
 // running; the password lives only in this call. A refusal fails the deployment with a reason
 // key and returns it as a *StartError.
-func (r *Runner) Start(ctx context.Context, d *models.Deployment, password string) error {
+func (r *Runner) Start(ctx context.Context, d *deployment.Deployment, password string) error {
 	op, err := r.Cloud.StartDeploy(ctx, Account(d.BuyerID), cloud.DeployRequest{Region: d.Region, InstanceID: d.EcsID, SubnetID: d.SubnetID,
 		Package: d.Package, Password: password, Token: "dep-" + strconv.FormatUint(uint64(d.ID), 10)})
 	if err != nil {
 		key := ErrorKey(err)
-		if ferr := r.Store.FailDeployment(ctx, d.ID, key); ferr != nil && !errors.Is(ferr, models.ErrStale) {
+		if ferr := r.Store.FailDeployment(ctx, d.ID, key); ferr != nil && !errors.Is(ferr, sqldb.ErrStale) {
 			return ferr
 		}
 		return &StartError{Key: key}
@@ -145,11 +148,11 @@ func (r *Runner) Run(ctx context.Context) {
 }
 
 // loop is the runner's worker loop: it claims deployments with a lease and drives each.
-func (r *Runner) loop() *worker.Loop[*models.Deployment] {
-	return &worker.Loop[*models.Deployment]{
+func (r *Runner) loop() *worker.Loop[*deployment.Deployment] {
+	return &worker.Loop[*deployment.Deployment]{
 		Name: "deployments",
-		Claim: func(ctx context.Context, n int) ([]*models.Deployment, error) {
-			var out []*models.Deployment
+		Claim: func(ctx context.Context, n int) ([]*deployment.Deployment, error) {
+			var out []*deployment.Deployment
 			for len(out) < n {
 				d, err := r.Store.ClaimDeployment(ctx, r.Lease)
 				if err != nil || d == nil {
@@ -172,8 +175,8 @@ func (r *Runner) expireStarting(ctx context.Context) {
 }
 
 // drive runs a claimed deployment's steps from where it is.
-func (r *Runner) drive(ctx context.Context, d *models.Deployment) {
-	for i := d.StepIndex; i < len(models.DeploySteps); i++ {
+func (r *Runner) drive(ctx context.Context, d *deployment.Deployment) {
+	for i := d.StepIndex; i < len(deployment.DeploySteps); i++ {
 		if err := r.Store.DeploymentStepStarted(ctx, d.ID, i, r.Lease); err != nil {
 			return // someone else moved it
 		}
@@ -182,7 +185,7 @@ func (r *Runner) drive(ctx context.Context, d *models.Deployment) {
 			return // stopping: the lease runs out and the step runs again after the restart
 		}
 		if key != "" {
-			r.Log.Info("deploy: step failed", "deployment", d.ID, "step", models.DeploySteps[i], "reason", key)
+			r.Log.Info("deploy: step failed", "deployment", d.ID, "step", deployment.DeploySteps[i], "reason", key)
 			if err := r.Store.FailDeployment(ctx, d.ID, key); err != nil {
 				r.Log.Warn("deploy: record failure", "deployment", d.ID, "err", err)
 			}
@@ -199,7 +202,7 @@ func (r *Runner) drive(ctx context.Context, d *models.Deployment) {
 }
 
 // step runs step i; it returns the columns to save, or the failure's i18n key.
-func (r *Runner) step(ctx context.Context, d *models.Deployment, i int) (map[string]any, string) {
+func (r *Runner) step(ctx context.Context, d *deployment.Deployment, i int) (map[string]any, string) {
 	del, err := r.Store.BuyerDelegation(ctx, d.BuyerID)
 	if err != nil {
 		return nil, "deploy.err.cloud"
@@ -208,7 +211,7 @@ func (r *Runner) step(ctx context.Context, d *models.Deployment, i int) (map[str
 		return nil, "deploy.err.delegation"
 	}
 	acct := Account(d.BuyerID)
-	step := cloud.Step(models.DeploySteps[i])
+	step := cloud.Step(deployment.DeploySteps[i])
 	var set map[string]any
 	switch step {
 	case cloud.StepValidate:
@@ -225,7 +228,7 @@ func (r *Runner) step(ctx context.Context, d *models.Deployment, i int) (map[str
 			return nil, ErrorKey(err)
 		}
 		if created {
-			if err := r.Store.AuditDeployment(ctx, d, models.ActCreateSecGrp, g.Name); err != nil {
+			if err := r.Store.AuditDeployment(ctx, d, deployment.ActCreateSecGrp, g.Name); err != nil {
 				return nil, "deploy.err.cloud"
 			}
 		}
@@ -257,7 +260,7 @@ func (r *Runner) step(ctx context.Context, d *models.Deployment, i int) (map[str
 
 // securityGroup finds or creates the group the deployment uses; created tells whether this
 // call made it.
-func (r *Runner) securityGroup(ctx context.Context, acct cloud.Account, d *models.Deployment) (cloud.SecurityGroup, bool, error) {
+func (r *Runner) securityGroup(ctx context.Context, acct cloud.Account, d *deployment.Deployment) (cloud.SecurityGroup, bool, error) {
 	p, err := r.profile(ctx, d)
 	if err != nil {
 		return cloud.SecurityGroup{}, false, err
@@ -275,12 +278,12 @@ func (r *Runner) securityGroup(ctx context.Context, acct cloud.Account, d *model
 		return cloud.SecurityGroup{}, false
 	}
 	switch d.SGMode {
-	case models.SGExisting:
+	case deployment.SGExisting:
 		if g, ok := find(func(g cloud.SecurityGroup) bool { return g.ID == d.SGID }); ok {
 			return g, false, nil
 		}
 		return cloud.SecurityGroup{}, false, cloud.ErrNotFound
-	case models.SGRecommended:
+	case deployment.SGRecommended:
 		if g, ok := find(func(g cloud.SecurityGroup) bool { return g.Name == p.GroupName }); ok {
 			return g, false, nil
 		}

@@ -13,6 +13,12 @@ import (
 	"koogallery/cloud"
 	. "koogallery/deploy"
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/deployment"
+	"koogallery/models/orders"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 )
 
 const testPassword = "Kx7#deploy-Secret9"
@@ -21,10 +27,10 @@ type fixture struct {
 	s       *models.Store
 	sim     *cloud.Sim
 	r       *Runner
-	buyer   models.User
-	buyer2  models.User
-	service models.Instance
-	product models.Product
+	buyer   account.User
+	buyer2  account.User
+	service orders.Instance
+	product catalog.Product
 }
 
 func setup(t *testing.T, s *models.Store) *fixture {
@@ -39,7 +45,7 @@ func setup(t *testing.T, s *models.Store) *fixture {
 	must(t, db.Where("email = ?", "buyer@demo.test").First(&f.buyer).Error)
 	must(t, db.Where("email = ?", "buyer2@demo.test").First(&f.buyer2).Error)
 	must(t, db.Where("code = ?", "00301-100003-0--0").First(&f.product).Error)
-	must(t, db.Where("buyer_id = ? AND product_id = ? AND status = ?", f.buyer.ID, f.product.ID, models.InstanceNormal).First(&f.service).Error)
+	must(t, db.Where("buyer_id = ? AND product_id = ? AND status = ?", f.buyer.ID, f.product.ID, orders.InstanceNormal).First(&f.service).Error)
 	must(t, s.GrantDelegation(ctx, f.buyer.ID))
 	return f
 }
@@ -67,7 +73,7 @@ func (f *fixture) choose(t *testing.T, buyerID uint, name string, c Choice) (Opt
 	return o, c
 }
 
-func (f *fixture) start(t *testing.T, key string) *models.Deployment {
+func (f *fixture) start(t *testing.T, key string) *deployment.Deployment {
 	t.Helper()
 	o, c := f.choose(t, f.buyer.ID, "ecs-app-01", Choice{Password: testPassword, Confirm: testPassword})
 	d, fe := Check(o, c)
@@ -88,7 +94,7 @@ func (f *fixture) run(ctx context.Context) (stop func()) {
 	return func() { cancel(); wg.Wait() }
 }
 
-func (f *fixture) wait(t *testing.T, id uint, cond func(d *models.Deployment) bool) *models.Deployment {
+func (f *fixture) wait(t *testing.T, id uint, cond func(d *deployment.Deployment) bool) *deployment.Deployment {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -110,18 +116,18 @@ func TestDeployRunnerResumesAfterRestart(t *testing.T) {
 		f := setup(t, s)
 		d := f.start(t, "restart")
 		stop := f.run(context.Background())
-		f.wait(t, d.ID, func(d *models.Deployment) bool { return d.StepIndex >= 2 })
+		f.wait(t, d.ID, func(d *deployment.Deployment) bool { return d.StepIndex >= 2 })
 		stop() // the "crash": the lease stays, the step is unfinished
 		mid, _ := s.Deployment(context.Background(), d.ID)
-		if mid.Status != models.DeployRunning || mid.StepIndex >= len(models.DeploySteps) {
+		if mid.Status != deployment.DeployRunning || mid.StepIndex >= len(deployment.DeploySteps) {
 			t.Fatalf("after stop: %s at %d", mid.Status, mid.StepIndex)
 		}
 		// A fresh runner (the restarted server) with a fresh simulated cloud.
 		f.r = &Runner{Store: s, Cloud: f.sim, Lease: 300 * time.Millisecond, Poll: 20 * time.Millisecond}
 		stop = f.run(context.Background())
 		defer stop()
-		done := f.wait(t, d.ID, func(d *models.Deployment) bool { return !d.Active() })
-		if done.Status != models.DeploySucceeded || done.AccessURL == "" || !strings.HasPrefix(done.AccessURL, "https://121.36.") || done.ActiveServiceID != nil {
+		done := f.wait(t, d.ID, func(d *deployment.Deployment) bool { return !d.Active() })
+		if done.Status != deployment.DeploySucceeded || done.AccessURL == "" || !strings.HasPrefix(done.AccessURL, "https://121.36.") || done.ActiveServiceID != nil {
 			t.Fatalf("after restart: %+v", done)
 		}
 		if done.SGName != ProfileFor(&f.product).GroupName || len(f.sim.Attached(Account(f.buyer.ID), done.EcsID)) != 1 {
@@ -135,7 +141,7 @@ func TestDeployRunnerResumesAfterRestart(t *testing.T) {
 				dones++
 			}
 		}
-		if dones != len(models.DeploySteps) {
+		if dones != len(deployment.DeploySteps) {
 			t.Fatalf("%d steps done, events %+v", dones, ev)
 		}
 		assertNoPassword(t, s)
@@ -150,19 +156,19 @@ func TestDeployRetryAfterInjectedFailure(t *testing.T) {
 		d := f.start(t, "retry")
 		stop := f.run(context.Background())
 		defer stop()
-		failed := f.wait(t, d.ID, func(d *models.Deployment) bool { return !d.Active() })
-		if failed.Status != models.DeployFailed || failed.Step() != "install" || failed.ErrorKey != "deploy.err.step.install" || failed.ActiveServiceID != nil {
+		failed := f.wait(t, d.ID, func(d *deployment.Deployment) bool { return !d.Active() })
+		if failed.Status != deployment.DeployFailed || failed.Step() != "install" || failed.ErrorKey != "deploy.err.step.install" || failed.ActiveServiceID != nil {
 			t.Fatalf("failed: %s at %s (%s)", failed.Status, failed.Step(), failed.ErrorKey)
 		}
-		if err := s.RetryDeployment(context.Background(), f.buyer2.ID, f.service.ID, d.ID); !errors.Is(err, models.ErrStale) {
+		if err := s.RetryDeployment(context.Background(), f.buyer2.ID, f.service.ID, d.ID); !errors.Is(err, sqldb.ErrStale) {
 			t.Fatalf("another buyer retried: %v", err)
 		}
 		must(t, s.RetryDeployment(context.Background(), f.buyer.ID, f.service.ID, d.ID))
-		if err := s.RetryDeployment(context.Background(), f.buyer.ID, f.service.ID, d.ID); !errors.Is(err, models.ErrStale) {
+		if err := s.RetryDeployment(context.Background(), f.buyer.ID, f.service.ID, d.ID); !errors.Is(err, sqldb.ErrStale) {
 			t.Fatalf("double retry: %v", err)
 		}
-		done := f.wait(t, d.ID, func(d *models.Deployment) bool { return !d.Active() })
-		if done.Status != models.DeploySucceeded || done.Runs != 2 {
+		done := f.wait(t, d.ID, func(d *deployment.Deployment) bool { return !d.Active() })
+		if done.Status != deployment.DeploySucceeded || done.Runs != 2 {
 			t.Fatalf("after retry: %s runs %d", done.Status, done.Runs)
 		}
 		if n := f.sim.Calls("RunStep:validate"); n != 1 {
@@ -184,13 +190,13 @@ func TestDeployOneAtATime(t *testing.T) {
 		}
 		key := "once"
 		again.BuyerID, again.ServiceID, again.ProductID, again.SubmitKey = f.buyer.ID, f.service.ID, f.product.ID, &key
-		if err := s.CreateDeployment(context.Background(), again); !errors.Is(err, models.ErrDuplicate) || again.ID != d.ID {
+		if err := s.CreateDeployment(context.Background(), again); !errors.Is(err, sellertools.ErrDuplicate) || again.ID != d.ID {
 			t.Fatalf("same form twice: %v, id %d vs %d", err, again.ID, d.ID)
 		}
 		other, _ := Check(o, c)
 		key2 := "other"
 		other.BuyerID, other.ServiceID, other.ProductID, other.SubmitKey = f.buyer.ID, f.service.ID, f.product.ID, &key2
-		if err := s.CreateDeployment(context.Background(), other); !errors.Is(err, models.ErrDeployBusy) {
+		if err := s.CreateDeployment(context.Background(), other); !errors.Is(err, deployment.ErrDeployBusy) {
 			t.Fatalf("second deployment: %v", err)
 		}
 	})
@@ -198,7 +204,7 @@ func TestDeployOneAtATime(t *testing.T) {
 
 // Bad choices are refused per field.
 func TestDeployCheckRefusesBadInput(t *testing.T) {
-	f := setup(t, apptest.NewStore(t, models.SQLite))
+	f := setup(t, apptest.NewStore(t, sqldb.SQLite))
 	cases := map[string]struct {
 		name  string
 		c     Choice
@@ -210,7 +216,7 @@ func TestDeployCheckRefusesBadInput(t *testing.T) {
 		"weak":     {"ecs-app-01", Choice{Password: "password1", Confirm: "password1"}, "password", "deploy.err.pw_kinds"},
 		"root":     {"ecs-app-01", Choice{Password: "Root-2026x", Confirm: "Root-2026x"}, "password", "deploy.err.pw_user"},
 		"mismatch": {"ecs-app-01", Choice{Password: testPassword, Confirm: testPassword + "x"}, "confirm", "deploy.err.pw_mismatch"},
-		"sg name":  {"ecs-app-01", Choice{Password: testPassword, Confirm: testPassword, SGMode: models.SGNew, SGName: "bad name!"}, "sg_name", "deploy.err.sg_name"},
+		"sg name":  {"ecs-app-01", Choice{Password: testPassword, Confirm: testPassword, SGMode: deployment.SGNew, SGName: "bad name!"}, "sg_name", "deploy.err.sg_name"},
 	}
 	for label, tc := range cases {
 		o, c := f.choose(t, f.buyer.ID, tc.name, tc.c)
@@ -242,10 +248,10 @@ func TestDeployCheckRefusesBadInput(t *testing.T) {
 func assertNoPassword(t *testing.T, s *models.Store) {
 	t.Helper()
 	var all []any
-	var ds []models.Deployment
-	var ev []models.DeploymentEvent
-	var au []models.AuditEvent
-	var dl []models.DeployDelegation
+	var ds []deployment.Deployment
+	var ev []deployment.DeploymentEvent
+	var au []account.AuditEvent
+	var dl []deployment.DeployDelegation
 	must(t, s.DB().Find(&ds).Error)
 	must(t, s.DB().Find(&ev).Error)
 	must(t, s.DB().Find(&au).Error)
@@ -259,13 +265,13 @@ func assertNoPassword(t *testing.T, s *models.Store) {
 
 // Revoking the delegation stops a running deployment at its next step.
 func TestDeployStopsWhenDelegationRevoked(t *testing.T) {
-	f := setup(t, apptest.NewStore(t, models.SQLite))
+	f := setup(t, apptest.NewStore(t, sqldb.SQLite))
 	d := f.start(t, "revoke")
 	must(t, f.s.RevokeDelegation(context.Background(), f.buyer.ID))
 	stop := f.run(context.Background())
 	defer stop()
-	got := f.wait(t, d.ID, func(d *models.Deployment) bool { return !d.Active() })
-	if got.Status != models.DeployFailed || got.ErrorKey != "deploy.err.delegation" {
+	got := f.wait(t, d.ID, func(d *deployment.Deployment) bool { return !d.Active() })
+	if got.Status != deployment.DeployFailed || got.ErrorKey != "deploy.err.delegation" {
 		t.Fatalf("after revocation: %s %s", got.Status, got.ErrorKey)
 	}
 	if err := f.s.RetryDeployment(context.Background(), f.buyer.ID, f.service.ID, d.ID); err != nil {

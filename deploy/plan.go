@@ -7,7 +7,8 @@ import (
 	"unicode/utf8"
 
 	"koogallery/cloud"
-	"koogallery/models"
+	"koogallery/models/deployment"
+	"koogallery/models/sqldb"
 )
 
 // Choice is what the buyer picked in the deploy form. Password and Confirm are checked and
@@ -98,16 +99,16 @@ func (r *Runner) Options(ctx context.Context, buyerID uint, p Profile, c *Choice
 		return o, err
 	}
 	if c.SGMode == "" {
-		c.SGMode = models.SGRecommended
+		c.SGMode = deployment.SGRecommended
 	}
 	return o, nil
 }
 
 // Check validates a complete choice against the options (which were listed for it) and the
 // password rules; it returns the deployment to record, or the errors per field.
-func Check(o Options, c Choice) (*models.Deployment, models.FieldErrors) {
-	fe := models.FieldErrors{}
-	d := &models.Deployment{Region: c.Region, SGMode: c.SGMode, Package: o.Profile.Package}
+func Check(o Options, c Choice) (*deployment.Deployment, sqldb.FieldErrors) {
+	fe := sqldb.FieldErrors{}
+	d := &deployment.Deployment{Region: c.Region, SGMode: c.SGMode, Package: o.Profile.Package}
 	var inst *InstanceOption
 	for i := range o.Instances {
 		if o.Instances[i].ID == c.EcsID {
@@ -143,9 +144,9 @@ func Check(o Options, c Choice) (*models.Deployment, models.FieldErrors) {
 		}
 	}
 	switch c.SGMode {
-	case models.SGRecommended:
+	case deployment.SGRecommended:
 		d.SGName = o.Profile.GroupName
-	case models.SGExisting:
+	case deployment.SGExisting:
 		for _, g := range o.Groups {
 			if g.ID == c.SGID {
 				d.SGID, d.SGName = g.ID, g.Name
@@ -154,7 +155,7 @@ func Check(o Options, c Choice) (*models.Deployment, models.FieldErrors) {
 		if d.SGID == "" {
 			fe["sg"] = "deploy.err.sg_unknown"
 		}
-	case models.SGNew:
+	case deployment.SGNew:
 		name := strings.TrimSpace(c.SGName)
 		if !validGroupName(name) {
 			fe["sg_name"] = "deploy.err.sg_name"

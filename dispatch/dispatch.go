@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"koogallery/models"
+	"koogallery/models/outbox"
+	"koogallery/models/sqldb"
 	"koogallery/protocol"
 	"koogallery/sellerkit"
 	"koogallery/worker"
@@ -78,7 +80,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 
 // job is a claimed call and the targets of its batch.
 type job struct {
-	call *models.InterfaceCall
+	call *outbox.InterfaceCall
 	ts   *targets
 }
 
@@ -115,10 +117,10 @@ func (d *Dispatcher) sweep(ctx context.Context) {
 }
 
 // deliver makes one attempt of a claimed call and records it.
-func (d *Dispatcher) deliver(ctx context.Context, c *models.InterfaceCall, ts *targets) {
+func (d *Dispatcher) deliver(ctx context.Context, c *outbox.InterfaceCall, ts *targets) {
 	r := d.attempt(ctx, c, ts)
 	if err := d.Store.RecordAttempt(ctx, c, r); err != nil {
-		if errors.Is(err, models.ErrLeaseLost) {
+		if errors.Is(err, sqldb.ErrLeaseLost) {
 			d.Log.Warn("call lease lost; another dispatcher took it", "call", c.ID)
 			return
 		}
@@ -128,14 +130,14 @@ func (d *Dispatcher) deliver(ctx context.Context, c *models.InterfaceCall, ts *t
 
 // attempt sends the call (or, while the seller is still processing, its queryInstance poll)
 // to the product's production address, signed with the key bound for its interface type.
-func (d *Dispatcher) attempt(ctx context.Context, c *models.InterfaceCall, ts *targets) models.AttemptResult {
+func (d *Dispatcher) attempt(ctx context.Context, c *outbox.InterfaceCall, ts *targets) outbox.AttemptResult {
 	now := d.Store.Now()
 	body := c.Body
 	activity := protocol.Activity(c.Activity)
-	if c.Status == models.CallProcessing && c.Poll != "" {
+	if c.Status == outbox.CallProcessing && c.Poll != "" {
 		body, activity = c.Poll, protocol.ActivityQueryInstance
 	}
-	r := models.AttemptResult{RequestBody: body, StartedAt: now, Outcome: models.OutcomeFailed}
+	r := outbox.AttemptResult{RequestBody: body, StartedAt: now, Outcome: outbox.OutcomeFailed}
 	address, path := c.Target()
 	if address == 0 {
 		r.ErrorKind, r.Error = "no_address", "the product has no production address"
@@ -159,7 +161,7 @@ func (d *Dispatcher) attempt(ctx context.Context, c *models.InterfaceCall, ts *t
 }
 
 // judge decides an answer's outcome and extracts what success carries.
-func judge(r *models.AttemptResult, activity protocol.Activity, status int, body []byte) {
+func judge(r *outbox.AttemptResult, activity protocol.Activity, status int, body []byte) {
 	if status != http.StatusOK {
 		r.Error = "HTTP status is not 200"
 		return
@@ -174,7 +176,7 @@ func judge(r *models.AttemptResult, activity protocol.Activity, status int, body
 	r.ResultCode = head.ResultCode
 	waiting := activity == protocol.ActivityNewInstance || activity == protocol.ActivityQueryInstance || activity == protocol.ActivityGetLicenseAsync
 	if head.ResultCode == protocol.ResultProcessing && waiting {
-		r.Outcome = models.OutcomeProcessing
+		r.Outcome = outbox.OutcomeProcessing
 		var ni protocol.NewInstanceResponse
 		if json.Unmarshal(body, &ni) == nil {
 			r.SellerInstanceID = ni.InstanceID
@@ -204,7 +206,7 @@ func judge(r *models.AttemptResult, activity protocol.Activity, status int, body
 	case *protocol.GetLicenseAsyncResponse:
 		r.License = marshal(v.License)
 	}
-	r.Outcome = models.OutcomeSucceeded
+	r.Outcome = outbox.OutcomeSucceeded
 }
 
 func marshal(v any) string {

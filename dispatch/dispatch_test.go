@@ -16,6 +16,12 @@ import (
 	"koogallery/apptest"
 	"koogallery/dispatch"
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/protocol"
 	"koogallery/refseller"
 	"koogallery/secrets"
@@ -29,7 +35,7 @@ type fixture struct {
 	dsn, dir string
 	keys     *sellerkit.Keys
 	ref      *refseller.Seller
-	product  models.Product
+	product  catalog.Product
 	buyerID  uint
 	sellerID uint
 	addrID   uint
@@ -48,7 +54,7 @@ func check(t testing.TB, err error) {
 // openStore opens (and migrates) the database: SQLite in dir when dsn is empty.
 func openStore(t testing.TB, dsn, dir string) *models.Store {
 	t.Helper()
-	db, err := models.Open(models.OpenOptions{DSN: dsn, DataDir: dir})
+	db, err := sqldb.Open(sqldb.OpenOptions{DSN: dsn, DataDir: dir})
 	check(t, err)
 	check(t, models.Migrate(context.Background(), db))
 	s := models.NewStore(db)
@@ -56,11 +62,11 @@ func openStore(t testing.TB, dsn, dir string) *models.Store {
 	return s
 }
 
-func newFixture(t testing.TB, d models.Dialect, opts refseller.Options) *fixture {
+func newFixture(t testing.TB, d sqldb.Dialect, opts refseller.Options) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{dir: t.TempDir()}
-	if d == models.MySQL {
+	if d == sqldb.MySQL {
 		f.dsn = apptest.NewMySQLDatabase(t)
 	}
 	f.store = openStore(t, f.dsn, f.dir)
@@ -71,7 +77,7 @@ func newFixture(t testing.TB, d models.Dialect, opts refseller.Options) *fixture
 	box, err := secrets.NewBox(master)
 	check(t, err)
 	f.keys = &sellerkit.Keys{Store: f.store, Box: box}
-	var seller, buyer models.User
+	var seller, buyer account.User
 	check(t, f.store.DB().Where("email = ?", "seller@demo.test").First(&seller).Error)
 	check(t, f.store.DB().Where("email = ?", "buyer@demo.test").First(&buyer).Error)
 	f.sellerID, f.buyerID = *seller.SellerID, buyer.ID
@@ -85,9 +91,9 @@ func newFixture(t testing.TB, d models.Dialect, opts refseller.Options) *fixture
 	addr, err := f.store.AddAddress(ctx, f.sellerID, ep.URL)
 	check(t, err)
 	check(t, f.store.RecordCertification(ctx, f.sellerID, addr.ID, true, ""))
-	check(t, f.store.BindKey(ctx, f.sellerID, addr.ID, models.IfaceBasic, key.ID))
+	check(t, f.store.BindKey(ctx, f.sellerID, addr.ID, sellertools.IfaceBasic, key.ID))
 	f.addrID = addr.ID
-	check(t, f.store.DB().Model(&models.Product{}).Where("id = ?", f.product.ID).Updates(map[string]any{"address_id": addr.ID, "path": "/produce"}).Error)
+	check(t, f.store.DB().Model(&catalog.Product{}).Where("id = ?", f.product.ID).Updates(map[string]any{"address_id": addr.ID, "path": "/produce"}).Error)
 	secret, err := f.keys.Open(key)
 	check(t, err)
 	opts.AccessKey, opts.Logger = secret, quiet()
@@ -102,9 +108,9 @@ type lateHandler struct{ h *refseller.Seller }
 func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { l.h.ServeHTTP(w, r) }
 
 // buy makes n purchases of one month each.
-func (f *fixture) buy(t testing.TB, n int) []*models.Order {
+func (f *fixture) buy(t testing.TB, n int) []*orders.Order {
 	t.Helper()
-	out := make([]*models.Order, 0, n)
+	out := make([]*orders.Order, 0, n)
 	for range n {
 		f.seq++
 		o, err := f.store.Purchase(context.Background(), f.buyerID, f.product.ID, models.PurchaseInput{Plan: "month", Count: "1", PayMethod: "cash",
@@ -120,10 +126,10 @@ func (f *fixture) dispatcher(s *models.Store) *dispatch.Dispatcher {
 }
 
 // count counts the calls in a status.
-func count(t testing.TB, s *models.Store, st models.CallStatus) int64 {
+func count(t testing.TB, s *models.Store, st outbox.CallStatus) int64 {
 	t.Helper()
 	var n int64
-	check(t, s.DB().Model(&models.InterfaceCall{}).Where("status = ?", st).Count(&n).Error)
+	check(t, s.DB().Model(&outbox.InterfaceCall{}).Where("status = ?", st).Count(&n).Error)
 	return n
 }
 
@@ -147,7 +153,7 @@ func TestDispatchRunDrainsBacklog(t *testing.T) {
 	}
 }
 
-func drainBacklog(t *testing.T, d models.Dialect) {
+func drainBacklog(t *testing.T, d sqldb.Dialect) {
 	{
 		f := newFixture(t, d, refseller.Options{})
 		const n = 200
@@ -158,7 +164,7 @@ func drainBacklog(t *testing.T, d models.Dialect) {
 		done := make(chan struct{})
 		go func() { defer close(done); disp.Run(ctx) }()
 		start := time.Now()
-		waitFor(t, 20*time.Second, "the backlog was not drained", func() bool { return count(t, f.store, models.CallSucceeded) == n })
+		waitFor(t, 20*time.Second, "the backlog was not drained", func() bool { return count(t, f.store, outbox.CallSucceeded) == n })
 		t.Logf("%s: %d calls in %s", d, n, time.Since(start))
 		cancel()
 		<-done
@@ -170,7 +176,7 @@ func drainBacklog(t *testing.T, d models.Dialect) {
 
 // A purchase in this process wakes an idle dispatcher at once.
 func TestDispatchRunWakesOnPurchase(t *testing.T) {
-	f := newFixture(t, models.SQLite, refseller.Options{})
+	f := newFixture(t, sqldb.SQLite, refseller.Options{})
 	disp := f.dispatcher(f.store)
 	disp.Idle, disp.Sweep = time.Hour, time.Hour
 	ctx, cancel := context.WithCancel(context.Background())
@@ -180,14 +186,14 @@ func TestDispatchRunWakesOnPurchase(t *testing.T) {
 	time.Sleep(50 * time.Millisecond) // the first (empty) idle poll
 	start := time.Now()
 	f.buy(t, 1)
-	waitFor(t, 2*time.Second, "the purchase did not wake the dispatcher", func() bool { return count(t, f.store, models.CallSucceeded) == 1 })
+	waitFor(t, 2*time.Second, "the purchase did not wake the dispatcher", func() bool { return count(t, f.store, outbox.CallSucceeded) == 1 })
 	t.Logf("delivered %s after the purchase", time.Since(start))
 }
 
 // Stopping the dispatcher lets attempts in flight finish and be recorded: no call is left
 // claimed.
 func TestDispatchRunStopsCleanly(t *testing.T) {
-	f := newFixture(t, models.SQLite, refseller.Options{Mode: refseller.ModeSlow, SlowDelay: time.Second})
+	f := newFixture(t, sqldb.SQLite, refseller.Options{Mode: refseller.ModeSlow, SlowDelay: time.Second})
 	f.buy(t, 5)
 	disp := f.dispatcher(f.store)
 	disp.Idle, disp.Sweep = time.Hour, time.Hour
@@ -196,35 +202,35 @@ func TestDispatchRunStopsCleanly(t *testing.T) {
 	go func() { defer close(done); disp.Run(ctx) }()
 	waitFor(t, 2*time.Second, "nothing claimed", func() bool {
 		var n int64
-		check(t, f.store.DB().Model(&models.InterfaceCall{}).Where("claim_token <> ''").Count(&n).Error)
+		check(t, f.store.DB().Model(&outbox.InterfaceCall{}).Where("claim_token <> ''").Count(&n).Error)
 		return n == 5
 	})
 	cancel()
 	<-done
 	var claimed int64
-	check(t, f.store.DB().Model(&models.InterfaceCall{}).Where("claim_token <> '' OR claimed_until IS NOT NULL").Count(&claimed).Error)
-	if claimed != 0 || count(t, f.store, models.CallSucceeded) != 5 {
-		t.Fatalf("after stop: %d still claimed, %d succeeded", claimed, count(t, f.store, models.CallSucceeded))
+	check(t, f.store.DB().Model(&outbox.InterfaceCall{}).Where("claim_token <> '' OR claimed_until IS NOT NULL").Count(&claimed).Error)
+	if claimed != 0 || count(t, f.store, outbox.CallSucceeded) != 5 {
+		t.Fatalf("after stop: %d still claimed, %d succeeded", claimed, count(t, f.store, outbox.CallSucceeded))
 	}
 }
 
 // Attempts that cannot be sent say why: no production address, no key bound.
 func TestDispatchWithoutAddressOrKey(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, models.SQLite, refseller.Options{})
+	f := newFixture(t, sqldb.SQLite, refseller.Options{})
 	disp := f.dispatcher(f.store)
-	check(t, f.store.DB().Model(&models.Product{}).Where("id = ?", f.product.ID).Update("address_id", nil).Error)
+	check(t, f.store.DB().Model(&catalog.Product{}).Where("id = ?", f.product.ID).Update("address_id", nil).Error)
 	f.buy(t, 1)
 	if n, err := disp.RunOnce(ctx); err != nil || n != 1 {
 		t.Fatalf("RunOnce: %d %v", n, err)
 	}
-	check(t, f.store.DB().Model(&models.Product{}).Where("id = ?", f.product.ID).Update("address_id", f.addrID).Error)
-	check(t, f.store.UnbindKey(ctx, f.sellerID, f.addrID, models.IfaceBasic))
+	check(t, f.store.DB().Model(&catalog.Product{}).Where("id = ?", f.product.ID).Update("address_id", f.addrID).Error)
+	check(t, f.store.UnbindKey(ctx, f.sellerID, f.addrID, sellertools.IfaceBasic))
 	f.buy(t, 1)
 	if n, err := disp.RunOnce(ctx); err != nil || n != 1 {
 		t.Fatalf("RunOnce: %d %v", n, err)
 	}
-	var att []models.CallAttempt
+	var att []outbox.CallAttempt
 	check(t, f.store.DB().Order("id").Find(&att).Error)
 	if len(att) != 2 || att[0].ErrorKind != "no_address" || att[1].ErrorKind != "no_key" || att[0].Error == "" || att[1].Error == "" {
 		t.Fatalf("attempts: %+v", att)
@@ -238,7 +244,7 @@ func TestDispatchWithoutAddressOrKey(t *testing.T) {
 // belongs to whoever claimed it next, and its attempt is recorded once.
 func TestDispatchLeaseLost(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, models.SQLite, refseller.Options{})
+	f := newFixture(t, sqldb.SQLite, refseller.Options{})
 	now := time.Now().UTC().Truncate(time.Second)
 	f.store.SetClock(func() time.Time { return now })
 	f.buy(t, 1)
@@ -256,15 +262,15 @@ func TestDispatchLeaseLost(t *testing.T) {
 	if len(second) != 1 || second[0].Attempts != 2 {
 		t.Fatalf("after the lease: claimed %d", len(second))
 	}
-	res := models.AttemptResult{StartedAt: now, Outcome: models.OutcomeFailed, Error: "late", StatusCode: 500}
-	if err := f.store.RecordAttempt(ctx, &first[0], res); !errors.Is(err, models.ErrLeaseLost) {
+	res := outbox.AttemptResult{StartedAt: now, Outcome: outbox.OutcomeFailed, Error: "late", StatusCode: 500}
+	if err := f.store.RecordAttempt(ctx, &first[0], res); !errors.Is(err, sqldb.ErrLeaseLost) {
 		t.Fatalf("recording with a lost lease: %v", err)
 	}
 	check(t, f.store.RecordAttempt(ctx, &second[0], res))
-	if err := f.store.RecordAttempt(ctx, &second[0], res); !errors.Is(err, models.ErrLeaseLost) {
+	if err := f.store.RecordAttempt(ctx, &second[0], res); !errors.Is(err, sqldb.ErrLeaseLost) {
 		t.Fatalf("recording the same attempt twice: %v", err)
 	}
-	var att []models.CallAttempt
+	var att []outbox.CallAttempt
 	check(t, f.store.DB().Find(&att).Error)
 	if len(att) != 1 || att[0].N != 2 {
 		t.Fatalf("attempts: %+v", att)
@@ -273,7 +279,7 @@ func TestDispatchLeaseLost(t *testing.T) {
 
 // Claimers in two stores over one MySQL database never take the same call.
 func TestDispatchClaimsAreDisjoint(t *testing.T) {
-	f := newFixture(t, models.MySQL, refseller.Options{})
+	f := newFixture(t, sqldb.MySQL, refseller.Options{})
 	const n = 300
 	f.buy(t, n)
 	stores := []*models.Store{f.store, openStore(t, f.dsn, f.dir)}

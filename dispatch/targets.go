@@ -4,7 +4,7 @@ import (
 	"context"
 	"sync"
 
-	"koogallery/models"
+	"koogallery/models/sellertools"
 )
 
 // target is where a call goes and the secret that signs it, or why it cannot be sent.
@@ -26,7 +26,7 @@ type targets struct {
 
 type targetKey struct {
 	seller, address uint
-	iface           models.InterfaceType
+	iface           sellertools.InterfaceType
 }
 
 type targetEntry struct {
@@ -37,7 +37,7 @@ type targetEntry struct {
 func (d *Dispatcher) newTargets() *targets { return &targets{d: d, m: map[targetKey]*targetEntry{}} }
 
 // get resolves a target, once per batch.
-func (ts *targets) get(ctx context.Context, seller, address uint, iface models.InterfaceType) target {
+func (ts *targets) get(ctx context.Context, seller, address uint, iface sellertools.InterfaceType) target {
 	k := targetKey{seller, address, iface}
 	ts.mu.Lock()
 	e := ts.m[k]
@@ -51,7 +51,7 @@ func (ts *targets) get(ctx context.Context, seller, address uint, iface models.I
 }
 
 // resolve reads the seller's address and opens the key bound to it for the interface type.
-func (d *Dispatcher) resolve(ctx context.Context, seller, address uint, iface models.InterfaceType) target {
+func (d *Dispatcher) resolve(ctx context.Context, seller, address uint, iface sellertools.InterfaceType) target {
 	addr, err := d.Store.SellerAddress(ctx, seller, address)
 	if err != nil {
 		return target{kind: "no_address", err: "the product's production address no longer exists"}

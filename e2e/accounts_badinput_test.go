@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"koogallery/apptest"
-	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/onboarding"
 )
@@ -28,7 +27,7 @@ func TestBadInputAccountForms(t *testing.T) {
 			owner.Login("seller@demo.test")
 			admin := srv.Client(t)
 			admin.Login("admin@demo.test")
-			before := [4]int64{countRows(t, srv, &models.User{}), countRows(t, srv, &onboarding.Application{}), countRows(t, srv, &account.Token{}), countRows(t, srv, &account.MailRoute{})}
+			before := [4]int64{countRows(t, srv, &account.User{}), countRows(t, srv, &onboarding.Application{}), countRows(t, srv, &account.Token{}), countRows(t, srv, &account.MailRoute{})}
 			forms := []struct {
 				c      *apptest.Client
 				path   string
@@ -79,7 +78,7 @@ func TestBadInputAccountForms(t *testing.T) {
 				}
 				assertEscaped(t, "apply", res)
 			}
-			after := [4]int64{countRows(t, srv, &models.User{}) - 1, countRows(t, srv, &onboarding.Application{}), countRows(t, srv, &account.Token{}), countRows(t, srv, &account.MailRoute{})}
+			after := [4]int64{countRows(t, srv, &account.User{}) - 1, countRows(t, srv, &onboarding.Application{}), countRows(t, srv, &account.Token{}), countRows(t, srv, &account.MailRoute{})}
 			if after != before {
 				t.Errorf("hostile forms stored something: users, applications, links, routes %v → %v", before, after)
 			}

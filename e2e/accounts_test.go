@@ -14,6 +14,9 @@ import (
 	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/notice"
+	"koogallery/models/orders"
 	"koogallery/web"
 )
 
@@ -34,7 +37,7 @@ func mailLink(t *testing.T, srv *apptest.Server, to, kind string) string {
 // mailLinkIn is mailLink reading the mail outbox of any database.
 func mailLinkIn(t *testing.T, db *gorm.DB, to, kind string) string {
 	t.Helper()
-	var mails []models.Mail
+	var mails []notice.Mail
 	noErr(t, db.Where("`to` = ?", to).Order("id DESC").Find(&mails).Error)
 	for _, m := range mails {
 		for _, l := range linkPattern.FindAllString(m.Body, -1) {
@@ -49,9 +52,9 @@ func mailLinkIn(t *testing.T, db *gorm.DB, to, kind string) string {
 	return ""
 }
 
-func mailsTo(t *testing.T, srv *apptest.Server, to string) []models.Mail {
+func mailsTo(t *testing.T, srv *apptest.Server, to string) []notice.Mail {
 	t.Helper()
-	var mails []models.Mail
+	var mails []notice.Mail
 	noErr(t, srv.App.Store.DB().Where("`to` = ?", to).Order("id").Find(&mails).Error)
 	return mails
 }
@@ -60,7 +63,7 @@ func TestSignupVerifyBuy(t *testing.T) {
 	for _, d := range apptest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			srv := apptest.Start(t, apptest.Options{Dialect: d})
-			var crm models.Product
+			var crm catalog.Product
 			noErr(t, srv.App.Store.DB().Where("code = ?", "00301-100001-0--0").First(&crm).Error)
 			c := srv.Client(t)
 			email := "Wen.Jing@Example.com"
@@ -86,7 +89,7 @@ func TestSignupVerifyBuy(t *testing.T) {
 			if got := strings.TrimSpace(parseHTML(t, res.Body).Find(`[data-testid="confirm-error"]`).Text()); got != msgIn(t, "en", account.MsgPasswordMismatch) {
 				t.Errorf("mismatch: %d %q", res.Status, got)
 			}
-			if n := countRows(t, srv, &models.User{}); n != int64(len(models.DemoAccounts)) {
+			if n := countRows(t, srv, &account.User{}); n != int64(len(models.DemoAccounts)) {
 				t.Fatalf("refused sign-ups made accounts: %d users", n)
 			}
 
@@ -110,9 +113,9 @@ func TestSignupVerifyBuy(t *testing.T) {
 			if product.Find(`[data-testid="buy-unverified"]`).Length() != 1 || product.Find(`[data-testid="buy-form"]`).Length() != 0 {
 				t.Error("the product page offers the purchase form to an unverified buyer")
 			}
-			orders := countRows(t, srv, &models.Order{})
+			orderList := countRows(t, srv, &orders.Order{})
 			res = c.PostForm("/console/orders", buyForm(fixtures{product: crm}))
-			if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/products/"+itoa(crm.ID) || countRows(t, srv, &models.Order{}) != orders {
+			if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/products/"+itoa(crm.ID) || countRows(t, srv, &orders.Order{}) != orderList {
 				t.Fatalf("unverified purchase: %d → %q", res.Status, res.Header.Get("Location"))
 			}
 
@@ -149,7 +152,7 @@ func TestSignupVerifyBuy(t *testing.T) {
 			if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/signup/sent" {
 				t.Errorf("sign-up with a taken address: %d → %q", res.Status, res.Header.Get("Location"))
 			}
-			if n := countRows(t, srv, &models.User{}); n != int64(len(models.DemoAccounts))+1 {
+			if n := countRows(t, srv, &account.User{}); n != int64(len(models.DemoAccounts))+1 {
 				t.Errorf("%d users after signing up twice", n)
 			}
 			if m := mailsTo(t, srv, "wen.jing@example.com"); len(m) != 2 || !strings.Contains(m[1].Body, "/password/forgot") {

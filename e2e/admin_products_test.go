@@ -10,7 +10,10 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/notice"
+	"koogallery/models/sqldb"
 )
 
 // Operations freeze, delist and relist products, each for a written reason; the seller reads
@@ -21,7 +24,7 @@ func TestAdminProducts(t *testing.T) {
 	}
 }
 
-func runAdminProducts(t *testing.T, d models.Dialect) {
+func runAdminProducts(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	db := srv.App.Store.DB()
 	admin, seller := srv.Client(t), srv.Client(t)
@@ -30,14 +33,14 @@ func runAdminProducts(t *testing.T, d models.Dialect) {
 	crm := productByCode(t, srv, "00301-100001-0--0")
 	form := productByCode(t, srv, "00301-100002-0--0")
 	frozen := productByCode(t, srv, "00301-100007-0--0")
-	state := func(id uint) models.Product {
-		var p models.Product
+	state := func(id uint) catalog.Product {
+		var p catalog.Product
 		noErr(t, db.First(&p, id).Error)
 		return p
 	}
 	productAudits := func() int64 {
 		var n int64
-		noErr(t, db.Model(&models.AuditEvent{}).Where("target_type = ?", models.AuditProduct).Count(&n).Error)
+		noErr(t, db.Model(&account.AuditEvent{}).Where("target_type = ?", account.AuditProduct).Count(&n).Error)
 		return n
 	}
 	rowIDs := func(body string) map[string]string {
@@ -50,7 +53,7 @@ func runAdminProducts(t *testing.T, d models.Dialect) {
 
 	// The list and its filters.
 	res := admin.Get("/admin/products")
-	if res.Status != http.StatusOK || int64(len(rowIDs(res.Body))) != min(countRows(t, srv, &models.Product{}), models.PageSize) {
+	if res.Status != http.StatusOK || int64(len(rowIDs(res.Body))) != min(countRows(t, srv, &catalog.Product{}), sqldb.PageSize) {
 		t.Fatalf("list: %d with %d rows", res.Status, len(rowIDs(res.Body)))
 	}
 	if got := rowIDs(admin.Get("/admin/products?status=frozen").Body); len(got) != 1 || got[itoa(frozen.ID)] != "frozen" {
@@ -58,8 +61,8 @@ func runAdminProducts(t *testing.T, d models.Dialect) {
 	}
 	got := rowIDs(admin.Get("/admin/products?seller=" + itoa(crm.SellerID)).Body)
 	var mine int64
-	noErr(t, db.Model(&models.Product{}).Where("seller_id = ?", crm.SellerID).Count(&mine).Error)
-	if int64(len(got)) != min(mine, models.PageSize) || got[itoa(crm.ID)] == "" {
+	noErr(t, db.Model(&catalog.Product{}).Where("seller_id = ?", crm.SellerID).Count(&mine).Error)
+	if int64(len(got)) != min(mine, sqldb.PageSize) || got[itoa(crm.ID)] == "" {
 		t.Errorf("seller filter: %d rows", len(got))
 	}
 	if got := rowIDs(admin.Get("/admin/products?status=delisted&seller=" + itoa(crm.SellerID)).Body); len(got) != 0 {
@@ -90,7 +93,7 @@ func runAdminProducts(t *testing.T, d models.Dialect) {
 		noRawKeys(t, lang+" admin products", admin.Get(withLang("/admin/products", lang)).Body)
 		noRawKeys(t, lang+" admin product", admin.Get(withLang(path, lang)).Body)
 	}
-	if p := state(crm.ID); p.SaleStatus != models.SaleOnSale || productAudits() != 0 {
+	if p := state(crm.ID); p.SaleStatus != catalog.SaleOnSale || productAudits() != 0 {
 		t.Fatalf("refused freezes changed the product: %s", p.SaleStatus)
 	}
 	admin.Get("/admin/products?lang=zh")
@@ -101,7 +104,7 @@ func runAdminProducts(t *testing.T, d models.Dialect) {
 	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != path {
 		t.Fatalf("freeze: %d → %q", res.Status, res.Header.Get("Location"))
 	}
-	if p := state(crm.ID); p.SaleStatus != models.SaleFrozen || p.SaleReason != reason {
+	if p := state(crm.ID); p.SaleStatus != catalog.SaleFrozen || p.SaleReason != reason {
 		t.Fatalf("after freeze: %s %q", p.SaleStatus, p.SaleReason)
 	}
 	page := parseHTML(t, admin.Get(path).Body)
@@ -137,15 +140,15 @@ func runAdminProducts(t *testing.T, d models.Dialect) {
 	// Delist (frozen → delisted), relist, and refusals of transitions that no longer apply.
 	for _, step := range []struct {
 		action string
-		want   models.SaleStatus
+		want   catalog.SaleStatus
 		ok     bool
 	}{
-		{"delist", models.SaleDelisted, true},
-		{"delist", models.SaleDelisted, false},
-		{"freeze", models.SaleDelisted, false},
-		{"relist", models.SaleOnSale, true},
-		{"relist", models.SaleOnSale, false},
-		{"delist", models.SaleDelisted, true}, // on_sale → delisted
+		{"delist", catalog.SaleDelisted, true},
+		{"delist", catalog.SaleDelisted, false},
+		{"freeze", catalog.SaleDelisted, false},
+		{"relist", catalog.SaleOnSale, true},
+		{"relist", catalog.SaleOnSale, false},
+		{"delist", catalog.SaleDelisted, true}, // on_sale → delisted
 	} {
 		n := productAudits()
 		res := admin.PostForm(path+"/"+step.action, url.Values{"reason": {"step " + step.action}})
@@ -162,7 +165,7 @@ func runAdminProducts(t *testing.T, d models.Dialect) {
 	}
 	// Each decision (freeze, delist, relist, delist) told the seller: a notice on their bell and
 	// a mail to the company's contact, with the product, the decision and the reason.
-	var told []models.Notice
+	var told []notice.Notice
 	noErr(t, db.Where("seller_id = ? AND kind LIKE ?", crm.SellerID, "product_%").Order("id").Find(&told).Error)
 	var kinds []string
 	for _, n := range told {
@@ -171,9 +174,9 @@ func runAdminProducts(t *testing.T, d models.Dialect) {
 	if strings.Join(kinds, " ") != "product_freeze product_delist product_relist product_delist" || !strings.Contains(told[3].Text, "step delist") {
 		t.Errorf("seller notices: %v", kinds)
 	}
-	var company models.Seller
+	var company account.Seller
 	noErr(t, db.First(&company, crm.SellerID).Error)
-	var mails []models.Mail
+	var mails []notice.Mail
 	noErr(t, db.Where("subject LIKE ? AND `to` = ?", "%"+crm.Name, company.SupportEmail).Order("id").Find(&mails).Error)
 	if len(mails) != 4 || mails[0].To != company.SupportEmail || !strings.Contains(mails[0].Body, reason) || !strings.Contains(mails[2].Subject, "back on sale") {
 		t.Errorf("seller mails: %d", len(mails))
@@ -189,7 +192,7 @@ func runAdminProducts(t *testing.T, d models.Dialect) {
 	}
 
 	// The interface-failure rule's reason is told in words, with where to look.
-	noErr(t, db.Model(&models.Product{}).Where("id = ?", form.ID).Updates(map[string]any{"sale_status": models.SaleDelisted, "sale_reason": "interface_failures:6"}).Error)
+	noErr(t, db.Model(&catalog.Product{}).Where("id = ?", form.ID).Updates(map[string]any{"sale_status": catalog.SaleDelisted, "sale_reason": "interface_failures:6"}).Error)
 	for _, lang := range langs {
 		if got, want := sellerRow(lang, form.ID), i18n.T(lang, "product.sale_reason.interface_failures", 6); !strings.Contains(got, want) {
 			t.Errorf("%s: interface failure reason %q, want %q", lang, got, want)

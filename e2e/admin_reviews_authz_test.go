@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"koogallery/apptest"
-	"koogallery/models"
+	"koogallery/models/catalog"
 )
 
 // The listing review routes' fixtures for the authorization matrix (authz_test.go).
@@ -13,14 +13,14 @@ import (
 // reviewFixtures are two never-listed products of seller company 1: one submitted for review,
 // one still a draft (deciding a draft is stale: 303 with a message, nothing changed).
 type reviewFixtures struct {
-	submitted, draft models.ProductVersion
+	submitted, draft catalog.ProductVersion
 }
 
 func loadReviewFixtures(t *testing.T, srv *apptest.Server, f fixtures) reviewFixtures {
 	t.Helper()
 	ctx := context.Background()
-	content := models.ProductContent{Name: "authz 审核商品", Summary: "authz", Type: models.TypeManualService,
-		ChargingMode: models.ChargeOneTime, PriceOnce: 10000}
+	content := catalog.ProductContent{Name: "authz 审核商品", Summary: "authz", Type: catalog.TypeManualService,
+		ChargingMode: catalog.ChargeOneTime, PriceOnce: 10000}
 	var out reviewFixtures
 	_, out.submitted = reviewSubmitDraft(t, srv, f.sellerID, content)
 	content.Name = "authz 草稿商品"

@@ -13,7 +13,9 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/sqldb"
 )
 
 // Operations' listing review (商品审核): submitted versions queue oldest first; the review page
@@ -45,7 +47,7 @@ func noReviewKeys(t *testing.T, where, body string) {
 // reviewSellerCompany is the seller company id of a demo seller account.
 func reviewSellerCompany(t *testing.T, srv *apptest.Server, email string) uint {
 	t.Helper()
-	var u models.User
+	var u account.User
 	noErr(t, srv.App.Store.DB().Where("email = ?", email).First(&u).Error)
 	if u.SellerID == nil {
 		t.Fatalf("%s has no seller company", email)
@@ -55,7 +57,7 @@ func reviewSellerCompany(t *testing.T, srv *apptest.Server, email string) uint {
 
 // reviewSubmitDraft creates a never-listed product with content c and submits its first version,
 // as the seller's publishing flow would once the listing rules hold.
-func reviewSubmitDraft(t *testing.T, srv *apptest.Server, sellerID uint, c models.ProductContent) (models.Product, models.ProductVersion) {
+func reviewSubmitDraft(t *testing.T, srv *apptest.Server, sellerID uint, c catalog.ProductContent) (catalog.Product, catalog.ProductVersion) {
 	t.Helper()
 	ctx := context.Background()
 	p, err := srv.App.Store.CreateProductDraft(ctx, sellerID, c, "")
@@ -64,7 +66,7 @@ func reviewSubmitDraft(t *testing.T, srv *apptest.Server, sellerID uint, c model
 	return *p, reviewOpenVersion(t, srv, sellerID, p.ID)
 }
 
-func reviewOpenVersion(t *testing.T, srv *apptest.Server, sellerID, productID uint) models.ProductVersion {
+func reviewOpenVersion(t *testing.T, srv *apptest.Server, sellerID, productID uint) catalog.ProductVersion {
 	t.Helper()
 	_, open, err := srv.App.Store.SellerProduct(context.Background(), sellerID, productID)
 	noErr(t, err)
@@ -74,7 +76,7 @@ func reviewOpenVersion(t *testing.T, srv *apptest.Server, sellerID, productID ui
 	return *open
 }
 
-func runAdminReviews(t *testing.T, d models.Dialect) {
+func runAdminReviews(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	ctx := context.Background()
 	store, db := srv.App.Store, srv.App.Store.DB()
@@ -83,14 +85,14 @@ func runAdminReviews(t *testing.T, d models.Dialect) {
 	sellerC.Login("seller@demo.test")
 	buyerC.Login("buyer@demo.test")
 	sellerID := reviewSellerCompany(t, srv, "seller@demo.test")
-	version := func(id uint) models.ProductVersion {
-		var v models.ProductVersion
+	version := func(id uint) catalog.ProductVersion {
+		var v catalog.ProductVersion
 		noErr(t, db.First(&v, id).Error)
 		return v
 	}
 	audits := func(productID uint, action string) int64 {
 		var n int64
-		noErr(t, db.Model(&models.AuditEvent{}).Where("target_type = ? AND target_id = ? AND action = ?", models.AuditProduct, productID, action).Count(&n).Error)
+		noErr(t, db.Model(&account.AuditEvent{}).Where("target_type = ? AND target_id = ? AND action = ?", account.AuditProduct, productID, action).Count(&n).Error)
 		return n
 	}
 	queueIDs := func() []string {
@@ -120,23 +122,23 @@ func runAdminReviews(t *testing.T, d models.Dialect) {
 	// 1. A first listing (人工服务: no production interface), 2. a change to the listed CRM
 	// product with the case re-run it passed, 3. a SaaS product without a production address
 	// (submitted straight through the store: the listing rules do not hold).
-	first, firstV := reviewSubmitDraft(t, srv, sellerID, models.ProductContent{Name: "审核测试·实施服务", Summary: "上门实施", Description: "第一行\n第二行",
-		Type: models.TypeManualService, ChargingMode: models.ChargeOneTime, PriceOnce: 880000, Supervised: true})
+	first, firstV := reviewSubmitDraft(t, srv, sellerID, catalog.ProductContent{Name: "审核测试·实施服务", Summary: "上门实施", Description: "第一行\n第二行",
+		Type: catalog.TypeManualService, ChargingMode: catalog.ChargeOneTime, PriceOnce: 880000, Supervised: true})
 	crm := productByCode(t, srv, "00301-100001-0--0")
-	if crm.Version < 1 || crm.SaleStatus != models.SaleOnSale {
+	if crm.Version < 1 || crm.SaleStatus != catalog.SaleOnSale {
 		t.Fatalf("demo CRM: version %d, %s", crm.Version, crm.SaleStatus)
 	}
 	crmSpecs, err := store.ProductSpecs(ctx, crm.ID)
 	noErr(t, err)
-	change := models.ContentOf(&crm, crmSpecs)
+	change := catalog.ContentOf(&crm, crmSpecs)
 	change.Name, change.PriceMonth = crm.Name+" 专业版", crm.PriceMonth+1000
 	draft, err := store.SaveProductDraft(ctx, sellerID, crm.ID, change, 0)
 	noErr(t, err)
 	noErr(t, store.SubmitProductVersion(ctx, sellerID, crm.ID, draft.Rev, `[{"Scenario":"newInstance","Passed":true,"Problem":""},{"Scenario":"releaseInstance","Passed":true,"Problem":""}]`))
 	changeV := reviewOpenVersion(t, srv, sellerID, crm.ID)
-	saas, saasV := reviewSubmitDraft(t, srv, sellerID, models.ProductContent{Name: "审核测试·无地址SaaS", Summary: "s", Type: models.TypeSaaS,
-		ChargingMode: models.ChargePeriod, PriceMonth: 9900, PriceYear: 99000, TrialDays: 7,
-		ExtParams: []models.ExtParam{{Name: "region", Label: "区域", Required: true}}})
+	saas, saasV := reviewSubmitDraft(t, srv, sellerID, catalog.ProductContent{Name: "审核测试·无地址SaaS", Summary: "s", Type: catalog.TypeSaaS,
+		ChargingMode: catalog.ChargePeriod, PriceMonth: 9900, PriceYear: 99000, TrialDays: 7,
+		ExtParams: []catalog.ExtParam{{Name: "region", Label: "区域", Required: true}}})
 
 	// The queue: oldest submission first, each with its version and kind.
 	ids := queueIDs()
@@ -144,7 +146,7 @@ func runAdminReviews(t *testing.T, d models.Dialect) {
 		t.Fatalf("queue %v: want %d, %d, %d in submission order", ids, firstV.ID, changeV.ID, saasV.ID)
 	}
 	queue := parseHTML(t, admin.Get("/admin/products/reviews").Body)
-	row := func(v models.ProductVersion) *goquery.Selection {
+	row := func(v catalog.ProductVersion) *goquery.Selection {
 		return queue.Find(`[data-testid="review-row"][data-version-id="` + itoa(v.ID) + `"]`)
 	}
 	if r := row(changeV); r.Find(`[data-testid="review-version"]`).Text() != "v"+itoa(uint(crm.Version+1)) ||
@@ -197,7 +199,7 @@ func runAdminReviews(t *testing.T, d models.Dialect) {
 	if got := doc.Find(`[data-testid="price-price_once"]`).Text(); got != "¥8,800.00" {
 		t.Errorf("one-time price %q", got)
 	}
-	if rows := doc.Find(`[data-testid="history-row"]`); rows.Length() != 1 || rows.AttrOr("data-status", "") != string(models.VersionReviewing) {
+	if rows := doc.Find(`[data-testid="history-row"]`); rows.Length() != 1 || rows.AttrOr("data-status", "") != string(catalog.VersionReviewing) {
 		t.Errorf("history: %d rows", rows.Length())
 	}
 
@@ -240,7 +242,7 @@ func runAdminReviews(t *testing.T, d models.Dialect) {
 			assertEscaped(t, "reject form", res)
 		}
 	}
-	if v := version(changeV.ID); v.Status != models.VersionReviewing || audits(crm.ID, "product.reject") != 0 {
+	if v := version(changeV.ID); v.Status != catalog.VersionReviewing || audits(crm.ID, "product.reject") != 0 {
 		t.Fatalf("refused rejections changed the version: %s", v.Status)
 	}
 	admin.Get("/admin/products/reviews?lang=zh") // the language is remembered: back to Chinese
@@ -254,7 +256,7 @@ func runAdminReviews(t *testing.T, d models.Dialect) {
 	if !strings.Contains(parseHTML(t, admin.Get("/admin/products/reviews").Body).Find(`[data-testid="flash-success"]`).Text(), msgIn(t, i18n.ZH, "review.done.reject")) {
 		t.Error("no success message after rejecting")
 	}
-	if _, open, err := store.SellerProduct(ctx, sellerID, crm.ID); err != nil || open == nil || open.Status != models.VersionRejected || open.RejectReason != reason {
+	if _, open, err := store.SellerProduct(ctx, sellerID, crm.ID); err != nil || open == nil || open.Status != catalog.VersionRejected || open.RejectReason != reason {
 		t.Fatalf("the seller's version after rejection: %+v %v", open, err)
 	}
 	if live := productByCode(t, srv, crm.Code); live.Name != crm.Name || live.PriceMonth != crm.PriceMonth || live.Version != crm.Version {
@@ -281,7 +283,7 @@ func runAdminReviews(t *testing.T, d models.Dialect) {
 			t.Errorf("%s after rejection: no 'already decided' message", form.action)
 		}
 	}
-	if audits(crm.ID, "product.reject") != 1 || audits(crm.ID, "product.approve") != 0 || version(changeV.ID).Status != models.VersionRejected {
+	if audits(crm.ID, "product.reject") != 1 || audits(crm.ID, "product.approve") != 0 || version(changeV.ID).Status != catalog.VersionRejected {
 		t.Error("a second decision was applied or audited")
 	}
 
@@ -299,7 +301,7 @@ func runAdminReviews(t *testing.T, d models.Dialect) {
 	if res := anon.Get("/products/" + itoa(first.ID)); res.Status != http.StatusOK || !strings.Contains(res.Body, first.Name) {
 		t.Fatalf("the approved product is not on the catalog: %d", res.Status)
 	}
-	if p := productByCode(t, srv, first.Code); p.SaleStatus != models.SaleOnSale || p.Version != 1 {
+	if p := productByCode(t, srv, first.Code); p.SaleStatus != catalog.SaleOnSale || p.Version != 1 {
 		t.Errorf("approved product: %s v%d", p.SaleStatus, p.Version)
 	}
 	res = admin.PostForm(firstPath+"/approve", url.Values{})
@@ -331,7 +333,7 @@ func runAdminReviews(t *testing.T, d models.Dialect) {
 			t.Errorf("%s approve: %d", who, res.Status)
 		}
 	}
-	if version(saasV.ID).Status != models.VersionReviewing {
+	if version(saasV.ID).Status != catalog.VersionReviewing {
 		t.Fatal("a buyer or seller decided a review")
 	}
 	if res := anon.Get(saasPath); res.Status != http.StatusSeeOther {
@@ -354,7 +356,7 @@ func runAdminReviews(t *testing.T, d models.Dialect) {
 	if statuses[0] != http.StatusSeeOther || statuses[1] != http.StatusSeeOther {
 		t.Errorf("simultaneous approvals: %v", statuses)
 	}
-	if n := audits(saas.ID, "product.approve"); n != 1 || version(saasV.ID).Status != models.VersionApproved {
+	if n := audits(saas.ID, "product.approve"); n != 1 || version(saasV.ID).Status != catalog.VersionApproved {
 		t.Errorf("simultaneous approvals: %d audit lines, status %s", n, version(saasV.ID).Status)
 	}
 	if res := anon.Get("/products/" + itoa(saas.ID)); res.Status != http.StatusOK {
@@ -363,7 +365,7 @@ func runAdminReviews(t *testing.T, d models.Dialect) {
 
 	// Decided versions leave the queue; unknown ones are 404.
 	ids = queueIDs()
-	for _, v := range []models.ProductVersion{firstV, changeV, saasV} {
+	for _, v := range []catalog.ProductVersion{firstV, changeV, saasV} {
 		if indexOf(ids, v.ID) >= 0 {
 			t.Errorf("decided version %d is still queued", v.ID)
 		}

@@ -12,7 +12,15 @@ import (
 	"time"
 
 	"koogallery/apptest"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/deployment"
+	"koogallery/models/license"
+	"koogallery/models/notice"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 )
 
 // The authorization matrix: every registered route × every kind of visitor → the status they
@@ -59,43 +67,43 @@ var actorHome = map[actor]string{
 type fixtures struct {
 	buyerID, buyer2ID   uint
 	sellerID, seller2ID uint // seller companies
-	key                 *models.AccessKey
+	key                 *sellertools.AccessKey
 	keySecret           string
-	address             *models.ProductionAddress
-	debugCase           *models.DebugCase
-	order               models.Order              // buyer's first CRM order
-	service             models.Instance           // the renewable CRM service that order created
-	product             models.Product            // on sale, seller company 1
-	delisted            models.Product            // seller company 2, delisted
-	favorite            models.Product            // in buyer's favorites
-	buyerNotice         models.Notice             // buyer's in-site message
-	sellerNotice        models.Notice             // seller company 1's in-site message
-	call                models.InterfaceCall      // a failed call to seller company 1
-	licenseService      models.Instance           // buyer's one-time License service (数据库备份工具), in use
-	licenseApp          models.LicenseApplication // an issued FILE License on it
-	refund              refundFixtures            // the demo's pending refund request (refunds_authz_test.go)
-	deployment          models.Deployment         // a failed deployment of licenseService (deploy_test.go)
-	notifyConfig        models.NotifyConfig       // seller company 1's order notification for API products
-	creditOrder         models.Order              // a credit-paid demo order, already repaid (settlement_authz_test.go)
-	supervision         supervisionFixtures       // a supervision and an open appeal (supervision_authz_test.go)
-	review              reviewFixtures            // a submitted product version and a draft (admin_reviews_authz_test.go)
-	buyerSession        uint                      // a second signed-in session of buyer@demo.test (account_authz_test.go)
-	members             membersFixtures           // invitations and a member (members_authz_test.go)
-	onboarding          onboardingFixtures        // applications sent back for more information (onboarding_authz_test.go)
+	address             *sellertools.ProductionAddress
+	debugCase           *sellertools.DebugCase
+	order               orders.Order               // buyer's first CRM order
+	service             orders.Instance            // the renewable CRM service that order created
+	product             catalog.Product            // on sale, seller company 1
+	delisted            catalog.Product            // seller company 2, delisted
+	favorite            catalog.Product            // in buyer's favorites
+	buyerNotice         notice.Notice              // buyer's in-site message
+	sellerNotice        notice.Notice              // seller company 1's in-site message
+	call                outbox.InterfaceCall       // a failed call to seller company 1
+	licenseService      orders.Instance            // buyer's one-time License service (数据库备份工具), in use
+	licenseApp          license.LicenseApplication // an issued FILE License on it
+	refund              refundFixtures             // the demo's pending refund request (refunds_authz_test.go)
+	deployment          deployment.Deployment      // a failed deployment of licenseService (deploy_test.go)
+	notifyConfig        outbox.NotifyConfig        // seller company 1's order notification for API products
+	creditOrder         orders.Order               // a credit-paid demo order, already repaid (settlement_authz_test.go)
+	supervision         supervisionFixtures        // a supervision and an open appeal (supervision_authz_test.go)
+	review              reviewFixtures             // a submitted product version and a draft (admin_reviews_authz_test.go)
+	buyerSession        uint                       // a second signed-in session of buyer@demo.test (account_authz_test.go)
+	members             membersFixtures            // invitations and a member (members_authz_test.go)
+	onboarding          onboardingFixtures         // applications sent back for more information (onboarding_authz_test.go)
 }
 
 func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
 	t.Helper()
 	db := srv.App.Store.DB()
 	var f fixtures
-	var u models.User
+	var u account.User
 	noErr(t, db.Where("email = ?", "buyer@demo.test").First(&u).Error)
 	f.buyerID = u.ID
-	u = models.User{}
+	u = account.User{}
 	noErr(t, db.Where("email = ?", "buyer2@demo.test").First(&u).Error)
 	f.buyer2ID = u.ID
 	for email, id := range map[string]*uint{"seller@demo.test": &f.sellerID, "seller2@demo.test": &f.seller2ID} {
-		u = models.User{}
+		u = account.User{}
 		noErr(t, db.Where("email = ?", email).First(&u).Error)
 		*id = *u.SellerID
 	}
@@ -108,38 +116,38 @@ func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
 	// Port 9 (discard) on loopback: certification fails fast, nothing listens.
 	f.address, err = srv.App.Store.AddAddress(ctx, f.sellerID, "http://127.0.0.1:9")
 	noErr(t, err)
-	f.debugCase = &models.DebugCase{SellerID: f.sellerID, AddressID: f.address.ID, Kind: models.DebugSaaS, Scenario: "newInstance",
-		Params: `{"customerName":"authz-case-marker-7731"}`, Status: models.CasePassed, RunAt: time.Now()}
+	f.debugCase = &sellertools.DebugCase{SellerID: f.sellerID, AddressID: f.address.ID, Kind: sellertools.DebugSaaS, Scenario: "newInstance",
+		Params: `{"customerName":"authz-case-marker-7731"}`, Status: sellertools.CasePassed, RunAt: time.Now()}
 	noErr(t, srv.App.Store.SaveDebugCase(ctx, f.debugCase))
-	f.notifyConfig = models.NotifyConfig{SellerID: f.sellerID, Scope: "type:api", Type: models.TypeAPI, AddressID: f.address.ID}
+	f.notifyConfig = outbox.NotifyConfig{SellerID: f.sellerID, Scope: "type:api", Type: catalog.TypeAPI, AddressID: f.address.ID}
 	noErr(t, db.Create(&f.notifyConfig).Error)
 	noErr(t, db.Where("code = ?", "00301-100001-0--0").First(&f.product).Error)
 	noErr(t, db.Where("code = ?", "00302-200005-0--0").First(&f.delisted).Error)
-	noErr(t, db.Where("buyer_id = ? AND product_id = ? AND type = ?", f.buyerID, f.product.ID, models.OrderNew).First(&f.order).Error)
+	noErr(t, db.Where("buyer_id = ? AND product_id = ? AND type = ?", f.buyerID, f.product.ID, orders.OrderNew).First(&f.order).Error)
 	noErr(t, db.Where("order_id = ?", f.order.ID).First(&f.service).Error)
-	var fav models.Favorite
+	var fav catalog.Favorite
 	noErr(t, db.Where("user_id = ?", f.buyerID).First(&fav).Error)
 	noErr(t, db.First(&f.favorite, fav.ProductID).Error)
-	f.buyerNotice = models.Notice{UserID: &f.buyerID, Kind: "open_failed", Text: "authz-notice-buyer-5521",
+	f.buyerNotice = notice.Notice{UserID: &f.buyerID, Kind: "open_failed", Text: "authz-notice-buyer-5521",
 		Link: "/console/orders/" + itoa(f.order.ID), CreatedAt: time.Now()}
 	noErr(t, db.Create(&f.buyerNotice).Error)
-	f.sellerNotice = models.Notice{SellerID: &f.sellerID, Kind: "call_failed", Text: "authz-notice-seller-5522", Link: "/seller", CreatedAt: time.Now()}
+	f.sellerNotice = notice.Notice{SellerID: &f.sellerID, Kind: "call_failed", Text: "authz-notice-seller-5522", Link: "/seller", CreatedAt: time.Now()}
 	noErr(t, db.Create(&f.sellerNotice).Error)
 	callAt := time.Now().UTC().Truncate(time.Second)
-	f.call = models.InterfaceCall{SellerID: f.sellerID, ProductID: f.product.ID, Activity: models.ActRelease, Interface: models.IfaceBasic,
-		Body: `{"activity":"releaseInstance","instanceId":"authz-call-marker-6631","testFlag":"0"}`, Status: models.CallFailed, Attempts: 4,
+	f.call = outbox.InterfaceCall{SellerID: f.sellerID, ProductID: f.product.ID, Activity: outbox.ActRelease, Interface: sellertools.IfaceBasic,
+		Body: `{"activity":"releaseInstance","instanceId":"authz-call-marker-6631","testFlag":"0"}`, Status: outbox.CallFailed, Attempts: 4,
 		NextAttemptAt: callAt, Deadline: callAt, RetryEvery: 900, CompletedAt: &callAt, CreatedAt: callAt, UpdatedAt: callAt}
 	noErr(t, db.Create(&f.call).Error)
-	if f.service.Status != models.InstanceNormal || f.service.ExpireAt == nil {
+	if f.service.Status != orders.InstanceNormal || f.service.ExpireAt == nil {
 		t.Fatalf("demo CRM service is %s, want a renewable one", f.service.Status)
 	}
-	var lp models.Product
+	var lp catalog.Product
 	noErr(t, db.Where("code = ?", "00301-100003-0--0").First(&lp).Error)
-	noErr(t, db.Where("buyer_id = ? AND product_id = ? AND status = ?", f.buyerID, lp.ID, models.InstanceNormal).First(&f.licenseService).Error)
+	noErr(t, db.Where("buyer_id = ? AND product_id = ? AND status = ?", f.buyerID, lp.ID, orders.InstanceNormal).First(&f.licenseService).Error)
 	issued := time.Now()
-	f.licenseApp = models.LicenseApplication{InstanceID: f.licenseService.ID, BuyerID: f.buyerID, SellerID: f.sellerID, ProductID: lp.ID,
-		EventID: "evt-authz-license-7741", DeviceFingerprint: "AA|||", EffectiveTime: issued, Status: models.LicenseIssued,
-		LicenseType: models.LicenseTypeFile, FileName: "authz.lic", FileSHA256: strings.Repeat("0", 64), FileSize: 26,
+	f.licenseApp = license.LicenseApplication{InstanceID: f.licenseService.ID, BuyerID: f.buyerID, SellerID: f.sellerID, ProductID: lp.ID,
+		EventID: "evt-authz-license-7741", DeviceFingerprint: "AA|||", EffectiveTime: issued, Status: license.LicenseIssued,
+		LicenseType: license.LicenseTypeFile, FileName: "authz.lic", FileSHA256: strings.Repeat("0", 64), FileSize: 26,
 		FileData: []byte("authz-license-file-marker\n"), CreatedAt: issued, IssuedAt: &issued}
 	noErr(t, db.Create(&f.licenseApp).Error)
 	f.refund = loadRefundFixtures(t, srv)
@@ -601,7 +609,7 @@ func TestAuthzMatrix(t *testing.T) {
 	}
 }
 
-func runAuthzMatrix(t *testing.T, d models.Dialect) {
+func runAuthzMatrix(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	f := loadFixtures(t, srv)
 	clients := loginClients(t, srv)

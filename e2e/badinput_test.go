@@ -13,6 +13,10 @@ import (
 	"koogallery/apptest"
 	"koogallery/i18n"
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 )
 
 // Bad input on every form and query: each answer is a clear message in the user's language
@@ -102,9 +106,9 @@ func countRows(t *testing.T, srv *apptest.Server, model any) int64 {
 	return n
 }
 
-func productByCode(t *testing.T, srv *apptest.Server, code string) models.Product {
+func productByCode(t *testing.T, srv *apptest.Server, code string) catalog.Product {
 	t.Helper()
-	var p models.Product
+	var p catalog.Product
 	noErr(t, srv.App.Store.DB().Where("code = ?", code).First(&p).Error)
 	return p
 }
@@ -115,7 +119,7 @@ func TestBadInputLogin(t *testing.T) {
 	}
 }
 
-func runBadInputLogin(t *testing.T, d models.Dialect) {
+func runBadInputLogin(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	c := srv.Client(t)
 	missing, bad := "auth.err.missing", "auth.err.bad"
@@ -228,7 +232,7 @@ func TestBadInputBuy(t *testing.T) {
 		{"everything missing", "", "", "", "", map[string]string{"plan": plan, "pay_method": pay, "form": form}},
 		{"everything wrong", "decade", "-99999999999999999999", "gold", "k", map[string]string{"plan": plan, "pay_method": pay, "form": form}},
 	}
-	ordersBefore, instancesBefore := countRows(t, srv, &models.Order{}), countRows(t, srv, &models.Instance{})
+	ordersBefore, instancesBefore := countRows(t, srv, &orders.Order{}), countRows(t, srv, &orders.Instance{})
 	for _, tc := range cases {
 		for _, lang := range langs {
 			where := fmt.Sprintf("buy %s (%s)", tc.name, lang)
@@ -252,7 +256,7 @@ func TestBadInputBuy(t *testing.T) {
 			errorPage(t, fmt.Sprintf("buy with %s product id (%s)", name, lang), res, http.StatusNotFound, lang)
 		}
 	}
-	if a, b := countRows(t, srv, &models.Order{}), countRows(t, srv, &models.Instance{}); a != ordersBefore || b != instancesBefore {
+	if a, b := countRows(t, srv, &orders.Order{}), countRows(t, srv, &orders.Instance{}); a != ordersBefore || b != instancesBefore {
 		t.Fatalf("bad purchases changed the database: orders %d → %d, services %d → %d", ordersBefore, a, instancesBefore, b)
 	}
 	// The same form, corrected, goes through: nothing above spent its key.
@@ -308,7 +312,7 @@ func checkBuyForm(t *testing.T, where string, res apptest.Response, lang string,
 }
 
 func isPay(s string) bool {
-	for _, m := range models.PayMethods {
+	for _, m := range orders.PayMethods {
 		if string(m) == s {
 			return true
 		}
@@ -317,13 +321,13 @@ func isPay(s string) bool {
 }
 
 // buyerService finds one of buyer@demo.test's demo services by product code.
-func buyerService(t *testing.T, srv *apptest.Server, email, code string) models.Instance {
+func buyerService(t *testing.T, srv *apptest.Server, email, code string) orders.Instance {
 	t.Helper()
 	db := srv.App.Store.DB()
-	var u models.User
+	var u account.User
 	noErr(t, db.Where("email = ?", email).First(&u).Error)
 	p := productByCode(t, srv, code)
-	var in models.Instance
+	var in orders.Instance
 	noErr(t, db.Where("buyer_id = ? AND product_id = ?", u.ID, p.ID).Order("id").First(&in).Error)
 	return in
 }
@@ -355,7 +359,7 @@ func TestBadInputRenew(t *testing.T) {
 		{"no form key", "month", "1", "cash", "", map[string]string{"form": formKey}},
 		{"everything missing", "", "", "", "", map[string]string{"plan": plan, "pay_method": pay, "form": formKey}},
 	}
-	ordersBefore := countRows(t, srv, &models.Order{})
+	ordersBefore := countRows(t, srv, &orders.Order{})
 	for _, tc := range cases {
 		for _, lang := range langs {
 			where := fmt.Sprintf("renew %s (%s)", tc.name, lang)
@@ -364,7 +368,7 @@ func TestBadInputRenew(t *testing.T) {
 		}
 	}
 	// Services that cannot be renewed say so, in place.
-	for name, in := range map[string]models.Instance{"on-demand": lamp, "released": form} {
+	for name, in := range map[string]orders.Instance{"on-demand": lamp, "released": form} {
 		for _, lang := range langs {
 			where := fmt.Sprintf("renew the %s service (%s)", name, lang)
 			res := c.PostForm(withLang("/console/services/"+itoa(in.ID)+"/renew", lang), url.Values{"plan": {"month"}, "count": {"1"}, "pay_method": {"cash"}, "submit_key": {key}})
@@ -384,7 +388,7 @@ func TestBadInputRenew(t *testing.T) {
 		checkRenewForm(t, "renew a trial with a trial ("+lang+")", res, lang, buyCase{plan: "trial", count: "1", pay: "cash", submitKey: key, wantErrors: map[string]string{"plan": plan}})
 	}
 	// Someone else's, unknown and malformed services are a 404 that shows nothing of them.
-	var otherOrder models.Order
+	var otherOrder orders.Order
 	noErr(t, srv.App.Store.DB().First(&otherOrder, other.OrderID).Error)
 	for name, id := range map[string]string{"another buyer's": itoa(other.ID), "unknown": "999999", "text": "abc", "negative": "-1", "huge": "99999999999999999999"} {
 		for _, lang := range langs {
@@ -396,17 +400,17 @@ func TestBadInputRenew(t *testing.T) {
 			}
 		}
 	}
-	var after models.Instance
+	var after orders.Instance
 	noErr(t, srv.App.Store.DB().First(&after, crm.ID).Error)
 	if !after.ExpireAt.Equal(*crm.ExpireAt) || after.Status != crm.Status {
 		t.Errorf("bad renewals changed the service: expiry %v → %v", crm.ExpireAt, after.ExpireAt)
 	}
-	var otherAfter models.Instance
+	var otherAfter orders.Instance
 	noErr(t, srv.App.Store.DB().First(&otherAfter, other.ID).Error)
 	if !otherAfter.ExpireAt.Equal(*other.ExpireAt) {
 		t.Errorf("another buyer's service was extended")
 	}
-	if n := countRows(t, srv, &models.Order{}); n != ordersBefore {
+	if n := countRows(t, srv, &orders.Order{}); n != ordersBefore {
 		t.Fatalf("bad renewals made %d orders", n-ordersBefore)
 	}
 }
@@ -460,7 +464,7 @@ func TestBadInputFavorites(t *testing.T) {
 	c.Login("buyer@demo.test")
 	delisted := productByCode(t, srv, "00302-200005-0--0")
 	frozen := productByCode(t, srv, "00301-100007-0--0")
-	before := countRows(t, srv, &models.Favorite{})
+	before := countRows(t, srv, &catalog.Favorite{})
 	ids := map[string]string{
 		"missing": "", "text": "abc", "negative": "-5", "zero": "0", "huge": "99999999999999999999", "unknown": "999999",
 		"hostile": hostile, "delisted": itoa(delisted.ID), "frozen": itoa(frozen.ID), "SQL": "1 OR 1=1",
@@ -490,7 +494,7 @@ func TestBadInputFavorites(t *testing.T) {
 	if res := c.PostForm("/console/favorites/999999/delete", nil); res.Status != http.StatusSeeOther {
 		t.Errorf("unfavorite an unknown product: status %d", res.Status)
 	}
-	if n := countRows(t, srv, &models.Favorite{}); n != before {
+	if n := countRows(t, srv, &catalog.Favorite{}); n != before {
 		t.Fatalf("bad favorites changed the table: %d → %d rows", before, n)
 	}
 }
@@ -500,7 +504,7 @@ func TestBadInputCatalogSearch(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			srv := apptest.Start(t, apptest.Options{Dialect: d})
 			c := srv.Client(t)
-			onSale := countRows(t, srv, &models.Product{})
+			onSale := countRows(t, srv, &catalog.Product{})
 			cases := []struct {
 				q     string
 				cards int // -1: any
@@ -541,7 +545,7 @@ func TestBadInputCatalogSearch(t *testing.T) {
 				}
 				assertEscaped(t, "type "+typ, res)
 			}
-			if n := countRows(t, srv, &models.Product{}); n != onSale {
+			if n := countRows(t, srv, &catalog.Product{}); n != onSale {
 				t.Fatalf("searching changed the products: %d → %d", onSale, n)
 			}
 		})

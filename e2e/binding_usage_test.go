@@ -7,7 +7,8 @@ import (
 	"testing"
 
 	"koogallery/apptest"
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/sellertools"
 )
 
 // Changing a bound key first lists the products whose calls it signs, and changes nothing
@@ -24,8 +25,8 @@ func TestBindingChangeListsAffectedProducts(t *testing.T) {
 	dbgCheck(t, err)
 	newKey, err := srv.App.Keys.Create(ctx, sellerID, "new")
 	dbgCheck(t, err)
-	dbgCheck(t, store.BindKey(ctx, sellerID, addr.ID, models.IfaceBasic, oldKey.ID))
-	var crm models.Product
+	dbgCheck(t, store.BindKey(ctx, sellerID, addr.ID, sellertools.IfaceBasic, oldKey.ID))
+	var crm catalog.Product
 	dbgCheck(t, store.DB().Where("code = ?", "00301-100001-0--0").First(&crm).Error)
 	dbgCheck(t, store.DB().Model(&crm).Update("address_id", addr.ID).Error)
 
@@ -36,13 +37,13 @@ func TestBindingChangeListsAffectedProducts(t *testing.T) {
 	if res.Status != 200 || !strings.Contains(res.Body, `data-testid="binding-confirm"`) || !strings.Contains(res.Body, crm.Name) {
 		t.Fatalf("no confirmation listing %s: %d", crm.Name, res.Status)
 	}
-	if k, _ := store.AddressKey(ctx, addr.ID, models.IfaceBasic); k.ID != oldKey.ID {
+	if k, _ := store.AddressKey(ctx, addr.ID, sellertools.IfaceBasic); k.ID != oldKey.ID {
 		t.Fatal("the binding changed before confirmation")
 	}
 	if res := c.PostForm(path, url.Values{"iface": {"basic"}, "key_id": {itoa(newKey.ID)}, "confirm": {"1"}}); res.Status != 303 {
 		t.Fatalf("confirm: %d", res.Status)
 	}
-	if k, _ := store.AddressKey(ctx, addr.ID, models.IfaceBasic); k.ID != newKey.ID {
+	if k, _ := store.AddressKey(ctx, addr.ID, sellertools.IfaceBasic); k.ID != newKey.ID {
 		t.Fatal("the binding did not change after confirmation")
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/catalog"
 )
 
 // A visitor signs up, is told to verify, signs in and cannot buy yet, verifies from the mailed
@@ -17,7 +17,7 @@ func TestBrowserSignupVerifyBuy(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
 			srv, b := startBrowser(t)
-			var crm models.Product
+			var crm catalog.Product
 			noErr(t, srv.App.Store.DB().Where("code = ?", "00301-100001-0--0").First(&crm).Error)
 			email := "browser-" + lang + "@example.com"
 			b.allow("status of 422") // the refused sign-up is a 422 page

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/models"
+	"koogallery/models/outbox"
 	"koogallery/refseller"
 )
 
@@ -40,9 +40,9 @@ func TestBrowserFailedCallRestart(t *testing.T) {
 	if res.Status != 303 {
 		t.Fatalf("purchase: %d", res.Status)
 	}
-	var call models.InterfaceCall
+	var call outbox.InterfaceCall
 	waitFor(t, "the first attempt", func() bool {
-		return srv.App.Store.DB().Where("activity = ? AND attempts = 1 AND last_status_code = 500", models.ActNewInstance).First(&call).Error == nil
+		return srv.App.Store.DB().Where("activity = ? AND attempts = 1 AND last_status_code = 500", outbox.ActNewInstance).First(&call).Error == nil
 	})
 
 	b.login("seller@demo.test")
@@ -63,8 +63,8 @@ func TestBrowserFailedCallRestart(t *testing.T) {
 		t.Fatalf("restart: %d", st)
 	}
 	waitFor(t, "the restarted call to succeed", func() bool {
-		var c models.InterfaceCall
-		return srv.App.Store.DB().First(&c, call.ID).Error == nil && c.Status == models.CallSucceeded
+		var c outbox.InterfaceCall
+		return srv.App.Store.DB().First(&c, call.ID).Error == nil && c.Status == outbox.CallSucceeded
 	})
 	b.open("/seller/calls/" + itoa(call.ID))
 	if got := b.text(tid("call-status")); !strings.Contains(got, "成功") {

@@ -9,7 +9,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"koogallery/cloud"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
 )
 
 // One-click deployment in the browser: the buyer grants the delegation, picks the instance,
@@ -28,12 +30,12 @@ func TestBrowserDeploy(t *testing.T) {
 	t.Cleanup(func() { cancel(); <-done })
 
 	db := srv.App.Store.DB()
-	var buyerU models.User
+	var buyerU account.User
 	noErr(t, db.Where("email = ?", "buyer@demo.test").First(&buyerU).Error)
-	var lp models.Product
+	var lp catalog.Product
 	noErr(t, db.Where("code = ?", "00301-100003-0--0").First(&lp).Error)
-	var svc models.Instance
-	noErr(t, db.Where("buyer_id = ? AND product_id = ? AND status = ?", buyerU.ID, lp.ID, models.InstanceNormal).First(&svc).Error)
+	var svc orders.Instance
+	noErr(t, db.Where("buyer_id = ? AND product_id = ? AND status = ?", buyerU.ID, lp.ID, orders.InstanceNormal).First(&svc).Error)
 	base := "/console/services/" + itoa(svc.ID)
 	const password = "Brw9#deploy-Pass"
 

@@ -13,7 +13,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/orders"
+	"koogallery/models/refund"
 )
 
 // A refund end to end in the browser: the buyer asks for part of a supervised service back
@@ -24,7 +25,7 @@ func TestBrowserRefund(t *testing.T) {
 	t.Parallel()
 	srv, b := startBrowser(t)
 	_, inst := refundScene(t, srv)
-	var order models.Order
+	var order orders.Order
 	noErr(t, srv.App.Store.DB().First(&order, inst.OrderID).Error)
 	pdf := append(append([]byte{}, testPDF...), []byte("% 张伟与云启科技的沟通记录\n")...)
 	upload := filepath.Join(t.TempDir(), "沟通记录.pdf")
@@ -50,7 +51,7 @@ func TestBrowserRefund(t *testing.T) {
 	// A wrong amount first: the message, the rest kept.
 	b.step("fill the refund form",
 		chromedp.SendKeys(chromedp.CSS("#refund-amount"), "2500", chromedp.NodeVisible),
-		chromedp.SetValue(chromedp.CSS("#refund-cause"), string(models.CauseAgreedWithSeller)),
+		chromedp.SetValue(chromedp.CSS("#refund-cause"), string(refund.CauseAgreedWithSeller)),
 		chromedp.SendKeys(chromedp.CSS("#refund-text"), "割接取消，已与商家协商退还未实施部分。"),
 		chromedp.Click(chromedp.CSS(tid("refund-share"))),
 		chromedp.Click(chromedp.CSS(tid("refund-confirm"))),
@@ -59,7 +60,7 @@ func TestBrowserRefund(t *testing.T) {
 	if st := b.follow(tid("refund-submit")); st != 422 {
 		t.Fatalf("too much: status %d", st)
 	}
-	if got := b.text(tid("amount-error")); got != i18n.T("zh", models.MsgAmountMax) {
+	if got := b.text(tid("amount-error")); got != i18n.T("zh", refund.MsgAmountMax) {
 		t.Errorf("amount error %q", got)
 	}
 	if got := eval[string](b, `document.querySelector("#refund-text").value`); !strings.Contains(got, "割接取消") {
@@ -182,7 +183,7 @@ func TestBrowserRefund(t *testing.T) {
 	if st := b.open("/console/services/" + itoa(inst.ID) + "/refund"); st != 200 {
 		t.Fatalf("second request page: %d", st)
 	}
-	if got := b.text(tid("refund-why")); !strings.Contains(got, i18n.T("zh", models.WhyNotInUse)) {
+	if got := b.text(tid("refund-why")); !strings.Contains(got, i18n.T("zh", refund.WhyNotInUse)) {
 		t.Errorf("second request: %q", got)
 	}
 	if b.count(tid("refund-form")) != 0 {
@@ -191,7 +192,7 @@ func TestBrowserRefund(t *testing.T) {
 	b.nav("已购买的服务")
 	backup := b.mark(tid("service-row"), "数据库备份工具", "backup")
 	b.follow(backup + " " + tid("service-refund"))
-	if got := b.text(tid("refund-why")); !strings.Contains(got, i18n.T("zh", models.WhySupervisionCompleted)) {
+	if got := b.text(tid("refund-why")); !strings.Contains(got, i18n.T("zh", refund.WhySupervisionCompleted)) {
 		t.Errorf("past the guarantee period: %q", got)
 	}
 	b.shot("refund-refused")

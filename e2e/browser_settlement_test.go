@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"koogallery/models/settlement"
+
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
-
-	"koogallery/models"
 )
 
 // Settlement in the browser: the seller finds a supervised order held back by supervision
@@ -20,7 +20,7 @@ func TestBrowserSettlement(t *testing.T) {
 	t.Parallel()
 	srv, b := startBrowser(t)
 	o := settlementScene(t, srv)
-	month := models.PeriodOf(*o.PaidAt).String()
+	month := settlement.PeriodOf(*o.PaidAt).String()
 
 	b.login("seller@demo.test")
 	b.nav("结算")
@@ -32,7 +32,7 @@ func TestBrowserSettlement(t *testing.T) {
 	if b.path() != "/seller/settlement" && !strings.Contains(b.path(), "month="+month) {
 		t.Fatalf("at %s", b.path())
 	}
-	if month != models.PeriodOf(srv.App.Store.Now()).String() {
+	if month != settlement.PeriodOf(srv.App.Store.Now()).String() {
 		b.open("/seller/settlement?month=" + month) // bought in the last second of a month
 	}
 	row := `[data-testid="settle-row"][data-order="` + o.OrderNo + `"]`

@@ -10,7 +10,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/orders"
+	"koogallery/models/supervision"
 )
 
 // isolated opens another tab in a browser context of its own (its own cookies and session),
@@ -43,7 +44,7 @@ func TestBrowserSupervision(t *testing.T) {
 	srv, buyer := startBrowser(t)
 	seller, admin := buyer.isolated(t), buyer.isolated(t)
 	sv := svScene(t, srv, "00301-100006-0--0", "once")
-	var order models.Order
+	var order orders.Order
 	noErr(t, srv.App.Store.DB().First(&order, sv.OrderID).Error)
 	dir := t.TempDir()
 	doc := func(name, text string) string {
@@ -101,7 +102,7 @@ func TestBrowserSupervision(t *testing.T) {
 	if st := seller.follow(tid("sv-submit-deliver")); st != 200 {
 		t.Fatalf("deliver: %d", st)
 	}
-	if got := seller.svStep(); got != string(models.StepAcceptance) {
+	if got := seller.svStep(); got != string(supervision.StepAcceptance) {
 		t.Fatalf("after delivery: %s", got)
 	}
 
@@ -173,17 +174,17 @@ func TestBrowserSupervision(t *testing.T) {
 	if st := buyer.follow(tid("sv-submit-accept")); st != 200 {
 		t.Fatalf("accept: %d", st)
 	}
-	if got := buyer.svStep(); got != string(models.StepAccepted) {
+	if got := buyer.svStep(); got != string(supervision.StepAccepted) {
 		t.Fatalf("after acceptance: %s", got)
 	}
 	store := srv.App.Store
-	later := time.Now().UTC().Add(models.SupervisionCompleteDelay + time.Minute)
+	later := time.Now().UTC().Add(supervision.SupervisionCompleteDelay + time.Minute)
 	store.SetClock(func() time.Time { return later })
 	_, err := store.SweepSupervision(t.Context(), 100)
 	store.SetClock(func() time.Time { return time.Now().UTC() })
 	noErr(t, err)
 	buyer.open(bp)
-	if got := buyer.svStep(); got != string(models.StepCompleted) {
+	if got := buyer.svStep(); got != string(supervision.StepCompleted) {
 		t.Fatalf("after 3 hours: %s", got)
 	}
 	if got := buyer.text(tid("sv-order-status")); got != zh("order.status.completed") {

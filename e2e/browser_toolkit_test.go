@@ -11,7 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"koogallery/models"
+	"koogallery/models/sellertools"
 	"koogallery/refseller"
 	"koogallery/sellerkit"
 )
@@ -42,7 +42,7 @@ func TestBrowserSellerToolkitJourney(t *testing.T) {
 		if len(secret) != sellerkit.SecretLength {
 			t.Fatalf("revealed secret %q", secret)
 		}
-		var k models.AccessKey
+		var k sellertools.AccessKey
 		if err := srv.App.Store.DB().Where("name = ?", name).First(&k).Error; err != nil {
 			t.Fatal(err)
 		}
@@ -81,9 +81,9 @@ func TestBrowserSellerToolkitJourney(t *testing.T) {
 
 	saved := 0
 	for _, run := range []struct {
-		kind models.DebugKind
+		kind sellertools.DebugKind
 		path string
-	}{{models.DebugSaaS, ""}, {models.DebugLicense, "/license"}} {
+	}{{sellertools.DebugSaaS, ""}, {sellertools.DebugLicense, "/license"}} {
 		list := sellerkit.Scenarios(run.kind)
 		// Create first and release last, as a seller debugs an instance's life.
 		ordered := append([]sellerkit.Scenario{}, list...)
@@ -108,7 +108,7 @@ func TestBrowserSellerToolkitJourney(t *testing.T) {
 		}
 	}
 	b.nav("调试用例管理")
-	if n := b.count(tid("case-row")); n != saved || saved != len(sellerkit.Scenarios(models.DebugSaaS))+len(sellerkit.Scenarios(models.DebugLicense)) {
+	if n := b.count(tid("case-row")); n != saved || saved != len(sellerkit.Scenarios(sellertools.DebugSaaS))+len(sellerkit.Scenarios(sellertools.DebugLicense)) {
 		t.Errorf("%d case rows, %d saved", n, saved)
 	}
 	b.noRawKeys()

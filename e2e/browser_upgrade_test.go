@@ -12,6 +12,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
 	"koogallery/refseller"
 )
 
@@ -41,13 +43,13 @@ func TestBrowserUpgrade(t *testing.T) {
 	if res.Status != 303 {
 		t.Fatalf("purchase: %d", res.Status)
 	}
-	var order models.Order
+	var order orders.Order
 	dbgCheck(t, srv.App.Store.DB().First(&order, strings.TrimPrefix(res.Header.Get("Location"), "/console/orders/")).Error)
 	waitFor(t, "the service to open", func() bool {
-		var in models.Instance
-		return srv.App.Store.DB().First(&in, *order.InstanceID).Error == nil && in.Status == models.InstanceNormal
+		var in orders.Instance
+		return srv.App.Store.DB().First(&in, *order.InstanceID).Error == nil && in.Status == orders.InstanceNormal
 	})
-	var ent models.ProductSpec
+	var ent catalog.ProductSpec
 	dbgCheck(t, srv.App.Store.DB().Where("product_id = ? AND code = ?", w.product.ID, "enterprise").First(&ent).Error)
 
 	b.login("buyer@demo.test")
@@ -83,7 +85,7 @@ func TestBrowserUpgrade(t *testing.T) {
 		t.Errorf("order spec %q", got)
 	}
 	waitFor(t, "the seller to apply the change", func() bool {
-		var in models.Instance
+		var in orders.Instance
 		return srv.App.Store.DB().First(&in, *order.InstanceID).Error == nil && in.SpecID != nil && *in.SpecID == ent.ID
 	})
 	b.open(svc)
@@ -102,7 +104,7 @@ func TestBrowserUpgrade(t *testing.T) {
 
 func instanceIDOf(t *testing.T, s *models.Store, id uint) string {
 	t.Helper()
-	var in models.Instance
+	var in orders.Instance
 	dbgCheck(t, s.DB().First(&in, id).Error)
 	return in.SellerInstanceID
 }

@@ -15,7 +15,11 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
+	"koogallery/models/sqldb"
 )
 
 // 生产接口消息 end to end: a buyer buys interface products whose production address is missing,
@@ -50,7 +54,7 @@ type callsWorld struct {
 	sellerID               uint
 }
 
-func newCallsWorld(t *testing.T, d models.Dialect) *callsWorld {
+func newCallsWorld(t *testing.T, d sqldb.Dialect) *callsWorld {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	// 2026-05-12 10:00 in China; whole seconds, as MySQL keeps them.
 	w := &callsWorld{t: t, srv: srv, clock: &callsClock{t: time.Date(2026, 5, 12, 2, 0, 0, 0, time.UTC)}}
@@ -60,14 +64,14 @@ func newCallsWorld(t *testing.T, d models.Dialect) *callsWorld {
 	w.seller.Login("seller@demo.test")
 	w.seller2.Login("seller2@demo.test")
 	w.admin.Login("admin@demo.test")
-	var u models.User
+	var u account.User
 	noErr(t, srv.App.Store.DB().Where("email = ?", "seller@demo.test").First(&u).Error)
 	w.sellerID = *u.SellerID
 	return w
 }
 
 // buy orders a product through the buyer console and returns the order.
-func (w *callsWorld) buy(p models.Product, plan string) models.Order {
+func (w *callsWorld) buy(p catalog.Product, plan string) orders.Order {
 	w.t.Helper()
 	w.buyer.Relogin() // the fake clock may have moved past the session's idle time
 	res := w.buyer.PostForm("/console/orders", url.Values{"product_id": {itoa(p.ID)}, "plan": {plan}, "count": {"1"}, "pay_method": {"cash"}, "submit_key": {randKey()}})
@@ -75,7 +79,7 @@ func (w *callsWorld) buy(p models.Product, plan string) models.Order {
 	if res.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/console/orders/") {
 		w.t.Fatalf("buy %s: status %d, Location %q", p.Code, res.Status, loc)
 	}
-	var o models.Order
+	var o orders.Order
 	noErr(w.t, w.srv.App.Store.DB().First(&o, strings.TrimPrefix(loc, "/console/orders/")).Error)
 	return o
 }
@@ -88,9 +92,9 @@ func (w *callsWorld) dispatch() {
 	}
 }
 
-func (w *callsWorld) call(id uint) models.InterfaceCall {
+func (w *callsWorld) call(id uint) outbox.InterfaceCall {
 	w.t.Helper()
-	var c models.InterfaceCall
+	var c outbox.InterfaceCall
 	noErr(w.t, w.srv.App.Store.DB().First(&c, id).Error)
 	return c
 }
@@ -99,7 +103,7 @@ func (w *callsWorld) call(id uint) models.InterfaceCall {
 func (w *callsWorld) callIDs(where string, args ...any) []string {
 	w.t.Helper()
 	var ids []uint
-	q := w.srv.App.Store.DB().Model(&models.InterfaceCall{}).Where("seller_id = ?", w.sellerID)
+	q := w.srv.App.Store.DB().Model(&outbox.InterfaceCall{}).Where("seller_id = ?", w.sellerID)
 	if where != "" {
 		q = q.Where(where, args...)
 	}
@@ -147,7 +151,7 @@ func TestSellerCalls(t *testing.T) {
 	}
 }
 
-func runSellerCalls(t *testing.T, d models.Dialect) {
+func runSellerCalls(t *testing.T, d sqldb.Dialect) {
 	w := newCallsWorld(t, d)
 	db := w.srv.App.Store.DB()
 	crm := productByCode(t, w.srv, "00301-100001-0--0")  // SaaS, monthly
@@ -159,7 +163,7 @@ func runSellerCalls(t *testing.T, d models.Dialect) {
 	// bound key, so they fail too): two activities per order.
 	notifyAddr, err := w.srv.App.Store.AddAddress(t.Context(), crm.SellerID, "https://notify.example.com")
 	noErr(t, err)
-	noErr(t, db.Create(&models.NotifyConfig{SellerID: crm.SellerID, Scope: models.NotifyScope{ProductID: crm.ID}.Key(), ProductID: &crm.ID,
+	noErr(t, db.Create(&outbox.NotifyConfig{SellerID: crm.SellerID, Scope: outbox.NotifyScope{ProductID: crm.ID}.Key(), ProductID: &crm.ID,
 		AddressID: notifyAddr.ID}).Error)
 
 	o1 := w.buy(crm, "month")
@@ -170,7 +174,7 @@ func runSellerCalls(t *testing.T, d models.Dialect) {
 		w.dispatch()
 		w.clock.Advance(30 * time.Minute)
 	}
-	if ids := w.callIDs("status <> ?", models.CallFailed); len(ids) != 0 {
+	if ids := w.callIDs("status <> ?", outbox.CallFailed); len(ids) != 0 {
 		t.Fatalf("calls %v are not failed yet", ids)
 	}
 	w.clock.Advance(24 * time.Hour) // the next day (2026-05-13 in China)
@@ -184,11 +188,11 @@ func runSellerCalls(t *testing.T, d models.Dialect) {
 	if len(all) != 5 {
 		t.Fatalf("%d calls, want 5", len(all))
 	}
-	var ni1, notify1, ni3 models.InterfaceCall
-	noErr(t, db.Where("order_id = ? AND activity = ?", o1.ID, models.ActNewInstance).First(&ni1).Error)
-	noErr(t, db.Where("order_id = ? AND activity = ?", o1.ID, models.ActOrderNotify).First(&notify1).Error)
-	noErr(t, db.Where("order_id = ? AND activity = ?", o3.ID, models.ActNewInstance).First(&ni3).Error)
-	if ni1.Attempts != 4 || notify1.Attempts < 1 || ni3.Status != models.CallPending || ni3.Attempts != 1 {
+	var ni1, notify1, ni3 outbox.InterfaceCall
+	noErr(t, db.Where("order_id = ? AND activity = ?", o1.ID, outbox.ActNewInstance).First(&ni1).Error)
+	noErr(t, db.Where("order_id = ? AND activity = ?", o1.ID, outbox.ActOrderNotify).First(&notify1).Error)
+	noErr(t, db.Where("order_id = ? AND activity = ?", o3.ID, outbox.ActNewInstance).First(&ni3).Error)
+	if ni1.Attempts != 4 || notify1.Attempts < 1 || ni3.Status != outbox.CallPending || ni3.Attempts != 1 {
 		t.Fatalf("calls: newInstance %s/%d, orderNotify %s/%d, third %s/%d", ni1.Status, ni1.Attempts, notify1.Status, notify1.Attempts, ni3.Status, ni3.Attempts)
 	}
 
@@ -223,16 +227,16 @@ func runSellerCalls(t *testing.T, d models.Dialect) {
 		query string
 		want  []string
 	}{
-		{"status=failed", w.callIDs("status = ?", models.CallFailed)},
-		{"status=pending", w.callIDs("status = ?", models.CallPending)},
+		{"status=failed", w.callIDs("status = ?", outbox.CallFailed)},
+		{"status=pending", w.callIDs("status = ?", outbox.CallPending)},
 		{"status=succeeded", nil},
-		{"activity=orderNotify", w.callIDs("activity = ?", models.ActOrderNotify)},
+		{"activity=orderNotify", w.callIDs("activity = ?", outbox.ActOrderNotify)},
 		{"product=" + itoa(form.ID), w.callIDs("product_id = ?", form.ID)},
 		{"order_no=" + o1.OrderNo, w.callIDs("order_id = ?", o1.ID)},
 		{"order_no=+" + o3.OrderNo + "+", w.callIDs("order_id = ?", o3.ID)},
 		{"from=2026-05-13", w.callIDs("order_id = ?", o3.ID)},
 		{"to=2026-05-12", w.callIDs("order_id IN ?", []uint{o1.ID, o2.ID})},
-		{"from=2026-05-12&to=2026-05-12&activity=newInstance", w.callIDs("order_id IN ? AND activity = ?", []uint{o1.ID, o2.ID}, models.ActNewInstance)},
+		{"from=2026-05-12&to=2026-05-12&activity=newInstance", w.callIDs("order_id IN ? AND activity = ?", []uint{o1.ID, o2.ID}, outbox.ActNewInstance)},
 		{"status=bogus&activity=nope&product=abc", all}, // unknown values are ignored
 	}
 	for _, f := range filters {
@@ -254,7 +258,7 @@ func runSellerCalls(t *testing.T, d models.Dialect) {
 		if doc.Find(`[data-testid="filter-from"]`).AttrOr("value", "") != "2026-13-45" || doc.Find(`[data-testid="filter-to"]`).AttrOr("value", "") != "2026-05-12" {
 			t.Errorf("%s: the typed dates are not kept", lang)
 		}
-		if got, want := rows(t, res.Body), w.callIDs("status = ? AND order_id IN ?", models.CallFailed, []uint{o1.ID, o2.ID}); !sameIDs(got, want) {
+		if got, want := rows(t, res.Body), w.callIDs("status = ? AND order_id IN ?", outbox.CallFailed, []uint{o1.ID, o2.ID}); !sameIDs(got, want) {
 			t.Errorf("%s: with an invalid date the other filters still apply: rows %v, want %v", lang, got, want)
 		}
 		res = w.seller.Get(withLang("/seller/calls?from=2026-05-13&to=2026-05-12", lang))
@@ -311,7 +315,7 @@ func runSellerCalls(t *testing.T, d models.Dialect) {
 		t.Fatalf("restart: %d → %q", res.Status, res.Header.Get("Location"))
 	}
 	after := w.call(notify1.ID)
-	if after.Status != models.CallPending || after.Attempts != before.Attempts || after.NextAttemptAt.After(w.clock.Now()) {
+	if after.Status != outbox.CallPending || after.Attempts != before.Attempts || after.NextAttemptAt.After(w.clock.Now()) {
 		t.Fatalf("restarted call: %s, %d attempts, next %s", after.Status, after.Attempts, after.NextAttemptAt)
 	}
 	page := w.seller.Get(back)
@@ -332,7 +336,7 @@ func runSellerCalls(t *testing.T, d models.Dialect) {
 	}
 	// A purchase whose order was cancelled cannot be restarted.
 	res = w.seller.PostForm("/seller/calls/"+itoa(ni1.ID)+"/restart", nil)
-	if res.Status != http.StatusSeeOther || w.call(ni1.ID).Status != models.CallFailed {
+	if res.Status != http.StatusSeeOther || w.call(ni1.ID).Status != outbox.CallFailed {
 		t.Fatalf("restart of a cancelled purchase: %d, status %s", res.Status, w.call(ni1.ID).Status)
 	}
 	// The restarted notification is sent again and fails again at the dispatcher.
@@ -342,20 +346,20 @@ func runSellerCalls(t *testing.T, d models.Dialect) {
 	}
 
 	// 重放: a fresh copy; a double click finds the waiting copy.
-	n := countRows(t, w.srv, &models.InterfaceCall{})
+	n := countRows(t, w.srv, &outbox.InterfaceCall{})
 	res = w.seller.PostForm("/seller/calls/"+itoa(ni1.ID)+"/replay", nil)
 	loc := res.Header.Get("Location")
 	if res.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/seller/calls/") || loc == "/seller/calls/"+itoa(ni1.ID) {
 		t.Fatalf("replay: %d → %q", res.Status, loc)
 	}
-	var replay models.InterfaceCall
+	var replay outbox.InterfaceCall
 	noErr(t, db.First(&replay, strings.TrimPrefix(loc, "/seller/calls/")).Error)
-	if replay.ReplayOf == nil || *replay.ReplayOf != ni1.ID || replay.Status != models.CallPending || replay.Attempts != 0 || replay.Body != ni1.Body {
+	if replay.ReplayOf == nil || *replay.ReplayOf != ni1.ID || replay.Status != outbox.CallPending || replay.Attempts != 0 || replay.Body != ni1.Body {
 		t.Fatalf("replay %+v", replay)
 	}
 	res = w.seller.PostForm("/seller/calls/"+itoa(ni1.ID)+"/replay", nil)
-	if res.Header.Get("Location") != loc || countRows(t, w.srv, &models.InterfaceCall{}) != n+1 {
-		t.Fatalf("double replay: → %q, %d calls (want %d)", res.Header.Get("Location"), countRows(t, w.srv, &models.InterfaceCall{}), n+1)
+	if res.Header.Get("Location") != loc || countRows(t, w.srv, &outbox.InterfaceCall{}) != n+1 {
+		t.Fatalf("double replay: → %q, %d calls (want %d)", res.Header.Get("Location"), countRows(t, w.srv, &outbox.InterfaceCall{}), n+1)
 	}
 	detail := parseHTML(t, w.seller.Get(loc).Body)
 	if detail.Find(`[data-testid="call-replay-of"]`).AttrOr("href", "") != "/seller/calls/"+itoa(ni1.ID) {
@@ -387,7 +391,7 @@ func runSellerCalls(t *testing.T, d models.Dialect) {
 			t.Errorf("seller2 %s: status %d", p, res.Status)
 		}
 	}
-	if got := w.call(notify1.ID); got.UpdatedAt != changed.UpdatedAt || countRows(t, w.srv, &models.InterfaceCall{}) != n+1 {
+	if got := w.call(notify1.ID); got.UpdatedAt != changed.UpdatedAt || countRows(t, w.srv, &outbox.InterfaceCall{}) != n+1 {
 		t.Error("another seller changed the call")
 	}
 	if other := w.seller2.Get("/seller/calls"); len(rows(t, other.Body)) != 0 || strings.Contains(other.Body, crm.Name) {
@@ -403,7 +407,7 @@ func runSellerCalls(t *testing.T, d models.Dialect) {
 	if res := w.admin.Get("/admin/calls?order_no=" + o3.OrderNo); !sameIDs(rows(t, res.Body), w.callIDs("order_id = ?", o3.ID)) {
 		t.Error("admin filter by order")
 	}
-	var company models.Seller
+	var company account.Seller
 	noErr(t, db.First(&company, w.sellerID).Error)
 	res = w.admin.Get("/admin/calls/" + itoa(ni3.ID))
 	if res.Status != http.StatusOK || !strings.Contains(parseHTML(t, res.Body).Find(`[data-testid="call-facts"]`).Text(), company.Name) {

@@ -14,7 +14,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"koogallery/apptest"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/sellertools"
 	"koogallery/refseller"
 	"koogallery/sellerkit"
 )
@@ -28,8 +29,8 @@ type debugEnv struct {
 	srv      *apptest.Server
 	c        *apptest.Client
 	sellerID uint
-	addr     *models.ProductionAddress
-	key      *models.AccessKey
+	addr     *sellertools.ProductionAddress
+	key      *sellertools.AccessKey
 	ref      *refseller.Seller
 }
 
@@ -48,7 +49,7 @@ func dbgCheck(t *testing.T, err error) {
 
 func sellerOf(t *testing.T, srv *apptest.Server, email string) uint {
 	t.Helper()
-	var u models.User
+	var u account.User
 	dbgCheck(t, srv.App.Store.DB().Where("email = ?", email).First(&u).Error)
 	if u.SellerID == nil {
 		t.Fatalf("%s is not a seller", email)
@@ -57,7 +58,7 @@ func sellerOf(t *testing.T, srv *apptest.Server, email string) uint {
 }
 
 // certifiedAddress adds a certified address for the seller with a key bound for basic calls.
-func certifiedAddress(t *testing.T, srv *apptest.Server, sellerID uint, endpoint string) (*models.ProductionAddress, *models.AccessKey) {
+func certifiedAddress(t *testing.T, srv *apptest.Server, sellerID uint, endpoint string) (*sellertools.ProductionAddress, *sellertools.AccessKey) {
 	t.Helper()
 	ctx := context.Background()
 	store := srv.App.Store
@@ -66,8 +67,8 @@ func certifiedAddress(t *testing.T, srv *apptest.Server, sellerID uint, endpoint
 	a, err := store.AddAddress(ctx, sellerID, endpoint)
 	dbgCheck(t, err)
 	dbgCheck(t, store.RecordCertification(ctx, sellerID, a.ID, true, ""))
-	dbgCheck(t, store.BindKey(ctx, sellerID, a.ID, models.IfaceBasic, key.ID))
-	a.Status = models.AddressCertified
+	dbgCheck(t, store.BindKey(ctx, sellerID, a.ID, sellertools.IfaceBasic, key.ID))
+	a.Status = sellertools.AddressCertified
 	return a, key
 }
 
@@ -93,7 +94,7 @@ func newDebugEnv(t *testing.T) *debugEnv {
 
 // form is the debug form for a SaaS scenario against the env's address with the given params.
 func (e *debugEnv) form(scenario string, params map[string]string) url.Values {
-	f := url.Values{"kind": {string(models.DebugSaaS)}, "scenario": {scenario}, "address_id": {itoa(e.addr.ID)}, "path": {"/produce"}}
+	f := url.Values{"kind": {string(sellertools.DebugSaaS)}, "scenario": {scenario}, "address_id": {itoa(e.addr.ID)}, "path": {"/produce"}}
 	for k, v := range params {
 		f.Set("p_"+k, v)
 	}
@@ -109,7 +110,7 @@ func dbgDoc(t *testing.T, body string) *goquery.Document {
 
 func dtid(id string) string { return `[data-testid="` + id + `"]` }
 
-func (e *debugEnv) cases(t *testing.T) []models.DebugCase {
+func (e *debugEnv) cases(t *testing.T) []sellertools.DebugCase {
 	t.Helper()
 	cs, err := e.srv.App.Store.SellerCases(context.Background(), e.sellerID)
 	dbgCheck(t, err)
@@ -134,7 +135,7 @@ func TestDebugPreviewRunSaveAndCases(t *testing.T) {
 	if got := doc.Find(dtid("debug-key-id")).Text(); got != e.key.KeyID {
 		t.Errorf("signing key shown %q, want %q", got, e.key.KeyID)
 	}
-	if doc.Find(dtid("scenario-tabs")+" a").Length() != len(sellerkit.Scenarios(models.DebugSaaS)) {
+	if doc.Find(dtid("scenario-tabs")+" a").Length() != len(sellerkit.Scenarios(sellertools.DebugSaaS)) {
 		t.Errorf("scenario tabs: %d", doc.Find(dtid("scenario-tabs")+" a").Length())
 	}
 	for _, b := range []string{"debug-preview", "debug-run", "debug-save"} {
@@ -183,7 +184,7 @@ func TestDebugPreviewRunSaveAndCases(t *testing.T) {
 		t.Fatalf("save: %d, saved notice %d", res.Status, doc.Find(dtid("debug-saved")).Length())
 	}
 	cases := e.cases(t)
-	if len(cases) != 1 || cases[0].Status != models.CasePassed || cases[0].Path != "/produce" || cases[0].Scenario != "newInstance" {
+	if len(cases) != 1 || cases[0].Status != sellertools.CasePassed || cases[0].Path != "/produce" || cases[0].Scenario != "newInstance" {
 		t.Fatalf("cases after save: %+v", cases)
 	}
 	var params map[string]string
@@ -203,7 +204,7 @@ func TestDebugPreviewRunSaveAndCases(t *testing.T) {
 	}
 	save := func(sc string) {
 		t.Helper()
-		s, _ := sellerkit.FindScenario(models.DebugSaaS, sc)
+		s, _ := sellerkit.FindScenario(sellertools.DebugSaaS, sc)
 		res := e.c.PostForm("/seller/debug/save", e.form(sc, s.Defaults(instanceID)))
 		if doc := dbgDoc(t, res.Body); doc.Find(dtid("debug-saved")).Length() != 1 {
 			t.Fatalf("save %s: %d\n%s", sc, res.Status, doc.Find(dtid("checks")).Text())
@@ -255,7 +256,7 @@ func TestDebugPreviewRunSaveAndCases(t *testing.T) {
 	}
 	c, err := e.srv.App.Store.SellerCase(context.Background(), e.sellerID, cases[0].ID)
 	dbgCheck(t, err)
-	if c.Status != models.CaseFailed || !c.RunAt.After(cases[0].RunAt) {
+	if c.Status != sellertools.CaseFailed || !c.RunAt.After(cases[0].RunAt) {
 		t.Errorf("after failing rerun: %s at %s (was %s)", c.Status, c.RunAt, cases[0].RunAt)
 	}
 	show := e.c.Get("/seller/debug/cases/" + itoa(cases[0].ID))
@@ -268,7 +269,7 @@ func TestDebugPreviewRunSaveAndCases(t *testing.T) {
 	}
 	dbgCheck(t, e.ref.SetMode(refseller.ModeOK))
 	res = e.c.PostForm("/seller/debug/cases/"+itoa(cases[0].ID)+"/rerun", nil)
-	if c, _ := e.srv.App.Store.SellerCase(context.Background(), e.sellerID, cases[0].ID); c.Status != models.CasePassed {
+	if c, _ := e.srv.App.Store.SellerCase(context.Background(), e.sellerID, cases[0].ID); c.Status != sellertools.CasePassed {
 		t.Errorf("after a passing rerun: %s", c.Status)
 	}
 
@@ -434,7 +435,7 @@ func TestDebugBadInput(t *testing.T) {
 
 	// Another seller's address and case: not found, like ids that do not exist.
 	theirs, _ := certifiedAddress(t, e.srv, other, "https://seller2.example.com")
-	dbgCheck(t, e.srv.App.Store.SaveDebugCase(ctx, &models.DebugCase{SellerID: other, AddressID: theirs.ID, Kind: models.DebugSaaS, Scenario: "newInstance", Params: "{}", Status: models.CasePassed}))
+	dbgCheck(t, e.srv.App.Store.SaveDebugCase(ctx, &sellertools.DebugCase{SellerID: other, AddressID: theirs.ID, Kind: sellertools.DebugSaaS, Scenario: "newInstance", Params: "{}", Status: sellertools.CasePassed}))
 	theirCases, _ := e.srv.App.Store.SellerCases(ctx, other)
 	for _, path := range []string{"/seller/debug?address=" + itoa(theirs.ID), "/seller/debug?address=abc", "/seller/debug?case=" + itoa(theirCases[0].ID), "/seller/debug/cases/" + itoa(theirCases[0].ID)} {
 		if res := e.c.Get(path); res.Status != http.StatusNotFound {

@@ -18,7 +18,10 @@ import (
 	"koogallery/cloud"
 	"koogallery/config"
 	"koogallery/deploy"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/deployment"
+	"koogallery/models/orders"
 )
 
 // One-click License deployment (启动部署) end to end over HTTP: the delegation, the pickers,
@@ -27,12 +30,12 @@ import (
 
 // loadDeployFixtures adds a failed deployment (that reached the cloud) of the buyer's License
 // service, for the authorization matrix.
-func loadDeployFixtures(t *testing.T, srv *apptest.Server, f fixtures) models.Deployment {
+func loadDeployFixtures(t *testing.T, srv *apptest.Server, f fixtures) deployment.Deployment {
 	t.Helper()
 	now := time.Now().UTC()
-	d := models.Deployment{BuyerID: f.buyerID, ServiceID: f.licenseService.ID, ProductID: f.licenseService.ProductID, Region: "cn-north-4",
-		EcsID: "authz-deploy-ecs-8841", EcsName: "authz-deploy-ecs-8841", SGMode: models.SGRecommended, SGName: "mkp-recommended",
-		OperationID: "op-authz-deploy-8842", Status: models.DeployFailed, StepIndex: 3, ErrorKey: "deploy.err.step.install", Runs: 1,
+	d := deployment.Deployment{BuyerID: f.buyerID, ServiceID: f.licenseService.ID, ProductID: f.licenseService.ProductID, Region: "cn-north-4",
+		EcsID: "authz-deploy-ecs-8841", EcsName: "authz-deploy-ecs-8841", SGMode: deployment.SGRecommended, SGName: "mkp-recommended",
+		OperationID: "op-authz-deploy-8842", Status: deployment.DeployFailed, StepIndex: 3, ErrorKey: "deploy.err.step.install", Runs: 1,
 		FinishedAt: &now, CreatedAt: now, UpdatedAt: now}
 	noErr(t, srv.App.Store.DB().Create(&d).Error)
 	return d
@@ -103,13 +106,13 @@ func TestDeployFlowOverHTTP(t *testing.T) {
 	srv, sim, logs := startDeployServer(t)
 	db := srv.App.Store.DB()
 	ctx := context.Background()
-	var buyerU, buyer2U models.User
+	var buyerU, buyer2U account.User
 	noErr(t, db.Where("email = ?", "buyer@demo.test").First(&buyerU).Error)
 	noErr(t, db.Where("email = ?", "buyer2@demo.test").First(&buyer2U).Error)
-	var lp models.Product
+	var lp catalog.Product
 	noErr(t, db.Where("code = ?", "00301-100003-0--0").First(&lp).Error)
-	var svc, crm models.Instance
-	noErr(t, db.Where("buyer_id = ? AND product_id = ? AND status = ?", buyerU.ID, lp.ID, models.InstanceNormal).First(&svc).Error)
+	var svc, crm orders.Instance
+	noErr(t, db.Where("buyer_id = ? AND product_id = ? AND status = ?", buyerU.ID, lp.ID, orders.InstanceNormal).First(&svc).Error)
 	noErr(t, db.Where("buyer_id = ? AND product_id <> ?", buyerU.ID, lp.ID).First(&crm).Error)
 	base := "/console/services/" + itoa(svc.ID)
 	var bodies []string
@@ -130,7 +133,7 @@ func TestDeployFlowOverHTTP(t *testing.T) {
 		t.Fatalf("grant: %d", res.Status)
 	}
 	var audits int64
-	db.Model(&models.AuditEvent{}).Where("actor_id = ? AND action = ?", buyerU.ID, models.ActGrantAgency).Count(&audits)
+	db.Model(&account.AuditEvent{}).Where("actor_id = ? AND action = ?", buyerU.ID, deployment.ActGrantAgency).Count(&audits)
 	if audits != 1 {
 		t.Fatalf("%d createAgencies audit events", audits)
 	}
@@ -161,7 +164,7 @@ func TestDeployFlowOverHTTP(t *testing.T) {
 	good := mine["ecs-app-01"]
 	form := func(key string, mod func(url.Values)) url.Values {
 		v := url.Values{"region": {"cn-north-4"}, "ecs_id": {good.ID}, "vpc_id": {good.VPCID}, "subnet_id": {good.SubnetID},
-			"sg_mode": {models.SGRecommended}, "password": {deployPassword}, "confirm": {deployPassword}, "submit_key": {key}}
+			"sg_mode": {deployment.SGRecommended}, "password": {deployPassword}, "confirm": {deployPassword}, "submit_key": {key}}
 		if mod != nil {
 			mod(v)
 		}
@@ -207,7 +210,7 @@ func TestDeployFlowOverHTTP(t *testing.T) {
 		t.Errorf("another buyer's service: %d", res.Status)
 	}
 	var n int64
-	db.Model(&models.Deployment{}).Count(&n)
+	db.Model(&deployment.Deployment{}).Count(&n)
 	if n != 0 {
 		t.Fatalf("bad input recorded %d deployments", n)
 	}
@@ -221,7 +224,7 @@ func TestDeployFlowOverHTTP(t *testing.T) {
 	if res = keep(c.PostForm(base+"/deploy", form("third", nil))); res.Status != http.StatusConflict && res.Status != http.StatusSeeOther {
 		t.Fatalf("second deployment while one runs: %d", res.Status)
 	}
-	db.Model(&models.Deployment{}).Count(&n)
+	db.Model(&deployment.Deployment{}).Count(&n)
 	if n != 1 {
 		t.Fatalf("%d deployments after a double click", n)
 	}

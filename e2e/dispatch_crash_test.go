@@ -17,6 +17,8 @@ import (
 	"koogallery/apptest"
 	"koogallery/config"
 	"koogallery/models"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
 	"koogallery/refseller"
 	"koogallery/secrets"
 	"koogallery/sellerkit"
@@ -146,7 +148,7 @@ func TestDispatchCrashRecovery(t *testing.T) {
 	dbgCheck(t, err)
 	tap.Inner = ref
 
-	orders := purchaseMany(t, []*models.Store{store}, w, n, "crash")
+	orderList := purchaseMany(t, []*models.Store{store}, w, n, "crash")
 	// The server finds the calls at its next idle poll and sends them; the seller sits on them.
 	deadline := time.Now().Add(10 * time.Second)
 	for tap.started.Load() < 10 {
@@ -159,13 +161,13 @@ func TestDispatchCrashRecovery(t *testing.T) {
 	p.kill()
 	killedAt := time.Now()
 	var claimed int64
-	dbgCheck(t, store.DB().Model(&models.InterfaceCall{}).Where("claim_token <> '' AND status = ?", models.CallPending).Count(&claimed).Error)
+	dbgCheck(t, store.DB().Model(&outbox.InterfaceCall{}).Where("claim_token <> '' AND status = ?", outbox.CallPending).Count(&claimed).Error)
 	sentBeforeKill := tap.started.Load()
 	dbgCheck(t, ref.SetMode(refseller.ModeOK))
 
 	p.start()
 	deadline = time.Now().Add(lease + 15*time.Second)
-	for callStats(t, store)[models.CallSucceeded] < n {
+	for callStats(t, store)[outbox.CallSucceeded] < n {
 		if time.Now().After(deadline) {
 			p.dumpLog()
 			t.Fatalf("after the restart: calls %v", callStats(t, store))
@@ -175,14 +177,14 @@ func TestDispatchCrashRecovery(t *testing.T) {
 	t.Logf("%d requests reached the seller before the kill, %d calls were claimed by the dead process; all %d delivered %s after the kill",
 		sentBeforeKill, claimed, n, time.Since(killedAt).Round(time.Millisecond))
 
-	if st := callStats(t, store); st[models.CallSucceeded] != n || len(st) != 1 {
+	if st := callStats(t, store); st[outbox.CallSucceeded] != n || len(st) != 1 {
 		t.Fatalf("calls by status: %v", st)
 	}
 	if claimed == 0 {
 		t.Fatal("no call was in flight at the kill: the test proved nothing")
 	}
 	var takenOver int64
-	dbgCheck(t, store.DB().Model(&models.InterfaceCall{}).Where("attempts > 1").Count(&takenOver).Error)
+	dbgCheck(t, store.DB().Model(&outbox.InterfaceCall{}).Where("attempts > 1").Count(&takenOver).Error)
 	if takenOver < claimed {
 		t.Errorf("%d calls were re-claimed after their lease, want at least the %d in flight", takenOver, claimed)
 	}
@@ -193,23 +195,23 @@ func TestDispatchCrashRecovery(t *testing.T) {
 		}
 		byOrder[in.OrderID] = in
 	}
-	for _, o := range orders {
-		var calls []models.InterfaceCall
+	for _, o := range orderList {
+		var calls []outbox.InterfaceCall
 		dbgCheck(t, store.DB().Where("order_id = ?", o.ID).Find(&calls).Error)
-		if len(calls) != 1 || calls[0].Status != models.CallSucceeded {
+		if len(calls) != 1 || calls[0].Status != outbox.CallSucceeded {
 			t.Errorf("order %s: %d calls %+v", o.OrderNo, len(calls), calls)
 			continue
 		}
-		var got models.Order
-		var in models.Instance
+		var got orders.Order
+		var in orders.Instance
 		dbgCheck(t, store.DB().First(&got, o.ID).Error)
 		dbgCheck(t, store.DB().First(&in, *o.InstanceID).Error)
 		seller, ok := byOrder[o.OrderNo]
-		if got.Status != models.OrderCompleted || in.Status != models.InstanceNormal || !ok || in.SellerInstanceID != seller.ID {
+		if got.Status != orders.OrderCompleted || in.Status != orders.InstanceNormal || !ok || in.SellerInstanceID != seller.ID {
 			t.Errorf("order %s %s, service %s %q; the seller's instance %v %q", o.OrderNo, got.Status, in.Status, in.SellerInstanceID, ok, seller.ID)
 		}
 		// Each delivered attempt is recorded once, under its own number.
-		var att []models.CallAttempt
+		var att []outbox.CallAttempt
 		dbgCheck(t, store.DB().Where("call_id = ?", calls[0].ID).Order("n").Find(&att).Error)
 		if len(att) == 0 || att[len(att)-1].N != calls[0].Attempts || att[len(att)-1].ResultCode != "000000" {
 			t.Errorf("order %s: attempts %+v for a call attempted %d times", o.OrderNo, att, calls[0].Attempts)

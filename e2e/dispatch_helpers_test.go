@@ -18,6 +18,12 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/protocol"
 	"koogallery/refseller"
 	"koogallery/sellerkit"
@@ -109,7 +115,7 @@ type dispatchEnv struct {
 	tap      *sellerTap
 	secret   string
 	sellerID uint
-	product  models.Product
+	product  catalog.Product
 	buyer    *apptest.Client
 	buyerID  uint
 	seq      int
@@ -131,7 +137,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func newDispatchEnv(t *testing.T, d models.Dialect, start time.Time, opts refseller.Options) *dispatchEnv {
+func newDispatchEnv(t *testing.T, d sqldb.Dialect, start time.Time, opts refseller.Options) *dispatchEnv {
 	t.Helper()
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	e := &dispatchEnv{t: t, srv: srv, store: srv.App.Store, clock: newFakeClock(start), tap: &sellerTap{}}
@@ -151,9 +157,9 @@ func newDispatchEnv(t *testing.T, d models.Dialect, start time.Time, opts refsel
 	dbgCheck(t, err)
 	e.tap.Inner = e.ref
 	dbgCheck(t, e.store.DB().Where("code = ?", dispatchProductCode).First(&e.product).Error)
-	dbgCheck(t, e.store.DB().Model(&models.Product{}).Where("id = ?", e.product.ID).
+	dbgCheck(t, e.store.DB().Model(&catalog.Product{}).Where("id = ?", e.product.ID).
 		Updates(map[string]any{"address_id": addr.ID, "path": "/produce"}).Error)
-	var buyer models.User
+	var buyer account.User
 	dbgCheck(t, e.store.DB().Where("email = ?", "buyer@demo.test").First(&buyer).Error)
 	e.buyerID = buyer.ID
 	e.buyer = srv.Client(t)
@@ -164,7 +170,7 @@ func newDispatchEnv(t *testing.T, d models.Dialect, start time.Time, opts refsel
 }
 
 // buy purchases one month of the product over HTTP and returns the order.
-func (e *dispatchEnv) buy() models.Order {
+func (e *dispatchEnv) buy() orders.Order {
 	e.t.Helper()
 	e.seq++
 	form := url.Values{"product_id": {itoa(e.product.ID)}, "plan": {"month"}, "count": {"1"}, "pay_method": {"coupon"},
@@ -180,39 +186,39 @@ func (e *dispatchEnv) buy() models.Order {
 	return e.order(uint(id))
 }
 
-func (e *dispatchEnv) order(id uint) models.Order {
+func (e *dispatchEnv) order(id uint) orders.Order {
 	e.t.Helper()
-	var o models.Order
+	var o orders.Order
 	dbgCheck(e.t, e.store.DB().First(&o, id).Error)
 	return o
 }
 
-func (e *dispatchEnv) instance(id uint) models.Instance {
+func (e *dispatchEnv) instance(id uint) orders.Instance {
 	e.t.Helper()
-	var in models.Instance
+	var in orders.Instance
 	dbgCheck(e.t, e.store.DB().First(&in, id).Error)
 	return in
 }
 
 // calls lists the calls of an instance, oldest first.
-func (e *dispatchEnv) calls(instanceID uint) []models.InterfaceCall {
+func (e *dispatchEnv) calls(instanceID uint) []outbox.InterfaceCall {
 	e.t.Helper()
-	var out []models.InterfaceCall
+	var out []outbox.InterfaceCall
 	dbgCheck(e.t, e.store.DB().Where("instance_id = ?", instanceID).Order("id").Find(&out).Error)
 	return out
 }
 
-func (e *dispatchEnv) call(id uint) models.InterfaceCall {
+func (e *dispatchEnv) call(id uint) outbox.InterfaceCall {
 	e.t.Helper()
-	var c models.InterfaceCall
+	var c outbox.InterfaceCall
 	dbgCheck(e.t, e.store.DB().First(&c, id).Error)
 	return c
 }
 
 // attempts lists a call's attempts in order.
-func (e *dispatchEnv) attempts(callID uint) []models.CallAttempt {
+func (e *dispatchEnv) attempts(callID uint) []outbox.CallAttempt {
 	e.t.Helper()
-	var out []models.CallAttempt
+	var out []outbox.CallAttempt
 	dbgCheck(e.t, e.store.DB().Where("call_id = ?", callID).Order("n").Find(&out).Error)
 	return out
 }
@@ -228,7 +234,7 @@ func (e *dispatchEnv) runOnce(want int) {
 }
 
 // lastCall is the newest call of an instance.
-func (e *dispatchEnv) lastCall(instanceID uint) models.InterfaceCall {
+func (e *dispatchEnv) lastCall(instanceID uint) outbox.InterfaceCall {
 	e.t.Helper()
 	cs := e.calls(instanceID)
 	if len(cs) == 0 {
@@ -249,7 +255,7 @@ func activityOf(body string) string {
 // the endpoint, its buyer, and the secret of the key bound for basic calls.
 type wiredSeller struct {
 	sellerID, buyerID uint
-	product           models.Product
+	product           catalog.Product
 	secret            string
 }
 
@@ -260,7 +266,7 @@ func wireSeller(t *testing.T, store *models.Store, keys *sellerkit.Keys, endpoin
 	t.Helper()
 	ctx := context.Background()
 	var w wiredSeller
-	var seller, buyer models.User
+	var seller, buyer account.User
 	dbgCheck(t, store.DB().Where("email = ?", "seller@demo.test").First(&seller).Error)
 	dbgCheck(t, store.DB().Where("email = ?", "buyer@demo.test").First(&buyer).Error)
 	w.sellerID, w.buyerID = *seller.SellerID, buyer.ID
@@ -269,9 +275,9 @@ func wireSeller(t *testing.T, store *models.Store, keys *sellerkit.Keys, endpoin
 	a, err := store.AddAddress(ctx, w.sellerID, endpoint)
 	dbgCheck(t, err)
 	dbgCheck(t, store.RecordCertification(ctx, w.sellerID, a.ID, true, ""))
-	dbgCheck(t, store.BindKey(ctx, w.sellerID, a.ID, models.IfaceBasic, key.ID))
+	dbgCheck(t, store.BindKey(ctx, w.sellerID, a.ID, sellertools.IfaceBasic, key.ID))
 	dbgCheck(t, store.DB().Where("code = ?", dispatchProductCode).First(&w.product).Error)
-	dbgCheck(t, store.DB().Model(&models.Product{}).Where("id = ?", w.product.ID).Updates(map[string]any{"address_id": a.ID, "path": "/produce"}).Error)
+	dbgCheck(t, store.DB().Model(&catalog.Product{}).Where("id = ?", w.product.ID).Updates(map[string]any{"address_id": a.ID, "path": "/produce"}).Error)
 	w.secret, err = keys.Open(key)
 	dbgCheck(t, err)
 	return w
@@ -281,7 +287,7 @@ func wireSeller(t *testing.T, store *models.Store, keys *sellerkit.Keys, endpoin
 // server process would.
 func openStore(t *testing.T, dsn, dir string) *models.Store {
 	t.Helper()
-	db, err := models.Open(models.OpenOptions{DSN: dsn, DataDir: dir})
+	db, err := sqldb.Open(sqldb.OpenOptions{DSN: dsn, DataDir: dir})
 	dbgCheck(t, err)
 	dbgCheck(t, models.Migrate(context.Background(), db))
 	s := models.NewStore(db)
@@ -291,9 +297,9 @@ func openStore(t *testing.T, dsn, dir string) *models.Store {
 
 // purchaseMany buys n months of the product for the buyer, spread over the stores and a few
 // goroutines, and returns the orders.
-func purchaseMany(t *testing.T, stores []*models.Store, w wiredSeller, n int, prefix string) []*models.Order {
+func purchaseMany(t *testing.T, stores []*models.Store, w wiredSeller, n int, prefix string) []*orders.Order {
 	t.Helper()
-	out := make([]*models.Order, n)
+	out := make([]*orders.Order, n)
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	const parallel = 8
@@ -319,14 +325,14 @@ func purchaseMany(t *testing.T, stores []*models.Store, w wiredSeller, n int, pr
 }
 
 // callStats counts the calls of the orders by status.
-func callStats(t *testing.T, s *models.Store) map[models.CallStatus]int64 {
+func callStats(t *testing.T, s *models.Store) map[outbox.CallStatus]int64 {
 	t.Helper()
 	var rows []struct {
-		Status models.CallStatus
+		Status outbox.CallStatus
 		N      int64
 	}
-	dbgCheck(t, s.DB().Model(&models.InterfaceCall{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error)
-	out := map[models.CallStatus]int64{}
+	dbgCheck(t, s.DB().Model(&outbox.InterfaceCall{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error)
+	out := map[outbox.CallStatus]int64{}
 	for _, r := range rows {
 		out[r.Status] = r.N
 	}

@@ -7,6 +7,11 @@ import (
 	"time"
 
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/protocol"
 	"koogallery/refseller"
 )
@@ -16,12 +21,12 @@ import (
 // 2 h); a supervised purchase stays processing after its instance is created.
 func TestDispatchLicenseProduct(t *testing.T) {
 	ctx := context.Background()
-	e := newDispatchEnv(t, models.SQLite, time.Now(), refseller.Options{})
-	var addr models.ProductionAddress
+	e := newDispatchEnv(t, sqldb.SQLite, time.Now(), refseller.Options{})
+	var addr sellertools.ProductionAddress
 	dbgCheck(t, e.store.DB().Where("seller_id = ?", e.sellerID).Order("id DESC").First(&addr).Error)
 	key, err := e.srv.App.Keys.Create(ctx, e.sellerID, "license")
 	dbgCheck(t, err)
-	dbgCheck(t, e.store.BindKey(ctx, e.sellerID, addr.ID, models.IfaceLicenseCode, key.ID))
+	dbgCheck(t, e.store.BindKey(ctx, e.sellerID, addr.ID, sellertools.IfaceLicenseCode, key.ID))
 	licenseSecret, err := e.srv.App.Keys.Open(key)
 	dbgCheck(t, err)
 	licenseRef, err := refseller.New(refseller.Options{AccessKey: licenseSecret, Logger: quietLog()})
@@ -31,13 +36,13 @@ func TestDispatchLicenseProduct(t *testing.T) {
 	mux.Handle("/license", licenseRef)
 	e.tap.Inner = mux
 
-	var p models.Product
+	var p catalog.Product
 	dbgCheck(t, e.store.DB().Where("code = ?", "00301-100003-0--0").First(&p).Error) // 数据库备份工具 License版: ONE_TIME, supervised
-	if p.Type != models.TypeLicense || !p.Supervised {
+	if p.Type != catalog.TypeLicense || !p.Supervised {
 		t.Fatalf("demo product changed: %s supervised=%v", p.Type, p.Supervised)
 	}
-	dbgCheck(t, e.store.DB().Model(&models.Product{}).Where("id = ?", p.ID).Updates(map[string]any{"address_id": addr.ID, "path": "/license"}).Error)
-	buy := func(key string) models.Order {
+	dbgCheck(t, e.store.DB().Model(&catalog.Product{}).Where("id = ?", p.ID).Updates(map[string]any{"address_id": addr.ID, "path": "/license"}).Error)
+	buy := func(key string) orders.Order {
 		o, err := e.store.Purchase(ctx, e.buyerID, p.ID, models.PurchaseInput{Plan: "once", PayMethod: "cash", SubmitKey: key})
 		dbgCheck(t, err)
 		return *o
@@ -45,23 +50,23 @@ func TestDispatchLicenseProduct(t *testing.T) {
 
 	o := buy("license-purchase-0000001")
 	c := e.lastCall(*o.InstanceID)
-	pol := e.store.Policy(models.ActNewInstance, models.TypeLicense)
-	if c.Interface != models.IfaceLicenseCode || c.RetryEvery != int64(pol.Every.Seconds()) || !c.Deadline.Equal(c.CreatedAt.Add(pol.Window)) ||
+	pol := e.store.Policy(outbox.ActNewInstance, catalog.TypeLicense)
+	if c.Interface != sellertools.IfaceLicenseCode || c.RetryEvery != int64(pol.Every.Seconds()) || !c.Deadline.Equal(c.CreatedAt.Add(pol.Window)) ||
 		pol.Every != 2*time.Minute || pol.Window != 2*time.Hour {
 		t.Fatalf("License call: interface %s, every %ds, window %s (policy %+v)", c.Interface, c.RetryEvery, c.Deadline.Sub(c.CreatedAt), pol)
 	}
 	e.runOnce(1)
 	c = e.call(c.ID)
-	if c.Status != models.CallSucceeded || c.LastResultCode != protocol.ResultSuccess {
+	if c.Status != outbox.CallSucceeded || c.LastResultCode != protocol.ResultSuccess {
 		t.Fatalf("License newInstance: %s %q %s", c.Status, c.LastResultCode, c.LastError)
 	}
 	if n := len(licenseRef.Instances()); n != 1 || len(e.ref.Instances()) != 0 {
 		t.Fatalf("the License endpoint created %d instances, the basic one %d", n, len(e.ref.Instances()))
 	}
-	if in := e.instance(*o.InstanceID); in.Status != models.InstanceNormal {
+	if in := e.instance(*o.InstanceID); in.Status != orders.InstanceNormal {
 		t.Fatalf("License service: %s", in.Status)
 	}
-	if got := e.order(o.ID); got.Status != models.OrderProcessing {
+	if got := e.order(o.ID); got.Status != orders.OrderProcessing {
 		t.Fatalf("a supervised order completed on instance creation: %s", got.Status)
 	}
 
@@ -73,7 +78,7 @@ func TestDispatchLicenseProduct(t *testing.T) {
 	e.runOnce(0)
 	e.clock.Advance(time.Second)
 	e.runOnce(1)
-	if c := e.lastCall(*o.InstanceID); c.Attempts != 2 || c.Status != models.CallPending || c.LastStatusCode != http.StatusInternalServerError {
+	if c := e.lastCall(*o.InstanceID); c.Attempts != 2 || c.Status != outbox.CallPending || c.LastStatusCode != http.StatusInternalServerError {
 		t.Fatalf("failing License call: %s after %d attempts (HTTP %d)", c.Status, c.Attempts, c.LastStatusCode)
 	}
 }

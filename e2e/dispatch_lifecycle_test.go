@@ -10,6 +10,10 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
+	"koogallery/models/sqldb"
 	"koogallery/protocol"
 	"koogallery/refseller"
 )
@@ -24,38 +28,38 @@ func TestDispatchLifecycle(t *testing.T) {
 	}
 }
 
-func testDispatchLifecycle(t *testing.T, d models.Dialect) {
+func testDispatchLifecycle(t *testing.T, d sqldb.Dialect) {
 	ctx := context.Background()
 	e := newDispatchEnv(t, d, time.Now(), refseller.Options{})
 
 	// Purchase: the order waits for the seller; newInstance is in the outbox, due now.
 	o := e.buy()
-	if o.Status != models.OrderProcessing || o.InstanceID == nil {
+	if o.Status != orders.OrderProcessing || o.InstanceID == nil {
 		t.Fatalf("new order: status %s, instance %v", o.Status, o.InstanceID)
 	}
 	instID := *o.InstanceID
-	if in := e.instance(instID); in.Status != models.InstanceOpening {
+	if in := e.instance(instID); in.Status != orders.InstanceOpening {
 		t.Fatalf("new service is %s, want opening", in.Status)
 	}
 	calls := e.calls(instID)
-	if len(calls) != 1 || calls[0].Activity != models.ActNewInstance || calls[0].Status != models.CallPending || calls[0].Attempts != 0 {
+	if len(calls) != 1 || calls[0].Activity != outbox.ActNewInstance || calls[0].Status != outbox.CallPending || calls[0].Attempts != 0 {
 		t.Fatalf("outbox after purchase: %+v", calls)
 	}
 	e.runOnce(1)
 	e.runOnce(0)
 
 	c := e.call(calls[0].ID)
-	if c.Status != models.CallSucceeded || c.Attempts != 1 || c.CompletedAt == nil || c.LastResultCode != protocol.ResultSuccess {
+	if c.Status != outbox.CallSucceeded || c.Attempts != 1 || c.CompletedAt == nil || c.LastResultCode != protocol.ResultSuccess {
 		t.Fatalf("newInstance after delivery: status %s, attempts %d, result %q, error %q", c.Status, c.Attempts, c.LastResultCode, c.LastError)
 	}
 	att := e.attempts(c.ID)
 	if len(att) != 1 || att[0].N != 1 || att[0].StatusCode != http.StatusOK || att[0].ResultCode != protocol.ResultSuccess || att[0].ErrorKind != "" ||
-		activityOf(att[0].RequestBody) != models.ActNewInstance || att[0].URL == "" || !att[0].StartedAt.Equal(e.clock.Now()) {
+		activityOf(att[0].RequestBody) != outbox.ActNewInstance || att[0].URL == "" || !att[0].StartedAt.Equal(e.clock.Now()) {
 		t.Fatalf("attempt: %+v", att)
 	}
 	in := e.instance(instID)
 	seller, ok := e.ref.Instance(in.SellerInstanceID)
-	if in.Status != models.InstanceNormal || !ok || seller.OrderID != o.OrderNo || seller.OrderLineID != o.LineNo {
+	if in.Status != orders.InstanceNormal || !ok || seller.OrderID != o.OrderNo || seller.OrderLineID != o.LineNo {
 		t.Fatalf("service %s with seller instance %q (known to the seller: %v, order %q)", in.Status, in.SellerInstanceID, ok, seller.OrderID)
 	}
 	var app protocol.AppInfo
@@ -68,29 +72,29 @@ func testDispatchLifecycle(t *testing.T, d models.Dialect) {
 	if err != nil || user != seller.UserName || app.FrontEndURL == "" {
 		t.Fatalf("appInfo user %q (%v), front end %q", user, err, app.FrontEndURL)
 	}
-	if got := e.order(o.ID); got.Status != models.OrderCompleted {
+	if got := e.order(o.ID); got.Status != orders.OrderCompleted {
 		t.Fatalf("order after delivery: %s", got.Status)
 	}
 
 	// Renewal: refreshInstance RENEWAL with the new expiry; the renewal order completes on delivery.
 	renewal, err := e.store.Renew(ctx, e.buyerID, instID, models.PurchaseInput{Plan: "month", Count: "1", PayMethod: "cash", SubmitKey: "renewal-key-000000001"})
 	dbgCheck(t, err)
-	if renewal.Status != models.OrderProcessing || renewal.Type != models.OrderRenew {
+	if renewal.Status != orders.OrderProcessing || renewal.Type != orders.OrderRenew {
 		t.Fatalf("renewal order: %s %s", renewal.Type, renewal.Status)
 	}
 	refresh := e.lastCall(instID)
-	if refresh.Activity != models.ActRefresh || refresh.Scene != "RENEWAL" || refresh.OrderID == nil || *refresh.OrderID != renewal.ID {
+	if refresh.Activity != outbox.ActRefresh || refresh.Scene != "RENEWAL" || refresh.OrderID == nil || *refresh.OrderID != renewal.ID {
 		t.Fatalf("renewal queued %s %s", refresh.Activity, refresh.Scene)
 	}
 	e.runOnce(1)
-	if c := e.call(refresh.ID); c.Status != models.CallSucceeded {
+	if c := e.call(refresh.ID); c.Status != outbox.CallSucceeded {
 		t.Fatalf("refresh: %s %s", c.Status, c.LastError)
 	}
 	seller, _ = e.ref.Instance(in.SellerInstanceID)
 	if seller.LastScene != protocol.Scene("RENEWAL") || !seller.ExpireTime.Equal(renewal.ExpireAt.Truncate(time.Second)) {
 		t.Fatalf("seller saw scene %q expiry %s, want RENEWAL %s", seller.LastScene, seller.ExpireTime, renewal.ExpireAt)
 	}
-	if got := e.order(renewal.ID); got.Status != models.OrderCompleted {
+	if got := e.order(renewal.ID); got.Status != orders.OrderCompleted {
 		t.Fatalf("renewal order after delivery: %s", got.Status)
 	}
 
@@ -104,11 +108,11 @@ func testDispatchLifecycle(t *testing.T, d models.Dialect) {
 	if n, err := e.store.ExpireDue(ctx, 100); err != nil || n != 1 {
 		t.Fatalf("sweep at expiry changed %d (%v)", n, err)
 	}
-	if got := e.instance(instID); got.Status != models.InstanceFrozen {
+	if got := e.instance(instID); got.Status != orders.InstanceFrozen {
 		t.Fatalf("expired service is %s", got.Status)
 	}
 	freeze := e.lastCall(instID)
-	if freeze.Activity != models.ActUpdateStatus || freeze.Scene != "FREEZE" {
+	if freeze.Activity != outbox.ActUpdateStatus || freeze.Scene != "FREEZE" {
 		t.Fatalf("expiry queued %s %s", freeze.Activity, freeze.Scene)
 	}
 	e.runOnce(1)
@@ -121,18 +125,18 @@ func testDispatchLifecycle(t *testing.T, d models.Dialect) {
 	dbgCheck(t, err)
 	cs := e.calls(instID)
 	refresh2, unfreeze := cs[len(cs)-2], cs[len(cs)-1]
-	if refresh2.Activity != models.ActRefresh || unfreeze.Activity != models.ActUpdateStatus || unfreeze.Scene != "UNFREEZE" {
+	if refresh2.Activity != outbox.ActRefresh || unfreeze.Activity != outbox.ActUpdateStatus || unfreeze.Scene != "UNFREEZE" {
 		t.Fatalf("renewing a frozen service queued %s then %s %s", refresh2.Activity, unfreeze.Activity, unfreeze.Scene)
 	}
-	if got := e.instance(instID); got.Status != models.InstanceNormal {
+	if got := e.instance(instID); got.Status != orders.InstanceNormal {
 		t.Fatalf("renewed service is %s", got.Status)
 	}
 	e.runOnce(1) // the refresh only: UNFREEZE waits for it
-	if c := e.call(unfreeze.ID); c.Status != models.CallPending || c.Attempts != 0 {
+	if c := e.call(unfreeze.ID); c.Status != outbox.CallPending || c.Attempts != 0 {
 		t.Fatalf("UNFREEZE went before its refresh finished: %s, %d attempts", c.Status, c.Attempts)
 	}
 	e.runOnce(1)
-	if c := e.call(unfreeze.ID); c.Status != models.CallSucceeded {
+	if c := e.call(unfreeze.ID); c.Status != outbox.CallSucceeded {
 		t.Fatalf("UNFREEZE: %s %s", c.Status, c.LastError)
 	}
 	if s, _ := e.ref.Instance(in.SellerInstanceID); s.State != refseller.StateNormal || !s.ExpireTime.Equal(again.ExpireAt.Truncate(time.Second)) {
@@ -146,19 +150,19 @@ func testDispatchLifecycle(t *testing.T, d models.Dialect) {
 		t.Fatalf("second expiry changed %d (%v)", n, err)
 	}
 	e.runOnce(1)
-	e.clock.Set(in.ExpireAt.Add(models.Retention - time.Second))
+	e.clock.Set(in.ExpireAt.Add(outbox.Retention - time.Second))
 	if n, err := e.store.ExpireDue(ctx, 100); err != nil || n != 0 {
 		t.Fatalf("sweep inside the retention period changed %d (%v)", n, err)
 	}
-	e.clock.Set(in.ExpireAt.Add(models.Retention + time.Second))
+	e.clock.Set(in.ExpireAt.Add(outbox.Retention + time.Second))
 	if n, err := e.store.ExpireDue(ctx, 100); err != nil || n != 1 {
 		t.Fatalf("sweep after retention changed %d (%v)", n, err)
 	}
-	if got := e.instance(instID); got.Status != models.InstanceReleased {
+	if got := e.instance(instID); got.Status != orders.InstanceReleased {
 		t.Fatalf("service after retention: %s", got.Status)
 	}
 	release := e.lastCall(instID)
-	if release.Activity != models.ActRelease {
+	if release.Activity != outbox.ActRelease {
 		t.Fatalf("retention end queued %s", release.Activity)
 	}
 	e.runOnce(1)
@@ -177,7 +181,7 @@ func testDispatchLifecycle(t *testing.T, d models.Dialect) {
 		t.Fatalf("seller received\n %q\nwant\n %q", got, want)
 	}
 	for _, c := range e.calls(instID) {
-		if c.Status != models.CallSucceeded || c.Attempts != 1 {
+		if c.Status != outbox.CallSucceeded || c.Attempts != 1 {
 			t.Errorf("call %d %s: %s after %d attempts", c.ID, c.Activity, c.Status, c.Attempts)
 		}
 	}
@@ -186,34 +190,34 @@ func testDispatchLifecycle(t *testing.T, d models.Dialect) {
 // TestDispatchSlowNewInstance: the seller answers 000004; the call is polled with
 // queryInstance on the policy's Poll interval until the instance is ready.
 func TestDispatchSlowNewInstance(t *testing.T) {
-	e := newDispatchEnv(t, models.SQLite, time.Now(), refseller.Options{SlowNewInstance: true})
+	e := newDispatchEnv(t, sqldb.SQLite, time.Now(), refseller.Options{SlowNewInstance: true})
 	o := e.buy()
 	instID := *o.InstanceID
 	e.runOnce(1)
 	c := e.lastCall(instID)
-	if c.Status != models.CallProcessing || c.LastResultCode != protocol.ResultProcessing || activityOf(c.Poll) != models.ActQueryInstance {
+	if c.Status != outbox.CallProcessing || c.LastResultCode != protocol.ResultProcessing || activityOf(c.Poll) != outbox.ActQueryInstance {
 		t.Fatalf("after 000004: status %s, result %q, poll %q", c.Status, c.LastResultCode, c.Poll)
 	}
-	if in := e.instance(instID); in.Status != models.InstanceOpening {
+	if in := e.instance(instID); in.Status != orders.InstanceOpening {
 		t.Fatalf("service while the seller processes: %s", in.Status)
 	}
-	if got := e.order(o.ID); got.Status != models.OrderProcessing {
+	if got := e.order(o.ID); got.Status != orders.OrderProcessing {
 		t.Fatalf("order while the seller processes: %s", got.Status)
 	}
-	poll := e.store.Policy(models.ActNewInstance, models.TypeSaaS).Poll
+	poll := e.store.Policy(outbox.ActNewInstance, catalog.TypeSaaS).Poll
 	e.clock.Advance(poll - time.Second)
 	e.runOnce(0)
 	e.clock.Advance(time.Second)
 	e.runOnce(1)
 	c = e.call(c.ID)
 	att := e.attempts(c.ID)
-	if c.Status != models.CallSucceeded || len(att) != 2 || att[0].ResultCode != protocol.ResultProcessing ||
-		activityOf(att[1].RequestBody) != models.ActQueryInstance || att[1].ResultCode != protocol.ResultSuccess {
+	if c.Status != outbox.CallSucceeded || len(att) != 2 || att[0].ResultCode != protocol.ResultProcessing ||
+		activityOf(att[1].RequestBody) != outbox.ActQueryInstance || att[1].ResultCode != protocol.ResultSuccess {
 		t.Fatalf("after the poll: %s; attempts %+v", c.Status, att)
 	}
 	in := e.instance(instID)
 	seller, ok := e.ref.Instance(in.SellerInstanceID)
-	if in.Status != models.InstanceNormal || !ok || seller.State != refseller.StateNormal || seller.OrderID != o.OrderNo {
+	if in.Status != orders.InstanceNormal || !ok || seller.State != refseller.StateNormal || seller.OrderID != o.OrderNo {
 		t.Fatalf("service %s, seller instance %q %v %s", in.Status, in.SellerInstanceID, ok, seller.State)
 	}
 	var app protocol.AppInfo
@@ -221,7 +225,7 @@ func TestDispatchSlowNewInstance(t *testing.T) {
 	if pass, err := protocol.DecryptField(e.secret, in.EncryptType, app.Password); err != nil || pass != seller.Password {
 		t.Fatalf("polled appInfo password: %q %v", pass, err)
 	}
-	if got := e.order(o.ID); got.Status != models.OrderCompleted {
+	if got := e.order(o.ID); got.Status != orders.OrderCompleted {
 		t.Fatalf("order after the poll: %s", got.Status)
 	}
 	if n := len(e.ref.Instances()); n != 1 {

@@ -11,6 +11,8 @@ import (
 	"koogallery/apptest"
 	"koogallery/dispatch"
 	"koogallery/models"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
 	"koogallery/protocol"
 	"koogallery/refseller"
 	"koogallery/secrets"
@@ -52,9 +54,9 @@ func TestDispatchTwoProcesses(t *testing.T) {
 	defer func() { stop(); running.Wait() }()
 
 	start := time.Now()
-	orders := purchaseMany(t, stores, w, n, "two-proc")
+	orderList := purchaseMany(t, stores, w, n, "two-proc")
 	deadline := time.Now().Add(25 * time.Second)
-	for callStats(t, stores[0])[models.CallSucceeded] < n {
+	for callStats(t, stores[0])[outbox.CallSucceeded] < n {
 		if time.Now().After(deadline) {
 			t.Fatalf("after 25 s: calls %v", callStats(t, stores[0]))
 		}
@@ -64,13 +66,13 @@ func TestDispatchTwoProcesses(t *testing.T) {
 	stop()
 	running.Wait()
 
-	if st := callStats(t, stores[0]); st[models.CallSucceeded] != n || len(st) != 1 {
+	if st := callStats(t, stores[0]); st[outbox.CallSucceeded] != n || len(st) != 1 {
 		t.Fatalf("calls by status: %v", st)
 	}
 	var attempts int64
-	dbgCheck(t, stores[0].DB().Model(&models.CallAttempt{}).Count(&attempts).Error)
+	dbgCheck(t, stores[0].DB().Model(&outbox.CallAttempt{}).Count(&attempts).Error)
 	var retried int64
-	dbgCheck(t, stores[0].DB().Model(&models.InterfaceCall{}).Where("attempts <> 1").Count(&retried).Error)
+	dbgCheck(t, stores[0].DB().Model(&outbox.InterfaceCall{}).Where("attempts <> 1").Count(&retried).Error)
 	if attempts != n || retried != 0 {
 		t.Fatalf("%d attempts recorded, %d calls attempted other than once", attempts, retried)
 	}
@@ -78,7 +80,7 @@ func TestDispatchTwoProcesses(t *testing.T) {
 	nonces := map[string]bool{}
 	perAgent := map[string]int{}
 	for _, r := range tap.Seen() {
-		if r.Activity != models.ActNewInstance {
+		if r.Activity != outbox.ActNewInstance {
 			t.Fatalf("unexpected %s", r.Activity)
 		}
 		perOrder[r.OrderID]++
@@ -88,7 +90,7 @@ func TestDispatchTwoProcesses(t *testing.T) {
 		nonces[r.Nonce] = true
 		perAgent[r.Agent]++
 	}
-	for _, o := range orders {
+	for _, o := range orderList {
 		if perOrder[o.OrderNo] != 1 {
 			t.Errorf("order %s: newInstance reached the seller %d times", o.OrderNo, perOrder[o.OrderNo])
 		}
@@ -97,7 +99,7 @@ func TestDispatchTwoProcesses(t *testing.T) {
 		t.Fatalf("the seller saw %d orders and created %d instances, want %d", len(perOrder), len(ref.Instances()), n)
 	}
 	var opened int64
-	dbgCheck(t, stores[0].DB().Model(&models.Instance{}).Where("status = ? AND seller_instance_id <> '' AND order_id IN (SELECT order_id FROM interface_calls)", models.InstanceNormal).Count(&opened).Error)
+	dbgCheck(t, stores[0].DB().Model(&orders.Instance{}).Where("status = ? AND seller_instance_id <> '' AND order_id IN (SELECT order_id FROM interface_calls)", orders.InstanceNormal).Count(&opened).Error)
 	if opened != n {
 		t.Fatalf("%d services opened of %d", opened, n)
 	}

@@ -22,6 +22,12 @@ import (
 	"koogallery/apptest"
 	"koogallery/i18n"
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/license"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/protocol"
 	"koogallery/refseller"
 )
@@ -62,14 +68,14 @@ type licEnv struct {
 	store    *models.Store
 	clock    *licClock
 	ref      *refseller.Seller
-	key      *models.AccessKey
+	key      *sellertools.AccessKey
 	secret   string
 	sellerID uint
 	buyer    *apptest.Client
-	inst     models.Instance
+	inst     orders.Instance
 }
 
-func newLicEnv(t *testing.T, d models.Dialect, code, plan string) *licEnv {
+func newLicEnv(t *testing.T, d sqldb.Dialect, code, plan string) *licEnv {
 	t.Helper()
 	ctx := context.Background()
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
@@ -83,15 +89,15 @@ func newLicEnv(t *testing.T, d models.Dialect, code, plan string) *licEnv {
 	addr, err := e.store.AddAddress(ctx, e.sellerID, ep.URL)
 	dbgCheck(t, err)
 	dbgCheck(t, e.store.RecordCertification(ctx, e.sellerID, addr.ID, true, ""))
-	dbgCheck(t, e.store.BindKey(ctx, e.sellerID, addr.ID, models.IfaceLicenseCode, e.key.ID))
+	dbgCheck(t, e.store.BindKey(ctx, e.sellerID, addr.ID, sellertools.IfaceLicenseCode, e.key.ID))
 	e.ref, err = refseller.New(refseller.Options{AccessKey: e.secret, PlatformBaseURL: srv.URL, PlatformAK: e.key.KeyID, PlatformSK: e.secret,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	dbgCheck(t, err)
 	late.s = e.ref
 	t.Cleanup(e.ref.Wait)
-	var p models.Product
+	var p catalog.Product
 	dbgCheck(t, e.store.DB().Where("code = ?", code).First(&p).Error)
-	dbgCheck(t, e.store.DB().Model(&models.Product{}).Where("id = ?", p.ID).Updates(map[string]any{"address_id": addr.ID, "path": "/produce"}).Error)
+	dbgCheck(t, e.store.DB().Model(&catalog.Product{}).Where("id = ?", p.ID).Updates(map[string]any{"address_id": addr.ID, "path": "/produce"}).Error)
 
 	e.buyer = srv.Client(t)
 	e.buyer.Login("buyer@demo.test")
@@ -104,7 +110,7 @@ func newLicEnv(t *testing.T, d models.Dialect, code, plan string) *licEnv {
 	orderID, _ := strconv.ParseUint(strings.TrimPrefix(loc, "/console/orders/"), 10, 64)
 	e.run(1) // newInstance
 	dbgCheck(t, e.store.DB().Where("order_id = ?", orderID).First(&e.inst).Error)
-	if e.inst.Status != models.InstanceNormal || e.inst.SellerInstanceID == "" {
+	if e.inst.Status != orders.InstanceNormal || e.inst.SellerInstanceID == "" {
 		t.Fatalf("the License service did not open: %+v", e.inst)
 	}
 	return e
@@ -136,14 +142,14 @@ func (e *licEnv) apply(c *apptest.Client, fingerprint string) apptest.Response {
 	return c.PostForm(e.servicePath()+"/licenses", url.Values{"fingerprint": {fingerprint}, "confirm": {"1"}, "submit_key": {k}})
 }
 
-func (e *licEnv) applications() []models.LicenseApplication {
+func (e *licEnv) applications() []license.LicenseApplication {
 	e.t.Helper()
-	var out []models.LicenseApplication
+	var out []license.LicenseApplication
 	dbgCheck(e.t, e.store.DB().Where("instance_id = ?", e.inst.ID).Order("id").Find(&out).Error)
 	return out
 }
 
-func (e *licEnv) only() models.LicenseApplication {
+func (e *licEnv) only() license.LicenseApplication {
 	e.t.Helper()
 	as := e.applications()
 	if len(as) != 1 {
@@ -152,9 +158,9 @@ func (e *licEnv) only() models.LicenseApplication {
 	return as[0]
 }
 
-func (e *licEnv) call(id uint) models.InterfaceCall {
+func (e *licEnv) call(id uint) outbox.InterfaceCall {
 	e.t.Helper()
-	var c models.InterfaceCall
+	var c outbox.InterfaceCall
 	dbgCheck(e.t, e.store.DB().First(&c, id).Error)
 	return c
 }
@@ -168,13 +174,13 @@ func (e *licEnv) fragment(c *apptest.Client) apptest.Response {
 }
 
 func TestLicenseIssuedInTheAnswer(t *testing.T) {
-	e := newLicEnv(t, models.SQLite, licOnceCode, "once")
+	e := newLicEnv(t, sqldb.SQLite, licOnceCode, "once")
 	res := e.apply(e.buyer, "00:1a:2b:3c:4d:5e,00:1a:2b:3c:4d:5f|wd-wcc4n0123456||bfebfbff000906ea")
 	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != e.servicePath()+"#licenses" {
 		t.Fatalf("apply: %d %q", res.Status, res.Header.Get("Location"))
 	}
 	a := e.only()
-	if a.Status != models.LicensePending || a.DeviceFingerprint != "00:1A:2B:3C:4D:5E,00:1A:2B:3C:4D:5F|WD-WCC4N0123456||BFEBFBFF000906EA" {
+	if a.Status != license.LicensePending || a.DeviceFingerprint != "00:1A:2B:3C:4D:5E,00:1A:2B:3C:4D:5F|WD-WCC4N0123456||BFEBFBFF000906EA" {
 		t.Fatalf("application: %+v", a)
 	}
 	// Pending: the list polls itself.
@@ -189,7 +195,7 @@ func TestLicenseIssuedInTheAnswer(t *testing.T) {
 	e.run(1) // getLicenseAsync, answered with the License
 	a = e.only()
 	want, _, ok := e.ref.License(a.EventID)
-	if !ok || a.Status != models.LicenseIssued || a.LicenseType != "CHARACTERS" || a.Characters != want.Characters || want.Characters == "" {
+	if !ok || a.Status != license.LicenseIssued || a.LicenseType != "CHARACTERS" || a.Characters != want.Characters || want.Characters == "" {
 		t.Fatalf("after delivery: %+v (seller issued %+v)", a, want)
 	}
 	frag := e.fragment(e.buyer)
@@ -225,7 +231,7 @@ func TestLicenseIssuedInTheAnswer(t *testing.T) {
 // SlowLicense: the seller answers 000004, the platform re-sends the same body, and the next
 // answer carries the License.
 func TestLicenseProcessingThenResent(t *testing.T) {
-	e := newLicEnv(t, models.SQLite, licYearCode, "year")
+	e := newLicEnv(t, sqldb.SQLite, licYearCode, "year")
 	e.ref.SetSlowLicense(true)
 	if r := e.apply(e.buyer, "AA:BB:CC:DD:EE:FF|||"); r.Status != http.StatusSeeOther {
 		t.Fatalf("apply: %d %s", r.Status, r.Body)
@@ -233,7 +239,7 @@ func TestLicenseProcessingThenResent(t *testing.T) {
 	e.run(1)
 	a := e.only()
 	c := e.call(*a.CallID)
-	if a.Status != models.LicensePending || c.Status != models.CallProcessing || c.LastResultCode != protocol.ResultProcessing {
+	if a.Status != license.LicensePending || c.Status != outbox.CallProcessing || c.LastResultCode != protocol.ResultProcessing {
 		t.Fatalf("after 000004: application %s, call %s %s", a.Status, c.Status, c.LastResultCode)
 	}
 	e.run(0) // not due yet
@@ -241,10 +247,10 @@ func TestLicenseProcessingThenResent(t *testing.T) {
 	e.run(1)
 	a = e.only()
 	want, _, _ := e.ref.License(a.EventID)
-	if a.Status != models.LicenseIssued || a.Characters != want.Characters {
+	if a.Status != license.LicenseIssued || a.Characters != want.Characters {
 		t.Fatalf("after the re-send: %+v", a)
 	}
-	var attempts []models.CallAttempt
+	var attempts []outbox.CallAttempt
 	dbgCheck(t, e.store.DB().Where("call_id = ?", c.ID).Order("n").Find(&attempts).Error)
 	if len(attempts) != 2 || attempts[0].RequestBody != attempts[1].RequestBody || attempts[1].ResultCode != protocol.ResultSuccess {
 		t.Fatalf("attempts: %+v", attempts)
@@ -294,7 +300,7 @@ func TestLicensePushBackFile(t *testing.T) {
 	}
 }
 
-func licensePushBackFile(t *testing.T, d models.Dialect) {
+func licensePushBackFile(t *testing.T, d sqldb.Dialect) {
 	e := newLicEnv(t, d, licOnceCode, "once")
 	e.ref.SetSlowLicense(true)
 	e.ref.SetFileLicense(true)
@@ -307,10 +313,10 @@ func licensePushBackFile(t *testing.T, d models.Dialect) {
 	dbgCheck(t, e.ref.PushLicense(ctx, a.EventID))
 	a = e.only()
 	lic, data, _ := e.ref.License(a.EventID)
-	if a.Status != models.LicenseIssued || a.LicenseType != "FILE" || !bytes.Equal(a.FileData, data) || a.FileSHA256 != lic.SHA256 || a.FileName != lic.FileName {
+	if a.Status != license.LicenseIssued || a.LicenseType != "FILE" || !bytes.Equal(a.FileData, data) || a.FileSHA256 != lic.SHA256 || a.FileName != lic.FileName {
 		t.Fatalf("after push: %+v", a)
 	}
-	if c := e.call(*a.CallID); c.Status != models.CallSucceeded {
+	if c := e.call(*a.CallID); c.Status != outbox.CallSucceeded {
 		t.Errorf("the getLicenseAsync call is %s after the push", c.Status)
 	}
 	e.clock.Advance(2 * time.Minute)
@@ -343,8 +349,8 @@ func licensePushBackFile(t *testing.T, d models.Dialect) {
 	// Refusals.
 	key2, secret2 := sellerKey(t, e.srv, "seller2@demo.test")
 	other1 := []byte("another license\n")
-	big := bytes.Repeat([]byte("x"), models.MaxLicenseFileBytes+1)
-	huge := bytes.Repeat([]byte("y"), 2*models.MaxLicenseFileBytes)
+	big := bytes.Repeat([]byte("x"), license.MaxLicenseFileBytes+1)
+	huge := bytes.Repeat([]byte("y"), 2*license.MaxLicenseFileBytes)
 	wrongSHA := fileLicense(data)
 	wrongSHA.SHA256 = strings.Repeat("ab", 32)
 	rawJSON := func(part string) func(*http.Request, []byte) []byte {
@@ -400,7 +406,7 @@ func licensePushBackFile(t *testing.T, d models.Dialect) {
 		}
 	}
 	after := e.only()
-	if !bytes.Equal(after.FileData, data) || after.FileSHA256 != a.FileSHA256 || after.Status != models.LicenseIssued {
+	if !bytes.Equal(after.FileData, data) || after.FileSHA256 != a.FileSHA256 || after.Status != license.LicenseIssued {
 		t.Errorf("refused pushes changed the License: %+v", after)
 	}
 
@@ -411,7 +417,7 @@ func licensePushBackFile(t *testing.T, d models.Dialect) {
 	}
 	e.run(1)
 	b := e.applications()[1]
-	if b.Status != models.LicensePending || b.LicenseType != "FILE" || b.FileSHA256 == "" {
+	if b.Status != license.LicensePending || b.LicenseType != "FILE" || b.FileSHA256 == "" {
 		t.Fatalf("announced FILE: %+v", b)
 	}
 	if doc := dbgDoc(t, e.fragment(e.buyer).Body); doc.Find(`[data-event="`+b.EventID+`"]`).Length() != 1 {
@@ -422,7 +428,7 @@ func licensePushBackFile(t *testing.T, d models.Dialect) {
 		t.Errorf("pushing an unknown event succeeded")
 	}
 	dbgCheck(t, e.ref.PushLicense(ctx, b.EventID))
-	if b = e.applications()[1]; b.Status != models.LicenseIssued || len(b.FileData) == 0 {
+	if b = e.applications()[1]; b.Status != license.LicenseIssued || len(b.FileData) == 0 {
 		t.Fatalf("announced FILE after push: %s", b.Status)
 	}
 	// The largest file (exactly 1 MiB) goes through, signature and all.
@@ -431,7 +437,7 @@ func licensePushBackFile(t *testing.T, d models.Dialect) {
 		t.Fatalf("third apply: %d", r.Status)
 	}
 	e.run(1)
-	full := bytes.Repeat([]byte("z"), models.MaxLicenseFileBytes)
+	full := bytes.Repeat([]byte("z"), license.MaxLicenseFileBytes)
 	third := e.applications()[2]
 	if status, out := licPush(t, e.srv.URL, e.key.KeyID, e.secret, third.EventID, fileLicense(full), full, nil); status != 200 || out["error_code"] != "MKT.0000" {
 		t.Fatalf("1 MiB push: %d %v", status, out)
@@ -441,7 +447,7 @@ func licensePushBackFile(t *testing.T, d models.Dialect) {
 	}
 	// A refusal reaches the seller as a *PushError.
 	var pe *refseller.PushError
-	e.store.DB().Model(&models.LicenseApplication{}).Where("id = ?", b.ID).Update("file_sha256", strings.Repeat("0", 64))
+	e.store.DB().Model(&license.LicenseApplication{}).Where("id = ?", b.ID).Update("file_sha256", strings.Repeat("0", 64))
 	if err := e.ref.PushLicense(ctx, b.EventID); !errors.As(err, &pe) || pe.StatusCode != 409 {
 		t.Errorf("conflicting push: %v", err)
 	}
@@ -450,7 +456,7 @@ func licensePushBackFile(t *testing.T, d models.Dialect) {
 // Bad fingerprints, a missing confirmation, another buyer's service and a service that is not
 // a License: clear messages (or 404), nothing stored.
 func TestLicenseApplicationRefused(t *testing.T) {
-	e := newLicEnv(t, models.SQLite, licOnceCode, "once")
+	e := newLicEnv(t, sqldb.SQLite, licOnceCode, "once")
 	page := e.buyer.Get(e.servicePath())
 	k, _ := dbgDoc(t, page.Body).Find(`input[name="submit_key"]`).Last().Attr("value")
 	post := func(c *apptest.Client, path string, form url.Values) apptest.Response {
@@ -459,13 +465,13 @@ func TestLicenseApplicationRefused(t *testing.T) {
 	cases := []struct {
 		name, fp, confirm, field, msg string
 	}{
-		{"three fields", "AA|BB|CC", "1", "fingerprint", models.MsgFingerprintFields},
-		{"lower-case junk", "aa bb|||", "1", "fingerprint", models.MsgFingerprintChars},
-		{"empty value", "AA,|||", "1", "fingerprint", models.MsgFingerprintEmptyVal},
-		{"all empty", "|||", "1", "fingerprint", models.MsgFingerprintBlank},
-		{"empty", "", "1", "fingerprint", models.MsgFingerprintRequired},
-		{"too long", strings.Repeat("A", 1100) + "|||", "1", "fingerprint", models.MsgFingerprintTooLong},
-		{"markup", "<script>alert(1)</script>|||", "1", "fingerprint", models.MsgFingerprintChars},
+		{"three fields", "AA|BB|CC", "1", "fingerprint", license.MsgFingerprintFields},
+		{"lower-case junk", "aa bb|||", "1", "fingerprint", license.MsgFingerprintChars},
+		{"empty value", "AA,|||", "1", "fingerprint", license.MsgFingerprintEmptyVal},
+		{"all empty", "|||", "1", "fingerprint", license.MsgFingerprintBlank},
+		{"empty", "", "1", "fingerprint", license.MsgFingerprintRequired},
+		{"too long", strings.Repeat("A", 1100) + "|||", "1", "fingerprint", license.MsgFingerprintTooLong},
+		{"markup", "<script>alert(1)</script>|||", "1", "fingerprint", license.MsgFingerprintChars},
 		{"not confirmed", "AA|||", "", "confirm", "license.err.confirm"},
 	}
 	for _, c := range cases {
@@ -494,9 +500,9 @@ func TestLicenseApplicationRefused(t *testing.T) {
 		t.Errorf("buyer2 with a bad form on buyer's service: %d", res.Status)
 	}
 	// A service that is not a License: no form, and posting is refused.
-	var crm models.Instance
+	var crm orders.Instance
 	dbgCheck(t, e.store.DB().Joins("JOIN products ON products.id = instances.product_id").
-		Where("instances.buyer_id = ? AND products.type = ? AND instances.status = ?", e.inst.BuyerID, models.TypeSaaS, models.InstanceNormal).First(&crm).Error)
+		Where("instances.buyer_id = ? AND products.type = ? AND instances.status = ?", e.inst.BuyerID, catalog.TypeSaaS, orders.InstanceNormal).First(&crm).Error)
 	if page := e.buyer.Get("/console/services/" + itoa(crm.ID)); strings.Contains(page.Body, `data-testid="licenses"`) {
 		t.Errorf("a SaaS service shows the License section")
 	}
@@ -505,7 +511,7 @@ func TestLicenseApplicationRefused(t *testing.T) {
 		t.Errorf("License on a SaaS service: %d", res.Status)
 	}
 	var n int64
-	dbgCheck(t, e.store.DB().Model(&models.LicenseApplication{}).Count(&n).Error)
+	dbgCheck(t, e.store.DB().Model(&license.LicenseApplication{}).Count(&n).Error)
 	if n != 0 {
 		t.Fatalf("%d applications stored by refused forms", n)
 	}

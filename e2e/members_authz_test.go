@@ -11,6 +11,7 @@ import (
 	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/models/notice"
 )
 
 // The seller center's member roles in the authorization matrix: the three demo members of seller
@@ -157,7 +158,7 @@ var inviteLinkRE = regexp.MustCompile(`/invite\?token=([A-Za-z0-9_%-]+)`)
 // inviteLink is the secret of the newest invitation link mailed to email (from the outbox).
 func inviteLink(t *testing.T, srv *apptest.Server, email string) string {
 	t.Helper()
-	var mails []models.Mail
+	var mails []notice.Mail
 	noErr(t, srv.App.Store.DB().Where("`to` = ?", email).Order("id DESC").Find(&mails).Error)
 	for _, m := range mails {
 		if g := inviteLinkRE.FindStringSubmatch(m.Body); g != nil {

@@ -13,8 +13,11 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/i18n"
-	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/models/notice"
+	"koogallery/models/orders"
+	"koogallery/models/sqldb"
+	"koogallery/models/supervision"
 )
 
 // Company members over HTTP: the owner invites, the invitee joins through the mailed link and
@@ -28,7 +31,7 @@ func TestMembersInviteAndSignUp(t *testing.T) {
 	}
 }
 
-func runMembersInviteAndSignUp(t *testing.T, d models.Dialect) {
+func runMembersInviteAndSignUp(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	owner := srv.Client(t)
 	owner.Login("seller@demo.test")
@@ -58,7 +61,7 @@ func runMembersInviteAndSignUp(t *testing.T, d models.Dialect) {
 	// The invitation: mailed with its link, listed as open.
 	email := "new.finance@example.test"
 	wantStatus(t, "invite", owner.PostForm("/seller/members/invite?lang=zh", url.Values{"email": {"New.Finance@example.test"}, "roles": {"finance"}}), http.StatusSeeOther)
-	var mail models.Mail
+	var mail notice.Mail
 	noErr(t, srv.App.Store.DB().Where("`to` = ?", email).Order("id DESC").First(&mail).Error)
 	if !strings.Contains(mail.Subject, i18n.T(i18n.ZH, "mail.invite_member.subject")) || !strings.Contains(mail.Body, srv.App.Config.BaseURL+"/invite?token=") || !strings.Contains(mail.Body, "云启科技") {
 		t.Errorf("invitation mail: %q\n%s", mail.Subject, mail.Body)
@@ -122,7 +125,7 @@ func runMembersInviteAndSignUp(t *testing.T, d models.Dialect) {
 
 	// The owner is told and lists the member; the used link says so.
 	var joinedMail int64
-	noErr(t, srv.App.Store.DB().Model(&models.Mail{}).Where("`to` = ? AND subject LIKE ?", "seller@demo.test", "%"+i18n.T(i18n.ZH, "mail.member_joined.subject")).Count(&joinedMail).Error)
+	noErr(t, srv.App.Store.DB().Model(&notice.Mail{}).Where("`to` = ? AND subject LIKE ?", "seller@demo.test", "%"+i18n.T(i18n.ZH, "mail.member_joined.subject")).Count(&joinedMail).Error)
 	if joinedMail != 1 {
 		t.Errorf("%d joined mails to the owner", joinedMail)
 	}
@@ -326,7 +329,7 @@ func postTwice(t *testing.T, srv *apptest.Server, c *apptest.Client, form url.Va
 func joinedMails(t *testing.T, srv *apptest.Server, email string, want int64) {
 	t.Helper()
 	var n int64
-	noErr(t, srv.App.Store.DB().Model(&models.Mail{}).Where("`to` = ? AND subject LIKE ? AND body LIKE ?", "seller@demo.test",
+	noErr(t, srv.App.Store.DB().Model(&notice.Mail{}).Where("`to` = ? AND subject LIKE ? AND body LIKE ?", "seller@demo.test",
 		"%"+i18n.T(i18n.ZH, "mail.member_joined.subject"), "%"+email+"%").Count(&n).Error)
 	if n != want {
 		t.Errorf("%d joined mails about %s, want %d", n, email, want)
@@ -381,7 +384,7 @@ func TestMembersOwnersAndRemoval(t *testing.T) {
 			wantStatus(t, "home after", d.Get("/seller"), http.StatusForbidden)
 			wantStatus(t, "a buyer now", d.Get("/console/services"), http.StatusOK)
 			var removed int64
-			noErr(t, srv.App.Store.DB().Model(&models.Mail{}).Where("`to` = ? AND subject LIKE ?", "dev@demo.test", "%"+i18n.T(i18n.ZH, "mail.member_removed.subject")).Count(&removed).Error)
+			noErr(t, srv.App.Store.DB().Model(&notice.Mail{}).Where("`to` = ? AND subject LIKE ?", "dev@demo.test", "%"+i18n.T(i18n.ZH, "mail.member_removed.subject")).Count(&removed).Error)
 			if removed != 1 {
 				t.Errorf("%d removal mails", removed)
 			}
@@ -480,7 +483,7 @@ func TestAppealDecisionsAudited(t *testing.T) {
 			srv := apptest.Start(t, apptest.Options{Dialect: d})
 			f := fixtures{}
 			for email, id := range map[string]*uint{"buyer@demo.test": &f.buyerID, "buyer2@demo.test": &f.buyer2ID} {
-				var u models.User
+				var u account.User
 				noErr(t, srv.App.Store.DB().Where("email = ?", email).First(&u).Error)
 				*id = u.ID
 			}
@@ -492,11 +495,11 @@ func TestAppealDecisionsAudited(t *testing.T) {
 			wantStatus(t, "decide", admin.PostForm(base+"/decide", url.Values{"outcome": {"resume"}, "reason": {"证据表明服务已部分交付，继续流程"}}), http.StatusSeeOther)
 			wantStatus(t, "decide twice", admin.PostForm(base+"/decide", url.Values{"outcome": {"force_accept"}, "reason": {"again"}}), http.StatusSeeOther)
 
-			var order models.Order
+			var order orders.Order
 			noErr(t, srv.App.Store.DB().First(&order, sf.appeal.OrderID).Error)
 			var events []account.AuditEvent
-			noErr(t, srv.App.Store.DB().Where("target_type = ? AND target_id = ?", models.AuditAppeal, sf.appeal.ID).Order("id").Find(&events).Error)
-			if len(events) != 2 || events[0].Action != models.AuditAppealInfoRequested || events[1].Action != "appeal.resume" ||
+			noErr(t, srv.App.Store.DB().Where("target_type = ? AND target_id = ?", supervision.AuditAppeal, sf.appeal.ID).Order("id").Find(&events).Error)
+			if len(events) != 2 || events[0].Action != supervision.AuditAppealInfoRequested || events[1].Action != "appeal.resume" ||
 				events[1].Reason != "证据表明服务已部分交付，继续流程" || events[1].Detail != order.OrderNo || events[0].Reason != "请双方补充验收记录" {
 				t.Fatalf("appeal audit events: %+v", events)
 			}

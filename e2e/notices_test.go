@@ -11,7 +11,9 @@ import (
 	"gorm.io/gorm"
 
 	"koogallery/apptest"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/notice"
+	"koogallery/models/sqldb"
 )
 
 // In-site messages: the bell counts a user's unread messages with one query per full page, the
@@ -22,25 +24,25 @@ func TestNoticesBellAndPages(t *testing.T) {
 	}
 }
 
-func runNotices(t *testing.T, d models.Dialect) {
+func runNotices(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	db := srv.App.Store.DB()
-	id := func(email string) models.User {
-		var u models.User
+	id := func(email string) account.User {
+		var u account.User
 		noErr(t, db.Where("email = ?", email).First(&u).Error)
 		return u
 	}
 	buyerU, sellerU := id("buyer@demo.test"), id("seller@demo.test")
 	now := time.Now().UTC()
-	add := func(n models.Notice) models.Notice {
+	add := func(n notice.Notice) notice.Notice {
 		n.CreatedAt = now
 		now = now.Add(time.Second)
 		noErr(t, db.Create(&n).Error)
 		return n
 	}
-	add(models.Notice{UserID: &buyerU.ID, Kind: "open_failed", Text: "notice-old CRM · CS001", Link: "/console/orders"})
-	newest := add(models.Notice{UserID: &buyerU.ID, Kind: "no_such_kind", Text: "notice-new"})
-	add(models.Notice{SellerID: sellerU.SellerID, Kind: "call_failed", Text: "notice-company"})
+	add(notice.Notice{UserID: &buyerU.ID, Kind: "open_failed", Text: "notice-old CRM · CS001", Link: "/console/orders"})
+	newest := add(notice.Notice{UserID: &buyerU.ID, Kind: "no_such_kind", Text: "notice-new"})
+	add(notice.Notice{SellerID: sellerU.SellerID, Kind: "call_failed", Text: "notice-company"})
 
 	// Count the queries on notices a page makes.
 	var noticeQueries atomic.Int64
@@ -125,7 +127,7 @@ func runNotices(t *testing.T, d models.Dialect) {
 		t.Errorf("opening a message with a link went to %q", res.Header.Get("Location"))
 	}
 	buyer.Get("/console/orders") // shows (and so clears) the flash
-	add(models.Notice{UserID: &buyerU.ID, Kind: "open_failed", Text: "notice-third"})
+	add(notice.Notice{UserID: &buyerU.ID, Kind: "open_failed", Text: "notice-third"})
 	res = buyer.PostForm("/console/notices/read-all", nil)
 	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/console/notices" {
 		t.Fatalf("read all: %d → %q", res.Status, res.Header.Get("Location"))

@@ -8,7 +8,10 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/outbox"
+	"koogallery/models/sellertools"
 )
 
 // 订单通知配置 over HTTP: a configuration per access type is saved at once; replacing its
@@ -17,15 +20,15 @@ import (
 func TestNotifyConfigOverHTTP(t *testing.T) {
 	srv := apptest.Start(t, apptest.Options{})
 	store, db := srv.App.Store, srv.App.Store.DB()
-	var s1, s2 models.User
+	var s1, s2 account.User
 	noErr(t, db.Where("email = ?", "seller@demo.test").First(&s1).Error)
 	noErr(t, db.Where("email = ?", "seller2@demo.test").First(&s2).Error)
-	target := func(sellerID uint, url, path string) models.DebugCase {
+	target := func(sellerID uint, url, path string) sellertools.DebugCase {
 		a, err := store.AddAddress(t.Context(), sellerID, url)
 		noErr(t, err)
 		noErr(t, store.RecordCertification(t.Context(), sellerID, a.ID, true, ""))
-		c := models.DebugCase{SellerID: sellerID, AddressID: a.ID, Path: path, Kind: models.DebugNotify, Scenario: models.ActOrderNotify,
-			Params: "{}", Status: models.CasePassed}
+		c := sellertools.DebugCase{SellerID: sellerID, AddressID: a.ID, Path: path, Kind: sellertools.DebugNotify, Scenario: outbox.ActOrderNotify,
+			Params: "{}", Status: sellertools.CasePassed}
 		noErr(t, store.SaveDebugCase(t.Context(), &c))
 		return c
 	}
@@ -47,10 +50,10 @@ func TestNotifyConfigOverHTTP(t *testing.T) {
 		field string
 		key   string
 	}{
-		"image type":     {form(first.ID, "type", "image"), "scope", models.MsgNotifyScope},
-		"foreign target": {form(foreign.ID), "target", models.MsgNotifyTarget},
-		"hostile target": {form(first.ID, "target", hostile), "target", models.MsgNotifyTarget},
-		"no product":     {form(first.ID, "scope_kind", "product", "product", "1 OR 1=1"), "product", models.MsgNotifyProduct},
+		"image type":     {form(first.ID, "type", "image"), "scope", outbox.MsgNotifyScope},
+		"foreign target": {form(foreign.ID), "target", outbox.MsgNotifyTarget},
+		"hostile target": {form(first.ID, "target", hostile), "target", outbox.MsgNotifyTarget},
+		"no product":     {form(first.ID, "scope_kind", "product", "product", "1 OR 1=1"), "product", outbox.MsgNotifyProduct},
 	} {
 		res := post(tc.v)
 		if res.Status != http.StatusUnprocessableEntity {
@@ -62,14 +65,14 @@ func TestNotifyConfigOverHTTP(t *testing.T) {
 			t.Errorf("%s: %s error %q", name, tc.field, got)
 		}
 	}
-	if n := countRows(t, srv, &models.NotifyConfig{}); n != 0 {
+	if n := countRows(t, srv, &outbox.NotifyConfig{}); n != 0 {
 		t.Fatalf("refused forms saved %d configurations", n)
 	}
 
 	if res := post(form(first.ID)); res.Status != http.StatusSeeOther {
 		t.Fatalf("first configuration: %d", res.Status)
 	}
-	cfg, err := store.NotifyConfigOf(t.Context(), *s1.SellerID, models.NotifyScope{Type: models.TypeSaaS})
+	cfg, err := store.NotifyConfigOf(t.Context(), *s1.SellerID, outbox.NotifyScope{Type: catalog.TypeSaaS})
 	noErr(t, err)
 	// Replacing the address: a preview naming the affected SaaS products, nothing changed yet.
 	res := post(form(second.ID))
@@ -80,13 +83,13 @@ func TestNotifyConfigOverHTTP(t *testing.T) {
 	if !strings.Contains(doc.Find(`[data-testid="notify-affected"]`).Text(), "云启CRM客户管理系统") {
 		t.Errorf("the preview does not list the CRM: %q", doc.Find(`[data-testid="notify-affected"]`).Text())
 	}
-	if got, _ := store.NotifyConfigOf(t.Context(), *s1.SellerID, models.NotifyScope{Type: models.TypeSaaS}); got.AddressID != first.AddressID {
+	if got, _ := store.NotifyConfigOf(t.Context(), *s1.SellerID, outbox.NotifyScope{Type: catalog.TypeSaaS}); got.AddressID != first.AddressID {
 		t.Fatal("the preview applied the change")
 	}
 	if res := post(form(second.ID, "replaces", itoa(cfg.ID))); res.Status != http.StatusSeeOther {
 		t.Fatalf("confirmed change: %d", res.Status)
 	}
-	if got, _ := store.NotifyConfigOf(t.Context(), *s1.SellerID, models.NotifyScope{Type: models.TypeSaaS}); got.AddressID != second.AddressID || got.Path != "" {
+	if got, _ := store.NotifyConfigOf(t.Context(), *s1.SellerID, outbox.NotifyScope{Type: catalog.TypeSaaS}); got.AddressID != second.AddressID || got.Path != "" {
 		t.Fatalf("after the change: %d %q", got.AddressID, got.Path)
 	}
 	// Another seller cannot delete it.

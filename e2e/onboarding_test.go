@@ -16,10 +16,11 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/i18n"
-	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/attachment"
+	"koogallery/models/notice"
 	"koogallery/models/onboarding"
+	"koogallery/models/sqldb"
 	"koogallery/web"
 )
 
@@ -124,7 +125,7 @@ func TestOnboardingApplyAndApprove(t *testing.T) {
 	}
 }
 
-func runOnboardingApplyAndApprove(t *testing.T, d models.Dialect) {
+func runOnboardingApplyAndApprove(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	u := newBuyer(t, srv, "founder@example.com", "周航")
 	c := srv.Client(t)
@@ -160,7 +161,7 @@ func runOnboardingApplyAndApprove(t *testing.T, d models.Dialect) {
 		t.Error("a pending application shows what happens next and no form")
 	}
 	var mails int64
-	noErr(t, srv.App.Store.DB().Model(&models.Mail{}).Where("`to` = ? AND subject LIKE ?", u.Email, "%入驻申请已提交%").Count(&mails).Error)
+	noErr(t, srv.App.Store.DB().Model(&notice.Mail{}).Where("`to` = ? AND subject LIKE ?", u.Email, "%入驻申请已提交%").Count(&mails).Error)
 	if mails != 1 {
 		t.Errorf("%d submission mails to the applicant, want 1", mails)
 	}
@@ -238,7 +239,7 @@ func runOnboardingApplyAndApprove(t *testing.T, d models.Dialect) {
 	if res := c.Get("/console/services"); res.Status != http.StatusForbidden {
 		t.Errorf("the buyer console for the new seller: %d, want 403", res.Status)
 	}
-	noErr(t, srv.App.Store.DB().Model(&models.Mail{}).Where("`to` = ? AND subject LIKE ?", u.Email, "%入驻申请已通过%").Count(&mails).Error)
+	noErr(t, srv.App.Store.DB().Model(&notice.Mail{}).Where("`to` = ? AND subject LIKE ?", u.Email, "%入驻申请已通过%").Count(&mails).Error)
 	if mails != 1 {
 		t.Errorf("%d approval mails, want 1", mails)
 	}
@@ -257,7 +258,7 @@ func TestOnboardingBadInput(t *testing.T) {
 	}
 }
 
-func runOnboardingBadInput(t *testing.T, d models.Dialect) {
+func runOnboardingBadInput(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	u := newBuyer(t, srv, "typo@example.com", "吴倩")
 	c := srv.Client(t)
@@ -369,7 +370,7 @@ func TestOnboardingRejectAndRequestInfo(t *testing.T) {
 	}
 }
 
-func runOnboardingRejectAndRequestInfo(t *testing.T, d models.Dialect) {
+func runOnboardingRejectAndRequestInfo(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	u := newBuyer(t, srv, "retry@example.com", "郑凯")
 	c := srv.Client(t)
@@ -475,7 +476,7 @@ func TestOnboardingRaces(t *testing.T) {
 	}
 }
 
-func runOnboardingRaces(t *testing.T, d models.Dialect) {
+func runOnboardingRaces(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	u := newBuyer(t, srv, "twotabs@example.com", "孙悦")
 	c := srv.Client(t)
@@ -535,7 +536,7 @@ func runOnboardingRaces(t *testing.T, d models.Dialect) {
 		t.Errorf("two approvals told %q", flashes)
 	}
 	var sellers, events int64
-	noErr(t, srv.App.Store.DB().Model(&models.Seller{}).Where("name = ?", "悦行软件有限公司").Count(&sellers).Error)
+	noErr(t, srv.App.Store.DB().Model(&account.Seller{}).Where("name = ?", "悦行软件有限公司").Count(&sellers).Error)
 	noErr(t, srv.App.Store.DB().Model(&onboarding.Event{}).Where("application_id = ? AND action = ?", app.ID, onboarding.EventApproved).Count(&events).Error)
 	if sellers != 1 || events != 1 {
 		t.Errorf("two approvals made %d sellers and %d events", sellers, events)

@@ -12,16 +12,18 @@ import (
 	"time"
 
 	"koogallery/apptest"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/orders"
+	"koogallery/models/sellertools"
 	"koogallery/protocol"
 	"koogallery/refseller"
 	"koogallery/sellerkit"
 )
 
 // sellerKey creates an access key for a demo seller and returns its id (the AK) and secret (the SK).
-func sellerKey(t *testing.T, srv *apptest.Server, email string) (*models.AccessKey, string) {
+func sellerKey(t *testing.T, srv *apptest.Server, email string) (*sellertools.AccessKey, string) {
 	t.Helper()
-	var u models.User
+	var u account.User
 	if err := srv.App.Store.DB().Where("email = ?", email).First(&u).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +61,7 @@ func queryOrder(t *testing.T, base, ak, sk, query string, at time.Time) (int, ma
 func TestOpenAPIOrderQuery(t *testing.T) {
 	srv := apptest.Start(t, apptest.Options{})
 	key, secret := sellerKey(t, srv, "seller@demo.test")
-	var own, other models.Order
+	var own, other orders.Order
 	db := srv.App.Store.DB()
 	if err := db.Where("seller_id = ?", key.SellerID).First(&own).Error; err != nil {
 		t.Fatal(err)
@@ -123,7 +125,7 @@ func TestReferenceSellerQueriesOrderAfterNewInstance(t *testing.T) {
 	}
 	endpoint := httptest.NewServer(sel)
 	defer endpoint.Close()
-	sc, _ := sellerkit.FindScenario(models.DebugSaaS, "newInstance")
+	sc, _ := sellerkit.FindScenario(sellertools.DebugSaaS, "newInstance")
 	p, errs := srv.App.Kit.Prepare(endpoint.URL, "", secret, sc, sc.Defaults(""))
 	if len(errs) > 0 {
 		t.Fatal(errs)

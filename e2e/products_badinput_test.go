@@ -7,7 +7,8 @@ import (
 	"testing"
 
 	"koogallery/apptest"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
 )
 
 // The product editor refuses bad prices, too many extension parameters, another seller's
@@ -16,7 +17,7 @@ import (
 func TestProductEditorBadInput(t *testing.T) {
 	srv := apptest.Start(t, apptest.Options{})
 	db := srv.App.Store.DB()
-	var s1, s2 models.User
+	var s1, s2 account.User
 	noErr(t, db.Where("email = ?", "seller@demo.test").First(&s1).Error)
 	noErr(t, db.Where("email = ?", "seller2@demo.test").First(&s2).Error)
 	other, err := srv.App.Store.AddAddress(t.Context(), *s2.SellerID, "https://seller2-only.example.com")
@@ -53,12 +54,12 @@ func TestProductEditorBadInput(t *testing.T) {
 			v["ext_name"] = []string{"1 bad"}
 			v["ext_label"] = []string{"标签"}
 		}},
-		{"another seller's address", "address", models.MsgProductAddressNotYours, func(v url.Values) { v.Set("address", itoa(other.ID)) }},
-		{"unknown address", "address", models.MsgProductAddressNotYours, func(v url.Values) { v.Set("address", "99999999") }},
-		{"malformed address", "address", models.MsgProductAddressNotYours, func(v url.Values) { v.Set("address", "1 OR 1=1") }},
+		{"another seller's address", "address", catalog.MsgProductAddressNotYours, func(v url.Values) { v.Set("address", itoa(other.ID)) }},
+		{"unknown address", "address", catalog.MsgProductAddressNotYours, func(v url.Values) { v.Set("address", "99999999") }},
+		{"malformed address", "address", catalog.MsgProductAddressNotYours, func(v url.Values) { v.Set("address", "1 OR 1=1") }},
 		{"bad path", "path", "address.err.path", func(v url.Values) { v.Set("path", "/a/../b?x=1") }},
 	}
-	before := countRows(t, srv, &models.Product{}) + countRows(t, srv, &models.ProductVersion{})
+	before := countRows(t, srv, &catalog.Product{}) + countRows(t, srv, &catalog.ProductVersion{})
 	for _, lang := range langs {
 		c := srv.Client(t)
 		c.Login("seller@demo.test")
@@ -81,13 +82,13 @@ func TestProductEditorBadInput(t *testing.T) {
 			}
 		}
 	}
-	if after := countRows(t, srv, &models.Product{}) + countRows(t, srv, &models.ProductVersion{}); after != before {
+	if after := countRows(t, srv, &catalog.Product{}) + countRows(t, srv, &catalog.ProductVersion{}); after != before {
 		t.Fatalf("refused forms saved something: %d rows, then %d", before, after)
 	}
 
 	// Another seller cannot open, edit, submit or take off sale seller company 1's product.
-	var p models.Product
-	noErr(t, db.Where("seller_id = ? AND sale_status = ?", *s1.SellerID, models.SaleOnSale).Order("id").First(&p).Error)
+	var p catalog.Product
+	noErr(t, db.Where("seller_id = ? AND sale_status = ?", *s1.SellerID, catalog.SaleOnSale).Order("id").First(&p).Error)
 	c2 := srv.Client(t)
 	c2.Login("seller2@demo.test")
 	v := base()
@@ -97,9 +98,9 @@ func TestProductEditorBadInput(t *testing.T) {
 			t.Errorf("seller2 POST %s: %d, want 404", path, res.Status)
 		}
 	}
-	var after models.Product
+	var after catalog.Product
 	noErr(t, db.First(&after, p.ID).Error)
-	if after.Name != p.Name || after.SaleStatus != models.SaleOnSale || countRows(t, srv, &models.ProductVersion{}) != 0 {
+	if after.Name != p.Name || after.SaleStatus != catalog.SaleOnSale || countRows(t, srv, &catalog.ProductVersion{}) != 0 {
 		t.Fatalf("another seller changed the product: %q %s", after.Name, after.SaleStatus)
 	}
 }

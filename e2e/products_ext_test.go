@@ -9,7 +9,9 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
 	"koogallery/protocol"
 )
 
@@ -21,7 +23,7 @@ func TestBuyWithExtensionParameters(t *testing.T) {
 	db := srv.App.Store.DB()
 	p := productByCode(t, srv, "00301-100001-0--0") // the demo CRM: SaaS, monthly
 	params := `[{"name":"region","label":"部署区域","required":true},{"name":"domain","label":"企业域名","required":false}]`
-	noErr(t, db.Model(&models.Product{}).Where("id = ?", p.ID).Update("ext_params", params).Error)
+	noErr(t, db.Model(&catalog.Product{}).Where("id = ?", p.ID).Update("ext_params", params).Error)
 	specs, err := srv.App.Store.ProductSpecs(t.Context(), p.ID)
 	noErr(t, err)
 
@@ -33,7 +35,7 @@ func TestBuyWithExtensionParameters(t *testing.T) {
 	}
 	form := url.Values{"product_id": {itoa(p.ID)}, "plan": {"month"}, "count": {"1"}, "pay_method": {"cash"}, "submit_key": {"ext-" + randKey()},
 		"spec": {itoa(specs[0].ID)}, "ext_region": {"  "}, "ext_domain": {"example.com" + hostile}}
-	before := countRows(t, srv, &models.Order{})
+	before := countRows(t, srv, &orders.Order{})
 	res := c.PostForm("/console/orders?lang=en", form)
 	if res.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("empty required parameter: %d", res.Status)
@@ -46,7 +48,7 @@ func TestBuyWithExtensionParameters(t *testing.T) {
 	if got := doc.Find(`[data-testid="buy-ext-domain"]`).AttrOr("value", ""); got != "example.com"+hostile {
 		t.Fatalf("typed value not kept: %q", got)
 	}
-	if countRows(t, srv, &models.Order{}) != before {
+	if countRows(t, srv, &orders.Order{}) != before {
 		t.Fatal("a refused purchase made an order")
 	}
 
@@ -57,14 +59,14 @@ func TestBuyWithExtensionParameters(t *testing.T) {
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("purchase: %d", res.Status)
 	}
-	var o models.Order
+	var o orders.Order
 	noErr(t, db.Where("buyer_id IN (SELECT id FROM users WHERE email = ?) AND product_id = ?", "buyer@demo.test", p.ID).Order("id DESC").First(&o).Error)
 	detail := parseHTML(t, c.Get("/console/orders/"+itoa(o.ID)).Body)
 	if got := detail.Find(`[data-testid="order-ext-region"]`).Text(); got != "华北-北京四" {
 		t.Fatalf("order shows region %q", got)
 	}
-	var call models.InterfaceCall
-	noErr(t, db.Where("order_id = ? AND activity = ?", o.ID, models.ActNewInstance).First(&call).Error)
+	var call outbox.InterfaceCall
+	noErr(t, db.Where("order_id = ? AND activity = ?", o.ID, outbox.ActNewInstance).First(&call).Error)
 	var body protocol.NewInstanceRequest
 	noErr(t, json.Unmarshal([]byte(call.Body), &body))
 	got, err := protocol.DecodeExtendParams(body.SaasExtendParams)

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"koogallery/apptest"
-	"koogallery/models"
+	"koogallery/models/catalog"
 )
 
 // A buyer buys a periodic product; a double submit of the same form makes one order.
@@ -18,7 +18,7 @@ func TestPurchaseOnEachDatabase(t *testing.T) {
 			srv := apptest.Start(t, apptest.Options{Dialect: d})
 			c := srv.Client(t)
 			c.Login("buyer@demo.test")
-			var p models.Product
+			var p catalog.Product
 			if err := srv.App.Store.DB().Where("code = ?", "00301-100001-0--0").First(&p).Error; err != nil {
 				t.Fatal(err)
 			}

@@ -4,7 +4,9 @@ import (
 	"testing"
 
 	"koogallery/apptest"
-	"koogallery/models"
+	"koogallery/models/attachment"
+	"koogallery/models/orders"
+	"koogallery/models/refund"
 )
 
 // The refund routes' fixtures for the authorization matrix (authz_test.go): the demo's
@@ -12,20 +14,20 @@ import (
 // communication record.
 
 type refundFixtures struct {
-	request models.RefundRequest
+	request refund.RefundRequest
 	orderNo string
-	file    models.Attachment
+	file    attachment.Attachment
 }
 
 func loadRefundFixtures(t *testing.T, srv *apptest.Server) refundFixtures {
 	t.Helper()
 	db := srv.App.Store.DB()
 	var f refundFixtures
-	noErr(t, db.Where("status = ?", models.RefundPending).Order("id").First(&f.request).Error)
-	var o models.Order
+	noErr(t, db.Where("status = ?", refund.RefundPending).Order("id").First(&f.request).Error)
+	var o orders.Order
 	noErr(t, db.First(&o, f.request.OrderID).Error)
 	f.orderNo = o.OrderNo
-	noErr(t, db.Where("owner_kind = ? AND owner_id = ?", models.AttachRefund, f.request.ID).First(&f.file).Error)
+	noErr(t, db.Where("owner_kind = ? AND owner_id = ?", refund.AttachRefund, f.request.ID).First(&f.file).Error)
 	return f
 }
 

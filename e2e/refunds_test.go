@@ -12,6 +12,13 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/attachment"
+	"koogallery/models/notice"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
+	"koogallery/models/refund"
+	"koogallery/models/sqldb"
 )
 
 // Refunds through the real middleware: bad input on the buyer's form and the seller's review
@@ -54,15 +61,15 @@ var testPDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1
 
 // refundScene is buyer@demo.test holding a freshly bought 网站迁移上云服务 (a supervised manual
 // service of seller company 1, ¥2,000, refundable by negotiation).
-func refundScene(t *testing.T, srv *apptest.Server) (models.User, models.Instance) {
+func refundScene(t *testing.T, srv *apptest.Server) (account.User, orders.Instance) {
 	t.Helper()
 	db := srv.App.Store.DB()
-	var buyerU models.User
+	var buyerU account.User
 	noErr(t, db.Where("email = ?", "buyer@demo.test").First(&buyerU).Error)
 	p := productByCode(t, srv, "00301-100006-0--0")
 	o, err := srv.App.Store.Purchase(t.Context(), buyerU.ID, p.ID, models.PurchaseInput{Plan: "once", PayMethod: "credit", SubmitKey: "refund-scene-" + randKey()})
 	noErr(t, err)
-	var inst models.Instance
+	var inst orders.Instance
 	noErr(t, db.First(&inst, *o.InstanceID).Error)
 	return buyerU, inst
 }
@@ -70,9 +77,9 @@ func refundScene(t *testing.T, srv *apptest.Server) (models.User, models.Instanc
 // refundCounts sums up what a refused refund must not change.
 func refundCounts(t *testing.T, srv *apptest.Server) string {
 	t.Helper()
-	return fmt.Sprint(countRows(t, srv, &models.RefundRequest{}), countRows(t, srv, &models.Refund{}), countRows(t, srv, &models.Attachment{}),
-		countRows(t, srv, &models.AttachmentBlob{}), countRows(t, srv, &models.Notice{}), countRows(t, srv, &models.Mail{}),
-		countRows(t, srv, &models.InterfaceCall{}), countRows(t, srv, &models.Order{}))
+	return fmt.Sprint(countRows(t, srv, &refund.RefundRequest{}), countRows(t, srv, &orders.Refund{}), countRows(t, srv, &attachment.Attachment{}),
+		countRows(t, srv, &attachment.Blob{}), countRows(t, srv, &notice.Notice{}), countRows(t, srv, &notice.Mail{}),
+		countRows(t, srv, &outbox.InterfaceCall{}), countRows(t, srv, &orders.Order{}))
 }
 
 func TestBadInputRefundRequest(t *testing.T) {
@@ -81,7 +88,7 @@ func TestBadInputRefundRequest(t *testing.T) {
 	}
 }
 
-func runBadInputRefundRequest(t *testing.T, d models.Dialect) {
+func runBadInputRefundRequest(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	_, inst := refundScene(t, srv)
 	c := srv.Client(t)
@@ -110,25 +117,25 @@ func runBadInputRefundRequest(t *testing.T, d models.Dialect) {
 		field  string
 		msgKey string
 	}{
-		{"above the paid amount", func(v url.Values) { v.Set("amount", "2000.01") }, nil, "amount", models.MsgAmountMax},
-		{"far above", func(v url.Values) { v.Set("amount", "99999999999999999999") }, nil, "amount", models.MsgAmountMax},
-		{"negative", func(v url.Values) { v.Set("amount", "-100") }, nil, "amount", models.MsgAmountPositive},
-		{"zero", func(v url.Values) { v.Set("amount", "0.00") }, nil, "amount", models.MsgAmountPositive},
-		{"too many decimals", func(v url.Values) { v.Set("amount", "100.005") }, nil, "amount", models.MsgAmountDecimals},
-		{"not a number", func(v url.Values) { v.Set("amount", "一百元") }, nil, "amount", models.MsgAmountFormat},
-		{"hostile amount", func(v url.Values) { v.Set("amount", hostile) }, nil, "amount", models.MsgAmountFormat},
-		{"exponent", func(v url.Values) { v.Set("amount", "1e3") }, nil, "amount", models.MsgAmountFormat},
-		{"no amount", func(v url.Values) { v.Del("amount") }, nil, "amount", models.MsgAmountRequired},
-		{"hostile cause", func(v url.Values) { v.Set("cause", hostile) }, nil, "cause", models.MsgCauseInvalid},
-		{"long text", func(v url.Values) { v.Set("text", strings.Repeat("长", 501)) }, nil, "text", models.MsgTextTooLong},
-		{"other without text", func(v url.Values) { v.Set("cause", "other"); v.Set("text", hostile[:0]) }, nil, "text", models.MsgTextRequired},
-		{"not confirmed", func(v url.Values) { v.Del("confirm") }, nil, "confirm", models.MsgConfirmRefund},
-		{"disguised PDF (HTML)", nil, []file{{"attachment", "记录.pdf", []byte("<!doctype html><script>alert(1)</script>")}}, "attachment", models.MsgAttachmentMismatch},
-		{"disguised PDF (executable)", nil, []file{{"attachment", "record.pdf", exe}}, "attachment", models.MsgAttachmentMismatch},
-		{"executable", nil, []file{{"attachment", "setup.exe", exe}}, "attachment", models.MsgAttachmentType},
-		{"oversized", nil, []file{{"attachment", "big.pdf", append(append([]byte{}, testPDF...), make([]byte, models.MaxAttachmentBytes)...)}}, "attachment", models.MsgAttachmentTooLarge},
-		{"empty file", nil, []file{{"attachment", "empty.pdf", nil}}, "attachment", models.MsgAttachmentEmpty},
-		{"good file, bad amount", func(v url.Values) { v.Set("amount", "abc") }, []file{{"attachment", "ok.pdf", testPDF}}, "attachment", models.MsgAttachmentAgain},
+		{"above the paid amount", func(v url.Values) { v.Set("amount", "2000.01") }, nil, "amount", refund.MsgAmountMax},
+		{"far above", func(v url.Values) { v.Set("amount", "99999999999999999999") }, nil, "amount", refund.MsgAmountMax},
+		{"negative", func(v url.Values) { v.Set("amount", "-100") }, nil, "amount", refund.MsgAmountPositive},
+		{"zero", func(v url.Values) { v.Set("amount", "0.00") }, nil, "amount", refund.MsgAmountPositive},
+		{"too many decimals", func(v url.Values) { v.Set("amount", "100.005") }, nil, "amount", refund.MsgAmountDecimals},
+		{"not a number", func(v url.Values) { v.Set("amount", "一百元") }, nil, "amount", refund.MsgAmountFormat},
+		{"hostile amount", func(v url.Values) { v.Set("amount", hostile) }, nil, "amount", refund.MsgAmountFormat},
+		{"exponent", func(v url.Values) { v.Set("amount", "1e3") }, nil, "amount", refund.MsgAmountFormat},
+		{"no amount", func(v url.Values) { v.Del("amount") }, nil, "amount", refund.MsgAmountRequired},
+		{"hostile cause", func(v url.Values) { v.Set("cause", hostile) }, nil, "cause", refund.MsgCauseInvalid},
+		{"long text", func(v url.Values) { v.Set("text", strings.Repeat("长", 501)) }, nil, "text", refund.MsgTextTooLong},
+		{"other without text", func(v url.Values) { v.Set("cause", "other"); v.Set("text", hostile[:0]) }, nil, "text", refund.MsgTextRequired},
+		{"not confirmed", func(v url.Values) { v.Del("confirm") }, nil, "confirm", refund.MsgConfirmRefund},
+		{"disguised PDF (HTML)", nil, []file{{"attachment", "记录.pdf", []byte("<!doctype html><script>alert(1)</script>")}}, "attachment", attachment.MsgMismatch},
+		{"disguised PDF (executable)", nil, []file{{"attachment", "record.pdf", exe}}, "attachment", attachment.MsgMismatch},
+		{"executable", nil, []file{{"attachment", "setup.exe", exe}}, "attachment", attachment.MsgType},
+		{"oversized", nil, []file{{"attachment", "big.pdf", append(append([]byte{}, testPDF...), make([]byte, attachment.MaxBytes)...)}}, "attachment", attachment.MsgTooLarge},
+		{"empty file", nil, []file{{"attachment", "empty.pdf", nil}}, "attachment", attachment.MsgEmpty},
+		{"good file, bad amount", func(v url.Values) { v.Set("amount", "abc") }, []file{{"attachment", "ok.pdf", testPDF}}, "attachment", attachment.MsgAgain},
 	}
 	before := refundCounts(t, srv)
 	for _, tc := range cases {
@@ -195,14 +202,14 @@ func runBadInputRefundRequest(t *testing.T, d models.Dialect) {
 	if first.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/console/refunds/") || second.Header.Get("Location") != loc {
 		t.Fatalf("double submit: %d → %q, then %d → %q", first.Status, loc, second.Status, second.Header.Get("Location"))
 	}
-	if n := countRows(t, srv, &models.RefundRequest{}); n != 2 { // the demo's and this one
+	if n := countRows(t, srv, &refund.RefundRequest{}); n != 2 { // the demo's and this one
 		t.Errorf("%d refund requests", n)
 	}
 	// Another form for the same service while it is pending says why not.
 	fresh := valid()
 	fresh.Set("submit_key", "another-form-key-0001")
 	res = postMultipart(t, srv, c, withLang(path, "zh"), fresh)
-	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, msgIn(t, "zh", models.WhyOpenRequest)) {
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, msgIn(t, "zh", refund.WhyOpenRequest)) {
 		t.Errorf("second request while pending: %d", res.Status)
 	}
 	// Another buyer cannot read or withdraw it.
@@ -232,7 +239,7 @@ func TestBadInputRefundReview(t *testing.T) {
 	}
 }
 
-func runBadInputRefundReview(t *testing.T, d models.Dialect) {
+func runBadInputRefundReview(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	f := loadRefundFixtures(t, srv)
 	seller := srv.Client(t)
@@ -247,11 +254,11 @@ func runBadInputRefundReview(t *testing.T, d models.Dialect) {
 		files                 []file
 		field, msgKey         string
 	}{
-		{"approve without opinion", "approve", "  ", nil, "opinion", models.MsgOpinionMissing},
-		{"reject without opinion", "reject", "", nil, "opinion", models.MsgOpinionMissing},
-		{"long opinion", "approve", strings.Repeat("意", 501), nil, "opinion", models.MsgOpinionTooLong},
-		{"disguised attachment", "approve", "同意" + hostile, []file{{"attachment", "accept.png", testPDF}}, "attachment", models.MsgAttachmentMismatch},
-		{"HTML attachment", "reject", "驳回", []file{{"attachment", "x.html", []byte("<html>")}}, "attachment", models.MsgAttachmentType},
+		{"approve without opinion", "approve", "  ", nil, "opinion", refund.MsgOpinionMissing},
+		{"reject without opinion", "reject", "", nil, "opinion", refund.MsgOpinionMissing},
+		{"long opinion", "approve", strings.Repeat("意", 501), nil, "opinion", refund.MsgOpinionTooLong},
+		{"disguised attachment", "approve", "同意" + hostile, []file{{"attachment", "accept.png", testPDF}}, "attachment", attachment.MsgMismatch},
+		{"HTML attachment", "reject", "驳回", []file{{"attachment", "x.html", []byte("<html>")}}, "attachment", attachment.MsgType},
 	} {
 		for _, lang := range langs {
 			where := fmt.Sprintf("review %s (%s)", tc.name, lang)
@@ -287,9 +294,9 @@ func runBadInputRefundReview(t *testing.T, d models.Dialect) {
 	if after := refundCounts(t, srv); after != before {
 		t.Fatalf("refused reviews changed data: %s → %s", before, after)
 	}
-	var r models.RefundRequest
+	var r refund.RefundRequest
 	noErr(t, srv.App.Store.DB().First(&r, f.request.ID).Error)
-	if r.Status != models.RefundPending {
+	if r.Status != refund.RefundPending {
 		t.Fatalf("request %s after refused reviews", r.Status)
 	}
 
@@ -321,7 +328,7 @@ func TestRefundAttachmentDownload(t *testing.T) {
 	srv := apptest.Start(t, apptest.Options{})
 	f := loadRefundFixtures(t, srv)
 	// A hostile file name, stored cleaned.
-	var buyerU models.User
+	var buyerU account.User
 	noErr(t, srv.App.Store.DB().Where("email = ?", "buyer@demo.test").First(&buyerU).Error)
 	_, inst := refundScene(t, srv)
 	c := srv.Client(t)
@@ -332,7 +339,7 @@ func TestRefundAttachmentDownload(t *testing.T) {
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("request with a hostile file name: %d", res.Status)
 	}
-	var hostileFile models.Attachment
+	var hostileFile attachment.Attachment
 	noErr(t, srv.App.Store.DB().Order("id DESC").First(&hostileFile).Error)
 
 	for _, tc := range []struct {

@@ -10,10 +10,11 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/i18n"
-	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/attachment"
 	"koogallery/models/onboarding"
+	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 )
 
 // 商家信息 over HTTP: support details reach buyers, the contact and mail routes validate per
@@ -25,7 +26,7 @@ func TestSellerProfile(t *testing.T) {
 	}
 }
 
-func runSellerProfile(t *testing.T, d models.Dialect) {
+func runSellerProfile(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	s := srv.Client(t)
 	s.Login("seller@demo.test")
@@ -82,7 +83,7 @@ func runSellerProfile(t *testing.T, d models.Dialect) {
 	}
 	b := srv.Client(t)
 	b.Login("buyer@demo.test")
-	var inst models.Instance
+	var inst orders.Instance
 	noErr(t, srv.App.Store.DB().Where("buyer_id = (SELECT id FROM users WHERE email = ?) AND product_id = ?", "buyer@demo.test", p.ID).First(&inst).Error)
 	svc := parseHTML(t, b.Get(fmt.Sprintf("/console/services/%d", inst.ID)).Body)
 	if got := svc.Find(`[data-testid="support-phone"]`).Text(); got != "400-900-1234" {
@@ -106,7 +107,7 @@ func runSellerProfile(t *testing.T, d models.Dialect) {
 	if res := s.PostForm("/seller/profile/contact", url.Values{"name": {"王磊"}, "phone": {"139-0000-1001"}, "email": {"wanglei@example.com"}}); res.Status != http.StatusSeeOther {
 		t.Errorf("good contact: %d", res.Status)
 	}
-	var sel models.Seller
+	var sel account.Seller
 	noErr(t, srv.App.Store.DB().Where("name = ?", "云启科技有限公司").First(&sel).Error)
 	if sel.ContactPhone != "139-0000-1001" || sel.SupportEmail != "help@cloudstart.example" {
 		t.Errorf("company after the changes: %+v", sel)
@@ -247,9 +248,9 @@ func TestCompanyChangeRace(t *testing.T) {
 
 // runCompanyChangeRace: two owners of one company submit changes at once; one is filed, the
 // other is told a change is under review.
-func runCompanyChangeRace(t *testing.T, d models.Dialect) {
+func runCompanyChangeRace(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
-	noErr(t, srv.App.Store.DB().Model(&models.User{}).Where("email = ?", "dev@demo.test").
+	noErr(t, srv.App.Store.DB().Model(&account.User{}).Where("email = ?", "dev@demo.test").
 		Updates(map[string]any{"seller_roles": account.NewMemberRoles(account.Owner), "auth_version": 99}).Error)
 	owners := []*apptest.Client{srv.Client(t), srv.Client(t)}
 	owners[0].Login("seller@demo.test")

@@ -13,7 +13,13 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
-	"koogallery/views/settlement"
+	"koogallery/models/account"
+	"koogallery/models/attachment"
+	"koogallery/models/orders"
+	"koogallery/models/settlement"
+	"koogallery/models/sqldb"
+	"koogallery/models/supervision"
+	settlementviews "koogallery/views/settlement"
 )
 
 // Settlement through the real middleware on SQLite and MariaDB: an order held back by
@@ -21,9 +27,9 @@ import (
 // a credit order back and lets it go; the statement's CSV holds what its page shows.
 
 // settlementScene buys the supervised 网站迁移上云服务 (¥2,000, cash) for buyer@demo.test.
-func settlementScene(t *testing.T, srv *apptest.Server) models.Order {
+func settlementScene(t *testing.T, srv *apptest.Server) orders.Order {
 	t.Helper()
-	var buyerU models.User
+	var buyerU account.User
 	noErr(t, srv.App.Store.DB().Where("email = ?", "buyer@demo.test").First(&buyerU).Error)
 	p := productByCode(t, srv, "00301-100006-0--0")
 	o, err := srv.App.Store.Purchase(t.Context(), buyerU.ID, p.ID, models.PurchaseInput{Plan: "once", PayMethod: "cash", SubmitKey: "settle-scene-" + randKey()})
@@ -33,37 +39,37 @@ func settlementScene(t *testing.T, srv *apptest.Server) models.Order {
 
 // acceptDelivery runs the order's supervision to the buyer's acceptance through the
 // supervision flow itself: requirements, their confirmation, delivery with proof, acceptance.
-func acceptDelivery(t *testing.T, srv *apptest.Server, o models.Order) {
+func acceptDelivery(t *testing.T, srv *apptest.Server, o orders.Order) {
 	t.Helper()
 	ctx, store := t.Context(), srv.App.Store
-	var sv models.Supervision
+	var sv supervision.Supervision
 	noErr(t, store.DB().Where("order_id = ?", o.ID).First(&sv).Error)
-	var buyer, seller models.User
+	var buyer, seller account.User
 	noErr(t, store.DB().Where("email = ?", "buyer@demo.test").First(&buyer).Error)
 	noErr(t, store.DB().Where("email = ?", "seller@demo.test").First(&seller).Error)
-	proof := &models.Upload{Name: "验收单.pdf", Data: []byte("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")}
+	proof := &attachment.Upload{Name: "验收单.pdf", Data: []byte("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")}
 	steps := []struct {
-		who *models.User
-		act models.SupervisionAction
-		in  models.SupervisionInput
+		who *account.User
+		act supervision.SupervisionAction
+		in  supervision.SupervisionInput
 	}{
-		{&buyer, models.SvSubmitRequirements, models.SupervisionInput{Text: "迁移官网与数据库"}},
-		{&seller, models.SvConfirmRequirements, models.SupervisionInput{}},
-		{&seller, models.SvDeliver, models.SupervisionInput{Text: "已交付", Attachments: []*models.Upload{proof}}},
-		{&buyer, models.SvAccept, models.SupervisionInput{Confirm: true}},
+		{&buyer, supervision.SvSubmitRequirements, supervision.SupervisionInput{Text: "迁移官网与数据库"}},
+		{&seller, supervision.SvConfirmRequirements, supervision.SupervisionInput{}},
+		{&seller, supervision.SvDeliver, supervision.SupervisionInput{Text: "已交付", Attachments: []*attachment.Upload{proof}}},
+		{&buyer, supervision.SvAccept, supervision.SupervisionInput{Confirm: true}},
 	}
 	for _, st := range steps {
 		_, err := store.Act(ctx, st.who, sv.ID, st.act, st.in)
 		noErr(t, err)
 	}
 	// The order completes 3 hours after acceptance (the platform's scheduled transition).
-	store.SetClock(func() time.Time { return time.Now().Add(models.SupervisionCompleteDelay + time.Minute) })
+	store.SetClock(func() time.Time { return time.Now().Add(supervision.SupervisionCompleteDelay + time.Minute) })
 	_, err := store.SweepSupervision(ctx, 100)
 	store.SetClock(time.Now)
 	noErr(t, err)
-	var got models.Order
+	var got orders.Order
 	noErr(t, store.DB().First(&got, o.ID).Error)
-	if got.SupervisionStatus != models.SupervisionCompleted {
+	if got.SupervisionStatus != orders.SupervisionCompleted {
 		t.Fatalf("after acceptance the order's supervision is %q", got.SupervisionStatus)
 	}
 }
@@ -86,10 +92,10 @@ func TestSettlementPages(t *testing.T) {
 	}
 }
 
-func runSettlementPages(t *testing.T, d models.Dialect) {
+func runSettlementPages(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	o := settlementScene(t, srv)
-	month := models.PeriodOf(*o.PaidAt).String()
+	month := settlement.PeriodOf(*o.PaidAt).String()
 	seller1 := srv.Client(t)
 	seller1.Login("seller@demo.test")
 	page := seller1.Get("/seller/settlement?month=" + month)
@@ -111,7 +117,7 @@ func runSettlementPages(t *testing.T, d models.Dialect) {
 
 	// Operations hold buyer@demo.test's credit-paid gateway (seller company 2) back, then let it go.
 	credit := loadCreditOrder(t, srv)
-	cmonth := models.PeriodOf(*credit.PaidAt).String()
+	cmonth := settlement.PeriodOf(*credit.PaidAt).String()
 	admin := srv.Client(t)
 	admin.Login("admin@demo.test")
 	if res := admin.PostForm("/admin/settlement/orders/"+itoa(credit.ID)+"/repayment", map[string][]string{"to": {"pending"}}); res.Status != http.StatusSeeOther {
@@ -195,7 +201,7 @@ func compareStatementCSV(t *testing.T, page string, file []byte) int {
 	if len(recs) != len(rows)+1 {
 		t.Fatalf("CSV has %d records, the page %d rows (+ header)", len(recs), len(rows))
 	}
-	if len(recs[0]) != len(settlement.CSVColumns) {
+	if len(recs[0]) != len(settlementviews.CSVColumns) {
 		t.Fatalf("CSV header %q", recs[0])
 	}
 	cell := func(s *goquery.Selection, col string) string {
@@ -207,7 +213,7 @@ func compareStatementCSV(t *testing.T, page string, file []byte) int {
 		if err != nil {
 			t.Fatalf("%s: data-fen %q", col, v)
 		}
-		return settlement.YuanPlain(n)
+		return settlementviews.YuanPlain(n)
 	}
 	for i, r := range rows {
 		rec := recs[i+1]

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"koogallery/apptest"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/orders"
+	"koogallery/models/supervision"
 )
 
 // The supervision routes' fixtures for the authorization matrix (authz_test.go): the demo's
@@ -15,25 +17,25 @@ import (
 // and an open appeal on buyer2's 高可用 WordPress 应用编排 (seller company 2) for operations.
 
 type supervisionFixtures struct {
-	sv      models.Supervision
+	sv      supervision.Supervision
 	orderNo string
-	appeal  models.Appeal
+	appeal  supervision.Appeal
 }
 
 func loadSupervisionFixtures(t *testing.T, srv *apptest.Server, f fixtures) supervisionFixtures {
 	t.Helper()
 	db := srv.App.Store.DB()
 	var out supervisionFixtures
-	noErr(t, db.Where("buyer_id = ? AND step = ?", f.buyerID, models.StepImplementing).Order("id").First(&out.sv).Error)
-	var o models.Order
+	noErr(t, db.Where("buyer_id = ? AND step = ?", f.buyerID, supervision.StepImplementing).Order("id").First(&out.sv).Error)
+	var o orders.Order
 	noErr(t, db.First(&o, out.sv.OrderID).Error)
 	out.orderNo = o.OrderNo
-	var other models.Supervision
-	noErr(t, db.Where("buyer_id = ? AND step NOT IN ?", f.buyer2ID, []models.SupervisionStep{models.StepCompleted, models.StepClosed}).Order("id DESC").First(&other).Error)
+	var other supervision.Supervision
+	noErr(t, db.Where("buyer_id = ? AND step NOT IN ?", f.buyer2ID, []supervision.SupervisionStep{supervision.StepCompleted, supervision.StepClosed}).Order("id DESC").First(&other).Error)
 	now := time.Now().UTC()
 	noErr(t, db.Model(&other).Update("frozen", true).Error)
-	out.appeal = models.Appeal{SupervisionID: other.ID, OrderID: other.OrderID, BuyerID: other.BuyerID, SellerID: other.SellerID, ByID: other.BuyerID,
-		ByRole: models.RoleBuyer, Step: other.Step, Reason: "authz-appeal-marker-5521", Status: models.AppealOpen, OpenKey: &other.ID, CreatedAt: now, UpdatedAt: now}
+	out.appeal = supervision.Appeal{SupervisionID: other.ID, OrderID: other.OrderID, BuyerID: other.BuyerID, SellerID: other.SellerID, ByID: other.BuyerID,
+		ByRole: account.RoleBuyer, Step: other.Step, Reason: "authz-appeal-marker-5521", Status: supervision.AppealOpen, OpenKey: &other.ID, CreatedAt: now, UpdatedAt: now}
 	noErr(t, db.Create(&out.appeal).Error)
 	return out
 }

@@ -9,6 +9,13 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/attachment"
+	"koogallery/models/license"
+	"koogallery/models/notice"
+	"koogallery/models/orders"
+	"koogallery/models/sqldb"
+	"koogallery/models/supervision"
 )
 
 // Service supervision and appeals through the real middleware, with three clients (buyer,
@@ -24,22 +31,22 @@ func TestSupervisionFlowOverHTTP(t *testing.T) {
 }
 
 // svScene buys a product for buyer@demo.test and returns its supervision.
-func svScene(t *testing.T, srv *apptest.Server, code, plan string) models.Supervision {
+func svScene(t *testing.T, srv *apptest.Server, code, plan string) supervision.Supervision {
 	t.Helper()
 	db := srv.App.Store.DB()
-	var buyerU models.User
+	var buyerU account.User
 	noErr(t, db.Where("email = ?", "buyer@demo.test").First(&buyerU).Error)
 	p := productByCode(t, srv, code)
 	o, err := srv.App.Store.Purchase(t.Context(), buyerU.ID, p.ID, models.PurchaseInput{Plan: plan, Count: "1", PayMethod: "cash", SubmitKey: "sv-scene-" + randKey()})
 	noErr(t, err)
-	var sv models.Supervision
+	var sv supervision.Supervision
 	noErr(t, db.Where("order_id = ?", o.ID).First(&sv).Error)
 	return sv
 }
 
-func svStep(t *testing.T, srv *apptest.Server, id uint) models.Supervision {
+func svStep(t *testing.T, srv *apptest.Server, id uint) supervision.Supervision {
 	t.Helper()
-	var sv models.Supervision
+	var sv supervision.Supervision
 	noErr(t, srv.App.Store.DB().First(&sv, id).Error)
 	return sv
 }
@@ -51,7 +58,7 @@ func wantStatus(t *testing.T, where string, res apptest.Response, status int) {
 	}
 }
 
-func runSupervisionFlow(t *testing.T, d models.Dialect) {
+func runSupervisionFlow(t *testing.T, d sqldb.Dialect) {
 	srv := apptest.Start(t, apptest.Options{Dialect: d})
 	sv := svScene(t, srv, "00301-100006-0--0", "once") // 网站迁移上云服务, supervised manual service
 	buyer, seller, admin, buyer2, seller2 := srv.Client(t), srv.Client(t), srv.Client(t), srv.Client(t), srv.Client(t)
@@ -80,12 +87,12 @@ func runSupervisionFlow(t *testing.T, d models.Dialect) {
 	errorPage(t, "unknown action", postMultipart(t, srv, buyer, bp+"/act/complete?lang=en", url.Values{}), http.StatusNotFound, "en")
 
 	// Bad input on the requirements: refused with a message, text kept, nothing written.
-	before := countRows(t, srv, &models.SupervisionEvent{})
+	before := countRows(t, srv, &supervision.SupervisionEvent{})
 	exe := append([]byte("MZ\x90\x00\x03\x00\x00\x00"), make([]byte, 200)...)
 	for _, lang := range langs {
 		res := postMultipart(t, srv, buyer, withLang(bp+"/act/submit_requirements", lang), url.Values{"text": {"  "}, "step": {"requirements"}})
 		wantStatus(t, "empty requirements", res, http.StatusUnprocessableEntity)
-		if got := strings.TrimSpace(parseHTML(t, res.Body).Find(`[data-testid="text-error"]`).Text()); got != msgIn(t, lang, models.MsgSvTextRequired) {
+		if got := strings.TrimSpace(parseHTML(t, res.Body).Find(`[data-testid="text-error"]`).Text()); got != msgIn(t, lang, supervision.MsgSvTextRequired) {
 			t.Errorf("empty requirements (%s): %q", lang, got)
 		}
 		res = postMultipart(t, srv, buyer, withLang(bp+"/act/submit_requirements", lang), url.Values{"text": {hostile}, "step": {"requirements"}},
@@ -93,14 +100,14 @@ func runSupervisionFlow(t *testing.T, d models.Dialect) {
 		wantStatus(t, "disguised attachment", res, http.StatusUnprocessableEntity)
 		assertEscaped(t, "disguised attachment", res)
 		doc := parseHTML(t, res.Body)
-		if got := strings.TrimSpace(doc.Find(`[data-testid="attachment-error"]`).Text()); got != msgIn(t, lang, models.MsgAttachmentMismatch) {
+		if got := strings.TrimSpace(doc.Find(`[data-testid="attachment-error"]`).Text()); got != msgIn(t, lang, attachment.MsgMismatch) {
 			t.Errorf("disguised attachment (%s): %q", lang, got)
 		}
 		if got := doc.Find(`textarea[data-testid="sv-submit_requirements-text"]`).Text(); got != hostile {
 			t.Errorf("requirements kept as %q", got)
 		}
 	}
-	if n := countRows(t, srv, &models.SupervisionEvent{}); n != before {
+	if n := countRows(t, srv, &supervision.SupervisionEvent{}); n != before {
 		t.Fatalf("refused input wrote %d events", n-before)
 	}
 
@@ -113,14 +120,14 @@ func runSupervisionFlow(t *testing.T, d models.Dialect) {
 	if !strings.Contains(page.Body, msgIn(t, "en", "supervision.flash.not_your_turn")) {
 		t.Error("the double submit is not explained")
 	}
-	if n := countRows(t, srv, &models.SupervisionEvent{}); n != before+1 {
+	if n := countRows(t, srv, &supervision.SupervisionEvent{}); n != before+1 {
 		t.Fatalf("double submit wrote %d events", n-before)
 	}
 	// The seller confirms; delivery needs proof.
 	wantStatus(t, "confirm", postMultipart(t, srv, seller, sp+"/act/confirm_requirements", url.Values{"step": {"confirm"}}), http.StatusSeeOther)
 	res := postMultipart(t, srv, seller, sp+"/act/deliver?lang=en", url.Values{"step": {"implementing"}})
 	wantStatus(t, "deliver without proof", res, http.StatusUnprocessableEntity)
-	if got := strings.TrimSpace(parseHTML(t, res.Body).Find(`[data-testid="attachment-error"]`).Text()); got != msgIn(t, "en", models.MsgSvProofRequired) {
+	if got := strings.TrimSpace(parseHTML(t, res.Body).Find(`[data-testid="attachment-error"]`).Text()); got != msgIn(t, "en", supervision.MsgSvProofRequired) {
 		t.Errorf("deliver without proof: %q", got)
 	}
 	res = postMultipart(t, srv, seller, sp+"/act/deliver?lang=en", url.Values{"step": {"implementing"}, "actual_start": {"not-a-date"}}, file{"attachment", "sow.pdf", testPDF})
@@ -141,7 +148,7 @@ func runSupervisionFlow(t *testing.T, d models.Dialect) {
 		}
 	}
 	wantStatus(t, "accept while frozen", postMultipart(t, srv, buyer, bp+"/act/accept", url.Values{"step": {"acceptance"}}), http.StatusSeeOther)
-	if got := svStep(t, srv, sv.ID); got.Step != models.StepAcceptance || !got.Frozen {
+	if got := svStep(t, srv, sv.ID); got.Step != supervision.StepAcceptance || !got.Frozen {
 		t.Fatalf("frozen flow moved: %+v", got)
 	}
 	// Operations: the queue, the evidence, a decision with a reason both parties see.
@@ -158,7 +165,7 @@ func runSupervisionFlow(t *testing.T, d models.Dialect) {
 	}
 	res = admin.PostForm("/admin/appeals/"+appealID+"/decide?lang=en", url.Values{"outcome": {"refund"}, "refund": {"abc"}, "reason": {"x"}})
 	wantStatus(t, "bad refund", res, http.StatusUnprocessableEntity)
-	if got := strings.TrimSpace(parseHTML(t, res.Body).Find(`[data-testid="refund-error"]`).Text()); got != msgIn(t, "en", models.MsgSvRefundAmount) {
+	if got := strings.TrimSpace(parseHTML(t, res.Body).Find(`[data-testid="refund-error"]`).Text()); got != msgIn(t, "en", supervision.MsgSvRefundAmount) {
 		t.Errorf("bad refund: %q", got)
 	}
 	reason := "双方沟通后继续验收 " + hostile
@@ -178,23 +185,23 @@ func runSupervisionFlow(t *testing.T, d models.Dialect) {
 	// Acceptance, then 已完成 3 hours later.
 	res = postMultipart(t, srv, buyer, bp+"/act/accept?lang=en", url.Values{"step": {"acceptance"}})
 	wantStatus(t, "unconfirmed acceptance", res, http.StatusUnprocessableEntity)
-	if got := strings.TrimSpace(parseHTML(t, res.Body).Find(`[data-testid="confirm-error"]`).Text()); got != msgIn(t, "en", models.MsgSvConfirmAccept) {
+	if got := strings.TrimSpace(parseHTML(t, res.Body).Find(`[data-testid="confirm-error"]`).Text()); got != msgIn(t, "en", supervision.MsgSvConfirmAccept) {
 		t.Errorf("unconfirmed acceptance: %q", got)
 	}
 	wantStatus(t, "accept", postMultipart(t, srv, buyer, bp+"/act/accept", url.Values{"step": {"acceptance"}, "confirm": {"1"}}), http.StatusSeeOther)
 	store := srv.App.Store
-	later := time.Now().UTC().Add(models.SupervisionCompleteDelay + time.Minute)
+	later := time.Now().UTC().Add(supervision.SupervisionCompleteDelay + time.Minute)
 	store.SetClock(func() time.Time { return later })
 	defer store.SetClock(func() time.Time { return time.Now().UTC() })
 	_, err := store.SweepSupervision(t.Context(), 100)
 	noErr(t, err)
 	buyer.Relogin() // three hours later the session has idled out
 	doc := parseHTML(t, buyer.Get(bp+"?lang=en").Body)
-	if doc.Find(`[data-testid="sv-step"]`).First().AttrOr("data-step", "") != string(models.StepCompleted) ||
-		doc.Find(`[data-testid="sv-order-status"] [data-status]`).AttrOr("data-status", "") != string(models.OrderCompleted) {
+	if doc.Find(`[data-testid="sv-step"]`).First().AttrOr("data-step", "") != string(supervision.StepCompleted) ||
+		doc.Find(`[data-testid="sv-order-status"] [data-status]`).AttrOr("data-status", "") != string(orders.OrderCompleted) {
 		t.Fatalf("not completed: %s", doc.Find(`[data-testid="sv-flow"]`).Text())
 	}
-	if n := countRows(t, srv, &models.Notice{}); n < 10 {
+	if n := countRows(t, srv, &notice.Notice{}); n < 10 {
 		t.Errorf("only %d notices", n)
 	}
 }
@@ -210,9 +217,9 @@ func TestSupervisionHardwareCodeOverHTTP(t *testing.T) {
 		t.Fatal("no code form")
 	}
 	for _, tc := range []struct{ code, field, key string }{
-		{"", "code", models.MsgFingerprintRequired},
-		{"AA|BB", "code", models.MsgFingerprintFields},
-		{hostile + "|||", "code", models.MsgFingerprintChars},
+		{"", "code", license.MsgFingerprintRequired},
+		{"AA|BB", "code", license.MsgFingerprintFields},
+		{hostile + "|||", "code", license.MsgFingerprintChars},
 	} {
 		for _, lang := range langs {
 			res := postMultipart(t, srv, buyer, withLang(path+"/act/submit_code", lang), url.Values{"hardware_code": {tc.code}, "confirm_code": {"1"}, "step": {"code"}})
@@ -226,7 +233,7 @@ func TestSupervisionHardwareCodeOverHTTP(t *testing.T) {
 	res := postMultipart(t, srv, buyer, path+"/act/submit_code?lang=en", url.Values{"hardware_code": {"fa:16:3e:00:00:01|d1||"}, "step": {"code"}})
 	wantStatus(t, "unconfirmed", res, http.StatusUnprocessableEntity)
 	wantStatus(t, "code", postMultipart(t, srv, buyer, path+"/act/submit_code", url.Values{"hardware_code": {"fa:16:3e:00:00:01|d1||"}, "confirm_code": {"1"}, "step": {"code"}}), http.StatusSeeOther)
-	if got := svStep(t, srv, sv.ID); got.HardwareCode != "FA:16:3E:00:00:01|D1||" || got.Step != models.StepImplementing {
+	if got := svStep(t, srv, sv.ID); got.HardwareCode != "FA:16:3E:00:00:01|D1||" || got.Step != supervision.StepImplementing {
 		t.Fatalf("code stored: %+v", got)
 	}
 }

@@ -10,6 +10,11 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
+	"koogallery/models/sqldb"
 	"koogallery/refseller"
 	"koogallery/views"
 )
@@ -19,9 +24,9 @@ import (
 // new spec. Another buyer gets 404 and bad input a message in place, with nothing changed.
 
 // specOf finds a spec of the demo CRM by code.
-func specOf(t *testing.T, e *dispatchEnv, code string) models.ProductSpec {
+func specOf(t *testing.T, e *dispatchEnv, code string) catalog.ProductSpec {
 	t.Helper()
-	var sp models.ProductSpec
+	var sp catalog.ProductSpec
 	dbgCheck(t, e.store.DB().Where("product_id = ? AND code = ?", e.product.ID, code).First(&sp).Error)
 	return sp
 }
@@ -29,13 +34,13 @@ func specOf(t *testing.T, e *dispatchEnv, code string) models.ProductSpec {
 // upgradeState sums up what a refused change must not touch.
 func upgradeState(t *testing.T, e *dispatchEnv) string {
 	t.Helper()
-	var orders, calls, changing int64
-	dbgCheck(t, e.store.DB().Model(&models.Order{}).Count(&orders).Error)
-	dbgCheck(t, e.store.DB().Model(&models.InterfaceCall{}).Count(&calls).Error)
-	dbgCheck(t, e.store.DB().Model(&models.Instance{}).Where("change_order_id IS NOT NULL").Count(&changing).Error)
+	var orderList, calls, changing int64
+	dbgCheck(t, e.store.DB().Model(&orders.Order{}).Count(&orderList).Error)
+	dbgCheck(t, e.store.DB().Model(&outbox.InterfaceCall{}).Count(&calls).Error)
+	dbgCheck(t, e.store.DB().Model(&orders.Instance{}).Where("change_order_id IS NOT NULL").Count(&changing).Error)
 	var specs []string
-	dbgCheck(t, e.store.DB().Model(&models.Instance{}).Where("spec_id IS NOT NULL").Order("id").Pluck("spec_id", &specs).Error)
-	return fmt.Sprint(orders, calls, changing, specs)
+	dbgCheck(t, e.store.DB().Model(&orders.Instance{}).Where("spec_id IS NOT NULL").Order("id").Pluck("spec_id", &specs).Error)
+	return fmt.Sprint(orderList, calls, changing, specs)
 }
 
 func TestUpgradeOverHTTP(t *testing.T) {
@@ -44,7 +49,7 @@ func TestUpgradeOverHTTP(t *testing.T) {
 	}
 }
 
-func testUpgradeOverHTTP(t *testing.T, d models.Dialect) {
+func testUpgradeOverHTTP(t *testing.T, d sqldb.Dialect) {
 	e := newDispatchEnv(t, d, time.Now(), refseller.Options{})
 	basic, pro, ent := specOf(t, e, "basic"), specOf(t, e, "pro"), specOf(t, e, "enterprise")
 	o := e.buy() // no spec named: 基础版
@@ -100,15 +105,15 @@ func testUpgradeOverHTTP(t *testing.T, d models.Dialect) {
 	}
 
 	// Bad input: a message in the field, in the user's language, nothing changed.
-	var other2Svc models.Instance // buyer2's demo CRM, on 专业版 since the demo's change
-	var b2 models.User
+	var other2Svc orders.Instance // buyer2's demo CRM, on 专业版 since the demo's change
+	var b2 account.User
 	dbgCheck(t, e.store.DB().Where("email = ?", "buyer2@demo.test").First(&b2).Error)
 	dbgCheck(t, e.store.DB().Where("buyer_id = ? AND product_id = ?", b2.ID, e.product.ID).First(&other2Svc).Error)
 	if other2Svc.SpecID == nil || *other2Svc.SpecID != pro.ID {
 		t.Fatalf("buyer2's demo CRM holds %v, want 专业版", other2Svc.SpecID)
 	}
 	// Its expiry is in the past for the dispatch env (expiries cleared): give it one.
-	dbgCheck(t, e.store.DB().Model(&models.Instance{}).Where("id = ?", other2Svc.ID).Update("expire_at", e.clock.Now().Add(200*24*time.Hour)).Error)
+	dbgCheck(t, e.store.DB().Model(&orders.Instance{}).Where("id = ?", other2Svc.ID).Update("expire_at", e.clock.Now().Add(200*24*time.Hour)).Error)
 	before = upgradeState(t, e)
 	cases := []struct {
 		name       string
@@ -168,13 +173,13 @@ func testUpgradeOverHTTP(t *testing.T, d models.Dialect) {
 	if first.Status != http.StatusSeeOther || second.Status != http.StatusSeeOther || second.Header.Get("Location") != loc || !strings.HasPrefix(loc, "/console/orders/") {
 		t.Fatalf("upgrade: %d → %q, again %d → %q", first.Status, loc, second.Status, second.Header.Get("Location"))
 	}
-	var change models.Order
-	dbgCheck(t, e.store.DB().Where("instance_id = ? AND type = ?", inst.ID, models.OrderChange).First(&change).Error)
-	if n := countRows(t, e.srv, &models.Order{}); n == 0 || change.PaidFen != want || change.Status != models.OrderProcessing || change.PayMethod != models.PayCoupon {
+	var change orders.Order
+	dbgCheck(t, e.store.DB().Where("instance_id = ? AND type = ?", inst.ID, orders.OrderChange).First(&change).Error)
+	if n := countRows(t, e.srv, &orders.Order{}); n == 0 || change.PaidFen != want || change.Status != orders.OrderProcessing || change.PayMethod != orders.PayCoupon {
 		t.Fatalf("change order %+v", change)
 	}
 	var changes int64
-	dbgCheck(t, e.store.DB().Model(&models.Order{}).Where("type = ? AND instance_id = ?", models.OrderChange, inst.ID).Count(&changes).Error)
+	dbgCheck(t, e.store.DB().Model(&orders.Order{}).Where("type = ? AND instance_id = ?", orders.OrderChange, inst.ID).Count(&changes).Error)
 	if changes != 1 {
 		t.Fatalf("%d change orders after a double submit", changes)
 	}
@@ -192,7 +197,7 @@ func testUpgradeOverHTTP(t *testing.T, d models.Dialect) {
 	if s, _ := e.ref.Instance(inst.SellerInstanceID); s.Upgrades != 1 || s.LastOrderID != change.OrderNo {
 		t.Fatalf("the seller saw %d upgrades, last order %q", s.Upgrades, s.LastOrderID)
 	}
-	if got := e.order(change.ID); got.Status != models.OrderCompleted {
+	if got := e.order(change.ID); got.Status != orders.OrderCompleted {
 		t.Fatalf("change order %s after the seller answered", got.Status)
 	}
 	doc = parseHTML(t, e.buyer.Get(svc).Body)
@@ -201,13 +206,13 @@ func testUpgradeOverHTTP(t *testing.T, d models.Dialect) {
 	}
 	seller := e.srv.Client(t)
 	seller.Login("seller@demo.test")
-	orders := parseHTML(t, seller.Get("/seller/orders?type=CHANGE").Body)
-	if !strings.Contains(orders.Find(`[data-testid="seller-orders"]`).Text(), change.OrderNo) || !strings.Contains(orders.Find(`[data-testid="seller-orders"]`).Text(), "专业版") {
+	orderList := parseHTML(t, seller.Get("/seller/orders?type=CHANGE").Body)
+	if !strings.Contains(orderList.Find(`[data-testid="seller-orders"]`).Text(), change.OrderNo) || !strings.Contains(orderList.Find(`[data-testid="seller-orders"]`).Text(), "专业版") {
 		t.Errorf("the seller's orders do not show the change to 专业版")
 	}
 	call := e.lastCall(inst.ID)
 	detail := parseHTML(t, seller.Get("/seller/calls/"+itoa(call.ID)).Body)
-	if call.Activity != models.ActUpgrade || strings.TrimSpace(detail.Find(`[data-testid="spec-from"]`).Text()) != "基础版" || strings.TrimSpace(detail.Find(`[data-testid="spec-to"]`).Text()) != "专业版" {
+	if call.Activity != outbox.ActUpgrade || strings.TrimSpace(detail.Find(`[data-testid="spec-from"]`).Text()) != "基础版" || strings.TrimSpace(detail.Find(`[data-testid="spec-to"]`).Text()) != "专业版" {
 		t.Errorf("call %s detail shows %q → %q", call.Activity, detail.Find(`[data-testid="spec-from"]`).Text(), detail.Find(`[data-testid="spec-to"]`).Text())
 	}
 }
@@ -215,7 +220,7 @@ func testUpgradeOverHTTP(t *testing.T, d models.Dialect) {
 // When the seller never manages the upgrade, the buyer reads why on the order and the
 // service, and the money is back.
 func TestUpgradeFailureShownToBuyer(t *testing.T) {
-	e := newDispatchEnv(t, models.SQLite, time.Now(), refseller.Options{})
+	e := newDispatchEnv(t, sqldb.SQLite, time.Now(), refseller.Options{})
 	ent := specOf(t, e, "enterprise")
 	o := e.buy()
 	e.runOnce(1)
@@ -226,14 +231,14 @@ func TestUpgradeFailureShownToBuyer(t *testing.T) {
 		t.Fatalf("upgrade: %d", res.Status)
 	}
 	loc := res.Header.Get("Location")
-	pol := e.store.Policy(models.ActUpgrade, models.TypeSaaS)
+	pol := e.store.Policy(outbox.ActUpgrade, catalog.TypeSaaS)
 	e.runOnce(1)
 	for range int(pol.Window / pol.Every) {
 		e.clock.Advance(pol.Every)
 		e.runOnce(1)
 	}
 	call := e.lastCall(inst.ID)
-	if call.Activity != models.ActUpgrade || call.Status != models.CallFailed {
+	if call.Activity != outbox.ActUpgrade || call.Status != outbox.CallFailed {
 		t.Fatalf("upgrade call %s %s", call.Activity, call.Status)
 	}
 	e.buyer.Relogin() // three hours later the session has idled out

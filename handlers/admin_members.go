@@ -9,6 +9,7 @@ import (
 
 	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/models/sqldb"
 	"koogallery/views/layouts"
 	"koogallery/views/members"
 	"koogallery/web"
@@ -87,7 +88,7 @@ func (h *AdminMembers) Revoke(c echo.Context) error {
 	}
 	err = h.accounts.RevokeInvitation(c.Request().Context(), web.UserID(c), 0, id)
 	switch {
-	case errors.Is(err, models.ErrStale):
+	case errors.Is(err, sqldb.ErrStale):
 		web.Flash(c, web.FlashInfo, "members.revoke_stale")
 	case err != nil:
 		return err

@@ -8,6 +8,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/sqldb"
 	"koogallery/views/admin"
 	"koogallery/views/layouts"
 	"koogallery/web"
@@ -21,7 +24,7 @@ type AdminProducts struct{ store *models.Store }
 func (h *AdminProducts) Routes(g *echo.Group) {
 	g.GET("/products", h.List)
 	g.GET("/products/:id", h.Show)
-	for _, a := range models.SaleActions {
+	for _, a := range catalog.SaleActions {
 		g.POST("/products/:id/"+string(a), h.change(a))
 	}
 }
@@ -29,9 +32,9 @@ func (h *AdminProducts) Routes(g *echo.Group) {
 // List shows every product, filtered by sale status and seller, with interface health.
 func (h *AdminProducts) List(c echo.Context) error {
 	ctx := c.Request().Context()
-	f := models.AdminProductFilter{Page: pageParam(c)}
+	f := catalog.AdminProductFilter{Page: pageParam(c)}
 	vm := admin.ProductsVM{}
-	for _, s := range []models.SaleStatus{models.SaleOnSale, models.SaleFrozen, models.SaleDelisted} {
+	for _, s := range []catalog.SaleStatus{catalog.SaleOnSale, catalog.SaleFrozen, catalog.SaleDelisted} {
 		if c.QueryParam("status") == string(s) {
 			f.SaleStatus, vm.Status = s, string(s)
 		}
@@ -70,7 +73,7 @@ func (h *AdminProducts) render(c echo.Context, status int, id uint, vm admin.Pro
 	if err != nil {
 		return err
 	}
-	if vm.Audit, err = h.store.AuditTrail(ctx, models.AuditProduct, p.ID, 50); err != nil {
+	if vm.Audit, err = h.store.AuditTrail(ctx, account.AuditProduct, p.ID, 50); err != nil {
 		return err
 	}
 	vm.Product, vm.Failed = p, failed[p.ID]
@@ -89,7 +92,7 @@ func (h *AdminProducts) Show(c echo.Context) error {
 // change applies a sale action. A missing or too long reason re-renders the form with the text
 // kept; a product whose status changed meanwhile (or does not allow the action) is left alone
 // with a message.
-func (h *AdminProducts) change(a models.SaleAction) echo.HandlerFunc {
+func (h *AdminProducts) change(a catalog.SaleAction) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, err := pathID(c, "id")
 		if err != nil {
@@ -102,7 +105,7 @@ func (h *AdminProducts) change(a models.SaleAction) echo.HandlerFunc {
 		}
 		back := "/admin/products/" + strconv.FormatUint(uint64(id), 10)
 		switch {
-		case errors.Is(err, models.ErrStale):
+		case errors.Is(err, sqldb.ErrStale):
 			web.Flash(c, web.FlashError, "adminproducts.stale")
 		case err != nil:
 			return err

@@ -8,6 +8,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/publishing"
 	"koogallery/views/admin"
 	"koogallery/views/layouts"
@@ -41,7 +44,7 @@ func (h *AdminReviews) List(c echo.Context) error {
 	for i, v := range page.Items {
 		content, err := v.Decode()
 		if err != nil && v.Product != nil {
-			content = models.ContentOf(v.Product, nil) // unreadable content: name the product as listed
+			content = catalog.ContentOf(v.Product, nil) // unreadable content: name the product as listed
 		}
 		vm.Rows[i] = admin.ReviewRow{Version: v, Content: content}
 	}
@@ -66,7 +69,7 @@ func (h *AdminReviews) render(c echo.Context, status int, id uint, vm admin.Revi
 	}
 	p := v.Product
 	if p == nil {
-		return models.ErrNotFound
+		return sqldb.ErrNotFound
 	}
 	if vm.Content, err = v.Decode(); err != nil {
 		return err
@@ -78,7 +81,7 @@ func (h *AdminReviews) render(c echo.Context, status int, id uint, vm admin.Revi
 		if err != nil {
 			return err
 		}
-		live := models.ContentOf(p, specs)
+		live := catalog.ContentOf(p, specs)
 		vm.Live, vm.Changed = &live, admin.Changes(live, vm.Content)
 		if vm.LiveAddress, err = h.address(c, p.SellerID, live.AddressID); err != nil {
 			return err
@@ -101,12 +104,12 @@ func (h *AdminReviews) render(c echo.Context, status int, id uint, vm admin.Revi
 
 // address loads the seller's production address a content names; nil when it names none or
 // one that no longer exists.
-func (h *AdminReviews) address(c echo.Context, sellerID uint, id *uint) (*models.ProductionAddress, error) {
+func (h *AdminReviews) address(c echo.Context, sellerID uint, id *uint) (*sellertools.ProductionAddress, error) {
 	if id == nil {
 		return nil, nil
 	}
 	a, err := h.store.SellerAddress(c.Request().Context(), sellerID, *id)
-	if errors.Is(err, models.ErrNotFound) {
+	if errors.Is(err, sqldb.ErrNotFound) {
 		return nil, nil
 	}
 	return a, err
@@ -132,15 +135,15 @@ func (h *AdminReviews) decide(approve bool) echo.HandlerFunc {
 			if verr != nil {
 				return verr
 			}
-			if v.Status != models.VersionReviewing {
-				err = models.ErrStale // decided meanwhile: there is no form left to correct
+			if v.Status != catalog.VersionReviewing {
+				err = sqldb.ErrStale // decided meanwhile: there is no form left to correct
 			}
 		}
 		if fe, ok := asFieldErrors(err); ok {
 			return h.render(c, http.StatusUnprocessableEntity, id, admin.ReviewVM{Reason: clip(reason, 4000), Error: web.T(c, fe["reason"])})
 		}
 		switch {
-		case errors.Is(err, models.ErrStale):
+		case errors.Is(err, sqldb.ErrStale):
 			web.Flash(c, web.FlashError, "review.stale")
 			return web.SeeOther(c, "/admin/products/reviews/"+strconv.FormatUint(uint64(id), 10))
 		case err != nil:

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/attachment"
 	"koogallery/web"
 )
 
@@ -48,7 +49,7 @@ func (h *Attachments) Download(c echo.Context) error {
 // fallback (other characters, quotes and backslashes become '_'), filename*= the UTF-8 name
 // percent-encoded (RFC 8187: only attr-chars stay literal).
 func ContentDisposition(name string) string {
-	name = models.CleanFileName(name)
+	name = attachment.CleanFileName(name)
 	var ascii strings.Builder
 	for _, r := range name {
 		if r < 0x20 || r >= 0x7f || r == '"' || r == '\\' || r == '%' {

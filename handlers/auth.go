@@ -8,7 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/views/layouts"
 	"koogallery/views/public"
@@ -95,7 +94,7 @@ func (h *Auth) Logout(c echo.Context) error {
 }
 
 // homeOf is where each role lands after login.
-func homeOf(u *models.User) string { return layouts.AreaHome(u) }
+func homeOf(u *account.User) string { return layouts.AreaHome(u) }
 
 // waitText says how long to wait, in the page's language: seconds under two minutes, else
 // minutes (rounded up).

@@ -9,6 +9,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/outbox"
+	"koogallery/models/sqldb"
 	"koogallery/views"
 	"koogallery/views/calls"
 	"koogallery/views/layouts"
@@ -73,17 +76,17 @@ type callQuery struct {
 
 // callFilter reads the filter: unknown values are ignored, an invalid date keeps its text and
 // gets a message (the other filters still apply).
-func callFilter(c echo.Context) (models.CallFilter, calls.FilterVM) {
+func callFilter(c echo.Context) (outbox.CallFilter, calls.FilterVM) {
 	var in callQuery
 	_ = (&echo.DefaultBinder{}).BindQueryParams(c, &in)
-	f := models.CallFilter{Page: pageParam(c)}
+	f := outbox.CallFilter{Page: pageParam(c)}
 	vm := calls.FilterVM{Errors: map[string]string{}}
-	for _, s := range models.CallStatuses {
+	for _, s := range outbox.CallStatuses {
 		if in.Status == string(s) {
 			f.Status, vm.Status = s, in.Status
 		}
 	}
-	for _, a := range models.CallActivities {
+	for _, a := range outbox.CallActivities {
 		if in.Activity == a {
 			f.Activity, vm.Activity = a, a
 		}
@@ -118,10 +121,10 @@ func callFilter(c echo.Context) (models.CallFilter, calls.FilterVM) {
 
 // retryRules are the configured retry policies of every activity, for SaaS/API and License.
 func retryRules(s *models.Store) []calls.RuleRow {
-	acts := []string{models.ActNewInstance, models.ActUpgrade, models.ActOrderNotify, models.ActRefresh, models.ActUpdateStatus, models.ActRelease, models.ActGetLicense}
+	acts := []string{outbox.ActNewInstance, outbox.ActUpgrade, outbox.ActOrderNotify, outbox.ActRefresh, outbox.ActUpdateStatus, outbox.ActRelease, outbox.ActGetLicense}
 	rows := make([]calls.RuleRow, len(acts))
 	for i, a := range acts {
-		rows[i] = calls.RuleRow{Activity: a, SaaS: s.Policy(a, models.TypeSaaS), License: s.Policy(a, models.TypeLicense)}
+		rows[i] = calls.RuleRow{Activity: a, SaaS: s.Policy(a, catalog.TypeSaaS), License: s.Policy(a, catalog.TypeLicense)}
 	}
 	return rows
 }
@@ -131,7 +134,7 @@ func (h *Calls) List(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, fvm := callFilter(c)
 	var (
-		page models.Page[models.InterfaceCall]
+		page sqldb.Page[outbox.InterfaceCall]
 		err  error
 	)
 	if h.admin {
@@ -185,7 +188,7 @@ func (h *Calls) Show(c echo.Context) error {
 		return err
 	}
 	inst, err := h.store.CallInstance(ctx, call)
-	if err != nil && !errors.Is(err, models.ErrNotFound) {
+	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
 		return err
 	}
 	vm := calls.DetailVM{Admin: h.admin, Call: call, Instance: inst, Attempts: attempts, Now: h.store.Now()}
@@ -222,7 +225,7 @@ func (h *Calls) Restart(c echo.Context) error {
 		restart = h.store.OperatorRestartCall
 	}
 	switch err := restart(c.Request().Context(), h.actor(c), id); {
-	case errors.Is(err, models.ErrStale):
+	case errors.Is(err, sqldb.ErrStale):
 		web.Flash(c, web.FlashError, "calls.restart.stale")
 	case err != nil:
 		return err
@@ -243,7 +246,7 @@ func (h *Calls) Replay(c echo.Context) error {
 	if waiting, err := h.store.PendingReplay(ctx, h.scope(c), id); err == nil {
 		web.Flash(c, web.FlashInfo, "calls.replay.pending")
 		return web.SeeOther(c, calls.CallURL(h.admin, waiting.ID))
-	} else if !errors.Is(err, models.ErrNotFound) {
+	} else if !errors.Is(err, sqldb.ErrNotFound) {
 		return err
 	}
 	replay := h.store.ReplayCall

@@ -7,6 +7,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
 	"koogallery/views/layouts"
 	"koogallery/views/public"
 	"koogallery/web"
@@ -24,10 +27,10 @@ func (h *Catalog) Routes(e *echo.Echo) {
 // List shows the products on sale, searched and filtered by type.
 func (h *Catalog) List(c echo.Context) error {
 	vm := public.CatalogVM{Query: clip(strings.TrimSpace(c.QueryParam("q")), 100)}
-	if t := models.ProductType(c.QueryParam("type")); t.Valid() {
+	if t := catalog.ProductType(c.QueryParam("type")); t.Valid() {
 		vm.Type = string(t)
 	}
-	page, err := h.store.Catalog(c.Request().Context(), models.CatalogFilter{Query: vm.Query, Type: models.ProductType(vm.Type), Page: pageParam(c)})
+	page, err := h.store.Catalog(c.Request().Context(), catalog.CatalogFilter{Query: vm.Query, Type: catalog.ProductType(vm.Type), Page: pageParam(c)})
 	if err != nil {
 		return err
 	}
@@ -46,18 +49,18 @@ func (h *Catalog) Show(c echo.Context) error {
 		return err
 	}
 	_, plan := p.LowestPrice()
-	return renderProduct(c, h.store, http.StatusOK, p, public.BuyForm{Plan: string(plan), Count: "1", PayMethod: string(models.PayCash)})
+	return renderProduct(c, h.store, http.StatusOK, p, public.BuyForm{Plan: string(plan), Count: "1", PayMethod: string(orders.PayCash)})
 }
 
 // renderProduct shows a product page with the given purchase form state.
-func renderProduct(c echo.Context, store *models.Store, status int, p *models.Product, form public.BuyForm) error {
+func renderProduct(c echo.Context, store *models.Store, status int, p *catalog.Product, form public.BuyForm) error {
 	vm := public.ProductVM{Product: p, Form: form}
 	specs, err := store.ProductSpecs(c.Request().Context(), p.ID)
 	if err != nil {
 		return err
 	}
 	vm.Specs = specs
-	if u := web.CurrentUser(c); u != nil && u.Role == models.RoleBuyer {
+	if u := web.CurrentUser(c); u != nil && u.Role == account.RoleBuyer {
 		vm.CanBuy, vm.Unverified = true, !u.Verified()
 		fav, err := store.IsFavorite(c.Request().Context(), u.ID, p.ID)
 		if err != nil {

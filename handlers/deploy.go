@@ -10,6 +10,11 @@ import (
 	"koogallery/cloud"
 	"koogallery/deploy"
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/deployment"
+	"koogallery/models/orders"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/views/console"
 	deployviews "koogallery/views/deploy"
 	"koogallery/views/layouts"
@@ -58,7 +63,7 @@ func (in deployInput) choice() deploy.Choice {
 
 // deployable is the buyer's service when its product can be deployed (a deployable License
 // product, in use); anything else, and anyone else's service, is ErrNotFound.
-func (h *Deploy) deployable(c echo.Context) (*models.Instance, error) {
+func (h *Deploy) deployable(c echo.Context) (*orders.Instance, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return nil, err
@@ -68,21 +73,21 @@ func (h *Deploy) deployable(c echo.Context) (*models.Instance, error) {
 		return nil, err
 	}
 	if !canDeploy(in) {
-		return nil, models.ErrNotFound
+		return nil, sqldb.ErrNotFound
 	}
 	return in, nil
 }
 
-func canDeploy(in *models.Instance) bool {
-	return in.Product != nil && in.Product.Type == models.TypeLicense && in.Product.Deployable && in.Status == models.InstanceNormal
+func canDeploy(in *orders.Instance) bool {
+	return in.Product != nil && in.Product.Type == catalog.TypeLicense && in.Product.Deployable && in.Status == orders.InstanceNormal
 }
 
-func profileOf(in *models.Instance) deploy.Profile {
+func profileOf(in *orders.Instance) deploy.Profile {
 	return deploy.ProfileFor(in.Product)
 }
 
 // delegated reports whether the buyer's delegation is in force.
-func (h *Deploy) delegated(c echo.Context) (*models.DeployDelegation, error) {
+func (h *Deploy) delegated(c echo.Context) (*deployment.DeployDelegation, error) {
 	return h.store.BuyerDelegation(c.Request().Context(), web.UserID(c))
 }
 
@@ -109,7 +114,7 @@ func (h *Deploy) Show(c echo.Context) error {
 }
 
 // form lists the resources for the choice and builds the page's view model.
-func (h *Deploy) form(c echo.Context, in *models.Instance, del *models.DeployDelegation, ch deploy.Choice, errs map[string]string) (deployviews.FormVM, deploy.Options, error) {
+func (h *Deploy) form(c echo.Context, in *orders.Instance, del *deployment.DeployDelegation, ch deploy.Choice, errs map[string]string) (deployviews.FormVM, deploy.Options, error) {
 	ctx := c.Request().Context()
 	p := profileOf(in)
 	o, err := h.runner.Options(ctx, web.UserID(c), p, &ch)
@@ -151,7 +156,7 @@ func (h *Deploy) Resources(c echo.Context) error {
 		return err
 	}
 	if !del.Active() {
-		return models.ErrNotFound
+		return sqldb.ErrNotFound
 	}
 	var input deployInput
 	if err := c.Bind(&input); err != nil {
@@ -167,7 +172,7 @@ func (h *Deploy) Resources(c echo.Context) error {
 }
 
 // check binds and validates the whole form.
-func (h *Deploy) check(c echo.Context, in *models.Instance, del *models.DeployDelegation) (*models.Deployment, deployInput, deployviews.FormVM, deploy.Options, map[string]string, error) {
+func (h *Deploy) check(c echo.Context, in *orders.Instance, del *deployment.DeployDelegation) (*deployment.Deployment, deployInput, deployviews.FormVM, deploy.Options, map[string]string, error) {
 	var input deployInput
 	if err := c.Bind(&input); err != nil {
 		return nil, input, deployviews.FormVM{}, deploy.Options{}, nil, echo.ErrBadRequest
@@ -249,9 +254,9 @@ func (h *Deploy) Create(c echo.Context) error {
 	}
 	err = h.store.CreateDeployment(c.Request().Context(), d)
 	switch {
-	case errors.Is(err, models.ErrDuplicate): // the same form again (a double click): its deployment
+	case errors.Is(err, sellertools.ErrDuplicate): // the same form again (a double click): its deployment
 		return web.SeeOther(c, base+"/deployments/"+strconv.FormatUint(uint64(d.ID), 10))
-	case errors.Is(err, models.ErrDeployBusy):
+	case errors.Is(err, deployment.ErrDeployBusy):
 		vm.Errors = map[string]string{"form": web.T(c, "deploy.err.busy")}
 		vm, _, ferr := h.form(c, in, del, deploy.Choice{Region: vm.Choice.Region, EcsID: vm.Choice.EcsID}, vm.Errors)
 		if ferr != nil {
@@ -360,7 +365,7 @@ func (h *Deploy) Retry(c echo.Context) error {
 	}
 	err = h.store.RetryDeployment(c.Request().Context(), web.UserID(c), vm.ServiceID, vm.Deployment.ID)
 	switch {
-	case errors.Is(err, models.ErrDeployBusy):
+	case errors.Is(err, deployment.ErrDeployBusy):
 		web.Flash(c, web.FlashError, "deploy.err.busy")
 	case err != nil:
 		return err
@@ -373,7 +378,7 @@ func (h *Deploy) Retry(c echo.Context) error {
 // withDeploy adds the deployments panel to the page of a deployable License service.
 func (h *Services) withDeploy(c echo.Context, vm *console.ServiceVM) error {
 	in := vm.Service
-	if in.Product == nil || in.Product.Type != models.TypeLicense || !in.Product.Deployable {
+	if in.Product == nil || in.Product.Type != catalog.TypeLicense || !in.Product.Deployable {
 		return nil
 	}
 	ctx := c.Request().Context()

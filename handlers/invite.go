@@ -10,6 +10,7 @@ import (
 
 	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/models/sqldb"
 	"koogallery/views/layouts"
 	"koogallery/views/members"
 	"koogallery/web"
@@ -63,7 +64,7 @@ func (h *Invitations) page(c echo.Context, raw string, t *account.Token) (member
 		switch {
 		case err == nil:
 			vm.State = members.InviteSignIn
-		case errors.Is(err, models.ErrNotFound):
+		case errors.Is(err, sqldb.ErrNotFound):
 			vm.State = members.InviteSignUp
 		default:
 			return vm, err
@@ -223,7 +224,7 @@ func (h *Invitations) signUp(c echo.Context, in acceptInput, vm members.InviteVM
 	}
 	ctx := c.Request().Context()
 	u, err := h.accounts.AcceptInvitation(ctx, in.Token, nil, nu)
-	var fe models.FieldErrors
+	var fe sqldb.FieldErrors
 	switch {
 	case errors.Is(err, account.ErrTokenUsed):
 		return h.lost(c, in, t)

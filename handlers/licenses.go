@@ -8,7 +8,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/license"
+	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 	"koogallery/views/console"
 	"koogallery/views/layouts"
 	"koogallery/web"
@@ -39,7 +42,7 @@ type licenseInput struct {
 // withLicenses adds the License section to the page of a License service.
 func (h *Services) withLicenses(c echo.Context, vm *console.ServiceVM) error {
 	in := vm.Service
-	if in.Product == nil || in.Product.Type != models.TypeLicense {
+	if in.Product == nil || in.Product.Type != catalog.TypeLicense {
 		return nil
 	}
 	items, err := h.store.BuyerLicenses(c.Request().Context(), web.UserID(c), in.ID)
@@ -54,7 +57,7 @@ func (h *Services) withLicenses(c echo.Context, vm *console.ServiceVM) error {
 		form.SubmitKey = web.NewFormKey()
 	}
 	vm.Licenses = &console.LicensesVM{ServiceID: in.ID, Form: *form, Items: items,
-		Applicable: in.Status == models.InstanceNormal && in.SellerInstanceID != ""}
+		Applicable: in.Status == orders.InstanceNormal && in.SellerInstanceID != ""}
 	return nil
 }
 
@@ -95,14 +98,14 @@ func (h *Services) ApplyLicense(c echo.Context) error {
 	ctx := c.Request().Context()
 	uid := web.UserID(c)
 	var created bool
-	fe := models.FieldErrors{}
+	fe := sqldb.FieldErrors{}
 	if in.Confirm == "" {
 		// Another buyer's service stays a 404 whatever the form says.
 		if _, err := h.store.BuyerService(ctx, uid, id); err != nil {
 			return err
 		}
 		fe["confirm"] = "license.err.confirm"
-		if _, msg := models.NormalizeFingerprint(in.Fingerprint); msg != "" {
+		if _, msg := license.NormalizeFingerprint(in.Fingerprint); msg != "" {
 			fe["fingerprint"] = msg
 		}
 	} else {
@@ -120,7 +123,7 @@ func (h *Services) ApplyLicense(c echo.Context) error {
 			form.SubmitKey = strings.TrimSpace(in.SubmitKey) // nothing was made with it
 		}
 		c.Set(licenseFormKey, &form)
-		return h.render(c, http.StatusUnprocessableEntity, id, console.RenewForm{Count: "1", PayMethod: string(models.PayCash)})
+		return h.render(c, http.StatusUnprocessableEntity, id, console.RenewForm{Count: "1", PayMethod: string(orders.PayCash)})
 	}
 	if created {
 		web.Flash(c, web.FlashSuccess, "license.applied")

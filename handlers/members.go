@@ -9,6 +9,7 @@ import (
 
 	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/models/sqldb"
 	"koogallery/views/layouts"
 	"koogallery/views/members"
 	"koogallery/web"
@@ -143,7 +144,7 @@ func (h *SellerMembers) Revoke(c echo.Context) error {
 	u := web.CurrentUser(c)
 	err = h.accounts.RevokeInvitation(c.Request().Context(), u.ID, *u.SellerID, id)
 	switch {
-	case errors.Is(err, models.ErrStale):
+	case errors.Is(err, sqldb.ErrStale):
 		web.Flash(c, web.FlashInfo, "members.revoke_stale")
 	case err != nil:
 		return err

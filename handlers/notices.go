@@ -10,6 +10,7 @@ import (
 
 	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/models/notice"
 	"koogallery/ttlcache"
 	"koogallery/views/layouts"
 	"koogallery/views/notices"
@@ -87,7 +88,7 @@ func (h *Notices) ReadAll(c echo.Context) error {
 // no badge rather than failing the page.
 type UnreadCounter struct {
 	store *models.Store
-	cache *ttlcache.Cache[models.NoticeOwner, int]
+	cache *ttlcache.Cache[notice.NoticeOwner, int]
 }
 
 // unreadTTL is how long a count is reused; unreadMax bounds the counts kept.
@@ -98,11 +99,11 @@ const (
 
 // NewUnreadCounter makes a counter over the store.
 func NewUnreadCounter(store *models.Store) *UnreadCounter {
-	return &UnreadCounter{store: store, cache: ttlcache.New[models.NoticeOwner, int](unreadTTL, unreadMax)}
+	return &UnreadCounter{store: store, cache: ttlcache.New[notice.NoticeOwner, int](unreadTTL, unreadMax)}
 }
 
 // Count is the user's unread message count.
-func (u *UnreadCounter) Count(ctx context.Context, user *models.User) int {
+func (u *UnreadCounter) Count(ctx context.Context, user *account.User) int {
 	if layouts.NoticesHref(user) == "" {
 		return 0
 	}
@@ -119,7 +120,7 @@ func (u *UnreadCounter) Count(ctx context.Context, user *models.User) int {
 }
 
 // forget drops a user's cached count after they read messages.
-func (u *UnreadCounter) forget(user *models.User) {
+func (u *UnreadCounter) forget(user *account.User) {
 	if u == nil {
 		return
 	}

@@ -11,6 +11,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/protocol"
 	"koogallery/sellerkit"
 )
@@ -35,7 +39,7 @@ func (h *OpenAPI) Routes(e *echo.Echo) {
 
 func (h *OpenAPI) lookup(ctx context.Context, ak string) (string, error) {
 	k, err := h.store.AccessKeyByKeyID(ctx, ak)
-	if errors.Is(err, models.ErrNotFound) {
+	if errors.Is(err, sqldb.ErrNotFound) {
 		return "", protocol.ErrAKSKUnknownAccessKey
 	}
 	if err != nil {
@@ -51,7 +55,7 @@ type apiError struct {
 }
 
 // authenticate verifies the request's AK/SK signature and returns the calling key.
-func (h *OpenAPI) authenticate(c echo.Context) (*models.AccessKey, error) {
+func (h *OpenAPI) authenticate(c echo.Context) (*sellertools.AccessKey, error) {
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, 1<<20))
 	if err != nil {
 		return nil, c.JSON(http.StatusBadRequest, apiError{"MKT.0400", "unreadable body"})
@@ -60,7 +64,7 @@ func (h *OpenAPI) authenticate(c echo.Context) (*models.AccessKey, error) {
 }
 
 // authenticateBody is authenticate over a body the handler has already read (the raw bytes).
-func (h *OpenAPI) authenticateBody(c echo.Context, body []byte) (*models.AccessKey, error) {
+func (h *OpenAPI) authenticateBody(c echo.Context, body []byte) (*sellertools.AccessKey, error) {
 	ak, err := h.verifier.Verify(c.Request(), body)
 	if err != nil {
 		msg := "authentication failed"
@@ -120,7 +124,7 @@ func (h *OpenAPI) QueryOrder(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]any{"error_code": "MKT.0000", "error_msg": "success", "orderInfo": info})
 	}
 	o, err := h.store.SellerOrderByNo(c.Request().Context(), key.SellerID, orderID, lineID)
-	if errors.Is(err, models.ErrNotFound) {
+	if errors.Is(err, sqldb.ErrNotFound) {
 		return c.JSON(http.StatusNotFound, apiError{"MKT.0404", "no such order for this seller"})
 	}
 	if err != nil {
@@ -129,7 +133,7 @@ func (h *OpenAPI) QueryOrder(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"error_code": "MKT.0000", "error_msg": "success", "orderInfo": orderInfo(o)})
 }
 
-func orderInfo(o *models.Order) OrderInfo {
+func orderInfo(o *orders.Order) OrderInfo {
 	info := OrderInfo{OrderID: o.OrderNo, OrderLineID: o.LineNo, OrderType: string(o.Type), CreateTime: protocol.FormatExpireTime(o.CreatedAt),
 		ProductName: o.ProductName, ChargingMode: string(o.ChargingMode), Amount: fmt.Sprintf("%d.%02d", o.PaidFen/100, o.PaidFen%100), Currency: "CNY"}
 	if o.Buyer != nil {
@@ -142,7 +146,7 @@ func orderInfo(o *models.Order) OrderInfo {
 		info.SpecCode, info.SpecName = o.Spec.Code, o.Spec.Name
 		info.SKUCode = o.Product.Code + "-" + o.Spec.Code + "-" + string(o.Plan)
 	}
-	if o.Plan == models.PlanMonth || o.Plan == models.PlanYear {
+	if o.Plan == catalog.PlanMonth || o.Plan == catalog.PlanYear {
 		info.PeriodType, info.PeriodNumber = string(o.Plan), o.PeriodCount
 	}
 	if o.ExpireAt != nil {

@@ -17,7 +17,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"koogallery/models"
+	"koogallery/models/license"
+	"koogallery/models/sqldb"
 	"koogallery/protocol"
 )
 
@@ -38,7 +39,7 @@ import (
 
 const (
 	// maxLicensePushBytes bounds the whole push: the file plus the JSON part and the framing.
-	maxLicensePushBytes = models.MaxLicenseFileBytes + 64<<10
+	maxLicensePushBytes = license.MaxLicenseFileBytes + 64<<10
 	// maxLicenseJSONPart bounds the JSON part (1024 characters of up to 4 bytes, escaped).
 	maxLicenseJSONPart = 16 << 10
 )
@@ -63,7 +64,7 @@ func (h *OpenAPI) PushLicense(c echo.Context) error {
 	if eventID == "" || len(eventID) > protocol.MaxIDLength {
 		return c.JSON(http.StatusNotFound, notFound)
 	}
-	if _, err := h.store.SellerLicense(ctx, key.SellerID, eventID); errors.Is(err, models.ErrNotFound) {
+	if _, err := h.store.SellerLicense(ctx, key.SellerID, eventID); errors.Is(err, sqldb.ErrNotFound) {
 		return c.JSON(http.StatusNotFound, notFound)
 	} else if err != nil {
 		return err
@@ -74,9 +75,9 @@ func (h *OpenAPI) PushLicense(c echo.Context) error {
 	}
 	_, err = h.store.PushLicense(ctx, key.SellerID, eventID, push)
 	switch {
-	case errors.Is(err, models.ErrNotFound):
+	case errors.Is(err, sqldb.ErrNotFound):
 		return c.JSON(http.StatusNotFound, notFound)
-	case errors.Is(err, models.ErrLicenseConflict):
+	case errors.Is(err, license.ErrLicenseConflict):
 		return c.JSON(http.StatusConflict, apiError{"MKT.0409",
 			"a different License was already issued for this event_id: the same application must always yield the same License; push the License issued before"})
 	case err != nil:
@@ -86,9 +87,9 @@ func (h *OpenAPI) PushLicense(c echo.Context) error {
 }
 
 // parseLicensePush reads the multipart push into a License, or says what is wrong with it.
-func parseLicensePush(contentType string, body []byte) (models.LicensePush, int, *apiError) {
-	var out models.LicensePush
-	bad := func(msg string) (models.LicensePush, int, *apiError) {
+func parseLicensePush(contentType string, body []byte) (license.LicensePush, int, *apiError) {
+	var out license.LicensePush
+	bad := func(msg string) (license.LicensePush, int, *apiError) {
 		return out, http.StatusBadRequest, &apiError{"MKT.0400", msg}
 	}
 	mt, params, err := mime.ParseMediaType(contentType)
@@ -112,11 +113,11 @@ func parseLicensePush(contentType string, body []byte) (models.LicensePush, int,
 			if haveFile {
 				return bad("more than one file part: push one License file")
 			}
-			data, err := io.ReadAll(io.LimitReader(p, models.MaxLicenseFileBytes+1))
+			data, err := io.ReadAll(io.LimitReader(p, license.MaxLicenseFileBytes+1))
 			if err != nil {
 				return bad("malformed multipart body")
 			}
-			if len(data) > models.MaxLicenseFileBytes {
+			if len(data) > license.MaxLicenseFileBytes {
 				return out, http.StatusRequestEntityTooLarge, &apiError{"MKT.0413", "the License file is larger than 1 MiB"}
 			}
 			file, fileName, haveFile = data, fname, true
@@ -157,10 +158,10 @@ func parseLicensePush(contentType string, body []byte) (models.LicensePush, int,
 			return bad("characters is required for a CHARACTERS License")
 		case !utf8.ValidString(lic.Characters):
 			return bad("characters must be UTF-8")
-		case n > models.MaxLicenseCharacters:
-			return bad(fmt.Sprintf("characters has %d characters; at most %d", n, models.MaxLicenseCharacters))
+		case n > license.MaxLicenseCharacters:
+			return bad(fmt.Sprintf("characters has %d characters; at most %d", n, license.MaxLicenseCharacters))
 		}
-		out = models.LicensePush{Type: lic.Type, Characters: lic.Characters}
+		out = license.LicensePush{Type: lic.Type, Characters: lic.Characters}
 	case protocol.LicenseFile:
 		name := strings.TrimSpace(lic.FileName)
 		if name == "" {
@@ -169,7 +170,7 @@ func parseLicensePush(contentType string, body []byte) (models.LicensePush, int,
 		switch {
 		case name == "":
 			return bad("file_name is required for a FILE License")
-		case utf8.RuneCountInString(name) > models.MaxLicenseFileName || !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
+		case utf8.RuneCountInString(name) > license.MaxLicenseFileName || !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
 			return bad("file_name must be at most 255 characters without control characters")
 		case len(lic.SHA256) != 64 || !isHexString(lic.SHA256):
 			return bad("sha256 must be the file's SHA-256 as 64 hex digits")
@@ -182,7 +183,7 @@ func parseLicensePush(contentType string, body []byte) (models.LicensePush, int,
 		if got := hex.EncodeToString(sum[:]); !strings.EqualFold(got, lic.SHA256) {
 			return bad(fmt.Sprintf("sha256 does not match the file: the file received (%d bytes) has SHA-256 %s", len(file), got))
 		}
-		out = models.LicensePush{Type: lic.Type, FileName: name, SHA256: strings.ToLower(lic.SHA256), Data: file}
+		out = license.LicensePush{Type: lic.Type, FileName: name, SHA256: strings.ToLower(lic.SHA256), Data: file}
 	case "":
 		return bad(`type is required: "CHARACTERS" or "FILE"`)
 	default:

@@ -9,6 +9,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/sqldb"
 	"koogallery/views/console"
 	"koogallery/views/layouts"
 	"koogallery/views/public"
@@ -44,7 +46,7 @@ func extValues(c echo.Context) map[string]string {
 	v, _ := c.FormParams()
 	out := map[string]string{}
 	for k, vals := range v {
-		if name, ok := strings.CutPrefix(k, "ext_"); ok && len(vals) > 0 && len(out) < models.MaxExtParams*4 {
+		if name, ok := strings.CutPrefix(k, "ext_"); ok && len(vals) > 0 && len(out) < catalog.MaxExtParams*4 {
 			out[clip(name, 40)] = clip(vals[0], 800)
 		}
 	}
@@ -109,4 +111,4 @@ func (h *Orders) Show(c echo.Context) error {
 }
 
 // isStale reports a change that lost a race or came too late.
-func isStale(err error) bool { return errors.Is(err, models.ErrStale) }
+func isStale(err error) bool { return errors.Is(err, sqldb.ErrStale) }

@@ -6,7 +6,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 	"koogallery/web"
 )
 
@@ -14,7 +16,7 @@ import (
 func pathID(c echo.Context, name string) (uint, error) {
 	n, err := strconv.ParseUint(c.Param(name), 10, 32)
 	if err != nil || n == 0 {
-		return 0, models.ErrNotFound
+		return 0, sqldb.ErrNotFound
 	}
 	return uint(n), nil
 }
@@ -34,14 +36,14 @@ func pickByPathID[T any](c echo.Context, list []T, err error, id func(*T) uint) 
 			return &list[i], nil
 		}
 	}
-	return nil, models.ErrNotFound
+	return nil, sqldb.ErrNotFound
 }
 
 // formID reads a numeric id from a form field; a malformed one is a 404.
 func formID(c echo.Context, name string) (uint, error) {
 	n, err := strconv.ParseUint(c.FormValue(name), 10, 32)
 	if err != nil || n == 0 {
-		return 0, models.ErrNotFound
+		return 0, sqldb.ErrNotFound
 	}
 	return uint(n), nil
 }
@@ -56,7 +58,7 @@ func pageParam(c echo.Context) int {
 }
 
 // translate turns field message keys into the user's language.
-func translate(c echo.Context, errs models.FieldErrors) map[string]string {
+func translate(c echo.Context, errs sqldb.FieldErrors) map[string]string {
 	out := make(map[string]string, len(errs))
 	for k, v := range errs {
 		out[k] = web.T(c, v)
@@ -65,30 +67,30 @@ func translate(c echo.Context, errs models.FieldErrors) map[string]string {
 }
 
 // asFieldErrors extracts per-field messages from a store error.
-func asFieldErrors(err error) (models.FieldErrors, bool) {
-	var fe models.FieldErrors
+func asFieldErrors(err error) (sqldb.FieldErrors, bool) {
+	var fe sqldb.FieldErrors
 	ok := errors.As(err, &fe)
 	return fe, ok
 }
 
 // clip keeps at most n bytes of user text for re-display, cut on a rune boundary.
-func clip(s string, n int) string { return models.ClipText(s, n) }
+func clip(s string, n int) string { return sqldb.ClipText(s, n) }
 
 // orderFilter reads the order list filters (type, charging mode, status, page); unknown
 // values are ignored.
-func orderFilter(c echo.Context) models.OrderFilter {
-	f := models.OrderFilter{Page: pageParam(c)}
-	for _, t := range models.OrderTypes {
+func orderFilter(c echo.Context) orders.OrderFilter {
+	f := orders.OrderFilter{Page: pageParam(c)}
+	for _, t := range orders.OrderTypes {
 		if string(t) == c.QueryParam("type") {
 			f.Type = t
 		}
 	}
-	for _, m := range models.ChargingModes {
+	for _, m := range catalog.ChargingModes {
 		if string(m) == c.QueryParam("mode") {
 			f.Mode = m
 		}
 	}
-	for _, s := range models.OrderStatuses {
+	for _, s := range orders.OrderStatuses {
 		if string(s) == c.QueryParam("status") {
 			f.Status = s
 		}

@@ -10,6 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/attachment"
+	"koogallery/models/refund"
 	"koogallery/views"
 	"koogallery/views/layouts"
 	"koogallery/views/refunds"
@@ -34,8 +36,8 @@ func (h *Refunds) ConsoleRoutes(g *echo.Group) {
 func (h *Refunds) SellerRoutes(g *echo.Group) {
 	g.GET("/refunds", h.list(refunds.AreaSeller))
 	g.GET("/refunds/:id", h.show(refunds.AreaSeller))
-	g.POST("/refunds/:id/approve", h.decide(models.RefundApproved))
-	g.POST("/refunds/:id/reject", h.decide(models.RefundRejected))
+	g.POST("/refunds/:id/approve", h.decide(refund.RefundApproved))
+	g.POST("/refunds/:id/reject", h.decide(refund.RefundRejected))
 }
 
 // AdminRoutes registers operations' refund pages under /admin.
@@ -55,8 +57,8 @@ type refundInput struct {
 	SubmitKey    string `form:"submit_key"`
 }
 
-func (in refundInput) model() models.RefundInput {
-	return models.RefundInput{Amount: clip(in.Amount, 40), Cause: clip(in.Cause, 40), Text: clip(in.Text, 4000), Goods: clip(in.Goods, 20),
+func (in refundInput) model() refund.RefundInput {
+	return refund.RefundInput{Amount: clip(in.Amount, 40), Cause: clip(in.Cause, 40), Text: clip(in.Text, 4000), Goods: clip(in.Goods, 20),
 		ShareContact: in.ShareContact != "", Confirm: in.Confirm != "", SubmitKey: clip(in.SubmitKey, 64)}
 }
 
@@ -73,7 +75,7 @@ func (h *Refunds) Form(c echo.Context) error {
 	}
 	vm := refunds.FormVM{Target: t, SubmitKey: web.NewFormKey(), ShareContact: false}
 	if t.Decision.Full() {
-		vm.Amount = models.FormatAmount(t.Decision.MaxFen)
+		vm.Amount = refund.FormatAmount(t.Decision.MaxFen)
 	}
 	return h.renderForm(c, http.StatusOK, vm)
 }
@@ -114,7 +116,7 @@ func (h *Refunds) Create(c echo.Context) error {
 			return err
 		}
 		if up != nil && fe["attachment"] == "" {
-			fe["attachment"] = models.MsgAttachmentAgain // browsers never keep a chosen file
+			fe["attachment"] = attachment.MsgAgain // browsers never keep a chosen file
 		}
 		vm := refunds.FormVM{Target: t, Amount: m.Amount, Cause: m.Cause, Text: clip(in.Text, 2000), Goods: m.Goods,
 			ShareContact: m.ShareContact, Confirm: m.Confirm, SubmitKey: strings.TrimSpace(m.SubmitKey), Errors: translate(c, fe)}
@@ -123,7 +125,7 @@ func (h *Refunds) Create(c echo.Context) error {
 		}
 		return h.renderForm(c, http.StatusUnprocessableEntity, vm)
 	}
-	if r.Status == models.RefundApproved {
+	if r.Status == refund.RefundApproved {
 		web.Flash(c, web.FlashSuccess, "refund.flash.auto_approved")
 	} else {
 		web.Flash(c, web.FlashSuccess, "refund.flash.requested")
@@ -134,7 +136,7 @@ func (h *Refunds) Create(c echo.Context) error {
 // formUpload reads an optional file field in full; nil when no file was chosen. A file over
 // the size limit is read no further and marked TooLarge, for the store to refuse with the
 // other fields' messages.
-func formUpload(c echo.Context, field string) (*models.Upload, error) {
+func formUpload(c echo.Context, field string) (*attachment.Upload, error) {
 	fh, err := c.FormFile(field)
 	switch {
 	case errors.Is(err, http.ErrMissingFile), errors.Is(err, http.ErrNotMultipart):
@@ -144,31 +146,31 @@ func formUpload(c echo.Context, field string) (*models.Upload, error) {
 	case err != nil:
 		return nil, echo.ErrBadRequest
 	}
-	if fh.Size > models.MaxAttachmentBytes {
-		return &models.Upload{Name: fh.Filename, TooLarge: true}, nil
+	if fh.Size > attachment.MaxBytes {
+		return &attachment.Upload{Name: fh.Filename, TooLarge: true}, nil
 	}
 	f, err := fh.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, models.MaxAttachmentBytes+1))
+	data, err := io.ReadAll(io.LimitReader(f, attachment.MaxBytes+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > models.MaxAttachmentBytes {
-		return &models.Upload{Name: fh.Filename, TooLarge: true}, nil
+	if len(data) > attachment.MaxBytes {
+		return &attachment.Upload{Name: fh.Filename, TooLarge: true}, nil
 	}
 	if fh.Filename == "" && len(data) == 0 {
 		return nil, nil
 	}
-	return &models.Upload{Name: fh.Filename, Data: data}, nil
+	return &attachment.Upload{Name: fh.Filename, Data: data}, nil
 }
 
 // refundFilter reads the list filters; anything malformed is ignored.
-func refundFilter(c echo.Context) (models.RefundFilter, string, string) {
-	f := models.RefundFilter{Page: pageParam(c)}
-	for _, s := range models.RefundStatuses {
+func refundFilter(c echo.Context) (refund.RefundFilter, string, string) {
+	f := refund.RefundFilter{Page: pageParam(c)}
+	for _, s := range refund.RefundStatuses {
 		if c.QueryParam("status") == string(s) {
 			f.Status = s
 		}
@@ -275,7 +277,7 @@ func areaLayout(area, title string) web.Layout {
 }
 
 // detail loads a request as the area's user may see it.
-func (h *Refunds) detail(c echo.Context, area string, id uint) (*models.RefundDetail, error) {
+func (h *Refunds) detail(c echo.Context, area string, id uint) (*refund.RefundDetail, error) {
 	ctx := c.Request().Context()
 	switch area {
 	case refunds.AreaConsole:
@@ -336,7 +338,7 @@ type reviewInput struct {
 // decide is the seller's confirmed 同意 or 驳回; a missing opinion or a refused attachment
 // re-renders the confirmation with the opinion kept; a request already decided or withdrawn
 // says so.
-func (h *Refunds) decide(to models.RefundStatus) echo.HandlerFunc {
+func (h *Refunds) decide(to refund.RefundStatus) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, err := pathID(c, "id")
 		if err != nil {
@@ -354,8 +356,8 @@ func (h *Refunds) decide(to models.RefundStatus) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		dec := models.RefundDecisionInput{Opinion: clip(in.Opinion, 4000), Attachment: up}
-		if to == models.RefundApproved {
+		dec := refund.RefundDecisionInput{Opinion: clip(in.Opinion, 4000), Attachment: up}
+		if to == refund.RefundApproved {
 			_, err = h.store.ApproveRefund(ctx, web.CurrentUser(c), id, dec)
 		} else {
 			_, err = h.store.RejectRefund(ctx, web.CurrentUser(c), id, dec)
@@ -364,10 +366,10 @@ func (h *Refunds) decide(to models.RefundStatus) echo.HandlerFunc {
 		switch {
 		case fe.Has():
 			if up != nil && fe["attachment"] == "" {
-				fe["attachment"] = models.MsgAttachmentAgain // browsers never keep a chosen file
+				fe["attachment"] = attachment.MsgAgain // browsers never keep a chosen file
 			}
 			decideName := "approve"
-			if to == models.RefundRejected {
+			if to == refund.RefundRejected {
 				decideName = "reject"
 			}
 			review := refunds.ReviewForm{Decide: decideName, Opinion: clip(in.Opinion, 2000), Errors: translate(c, fe)}
@@ -378,7 +380,7 @@ func (h *Refunds) decide(to models.RefundStatus) echo.HandlerFunc {
 		case err != nil:
 			return err
 		}
-		if to == models.RefundApproved {
+		if to == refund.RefundApproved {
 			web.Flash(c, web.FlashSuccess, "refund.flash.approved")
 		} else {
 			web.Flash(c, web.FlashSuccess, "refund.flash.rejected")

@@ -73,7 +73,7 @@ func Register(e *echo.Echo, d Deps) {
 	(&Invitations{accounts: d.Accounts, store: d.Store}).Routes(e)
 	(&SellerApply{store: d.Store, onboarding: d.Onboarding}).Routes(e)
 
-	console := e.Group("/console", web.RequireRole(models.RoleBuyer))
+	console := e.Group("/console", web.RequireRole(account.RoleBuyer))
 	(&Favorites{store: d.Store}).Routes(console)
 	(&Orders{store: d.Store}).Routes(console)
 	(&Notices{store: d.Store, base: "/console/notices", areaKey: "nav.console", areaURL: "/console/services", layout: layouts.Console, unread: d.Unread}).Routes(console)
@@ -83,7 +83,7 @@ func Register(e *echo.Echo, d Deps) {
 	(&Supervision{store: d.Store}).ConsoleRoutes(console)
 	(&Attachments{store: d.Store}).Routes(console)
 
-	seller := e.Group("/seller", web.RequireRole(models.RoleSeller), web.RequireSellerArea(SellerAreas))
+	seller := e.Group("/seller", web.RequireRole(account.RoleSeller), web.RequireSellerArea(SellerAreas))
 	(&SellerHome{store: d.Store}).Routes(seller)
 	(&SellerProducts{store: d.Store, pub: d.publishing()}).Routes(seller)
 	(&SellerNotify{store: d.Store}).Routes(seller)
@@ -102,7 +102,7 @@ func Register(e *echo.Echo, d Deps) {
 	(&SellerProfile{store: d.Store, accounts: d.Accounts, onboarding: d.Onboarding}).Routes(seller)
 
 	sellers := &AdminSellers{store: d.Store, accounts: d.Accounts, onboarding: d.Onboarding}
-	admin := e.Group("/admin", web.RequireRole(models.RoleAdmin), web.NavCounts(sellers.NavCounts))
+	admin := e.Group("/admin", web.RequireRole(account.RoleAdmin), web.NavCounts(sellers.NavCounts))
 	sellers.Routes(admin)
 	(&AdminHome{store: d.Store}).Routes(admin)
 	(&Calls{store: d.Store, admin: true}).Routes(admin)

@@ -7,6 +7,7 @@ import (
 
 	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/models/refund"
 	"koogallery/views/layouts"
 	"koogallery/views/seller"
 	"koogallery/web"
@@ -44,11 +45,11 @@ func (h *SellerHome) Home(c echo.Context) error {
 		vm.Summary = sum
 	}
 	if u.Can(account.Operations) {
-		counts, err := h.store.RefundCounts(ctx, *u.SellerID, models.RefundFilter{})
+		counts, err := h.store.RefundCounts(ctx, *u.SellerID, refund.RefundFilter{})
 		if err != nil {
 			return err
 		}
-		vm.PendingRefunds = counts[models.RefundPending]
+		vm.PendingRefunds = counts[refund.RefundPending]
 	}
 	if u.Can(account.Finance) {
 		statements, err := h.store.SellerStatements(ctx, *u.SellerID)

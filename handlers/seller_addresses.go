@@ -11,6 +11,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/sellerkit"
 	"koogallery/views/layouts"
 	"koogallery/views/seller"
@@ -59,7 +61,7 @@ func (h *SellerAddresses) Add(c echo.Context) error {
 	if msg == "" {
 		a, err := h.store.AddAddress(c.Request().Context(), web.SellerID(c), url)
 		switch {
-		case errors.Is(err, models.ErrDuplicate):
+		case errors.Is(err, sellertools.ErrDuplicate):
 			msg = "address.err.duplicate"
 		case err != nil:
 			return err
@@ -71,7 +73,7 @@ func (h *SellerAddresses) Add(c echo.Context) error {
 	return h.renderList(c, http.StatusUnprocessableEntity, seller.AddressesVM{URL: clip(strings.TrimSpace(raw), 300), URLError: web.T(c, msg)})
 }
 
-func (h *SellerAddresses) address(c echo.Context) (*models.ProductionAddress, error) {
+func (h *SellerAddresses) address(c echo.Context) (*sellertools.ProductionAddress, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return nil, err
@@ -79,7 +81,7 @@ func (h *SellerAddresses) address(c echo.Context) (*models.ProductionAddress, er
 	return h.store.SellerAddress(c.Request().Context(), web.SellerID(c), id)
 }
 
-func (h *SellerAddresses) renderOne(c echo.Context, status int, a *models.ProductionAddress, keyError string) error {
+func (h *SellerAddresses) renderOne(c echo.Context, status int, a *sellertools.ProductionAddress, keyError string) error {
 	ctx := c.Request().Context()
 	keys, err := h.store.SellerKeys(ctx, web.SellerID(c))
 	if err != nil {
@@ -89,7 +91,7 @@ func (h *SellerAddresses) renderOne(c echo.Context, status int, a *models.Produc
 	if err != nil {
 		return err
 	}
-	vm := seller.AddressVM{Address: a, Keys: keys, Bindings: map[models.InterfaceType]*models.AccessKey{}, KeyError: keyError}
+	vm := seller.AddressVM{Address: a, Keys: keys, Bindings: map[sellertools.InterfaceType]*sellertools.AccessKey{}, KeyError: keyError}
 	for _, b := range bindings {
 		if b.AddressID == a.ID {
 			vm.Bindings[b.InterfaceType] = b.AccessKey
@@ -123,7 +125,7 @@ func (h *SellerAddresses) Certify(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	secret, err := h.keys.Secret(ctx, web.SellerID(c), keyID)
-	if errors.Is(err, models.ErrNotFound) {
+	if errors.Is(err, sqldb.ErrNotFound) {
 		return h.renderOne(c, http.StatusUnprocessableEntity, a, web.T(c, "addresses.err.key"))
 	}
 	if err != nil {
@@ -149,13 +151,13 @@ func (h *SellerAddresses) Bind(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	t := models.InterfaceType(c.FormValue("iface"))
+	t := sellertools.InterfaceType(c.FormValue("iface"))
 	if !t.Valid() {
 		return echo.ErrBadRequest
 	}
 	ctx := c.Request().Context()
 	unbind := c.FormValue("unbind") == "1"
-	var newKey *models.KeyRow
+	var newKey *sellertools.KeyRow
 	if !unbind {
 		keyID, err := formID(c, "key_id")
 		if err != nil {
@@ -175,7 +177,7 @@ func (h *SellerAddresses) Bind(c echo.Context) error {
 		}
 	}
 	old, err := h.store.AddressKey(ctx, a.ID, t)
-	if err != nil && !errors.Is(err, models.ErrNotFound) {
+	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
 		return err
 	}
 	changes := old != nil && (unbind || old.ID != newKey.ID)
@@ -188,16 +190,16 @@ func (h *SellerAddresses) Bind(c echo.Context) error {
 	}
 	back := "/seller/addresses/" + strconv.FormatUint(uint64(a.ID), 10) + "#bindings"
 	if unbind {
-		if err := h.store.UnbindKey(ctx, web.SellerID(c), a.ID, t); err != nil && !errors.Is(err, models.ErrNotFound) {
+		if err := h.store.UnbindKey(ctx, web.SellerID(c), a.ID, t); err != nil && !errors.Is(err, sqldb.ErrNotFound) {
 			return err
 		}
 		web.Flash(c, web.FlashSuccess, "bindings.removed")
 		return web.SeeOther(c, back)
 	}
 	switch err := h.store.BindKey(ctx, web.SellerID(c), a.ID, t, newKey.ID); {
-	case errors.Is(err, models.ErrKeyOtherType):
+	case errors.Is(err, sellertools.ErrKeyOtherType):
 		web.Flash(c, web.FlashError, "bindings.err.other_type")
-	case errors.Is(err, models.ErrNotCertified):
+	case errors.Is(err, sellertools.ErrNotCertified):
 		web.Flash(c, web.FlashError, "bindings.err.not_certified")
 	case err != nil:
 		return err

@@ -12,6 +12,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/sellerkit"
 	"koogallery/views/layouts"
 	"koogallery/views/seller"
@@ -54,7 +56,7 @@ func (h *SellerCases) List(c echo.Context) error {
 				break
 			}
 		}
-		if t.Kind == models.DebugNotify {
+		if t.Kind == sellertools.DebugNotify {
 			states, ready := sellerkit.Readiness(cases, t, false)
 			g.Rows = append(g.Rows, seller.ReadinessRow{LabelKey: "cases.ready.notify", States: states, Ready: ready})
 		} else {
@@ -83,7 +85,7 @@ func queryInt(q url.Values, name string) int {
 	return n
 }
 
-func (h *SellerCases) debugCase(c echo.Context) (*models.DebugCase, error) {
+func (h *SellerCases) debugCase(c echo.Context) (*sellertools.DebugCase, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return nil, err
@@ -140,7 +142,7 @@ func (h *SellerCases) RerunAll(c echo.Context) error {
 		}
 		report, problem, err := h.rerun(ctx, web.SellerID(c), &cases[i])
 		switch {
-		case errors.Is(err, models.ErrNotFound): // deleted meanwhile
+		case errors.Is(err, sqldb.ErrNotFound): // deleted meanwhile
 			skipped++
 		case err != nil:
 			return err
@@ -160,7 +162,7 @@ func (h *SellerCases) RerunAll(c echo.Context) error {
 }
 
 // rerun runs a saved case again (sellerkit.Rerunner).
-func (h *SellerCases) rerun(ctx context.Context, sellerID uint, cs *models.DebugCase) (sellerkit.Report, string, error) {
+func (h *SellerCases) rerun(ctx context.Context, sellerID uint, cs *sellertools.DebugCase) (sellerkit.Report, string, error) {
 	return (&sellerkit.Rerunner{Store: h.store, Keys: h.keys, Kit: h.kit}).Rerun(ctx, sellerID, cs)
 }
 

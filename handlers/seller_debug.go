@@ -12,6 +12,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/protocol"
 	"koogallery/sellerkit"
 	"koogallery/views/layouts"
@@ -49,12 +51,12 @@ type debugSelection struct {
 func (h *SellerDebug) load(c echo.Context, sel debugSelection) (seller.DebugVM, error) {
 	ctx := c.Request().Context()
 	sellerID := web.SellerID(c)
-	vm := seller.DebugVM{Kind: models.DebugKind(sel.Kind), Path: strings.TrimSpace(sel.Path)}
+	vm := seller.DebugVM{Kind: sellertools.DebugKind(sel.Kind), Path: strings.TrimSpace(sel.Path)}
 	if vm.Kind == "" {
-		vm.Kind = models.DebugKinds[0]
+		vm.Kind = sellertools.DebugKinds[0]
 	} else if !vm.Kind.Valid() {
 		vm.Problem = web.T(c, "debug.err.kind")
-		vm.Kind = models.DebugKinds[0]
+		vm.Kind = sellertools.DebugKinds[0]
 	}
 	vm.Scenarios = sellerkit.Scenarios(vm.Kind)
 	vm.Scenario = vm.Scenarios[0]
@@ -75,7 +77,7 @@ func (h *SellerDebug) load(c echo.Context, sel debugSelection) (seller.DebugVM, 
 	case strings.TrimSpace(sel.Address) != "":
 		id, err := strconv.ParseUint(strings.TrimSpace(sel.Address), 10, 32)
 		if err != nil || id == 0 {
-			return vm, models.ErrNotFound
+			return vm, sqldb.ErrNotFound
 		}
 		a, err := h.store.SellerAddress(ctx, sellerID, uint(id))
 		if err != nil {
@@ -91,9 +93,9 @@ func (h *SellerDebug) load(c echo.Context, sel debugSelection) (seller.DebugVM, 
 	} else {
 		vm.PathError = web.T(c, "debug.err.path")
 	}
-	if vm.Address != nil && vm.Address.Status == models.AddressCertified {
+	if vm.Address != nil && vm.Address.Status == sellertools.AddressCertified {
 		key, err := h.store.AddressKey(ctx, vm.Address.ID, vm.Kind.Interface())
-		if err != nil && !errors.Is(err, models.ErrNotFound) {
+		if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
 			return vm, err
 		}
 		vm.Key = key
@@ -109,14 +111,14 @@ func (h *SellerDebug) load(c echo.Context, sel debugSelection) (seller.DebugVM, 
 
 // lastInstance is the instance the address returned to the last passed newInstance case saved
 // for the same address, path and kind ("" when there is none).
-func (h *SellerDebug) lastInstance(ctx context.Context, sellerID, addressID uint, path string, kind models.DebugKind) (string, error) {
+func (h *SellerDebug) lastInstance(ctx context.Context, sellerID, addressID uint, path string, kind sellertools.DebugKind) (string, error) {
 	cases, err := h.store.SellerCases(ctx, sellerID)
 	if err != nil {
 		return "", err
 	}
 	for _, cs := range cases {
 		if cs.AddressID == addressID && cs.Path == path && cs.Kind == kind &&
-			cs.Scenario == string(protocol.ActivityNewInstance) && cs.Status == models.CasePassed {
+			cs.Scenario == string(protocol.ActivityNewInstance) && cs.Status == sellertools.CasePassed {
 			return sellerkit.ParseReport(cs.Report).InstanceID, nil
 		}
 	}
@@ -139,7 +141,7 @@ func (h *SellerDebug) Page(c echo.Context) error {
 	if raw := c.QueryParam("case"); raw != "" {
 		id, err := strconv.ParseUint(raw, 10, 32)
 		if err != nil || id == 0 {
-			return models.ErrNotFound
+			return sqldb.ErrNotFound
 		}
 		cs, err := h.store.SellerCase(c.Request().Context(), web.SellerID(c), uint(id))
 		if err != nil {
@@ -190,7 +192,7 @@ func (h *SellerDebug) post(c echo.Context, mode string) error {
 		return fail(vm.Problem)
 	case noAddress:
 		return fail(web.T(c, "debug.err.no_address"))
-	case vm.Address.Status != models.AddressCertified:
+	case vm.Address.Status != sellertools.AddressCertified:
 		return fail(web.T(c, "debug.err.not_certified"))
 	case vm.PathError != "":
 		return fail(vm.PathError)
@@ -198,7 +200,7 @@ func (h *SellerDebug) post(c echo.Context, mode string) error {
 		return fail(web.T(c, "debug.err.no_key", web.T(c, "iface."+string(vm.Kind.Interface()))))
 	}
 	_, secret, err := h.keys.ForAddress(ctx, vm.Address.ID, vm.Kind.Interface())
-	if errors.Is(err, models.ErrNotFound) { // unbound meanwhile
+	if errors.Is(err, sqldb.ErrNotFound) { // unbound meanwhile
 		return fail(web.T(c, "debug.err.no_key", web.T(c, "iface."+string(vm.Kind.Interface()))))
 	}
 	if err != nil {
@@ -218,8 +220,8 @@ func (h *SellerDebug) post(c echo.Context, mode string) error {
 	vm.Output.Report = &report
 	if mode == seller.OutputSave && report.Passed {
 		params, _ := json.Marshal(trimmedValues(vm.Scenario, vm.Values))
-		cs := &models.DebugCase{SellerID: web.SellerID(c), AddressID: vm.Address.ID, Path: vm.Path, Kind: vm.Kind,
-			Scenario: vm.Scenario.ID, Params: string(params), Status: models.CasePassed, Report: report.JSON(), RunAt: report.RanAt}
+		cs := &sellertools.DebugCase{SellerID: web.SellerID(c), AddressID: vm.Address.ID, Path: vm.Path, Kind: vm.Kind,
+			Scenario: vm.Scenario.ID, Params: string(params), Status: sellertools.CasePassed, Report: report.JSON(), RunAt: report.RanAt}
 		if err := h.store.SaveDebugCase(ctx, cs); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/sellertools"
 	"koogallery/sellerkit"
 	"koogallery/views/layouts"
 	"koogallery/views/seller"
@@ -95,7 +96,7 @@ func (h *SellerKeys) Delete(c echo.Context) error {
 	}
 	err = h.store.DeleteAccessKey(c.Request().Context(), web.SellerID(c), id)
 	switch {
-	case errors.Is(err, models.ErrKeyBound):
+	case errors.Is(err, sellertools.ErrKeyBound):
 		web.Flash(c, web.FlashError, "keys.err.bound")
 	case err != nil:
 		return err

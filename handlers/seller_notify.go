@@ -8,6 +8,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/outbox"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/views/layouts"
 	"koogallery/views/seller"
 	"koogallery/web"
@@ -27,7 +31,7 @@ func (h *SellerNotify) Routes(g *echo.Group) {
 
 // Show lists the configurations and the form to add or change one.
 func (h *SellerNotify) Show(c echo.Context) error {
-	f := seller.NotifyForm{ScopeKind: "type", Type: string(models.TypeSaaS), Target: c.QueryParam("case")}
+	f := seller.NotifyForm{ScopeKind: "type", Type: string(catalog.TypeSaaS), Target: c.QueryParam("case")}
 	return h.render(c, http.StatusOK, seller.NotifyVM{Form: f})
 }
 
@@ -78,7 +82,7 @@ func (h *SellerNotify) Set(c echo.Context) error {
 		vm.Errors = translate(c, fe)
 		return h.render(c, http.StatusUnprocessableEntity, vm)
 	}
-	if errors.Is(err, models.ErrStale) {
+	if errors.Is(err, sqldb.ErrStale) {
 		web.Flash(c, web.FlashError, "notify.err.stale")
 		return web.SeeOther(c, "/seller/notify")
 	}
@@ -90,28 +94,28 @@ func (h *SellerNotify) Set(c echo.Context) error {
 }
 
 // parse reads the scope and the target (a passed orderNotify debug case of the seller).
-func (h *SellerNotify) parse(c echo.Context, f seller.NotifyForm) (models.NotifyScope, *models.DebugCase, models.FieldErrors) {
-	errs := models.FieldErrors{}
-	var scope models.NotifyScope
+func (h *SellerNotify) parse(c echo.Context, f seller.NotifyForm) (outbox.NotifyScope, *sellertools.DebugCase, sqldb.FieldErrors) {
+	errs := sqldb.FieldErrors{}
+	var scope outbox.NotifyScope
 	switch f.ScopeKind {
 	case "type": // the store refuses a type without order notification
-		scope.Type = models.ProductType(f.Type)
+		scope.Type = catalog.ProductType(f.Type)
 	case "product":
 		id, err := strconv.ParseUint(f.Product, 10, 32)
 		if err != nil || id == 0 {
-			errs["product"] = models.MsgNotifyProduct
+			errs["product"] = outbox.MsgNotifyProduct
 		}
 		scope.ProductID = uint(id)
 	default:
-		errs["scope"] = models.MsgNotifyScope
+		errs["scope"] = outbox.MsgNotifyScope
 	}
-	var target *models.DebugCase
+	var target *sellertools.DebugCase
 	id, err := strconv.ParseUint(f.Target, 10, 32)
 	if err == nil && id > 0 {
 		target, err = h.store.SellerCase(c.Request().Context(), web.SellerID(c), uint(id))
 	}
-	if err != nil || target == nil || target.Kind != models.DebugNotify {
-		errs["target"] = models.MsgNotifyTarget
+	if err != nil || target == nil || target.Kind != sellertools.DebugNotify {
+		errs["target"] = outbox.MsgNotifyTarget
 	}
 	return scope, target, errs
 }

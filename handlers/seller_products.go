@@ -8,6 +8,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/sqldb"
 	"koogallery/publishing"
 	"koogallery/views/layouts"
 	"koogallery/views/seller"
@@ -38,9 +40,9 @@ func (h *SellerProducts) Routes(g *echo.Group) {
 
 // List shows the seller's products with their sale and review states.
 func (h *SellerProducts) List(c echo.Context) error {
-	status := models.SaleStatus(c.QueryParam("status"))
+	status := catalog.SaleStatus(c.QueryParam("status"))
 	valid := false
-	for _, s := range models.SaleStatuses {
+	for _, s := range catalog.SaleStatuses {
 		valid = valid || s == status
 	}
 	if !valid {
@@ -55,11 +57,11 @@ func (h *SellerProducts) List(c echo.Context) error {
 
 // New shows an empty editor, or one filled from a product being copied (?from=id).
 func (h *SellerProducts) New(c echo.Context) error {
-	vm := seller.ProductFormVM{SubmitKey: web.NewFormKey(), Form: publishing.Form{Type: string(models.TypeSaaS), ChargingMode: string(models.ChargePeriod)}}
+	vm := seller.ProductFormVM{SubmitKey: web.NewFormKey(), Form: publishing.Form{Type: string(catalog.TypeSaaS), ChargingMode: string(catalog.ChargePeriod)}}
 	if from := c.QueryParam("from"); from != "" {
 		id, err := strconv.ParseUint(from, 10, 32)
 		if err != nil {
-			return models.ErrNotFound
+			return sqldb.ErrNotFound
 		}
 		p, open, err := h.store.SellerProduct(c.Request().Context(), web.SellerID(c), uint(id))
 		if err != nil {
@@ -74,7 +76,7 @@ func (h *SellerProducts) New(c echo.Context) error {
 				return err
 			}
 		}
-		content.Name = models.ClipText(web.T(c, "product.copy_of", content.Name), publishing.MaxName)
+		content.Name = sqldb.ClipText(web.T(c, "product.copy_of", content.Name), publishing.MaxName)
 		vm.Form, vm.CopiedFrom = publishing.FormOf(content), p
 	}
 	return h.renderForm(c, http.StatusOK, vm)
@@ -132,18 +134,18 @@ func (h *SellerProducts) form(c echo.Context) publishing.Form {
 }
 
 // liveContent is the product's live content with its specs.
-func (h *SellerProducts) liveContent(c echo.Context, p *models.Product) (models.ProductContent, error) {
+func (h *SellerProducts) liveContent(c echo.Context, p *catalog.Product) (catalog.ProductContent, error) {
 	specs, err := h.store.ProductSpecs(c.Request().Context(), p.ID)
 	if err != nil {
-		return models.ProductContent{}, err
+		return catalog.ProductContent{}, err
 	}
-	return models.ContentOf(p, specs), nil
+	return catalog.ContentOf(p, specs), nil
 }
 
 func productURL(id uint) string { return "/seller/products/" + strconv.FormatUint(uint64(id), 10) }
 
 // load reads the product named in the path, scoped to the seller.
-func (h *SellerProducts) load(c echo.Context) (*models.Product, *models.ProductVersion, error) {
+func (h *SellerProducts) load(c echo.Context) (*catalog.Product, *catalog.ProductVersion, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return nil, nil, err
@@ -160,7 +162,7 @@ func (h *SellerProducts) Show(c echo.Context) error {
 	return h.renderShow(c, http.StatusOK, p, open, nil)
 }
 
-func (h *SellerProducts) renderShow(c echo.Context, status int, p *models.Product, open *models.ProductVersion, outcome *publishing.Outcome) error {
+func (h *SellerProducts) renderShow(c echo.Context, status int, p *catalog.Product, open *catalog.ProductVersion, outcome *publishing.Outcome) error {
 	ctx := c.Request().Context()
 	live, err := h.liveContent(c, p)
 	if err != nil {
@@ -197,7 +199,7 @@ func (h *SellerProducts) Edit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if open != nil && open.Status == models.VersionReviewing {
+	if open != nil && open.Status == catalog.VersionReviewing {
 		web.Flash(c, web.FlashError, "product.err.under_review")
 		return web.SeeOther(c, productURL(p.ID))
 	}
@@ -235,10 +237,10 @@ func (h *SellerProducts) Save(c echo.Context) error {
 		return h.renderForm(c, http.StatusUnprocessableEntity, vm)
 	}
 	switch {
-	case errors.Is(err, models.ErrUnderReview):
+	case errors.Is(err, catalog.ErrUnderReview):
 		vm.Errors = map[string]string{"form": web.T(c, "product.err.under_review")}
 		return h.renderForm(c, http.StatusConflict, vm)
-	case errors.Is(err, models.ErrStale):
+	case errors.Is(err, sqldb.ErrStale):
 		vm.Errors = map[string]string{"form": web.T(c, "product.err.stale")}
 		return h.renderForm(c, http.StatusConflict, vm)
 	case err != nil:
@@ -257,7 +259,7 @@ func (h *SellerProducts) Submit(c echo.Context) error {
 	}
 	rev, _ := strconv.Atoi(c.FormValue("rev"))
 	out, err := h.pub.Submit(c.Request().Context(), web.SellerID(c), id, rev)
-	if errors.Is(err, models.ErrStale) {
+	if errors.Is(err, sqldb.ErrStale) {
 		web.Flash(c, web.FlashError, "product.err.stale_action")
 		return web.SeeOther(c, productURL(id))
 	}
@@ -290,10 +292,10 @@ func (h *SellerProducts) Discard(c echo.Context) error {
 	}
 	gone, err := h.store.DiscardProductDraft(c.Request().Context(), web.SellerID(c), id)
 	switch {
-	case errors.Is(err, models.ErrUnderReview):
+	case errors.Is(err, catalog.ErrUnderReview):
 		web.Flash(c, web.FlashError, "product.err.under_review")
 		return web.SeeOther(c, productURL(id))
-	case errors.Is(err, models.ErrStale):
+	case errors.Is(err, sqldb.ErrStale):
 		web.Flash(c, web.FlashError, "product.err.stale_action")
 		return web.SeeOther(c, productURL(id))
 	}
@@ -329,7 +331,7 @@ func (h *SellerProducts) act(c echo.Context, done string, fn func(sellerID, id u
 		return err
 	}
 	switch err := fn(web.SellerID(c), id); {
-	case errors.Is(err, models.ErrStale):
+	case errors.Is(err, sqldb.ErrStale):
 		web.Flash(c, web.FlashError, "product.err.stale_action")
 	case err != nil:
 		return err

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/sqldb"
 	"koogallery/sellerkit"
 	"koogallery/views/layouts"
 	"koogallery/views/seller"
@@ -61,7 +62,7 @@ func (h *SellerSignature) Check(c echo.Context) error {
 		secret, err = h.keys.Secret(ctx, web.SellerID(c), keyID)
 	}
 	switch {
-	case errors.Is(err, models.ErrNotFound):
+	case errors.Is(err, sqldb.ErrNotFound):
 		vm.Errors["key_id"] = web.T(c, "sigtool.err.key")
 	case err != nil:
 		return err

@@ -7,6 +7,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 	"koogallery/sellerkit"
 	"koogallery/views/console"
 	"koogallery/views/layouts"
@@ -31,8 +33,8 @@ func (h *Services) Routes(g *echo.Group) {
 
 // List shows the buyer's services, optionally by status.
 func (h *Services) List(c echo.Context) error {
-	f := models.ServiceFilter{Page: pageParam(c)}
-	for _, s := range models.InstanceStatuses {
+	f := orders.ServiceFilter{Page: pageParam(c)}
+	for _, s := range orders.InstanceStatuses {
 		if string(s) == c.QueryParam("status") {
 			f.Status = s
 		}
@@ -52,7 +54,7 @@ func (h *Services) Show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, id, console.RenewForm{Count: "1", PayMethod: string(models.PayCash)})
+	return h.render(c, http.StatusOK, id, console.RenewForm{Count: "1", PayMethod: string(orders.PayCash)})
 }
 
 func (h *Services) render(c echo.Context, status int, id uint, form console.RenewForm) error {
@@ -61,7 +63,7 @@ func (h *Services) render(c echo.Context, status int, id uint, form console.Rene
 	if err != nil {
 		return err
 	}
-	orders, err := h.store.ServiceOrders(ctx, web.UserID(c), id)
+	history, err := h.store.ServiceOrders(ctx, web.UserID(c), id)
 	if err != nil {
 		return err
 	}
@@ -73,8 +75,8 @@ func (h *Services) render(c echo.Context, status int, id uint, form console.Rene
 	if form.SubmitKey == "" {
 		form.SubmitKey = web.NewFormKey()
 	}
-	vm := console.ServiceVM{Service: in, Orders: orders, Renew: form}
-	up, err := h.upgradable(c, []models.Instance{*in}) // upgrade.go
+	vm := console.ServiceVM{Service: in, Orders: history, Renew: form}
+	up, err := h.upgradable(c, []orders.Instance{*in}) // upgrade.go
 	if err != nil {
 		return err
 	}
@@ -85,7 +87,7 @@ func (h *Services) render(c echo.Context, status int, id uint, form console.Rene
 	if err := h.withDeploy(c, &vm); err != nil { // deploy.go
 		return err
 	}
-	if in.Status == models.InstanceNormal || in.Status == models.InstanceFrozen {
+	if in.Status == orders.InstanceNormal || in.Status == orders.InstanceFrozen {
 		if a, err := h.keys.OpenAppInfo(ctx, in); err == nil {
 			vm.App = &console.AppInfoVM{FrontEndURL: a.FrontEndURL, AdminURL: a.AdminURL, UserName: a.UserName, Memo: a.Memo,
 				HasPassword: a.Password != "", Undecryptable: a.Undecryptable}
@@ -110,7 +112,7 @@ func (h *Services) Renew(c echo.Context) error {
 	order, err := h.store.Renew(c.Request().Context(), web.UserID(c), id, in.model())
 	if fe, ok := asFieldErrors(err); ok || isStale(err) {
 		if !ok {
-			fe = models.FieldErrors{"form": "purchase.err.stale"}
+			fe = sqldb.FieldErrors{"form": "purchase.err.stale"}
 		}
 		m := in.model()
 		form := console.RenewForm{Plan: m.Plan, Count: m.Count, PayMethod: m.PayMethod, Errors: translate(c, fe)}
@@ -138,7 +140,7 @@ func (h *Services) Credential(c echo.Context) error {
 	}
 	a, err := h.keys.OpenAppInfo(c.Request().Context(), in)
 	if err != nil || a.Password == "" {
-		return models.ErrNotFound
+		return sqldb.ErrNotFound
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return web.Render(c, http.StatusOK, console.Password(a.Password), nil)

@@ -7,8 +7,11 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/orders"
+	"koogallery/models/settlement"
+	"koogallery/models/sqldb"
 	"koogallery/views/layouts"
-	"koogallery/views/settlement"
+	settlementviews "koogallery/views/settlement"
 	"koogallery/web"
 )
 
@@ -20,15 +23,15 @@ type Settlement struct{ store *models.Store }
 // SellerRoutes registers the seller's settlement pages under /seller.
 func (h *Settlement) SellerRoutes(g *echo.Group) {
 	g.GET("/settlement", h.Seller)
-	g.GET("/settlement/statements/:month", h.statement(settlement.AreaSeller, false))
-	g.GET("/settlement/statements/:month/export", h.statement(settlement.AreaSeller, true))
+	g.GET("/settlement/statements/:month", h.statement(settlementviews.AreaSeller, false))
+	g.GET("/settlement/statements/:month/export", h.statement(settlementviews.AreaSeller, true))
 }
 
 // AdminRoutes registers operations' settlement pages under /admin.
 func (h *Settlement) AdminRoutes(g *echo.Group) {
 	g.GET("/settlement", h.Admin)
-	g.GET("/settlement/statements/:seller/:month", h.statement(settlement.AreaAdmin, false))
-	g.GET("/settlement/statements/:seller/:month/export", h.statement(settlement.AreaAdmin, true))
+	g.GET("/settlement/statements/:seller/:month", h.statement(settlementviews.AreaAdmin, false))
+	g.GET("/settlement/statements/:seller/:month/export", h.statement(settlementviews.AreaAdmin, true))
 	g.POST("/settlement/orders/:id/repayment", h.SetRepayment)
 }
 
@@ -39,11 +42,11 @@ const periodsShown = 24
 func (h *Settlement) Seller(c echo.Context) error {
 	ctx := c.Request().Context()
 	now := h.store.Now()
-	f := models.SettlementFilter{Period: models.PeriodOf(now), Page: pageParam(c)}
-	if p, ok := models.ParsePeriod(c.QueryParam("month")); ok && !p.Start().After(now) {
+	f := settlement.SettlementFilter{Period: settlement.PeriodOf(now), Page: pageParam(c)}
+	if p, ok := settlement.ParsePeriod(c.QueryParam("month")); ok && !p.Start().After(now) {
 		f.Period = p
 	}
-	for _, s := range models.SettleStates {
+	for _, s := range settlement.SettleStates {
 		if c.QueryParam("state") == string(s) {
 			f.State = s
 		}
@@ -52,26 +55,26 @@ func (h *Settlement) Seller(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm := settlement.SellerVM{List: list, State: f.State}
-	for p, i := models.PeriodOf(now), 0; i < periodsShown; p, i = p.Prev(), i+1 {
+	vm := settlementviews.SellerVM{List: list, State: f.State}
+	for p, i := settlement.PeriodOf(now), 0; i < periodsShown; p, i = p.Prev(), i+1 {
 		vm.Periods = append(vm.Periods, p)
 	}
 	if vm.Statements, err = h.store.SellerStatements(ctx, web.SellerID(c)); err != nil {
 		return err
 	}
-	return web.Render(c, http.StatusOK, settlement.Seller(vm), layouts.Seller(web.T(c, "nav.seller.settlement")))
+	return web.Render(c, http.StatusOK, settlementviews.Seller(vm), layouts.Seller(web.T(c, "nav.seller.settlement")))
 }
 
 // statement shows one monthly statement, or downloads it as CSV: the seller's own, or for
 // operations any seller's. A malformed month or seller is a 404.
 func (h *Settlement) statement(area string, export bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		p, ok := models.ParsePeriod(c.Param("month"))
+		p, ok := settlement.ParsePeriod(c.Param("month"))
 		if !ok {
-			return models.ErrNotFound
+			return sqldb.ErrNotFound
 		}
 		sellerID := web.SellerID(c)
-		if area == settlement.AreaAdmin {
+		if area == settlementviews.AreaAdmin {
 			id, err := pathID(c, "seller")
 			if err != nil {
 				return err
@@ -85,25 +88,25 @@ func (h *Settlement) statement(area string, export bool) echo.HandlerFunc {
 		c.Response().Header().Set("Cache-Control", "private, no-store")
 		if export {
 			var buf bytes.Buffer
-			if err := settlement.WriteCSV(&buf, web.Locale(c), st); err != nil {
+			if err := settlementviews.WriteCSV(&buf, web.Locale(c), st); err != nil {
 				return err
 			}
-			c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+settlement.CSVFilename(st)+`"`)
+			c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+settlementviews.CSVFilename(st)+`"`)
 			return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 		}
 		title := web.T(c, "settlement.statement.title", p.String())
-		vm := settlement.StatementVM{Area: area, St: st}
-		if area == settlement.AreaAdmin {
-			return web.Render(c, http.StatusOK, settlement.Statement(vm), layouts.Admin(title))
+		vm := settlementviews.StatementVM{Area: area, St: st}
+		if area == settlementviews.AreaAdmin {
+			return web.Render(c, http.StatusOK, settlementviews.Statement(vm), layouts.Admin(title))
 		}
-		return web.Render(c, http.StatusOK, settlement.Statement(vm), layouts.Seller(title))
+		return web.Render(c, http.StatusOK, settlementviews.Statement(vm), layouts.Seller(title))
 	}
 }
 
 // Admin is /admin/settlement: every seller's statements and the credit orders' repayment.
 func (h *Settlement) Admin(c echo.Context) error {
 	ctx := c.Request().Context()
-	var vm settlement.AdminVM
+	var vm settlementviews.AdminVM
 	var err error
 	if vm.Statements, err = h.store.AllStatements(ctx); err != nil {
 		return err
@@ -111,7 +114,7 @@ func (h *Settlement) Admin(c echo.Context) error {
 	if vm.Credit, err = h.store.CreditOrders(ctx, pageParam(c)); err != nil {
 		return err
 	}
-	return web.Render(c, http.StatusOK, settlement.Admin(vm), layouts.Admin(web.T(c, "nav.admin.settlement")))
+	return web.Render(c, http.StatusOK, settlementviews.Admin(vm), layouts.Admin(web.T(c, "nav.admin.settlement")))
 }
 
 // SetRepayment is operations marking a credit order repaid (to=repaid) or unpaid
@@ -121,8 +124,8 @@ func (h *Settlement) SetRepayment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	to := models.Repayment(c.FormValue("to"))
-	if to != models.RepaymentRepaid && to != models.RepaymentPending {
+	to := orders.Repayment(c.FormValue("to"))
+	if to != orders.RepaymentRepaid && to != orders.RepaymentPending {
 		return echo.ErrBadRequest
 	}
 	err = h.store.SetRepayment(c.Request().Context(), web.CurrentUser(c), id, to)

@@ -9,8 +9,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/attachment"
+	"koogallery/models/refund"
+	"koogallery/models/sqldb"
+	"koogallery/models/supervision"
 	"koogallery/views/layouts"
-	"koogallery/views/supervision"
+	supervisionviews "koogallery/views/supervision"
 	"koogallery/web"
 )
 
@@ -20,10 +24,10 @@ import (
 type Supervision struct{ store *models.Store }
 
 // ConsoleRoutes registers the buyer's supervision pages under /console.
-func (h *Supervision) ConsoleRoutes(g *echo.Group) { h.partyRoutes(g, supervision.AreaConsole) }
+func (h *Supervision) ConsoleRoutes(g *echo.Group) { h.partyRoutes(g, supervisionviews.AreaConsole) }
 
 // SellerRoutes registers the seller's supervision pages under /seller (交付管理 > 服务监管).
-func (h *Supervision) SellerRoutes(g *echo.Group) { h.partyRoutes(g, supervision.AreaSeller) }
+func (h *Supervision) SellerRoutes(g *echo.Group) { h.partyRoutes(g, supervisionviews.AreaSeller) }
 
 func (h *Supervision) partyRoutes(g *echo.Group, area string) {
 	g.GET("/supervision", h.list(area))
@@ -43,9 +47,9 @@ func (h *Supervision) AdminRoutes(g *echo.Group) {
 
 func svLayout(area, title string) web.Layout {
 	switch area {
-	case supervision.AreaConsole:
+	case supervisionviews.AreaConsole:
 		return layouts.Console(title)
-	case supervision.AreaSeller:
+	case supervisionviews.AreaSeller:
 		return layouts.Seller(title)
 	}
 	return layouts.Admin(title)
@@ -54,15 +58,15 @@ func svLayout(area, title string) web.Layout {
 func (h *Supervision) list(area string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		f := models.SupervisionFilter{Page: pageParam(c)}
-		for _, s := range models.SupervisionSteps {
+		f := supervision.SupervisionFilter{Page: pageParam(c)}
+		for _, s := range supervision.SupervisionSteps {
 			if c.QueryParam("step") == string(s) {
 				f.Step = s
 			}
 		}
-		vm := supervision.ListVM{Area: area, Filter: f}
+		vm := supervisionviews.ListVM{Area: area, Filter: f}
 		var err error
-		if area == supervision.AreaConsole {
+		if area == supervisionviews.AreaConsole {
 			vm.Page, err = h.store.BuyerSupervisions(ctx, web.UserID(c), f)
 		} else {
 			vm.Page, err = h.store.SellerSupervisions(ctx, web.SellerID(c), f)
@@ -70,7 +74,7 @@ func (h *Supervision) list(area string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return web.Render(c, http.StatusOK, supervision.List(vm), svLayout(area, web.T(c, "nav."+area+".supervision")))
+		return web.Render(c, http.StatusOK, supervisionviews.List(vm), svLayout(area, web.T(c, "nav."+area+".supervision")))
 	}
 }
 
@@ -80,23 +84,23 @@ func (h *Supervision) show(area string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return h.renderDetail(c, http.StatusOK, area, id, supervision.FormState{}, nil)
+		return h.renderDetail(c, http.StatusOK, area, id, supervisionviews.FormState{}, nil)
 	}
 }
 
-func (h *Supervision) renderDetail(c echo.Context, status int, area string, id uint, form supervision.FormState, ap *models.Appeal) error {
+func (h *Supervision) renderDetail(c echo.Context, status int, area string, id uint, form supervisionviews.FormState, ap *supervision.Appeal) error {
 	d, err := h.store.SupervisionFor(c.Request().Context(), web.CurrentUser(c), id)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "private, no-store")
-	vm := supervision.DetailVM{Area: area, D: d, Form: form, Appeal: ap}
-	return web.Render(c, status, supervision.Detail(vm), svLayout(area, web.T(c, "supervision.detail.title")))
+	vm := supervisionviews.DetailVM{Area: area, D: d, Form: form, Appeal: ap}
+	return web.Render(c, status, supervisionviews.Detail(vm), svLayout(area, web.T(c, "supervision.detail.title")))
 }
 
 // formUploads reads every file of a multipart field (none for another encoding); a file over
 // the size limit is marked TooLarge for the store to refuse with the other fields' messages.
-func formUploads(c echo.Context, field string) ([]*models.Upload, error) {
+func formUploads(c echo.Context, field string) ([]*attachment.Upload, error) {
 	form, err := c.MultipartForm()
 	switch {
 	case errors.Is(err, http.ErrNotMultipart):
@@ -110,29 +114,29 @@ func formUploads(c echo.Context, field string) ([]*models.Upload, error) {
 	if len(files) > 10 {
 		files = files[:10] // the store refuses more than five; do not read a flood
 	}
-	var out []*models.Upload
+	var out []*attachment.Upload
 	for _, fh := range files {
 		if fh.Filename == "" && fh.Size == 0 {
 			continue
 		}
-		if fh.Size > models.MaxAttachmentBytes {
-			out = append(out, &models.Upload{Name: fh.Filename, TooLarge: true})
+		if fh.Size > attachment.MaxBytes {
+			out = append(out, &attachment.Upload{Name: fh.Filename, TooLarge: true})
 			continue
 		}
 		f, err := fh.Open()
 		if err != nil {
 			return nil, err
 		}
-		data, err := io.ReadAll(io.LimitReader(f, models.MaxAttachmentBytes+1))
+		data, err := io.ReadAll(io.LimitReader(f, attachment.MaxBytes+1))
 		f.Close()
 		if err != nil {
 			return nil, err
 		}
-		if len(data) > models.MaxAttachmentBytes {
-			out = append(out, &models.Upload{Name: fh.Filename, TooLarge: true})
+		if len(data) > attachment.MaxBytes {
+			out = append(out, &attachment.Upload{Name: fh.Filename, TooLarge: true})
 			continue
 		}
-		out = append(out, &models.Upload{Name: fh.Filename, Data: data})
+		out = append(out, &attachment.Upload{Name: fh.Filename, Data: data})
 	}
 	return out, nil
 }
@@ -151,11 +155,11 @@ type actInput struct {
 // outcomeFlash maps the flow's refusals to a flash message; ok is false for other errors.
 func outcomeFlash(err error) (string, bool) {
 	switch {
-	case errors.Is(err, models.ErrFrozen):
+	case errors.Is(err, supervision.ErrFrozen):
 		return "supervision.flash.frozen", true
-	case errors.Is(err, models.ErrNotYourTurn):
+	case errors.Is(err, supervision.ErrNotYourTurn):
 		return "supervision.flash.not_your_turn", true
-	case errors.Is(err, models.ErrStale):
+	case errors.Is(err, sqldb.ErrStale):
 		return "supervision.flash.stale", true
 	}
 	return "", false
@@ -173,7 +177,7 @@ func (h *Supervision) act(area string) echo.HandlerFunc {
 		if _, err := h.store.SupervisionFor(ctx, web.CurrentUser(c), id); err != nil {
 			return err // another party's supervision is a 404 whatever the form says
 		}
-		action, ok := supervision.PartyAction(c.Param("action"))
+		action, ok := supervisionviews.PartyAction(c.Param("action"))
 		if !ok {
 			return echo.ErrNotFound
 		}
@@ -185,14 +189,14 @@ func (h *Supervision) act(area string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		m := models.SupervisionInput{Text: clip(in.Text, 8000), Logistics: clip(in.Logistics, 800), HardwareCode: clip(in.HardwareCode, 6000),
-			ConfirmCode: in.ConfirmCode != "", Confirm: in.Confirm != "", ExpectedStep: models.SupervisionStep(clip(in.Step, 20)), Attachments: files}
-		fe := models.FieldErrors{}
+		m := supervision.SupervisionInput{Text: clip(in.Text, 8000), Logistics: clip(in.Logistics, 800), HardwareCode: clip(in.HardwareCode, 6000),
+			ConfirmCode: in.ConfirmCode != "", Confirm: in.Confirm != "", ExpectedStep: supervision.SupervisionStep(clip(in.Step, 20)), Attachments: files}
+		fe := sqldb.FieldErrors{}
 		if s := strings.TrimSpace(in.ActualStart); s != "" {
-			if t, ok := supervision.ParseLocalDateTime(s); ok {
+			if t, ok := supervisionviews.ParseLocalDateTime(s); ok {
 				m.ActualStart = &t
 			} else {
-				fe["actual_start"] = models.MsgSvStartInvalid
+				fe["actual_start"] = supervision.MsgSvStartInvalid
 			}
 		}
 		if !fe.Has() {
@@ -209,24 +213,24 @@ func (h *Supervision) act(area string) echo.HandlerFunc {
 
 // finish ends a party's form post: per-field messages re-render the page with what was typed
 // (asking for chosen files again: browsers never keep them), a refused outcome is a flash, and
-// success flashes supervision.flash.<action> — each back on the supervision's page.
-func (h *Supervision) finish(c echo.Context, area string, id uint, err error, files []*models.Upload, action string, values map[string]string) error {
+// success flashes supervisionviews.flash.<action> — each back on the supervision's page.
+func (h *Supervision) finish(c echo.Context, area string, id uint, err error, files []*attachment.Upload, action string, values map[string]string) error {
 	if fe, _ := asFieldErrors(err); fe.Has() {
 		if len(files) > 0 && fe["attachment"] == "" {
-			fe["attachment"] = models.MsgAttachmentAgain
+			fe["attachment"] = attachment.MsgAgain
 		}
-		form := supervision.FormState{Action: action, Errors: translate(c, fe), Values: values}
+		form := supervisionviews.FormState{Action: action, Errors: translate(c, fe), Values: values}
 		return h.renderDetail(c, http.StatusUnprocessableEntity, area, id, form, nil)
 	}
 	if key, ok := outcomeFlash(err); ok {
 		web.Flash(c, web.FlashError, key)
-		return web.SeeOther(c, supervision.URL(area, id))
+		return web.SeeOther(c, supervisionviews.URL(area, id))
 	}
 	if err != nil {
 		return err
 	}
 	web.Flash(c, web.FlashSuccess, "supervision.flash."+action)
-	return web.SeeOther(c, supervision.URL(area, id))
+	return web.SeeOther(c, supervisionviews.URL(area, id))
 }
 
 // appealInput is what the appeal form may set.
@@ -238,7 +242,7 @@ type appealInput struct {
 
 // appealForm reads an appeal form posted on a supervision the user is a party of: its id,
 // the fields and the attachments.
-func (h *Supervision) appealForm(c echo.Context) (uint, appealInput, []*models.Upload, error) {
+func (h *Supervision) appealForm(c echo.Context) (uint, appealInput, []*attachment.Upload, error) {
 	var in appealInput
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -262,7 +266,7 @@ func (h *Supervision) appeal(area string) echo.HandlerFunc {
 			return err
 		}
 		ctx := c.Request().Context()
-		_, err = h.store.OpenAppeal(ctx, web.CurrentUser(c), id, models.AppealInput{Reason: clip(in.Reason, 8000), Demand: clip(in.Demand, 8000), Attachments: files})
+		_, err = h.store.OpenAppeal(ctx, web.CurrentUser(c), id, supervision.AppealInput{Reason: clip(in.Reason, 8000), Demand: clip(in.Demand, 8000), Attachments: files})
 		return h.finish(c, area, id, err, files, "appeal", map[string]string{"reason": clip(in.Reason, 4000), "demand": clip(in.Demand, 4000)})
 	}
 }
@@ -282,8 +286,8 @@ func (h *Supervision) appealInfo(area string) echo.HandlerFunc {
 
 // appeals is operations' queue (申诉处理).
 func (h *Supervision) appeals(c echo.Context) error {
-	f := models.AppealFilter{Page: pageParam(c)}
-	for _, s := range models.AppealStatuses {
+	f := supervision.AppealFilter{Page: pageParam(c)}
+	for _, s := range supervision.AppealStatuses {
 		if c.QueryParam("status") == string(s) {
 			f.Status = s
 		}
@@ -292,7 +296,7 @@ func (h *Supervision) appeals(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, http.StatusOK, supervision.Appeals(supervision.AppealsVM{Filter: f, Page: page}), layouts.Admin(web.T(c, "nav.admin.appeals")))
+	return web.Render(c, http.StatusOK, supervisionviews.Appeals(supervisionviews.AppealsVM{Filter: f, Page: page}), layouts.Admin(web.T(c, "nav.admin.appeals")))
 }
 
 func (h *Supervision) adminShow(c echo.Context) error {
@@ -300,15 +304,15 @@ func (h *Supervision) adminShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderAppeal(c, http.StatusOK, id, supervision.FormState{})
+	return h.renderAppeal(c, http.StatusOK, id, supervisionviews.FormState{})
 }
 
-func (h *Supervision) renderAppeal(c echo.Context, status int, id uint, form supervision.FormState) error {
+func (h *Supervision) renderAppeal(c echo.Context, status int, id uint, form supervisionviews.FormState) error {
 	ap, err := h.store.AdminAppeal(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	return h.renderDetail(c, status, supervision.AreaAdmin, ap.SupervisionID, form, ap)
+	return h.renderDetail(c, status, supervisionviews.AreaAdmin, ap.SupervisionID, form, ap)
 }
 
 // requestInfo asks both parties for more information.
@@ -323,17 +327,17 @@ func (h *Supervision) requestInfo(c echo.Context) error {
 	}
 	err = h.store.RequestAppealInfo(c.Request().Context(), web.CurrentUser(c), id, clip(in.Text, 8000))
 	if fe, _ := asFieldErrors(err); fe.Has() {
-		return h.renderAppeal(c, http.StatusUnprocessableEntity, id, supervision.FormState{Action: "request_info", Errors: translate(c, fe), Values: map[string]string{"text": clip(in.Text, 4000)}})
+		return h.renderAppeal(c, http.StatusUnprocessableEntity, id, supervisionviews.FormState{Action: "request_info", Errors: translate(c, fe), Values: map[string]string{"text": clip(in.Text, 4000)}})
 	}
 	if isStale(err) {
 		web.Flash(c, web.FlashError, "appeal.flash.stale")
-		return web.SeeOther(c, supervision.AppealURL(id))
+		return web.SeeOther(c, supervisionviews.AppealURL(id))
 	}
 	if err != nil {
 		return err
 	}
 	web.Flash(c, web.FlashSuccess, "appeal.flash.info_requested")
-	return web.SeeOther(c, supervision.AppealURL(id))
+	return web.SeeOther(c, supervisionviews.AppealURL(id))
 }
 
 // decideInput is what the decision form may set.
@@ -357,12 +361,12 @@ func (h *Supervision) decide(c echo.Context) error {
 	if err := c.Bind(&in); err != nil {
 		return echo.ErrBadRequest
 	}
-	d := models.AppealDecision{Outcome: models.AppealOutcome(clip(strings.TrimSpace(in.Outcome), 20)), Reason: clip(in.Reason, 8000)}
-	fe := models.FieldErrors{}
-	if d.Outcome == models.OutcomeRefund {
-		fen, msg := models.ParseAmount(clip(in.Refund, 40))
+	d := supervision.AppealDecision{Outcome: supervision.AppealOutcome(clip(strings.TrimSpace(in.Outcome), 20)), Reason: clip(in.Reason, 8000)}
+	fe := sqldb.FieldErrors{}
+	if d.Outcome == supervision.OutcomeRefund {
+		fen, msg := refund.ParseAmount(clip(in.Refund, 40))
 		if msg != "" {
-			fe["refund"] = models.MsgSvRefundAmount
+			fe["refund"] = supervision.MsgSvRefundAmount
 		}
 		d.RefundFen = fen
 	}
@@ -371,16 +375,16 @@ func (h *Supervision) decide(c echo.Context) error {
 		fe, _ = asFieldErrors(err)
 	}
 	if fe.Has() {
-		form := supervision.FormState{Action: "decide", Errors: translate(c, fe), Values: map[string]string{"outcome": string(d.Outcome), "refund": clip(in.Refund, 40), "reason": clip(in.Reason, 4000)}}
+		form := supervisionviews.FormState{Action: "decide", Errors: translate(c, fe), Values: map[string]string{"outcome": string(d.Outcome), "refund": clip(in.Refund, 40), "reason": clip(in.Reason, 4000)}}
 		return h.renderAppeal(c, http.StatusUnprocessableEntity, id, form)
 	}
 	if isStale(err) {
 		web.Flash(c, web.FlashError, "appeal.flash.stale")
-		return web.SeeOther(c, supervision.AppealURL(id))
+		return web.SeeOther(c, supervisionviews.AppealURL(id))
 	}
 	if err != nil {
 		return err
 	}
 	web.Flash(c, web.FlashSuccess, "appeal.flash.decided")
-	return web.SeeOther(c, supervision.AppealURL(id))
+	return web.SeeOther(c, supervisionviews.AppealURL(id))
 }

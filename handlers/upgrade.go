@@ -8,6 +8,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 	"koogallery/views"
 	"koogallery/views/console"
 	"koogallery/views/layouts"
@@ -36,7 +38,7 @@ func (in upgradeInput) model() models.UpgradeInput {
 
 // upgradable says which of the buyer's services may change to a higher spec now: one query
 // for the top spec of their products, whatever the page holds.
-func (h *Services) upgradable(c echo.Context, items []models.Instance) (map[uint]bool, error) {
+func (h *Services) upgradable(c echo.Context, items []orders.Instance) (map[uint]bool, error) {
 	var ids []uint
 	for _, in := range items {
 		ids = append(ids, in.ProductID)
@@ -49,7 +51,7 @@ func (h *Services) upgradable(c echo.Context, items []models.Instance) (map[uint
 }
 
 // upgradableWith is upgradable given the products' top spec ranks (models.TopSpecRanks).
-func upgradableWith(items []models.Instance, top map[uint]int, now time.Time) map[uint]bool {
+func upgradableWith(items []orders.Instance, top map[uint]int, now time.Time) map[uint]bool {
 	out := make(map[uint]bool, len(items))
 	for i := range items {
 		in := &items[i]
@@ -64,7 +66,7 @@ func (h *Services) UpgradeForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderUpgrade(c, http.StatusOK, id, console.UpgradeForm{PayMethod: string(models.PayCash)})
+	return h.renderUpgrade(c, http.StatusOK, id, console.UpgradeForm{PayMethod: string(orders.PayCash)})
 }
 
 func (h *Services) renderUpgrade(c echo.Context, status int, id uint, form console.UpgradeForm) error {
@@ -99,7 +101,7 @@ func (h *Services) Upgrade(c echo.Context) error {
 	order, err := h.store.Upgrade(c.Request().Context(), web.UserID(c), id, m)
 	if fe, ok := asFieldErrors(err); ok || isStale(err) {
 		if !ok {
-			fe = models.FieldErrors{"form": "upgrade.err.stale"}
+			fe = sqldb.FieldErrors{"form": "upgrade.err.stale"}
 		}
 		form := console.UpgradeForm{PayMethod: m.PayMethod, Errors: translate(c, fe)}
 		if fe["spec"] == "" {

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"koogallery/models"
+	"koogallery/models/notice"
 )
 
 // FileSender is the development sender: each mail becomes an .eml file in Dir, which any mail
@@ -23,7 +23,7 @@ func (s *FileSender) String() string { return "file://" + s.Dir }
 // Send writes the mail to Path(m), atomically (a reader never sees half
 // a file); sending a mail again overwrites its file. The files hold personal data: only the
 // server's user may read them.
-func (s *FileSender) Send(ctx context.Context, m *models.Mail) error {
+func (s *FileSender) Send(ctx context.Context, m *notice.Mail) error {
 	now := time.Now()
 	msg, err := Build(s.From, m, now, EightBit)
 	if err != nil {
@@ -53,6 +53,6 @@ func (s *FileSender) Send(ctx context.Context, m *models.Mail) error {
 
 // Path is where Send writes the mail: Dir/<created date>-<time>-mail-<id>.eml, so a listing
 // sorts oldest first.
-func (s *FileSender) Path(m *models.Mail) string {
+func (s *FileSender) Path(m *notice.Mail) string {
 	return filepath.Join(s.Dir, fmt.Sprintf("%s-mail-%06d.eml", m.CreatedAt.UTC().Format("20060102-150405"), m.ID))
 }

@@ -13,12 +13,14 @@ import (
 
 	"koogallery/config"
 	"koogallery/models"
+	"koogallery/models/notice"
+	"koogallery/models/sqldb"
 	"koogallery/worker"
 )
 
 // Sender delivers one mail, or says why it could not.
 type Sender interface {
-	Send(ctx context.Context, m *models.Mail) error
+	Send(ctx context.Context, m *notice.Mail) error
 }
 
 // Mailer sends due mails from the outbox with a few concurrent deliveries.
@@ -90,18 +92,18 @@ func (m *Mailer) RunOnce(ctx context.Context) (int, error) {
 
 // loop is the mailer's worker loop: it claims mail with a lease and delivers each; a delivery
 // started finishes (and is recorded) even when ctx ends.
-func (m *Mailer) loop() *worker.Loop[models.Mail] {
-	return &worker.Loop[models.Mail]{
+func (m *Mailer) loop() *worker.Loop[notice.Mail] {
+	return &worker.Loop[notice.Mail]{
 		Name:    "mail",
-		Claim:   func(ctx context.Context, n int) ([]models.Mail, error) { return m.Store.ClaimDueMails(ctx, n, m.Lease) },
-		Work:    func(ctx context.Context, mail models.Mail) { m.deliver(context.WithoutCancel(ctx), &mail) },
+		Claim:   func(ctx context.Context, n int) ([]notice.Mail, error) { return m.Store.ClaimDueMails(ctx, n, m.Lease) },
+		Work:    func(ctx context.Context, mail notice.Mail) { m.deliver(context.WithoutCancel(ctx), &mail) },
 		Workers: m.Workers, Batch: m.Batch, Idle: m.Idle, Log: m.Log,
 	}
 }
 
 // deliver makes one attempt of a claimed mail and records the outcome. Logs name the mail by
 // id only: no recipient, subject or body.
-func (m *Mailer) deliver(ctx context.Context, mail *models.Mail) {
+func (m *Mailer) deliver(ctx context.Context, mail *notice.Mail) {
 	timeout := min(m.SendTimeout, m.Lease/2)
 	sctx, cancel := context.WithTimeout(ctx, timeout)
 	err := m.Sender.Send(sctx, mail)
@@ -126,8 +128,8 @@ func (m *Mailer) deliver(ctx context.Context, mail *models.Mail) {
 	m.Log.Warn("mail not sent; will retry", "mail", mail.ID, "attempt", mail.Attempts, "next_attempt_at", mail.NextAttemptAt, "err", err)
 }
 
-func (m *Mailer) logRecord(mail *models.Mail, err error) {
-	if errors.Is(err, models.ErrLeaseLost) {
+func (m *Mailer) logRecord(mail *notice.Mail, err error) {
+	if errors.Is(err, sqldb.ErrLeaseLost) {
 		m.Log.Warn("mail lease lost; another mailer took it", "mail", mail.ID)
 		return
 	}

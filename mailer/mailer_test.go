@@ -23,6 +23,8 @@ import (
 	"koogallery/config"
 	"koogallery/mailer"
 	"koogallery/models"
+	"koogallery/models/notice"
+	"koogallery/models/sqldb"
 )
 
 var ctx = context.Background()
@@ -75,7 +77,7 @@ const (
 		"A long line that quoted-printable must wrap at seventy-six characters, no matter what the text says = equals.\n"
 )
 
-func queue(t *testing.T, s *models.Store, to string) *models.Mail {
+func queue(t *testing.T, s *models.Store, to string) *notice.Mail {
 	t.Helper()
 	m, err := s.QueueMail(ctx, to, subject, body)
 	if err != nil {
@@ -84,9 +86,9 @@ func queue(t *testing.T, s *models.Store, to string) *models.Mail {
 	return m
 }
 
-func load(t *testing.T, s *models.Store, id uint) models.Mail {
+func load(t *testing.T, s *models.Store, id uint) notice.Mail {
 	t.Helper()
-	var m models.Mail
+	var m notice.Mail
 	if err := s.DB().First(&m, id).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +204,7 @@ func TestSMTPDeliversUTF8Mail(t *testing.T) {
 			t.Errorf("Message-ID %q does not name mail %d", p.msg.Header.Get("Message-ID"), queued.ID)
 		}
 		row := load(t, s, queued.ID)
-		if row.Status != models.MailSent || row.Attempts != 1 || row.SentAt == nil || !row.SentAt.Equal(t0) || row.LastError != "" {
+		if row.Status != notice.MailSent || row.Attempts != 1 || row.SentAt == nil || !row.SentAt.Equal(t0) || row.LastError != "" {
 			t.Errorf("after delivery: status %s, attempts %d, sent at %v, error %q", row.Status, row.Attempts, row.SentAt, row.LastError)
 		}
 		if n := runOnce(t, m); n != 0 || len(srv.Messages()) != 1 {
@@ -212,7 +214,7 @@ func TestSMTPDeliversUTF8Mail(t *testing.T) {
 }
 
 func TestSMTPStartTLSAndAuthPlain(t *testing.T) {
-	s := apptest.NewStore(t, models.SQLite)
+	s := apptest.NewStore(t, sqldb.SQLite)
 	cert, pool := selfSigned(t)
 	srv := startSMTP(t, cert, "mailer-user", "s3cret-smtp-pass")
 	var logs safeBuffer
@@ -236,7 +238,7 @@ func TestSMTPStartTLSAndAuthPlain(t *testing.T) {
 	bad := queue(t, s, "b@example.com")
 	runOnce(t, m)
 	row := load(t, s, bad.ID)
-	if row.Status != models.MailPending || !strings.Contains(row.LastError, "auth") {
+	if row.Status != notice.MailPending || !strings.Contains(row.LastError, "auth") {
 		t.Errorf("wrong password: status %s, error %q", row.Status, row.LastError)
 	}
 	for _, secret := range []string{"s3cret-smtp-pass", "wrong-pass-never-logged", "production interface call failed", "seventy-six", "a@example.com"} {
@@ -266,7 +268,7 @@ func TestSMTPFailureRetriesWithBackoffThenGivesUp(t *testing.T) {
 			t.Fatalf("RunOnce = %d", n)
 		}
 		row := load(t, s, mail.ID)
-		if row.Status != models.MailPending || row.Attempts != 1 || !row.NextAttemptAt.Equal(t0.Add(time.Minute)) || !strings.Contains(row.LastError, "connect") {
+		if row.Status != notice.MailPending || row.Attempts != 1 || !row.NextAttemptAt.Equal(t0.Add(time.Minute)) || !strings.Contains(row.LastError, "connect") {
 			t.Fatalf("server down: status %s, attempts %d, next %v, error %q", row.Status, row.Attempts, row.NextAttemptAt, row.LastError)
 		}
 
@@ -279,7 +281,7 @@ func TestSMTPFailureRetriesWithBackoffThenGivesUp(t *testing.T) {
 			t.Fatalf("a mail went before its backoff ended")
 		}
 		clk.Advance(time.Second)
-		for attempt := 2; attempt <= models.MailMaxAttempts; attempt++ {
+		for attempt := 2; attempt <= notice.MailMaxAttempts; attempt++ {
 			if n := runOnce(t, m); n != 1 {
 				t.Fatalf("attempt %d: RunOnce = %d", attempt, n)
 			}
@@ -287,17 +289,17 @@ func TestSMTPFailureRetriesWithBackoffThenGivesUp(t *testing.T) {
 			if row.Attempts != attempt || !strings.Contains(row.LastError, "550") {
 				t.Fatalf("attempt %d: attempts %d, error %q", attempt, row.Attempts, row.LastError)
 			}
-			if attempt == models.MailMaxAttempts {
+			if attempt == notice.MailMaxAttempts {
 				break
 			}
-			wait := models.MailBackoff[min(attempt, len(models.MailBackoff))-1]
-			if row.Status != models.MailPending || !row.NextAttemptAt.Equal(clk.Now().Add(wait)) {
+			wait := notice.MailBackoff[min(attempt, len(notice.MailBackoff))-1]
+			if row.Status != notice.MailPending || !row.NextAttemptAt.Equal(clk.Now().Add(wait)) {
 				t.Fatalf("attempt %d: status %s, next %v, want pending at +%v", attempt, row.Status, row.NextAttemptAt, wait)
 			}
 			clk.Advance(wait)
 		}
-		if row.Status != models.MailFailed || row.SentAt != nil {
-			t.Fatalf("after %d attempts: status %s", models.MailMaxAttempts, row.Status)
+		if row.Status != notice.MailFailed || row.SentAt != nil {
+			t.Fatalf("after %d attempts: status %s", notice.MailMaxAttempts, row.Status)
 		}
 		if len(srv.Messages()) != 0 {
 			t.Fatalf("a refused mail was delivered")
@@ -316,13 +318,13 @@ func TestSMTPFailureRetriesWithBackoffThenGivesUp(t *testing.T) {
 func TestConcurrentMailersNeverSendTwice(t *testing.T) {
 	for _, d := range apptest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
-			opts := models.OpenOptions{DataDir: t.TempDir()}
-			if d == models.MySQL {
+			opts := sqldb.OpenOptions{DataDir: t.TempDir()}
+			if d == sqldb.MySQL {
 				opts.DSN = apptest.NewMySQLDatabase(t)
 			}
 			var stores []*models.Store
 			for i := 0; i < 2; i++ {
-				db, err := models.Open(opts)
+				db, err := sqldb.Open(opts)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -386,7 +388,7 @@ func TestConcurrentMailersNeverSendTwice(t *testing.T) {
 				}
 			}
 			var sent int64
-			if err := stores[0].DB().Model(&models.Mail{}).Where("status = ? AND attempts = 1", models.MailSent).Count(&sent).Error; err != nil {
+			if err := stores[0].DB().Model(&notice.Mail{}).Where("status = ? AND attempts = 1", notice.MailSent).Count(&sent).Error; err != nil {
 				t.Fatal(err)
 			}
 			if len(seen) != total || sent != total {
@@ -397,7 +399,7 @@ func TestConcurrentMailersNeverSendTwice(t *testing.T) {
 }
 
 func TestDevFileSenderWritesReadableEML(t *testing.T) {
-	s := apptest.NewStore(t, models.SQLite)
+	s := apptest.NewStore(t, sqldb.SQLite)
 	dataDir := t.TempDir()
 	var logs safeBuffer
 	m := mailer.New(s, config.Mail{From: from}, dataDir, slog.New(slog.NewTextHandler(&logs, nil)))
@@ -429,7 +431,7 @@ func TestDevFileSenderWritesReadableEML(t *testing.T) {
 	if to, _ := p.msg.Header.AddressList("To"); len(to) != 1 || to[0].Name != "张经理" {
 		t.Errorf("To = %q", p.msg.Header.Get("To"))
 	}
-	if row := load(t, s, queued.ID); row.Status != models.MailSent {
+	if row := load(t, s, queued.ID); row.Status != notice.MailSent {
 		t.Errorf("status %s after writing the file", row.Status)
 	}
 	if strings.Contains(logs.String(), "seventy-six") {
@@ -438,7 +440,7 @@ func TestDevFileSenderWritesReadableEML(t *testing.T) {
 }
 
 func TestBuildKeepsHeadersClean(t *testing.T) {
-	m := &models.Mail{ID: 7, To: "x@example.com", Subject: "Hi\r\nBcc: victim@example.com " + strings.Repeat("很长的主题", 20), Body: "x"}
+	m := &notice.Mail{ID: 7, To: "x@example.com", Subject: "Hi\r\nBcc: victim@example.com " + strings.Repeat("很长的主题", 20), Body: "x"}
 	msg, err := mailer.Build(from, m, t0, mailer.QuotedPrintable)
 	if err != nil {
 		t.Fatal(err)
@@ -459,7 +461,7 @@ func TestBuildKeepsHeadersClean(t *testing.T) {
 			t.Errorf("header line too long: %q", line)
 		}
 	}
-	if _, err := mailer.Build(from, &models.Mail{To: "not an address", Subject: "s", Body: "b"}, t0, mailer.QuotedPrintable); err == nil {
+	if _, err := mailer.Build(from, &notice.Mail{To: "not an address", Subject: "s", Body: "b"}, t0, mailer.QuotedPrintable); err == nil {
 		t.Errorf("a malformed recipient built a message")
 	}
 }

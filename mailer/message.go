@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"koogallery/models"
+	"koogallery/models/notice"
 )
 
 // Encoding is how a message's body is written.
@@ -39,7 +39,7 @@ type Message struct {
 // "KooGallery <noreply@example.com>"): From, To, a UTF-8 Subject encoded as RFC 2047 words,
 // Date, Message-ID, MIME headers and a text/plain body in the given encoding. A malformed
 // sender or recipient is an error (retrying will not help, but the error is kept on the mail).
-func Build(from string, m *models.Mail, date time.Time, enc Encoding) (Message, error) {
+func Build(from string, m *notice.Mail, date time.Time, enc Encoding) (Message, error) {
 	fromAddr, err := mail.ParseAddress(from)
 	if err != nil {
 		return Message{}, fmt.Errorf("mail sender %q: %w", from, err)

@@ -9,7 +9,7 @@ import (
 	"net/smtp"
 	"time"
 
-	"koogallery/models"
+	"koogallery/models/notice"
 )
 
 // SMTPSender delivers mail through an SMTP server (a relay or submission service).
@@ -35,7 +35,7 @@ func (s *SMTPSender) String() string { return "smtp://" + s.Addr }
 
 // Send delivers one mail: connect, EHLO, STARTTLS when offered, AUTH PLAIN when a username is
 // set, MAIL FROM, RCPT TO, DATA, QUIT. Any failure is returned for the outbox to retry.
-func (s *SMTPSender) Send(ctx context.Context, m *models.Mail) error {
+func (s *SMTPSender) Send(ctx context.Context, m *notice.Mail) error {
 	msg, err := Build(s.From, m, time.Now(), QuotedPrintable)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"koogallery/models/account"
 	"koogallery/models/orders"
 	"koogallery/models/refund"
 	"koogallery/models/sqldb"
@@ -18,19 +19,19 @@ import (
 // where it stood, acceptance forced, or the supervision closed by a refund approved through
 // the refund feature (the refund record, unsubscription and release with it). Both parties see
 // the written reason and are told.
-func (s *Store) DecideAppeal(ctx context.Context, admin *User, appealID uint, d supervision.AppealDecision) (*supervision.Appeal, error) {
-	if admin == nil || admin.Role != RoleAdmin {
-		return nil, ErrNotFound
+func (s *Store) DecideAppeal(ctx context.Context, admin *account.User, appealID uint, d supervision.AppealDecision) (*supervision.Appeal, error) {
+	if admin == nil || admin.Role != account.RoleAdmin {
+		return nil, sqldb.ErrNotFound
 	}
 	var ap supervision.Appeal
 	if err := s.conn(ctx).First(&ap, appealID).Error; err != nil {
-		return nil, notFound(err)
+		return nil, sqldb.NotFound(err)
 	}
 	var o orders.Order
 	if err := s.conn(ctx).First(&o, ap.OrderID).Error; err != nil {
 		return nil, err
 	}
-	errs := FieldErrors{}
+	errs := sqldb.FieldErrors{}
 	reason, msg := supervision.CheckText(d.Reason, true, supervision.MaxSupervisionText)
 	if msg != "" {
 		errs["reason"] = msg
@@ -60,14 +61,14 @@ func (s *Store) DecideAppeal(ctx context.Context, admin *User, appealID uint, d 
 			return err
 		}
 		if cur.Status == supervision.AppealDecided {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		res := tx.Model(&supervision.Appeal{}).Where("id = ? AND status <> ?", ap.ID, supervision.AppealDecided).Updates(set)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		var sv supervision.Supervision
 		if err := tx.First(&sv, ap.SupervisionID).Error; err != nil {
@@ -86,19 +87,19 @@ func (s *Store) DecideAppeal(ctx context.Context, admin *User, appealID uint, d 
 		}
 		switch d.Outcome {
 		case supervision.OutcomeResume:
-			if err := tx.Create(&supervision.SupervisionEvent{SupervisionID: sv.ID, ActorID: &admin.ID, ActorRole: RoleAdmin, Action: supervision.SvAppealResumed,
+			if err := tx.Create(&supervision.SupervisionEvent{SupervisionID: sv.ID, ActorID: &admin.ID, ActorRole: account.RoleAdmin, Action: supervision.SvAppealResumed,
 				FromStep: sv.Step, ToStep: sv.Step, Text: reason, CreatedAt: now}).Error; err != nil {
 				return err
 			}
 			return s.TellSupervision(tx, &sv, supervision.SvAppealResumed, reason)
 		case supervision.OutcomeForceAccept:
-			if !supervision.CanSupervise(supervision.SvForceAccept, sv.Step, RoleAdmin, sv.Hardware()) {
-				return FieldErrors{"outcome": supervision.MsgSvDecision}
+			if !supervision.CanSupervise(supervision.SvForceAccept, sv.Step, account.RoleAdmin, sv.Hardware()) {
+				return sqldb.FieldErrors{"outcome": supervision.MsgSvDecision}
 			}
 			return s.ApplyDecision(tx, &sv, supervision.SvForceAccept, admin.ID, reason)
 		}
-		if !supervision.CanSupervise(supervision.SvRefundClose, sv.Step, RoleAdmin, sv.Hardware()) {
-			return FieldErrors{"outcome": supervision.MsgSvDecision}
+		if !supervision.CanSupervise(supervision.SvRefundClose, sv.Step, account.RoleAdmin, sv.Hardware()) {
+			return sqldb.FieldErrors{"outcome": supervision.MsgSvDecision}
 		}
 		if err := s.appealRefund(tx, admin, &o, d.RefundFen, reason); err != nil {
 			return err
@@ -120,11 +121,11 @@ func (s *Store) DecideAppeal(ctx context.Context, admin *User, appealID uint, d 
 // appealRefund decides a refund for the buyer through the refund feature: an approved
 // negotiated request (decided by operations) and its effects — the refund record, the
 // unsubscription order, the service released, supervision closed, both parties told.
-func (s *Store) appealRefund(tx *gorm.DB, admin *User, o *orders.Order, fen int64, reason string) error {
+func (s *Store) appealRefund(tx *gorm.DB, admin *account.User, o *orders.Order, fen int64, reason string) error {
 	now := s.now()
 	r := &refund.RefundRequest{OrderID: o.ID, InstanceID: *o.InstanceID, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID,
 		Kind: refund.RefundKindNegotiated, Status: refund.RefundApproved, AmountFen: fen, MaxFen: o.PaidFen, Cause: refund.CauseAgreedWithSeller,
-		Text: ClipText(reason, 500), Opinion: ClipText("申诉裁决 Appeal decision: "+strings.TrimSpace(reason), 500),
+		Text: sqldb.ClipText(reason, 500), Opinion: sqldb.ClipText("申诉裁决 Appeal decision: "+strings.TrimSpace(reason), 500),
 		DecidedBy: &admin.ID, DecidedAt: &now, CreatedAt: now, UpdatedAt: now}
 	if err := tx.Create(r).Error; err != nil {
 		return err

@@ -3,37 +3,40 @@ package models
 import (
 	"context"
 
+	"koogallery/models/account"
+	"koogallery/models/attachment"
 	"koogallery/models/refund"
+	"koogallery/models/sqldb"
 	"koogallery/models/supervision"
 )
 
 // AttachmentFor loads an attachment and its bytes for a viewer who may see it: a party of what
 // it belongs to, or an admin. Anyone else gets ErrNotFound, as for a missing one.
-func (s *Store) AttachmentFor(ctx context.Context, viewer *User, id uint) (*Attachment, []byte, error) {
+func (s *Store) AttachmentFor(ctx context.Context, viewer *account.User, id uint) (*attachment.Attachment, []byte, error) {
 	if viewer == nil {
-		return nil, nil, ErrNotFound
+		return nil, nil, sqldb.ErrNotFound
 	}
-	var a Attachment
+	var a attachment.Attachment
 	if err := s.conn(ctx).First(&a, id).Error; err != nil {
-		return nil, nil, notFound(err)
+		return nil, nil, sqldb.NotFound(err)
 	}
 	ok, err := s.attachmentParties(ctx, viewer, &a)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !ok {
-		return nil, nil, ErrNotFound
+		return nil, nil, sqldb.ErrNotFound
 	}
-	var b AttachmentBlob
+	var b attachment.Blob
 	if err := s.conn(ctx).First(&b, a.BlobID).Error; err != nil {
-		return nil, nil, notFound(err)
+		return nil, nil, sqldb.NotFound(err)
 	}
 	return &a, b.Data, nil
 }
 
 // attachmentParties reports whether the viewer is an admin or a party of the attachment's owner.
-func (s *Store) attachmentParties(ctx context.Context, viewer *User, a *Attachment) (bool, error) {
-	if viewer.Role == RoleAdmin {
+func (s *Store) attachmentParties(ctx context.Context, viewer *account.User, a *attachment.Attachment) (bool, error) {
+	if viewer.Role == account.RoleAdmin {
 		return true, nil
 	}
 	switch a.OwnerKind {
@@ -55,9 +58,9 @@ type AttachmentParty func(ctx context.Context, viewerID uint, admin bool, ownerI
 
 // SetAttachmentParty gives an owner kind of another domain its party rule; call it while the
 // application is assembled, before serving. Kinds without a rule are for admins only.
-func (s *Store) SetAttachmentParty(kind AttachmentOwner, rule AttachmentParty) {
+func (s *Store) SetAttachmentParty(kind attachment.Owner, rule AttachmentParty) {
 	if s.parties == nil {
-		s.parties = map[AttachmentOwner]AttachmentParty{}
+		s.parties = map[attachment.Owner]AttachmentParty{}
 	}
 	s.parties[kind] = rule
 }

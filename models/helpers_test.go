@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
 )
 
 // The store tests run on SQLite and on MariaDB through apptest.ForEachDialect; they live in
@@ -42,8 +45,8 @@ func (c *clock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
 type world struct {
 	s             *models.Store
 	clock         *clock
-	seller        models.Seller
-	buyer, buyer2 models.User
+	seller        account.Seller
+	buyer, buyer2 account.User
 	seq           int
 }
 
@@ -51,28 +54,28 @@ func newWorld(t *testing.T, s *models.Store) *world {
 	t.Helper()
 	w := &world{s: s, clock: &clock{now: t0}}
 	s.SetClock(w.clock.Now)
-	w.seller = models.Seller{Name: "测试商家"}
+	w.seller = account.Seller{Name: "测试商家"}
 	must(t, s.DB().Create(&w.seller).Error)
-	w.buyer = w.user(t, "b1@test.test", models.RoleBuyer)
-	w.buyer2 = w.user(t, "b2@test.test", models.RoleBuyer)
+	w.buyer = w.user(t, "b1@test.test", account.RoleBuyer)
+	w.buyer2 = w.user(t, "b2@test.test", account.RoleBuyer)
 	return w
 }
 
 // user adds an account without paying for bcrypt (it cannot log in).
-func (w *world) user(t *testing.T, email string, role models.Role) models.User {
+func (w *world) user(t *testing.T, email string, role account.Role) account.User {
 	t.Helper()
-	u := models.User{Email: email, Name: email, PasswordHash: "-", Role: role}
+	u := account.User{Email: email, Name: email, PasswordHash: "-", Role: role}
 	must(t, w.s.DB().Create(&u).Error)
 	return u
 }
 
 // product adds a product of the seller; fill sets what differs from an on-sale SaaS product.
-func (w *world) product(t *testing.T, fill func(p *models.Product)) models.Product {
+func (w *world) product(t *testing.T, fill func(p *catalog.Product)) catalog.Product {
 	t.Helper()
 	w.seq++
-	p := models.Product{
+	p := catalog.Product{
 		SellerID: w.seller.ID, Code: fmt.Sprintf("00399-%06d-0--0", w.seq), Name: fmt.Sprintf("测试商品 %d", w.seq),
-		Type: models.TypeSaaS, ChargingMode: models.ChargePeriod, PriceMonth: 1000, PriceYear: 10000, SaleStatus: models.SaleOnSale,
+		Type: catalog.TypeSaaS, ChargingMode: catalog.ChargePeriod, PriceMonth: 1000, PriceYear: 10000, SaleStatus: catalog.SaleOnSale,
 	}
 	if fill != nil {
 		fill(&p)
@@ -83,8 +86,8 @@ func (w *world) product(t *testing.T, fill func(p *models.Product)) models.Produ
 
 // periodic is an on-sale monthly/yearly product in use at once after purchase (no interface,
 // not supervised), with a 7-day trial.
-func (w *world) periodic(t *testing.T) models.Product {
-	return w.product(t, func(p *models.Product) { p.Type = models.TypeImage; p.TrialDays = 7 })
+func (w *world) periodic(t *testing.T) catalog.Product {
+	return w.product(t, func(p *catalog.Product) { p.Type = catalog.TypeImage; p.TrialDays = 7 })
 }
 
 var keySeq int
@@ -95,7 +98,7 @@ func key() string {
 	return fmt.Sprintf("form-key-%08d", keySeq)
 }
 
-func buy(plan models.Plan, count string, pay models.PayMethod) models.PurchaseInput {
+func buy(plan catalog.Plan, count string, pay orders.PayMethod) models.PurchaseInput {
 	return models.PurchaseInput{Plan: string(plan), Count: count, PayMethod: string(pay), SubmitKey: key()}
 }
 
@@ -117,9 +120,9 @@ func count(t *testing.T, s *models.Store, model any, where ...any) int64 {
 	return n
 }
 
-func instanceOf(t *testing.T, s *models.Store, id uint) models.Instance {
+func instanceOf(t *testing.T, s *models.Store, id uint) orders.Instance {
 	t.Helper()
-	var in models.Instance
+	var in orders.Instance
 	must(t, s.DB().First(&in, id).Error)
 	return in
 }

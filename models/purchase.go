@@ -10,6 +10,7 @@ import (
 
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
 )
@@ -57,8 +58,8 @@ type quote struct {
 // validatePurchase checks the input against the product and prices it. A product with specs
 // is priced as the chosen spec (WithSpec); a renewal passes the product already priced as
 // the service's spec and no specs to choose from.
-func validatePurchase(p *catalog.Product, specs []catalog.ProductSpec, in PurchaseInput, allowTrial bool) (quote, FieldErrors) {
-	errs := FieldErrors{}
+func validatePurchase(p *catalog.Product, specs []catalog.ProductSpec, in PurchaseInput, allowTrial bool) (quote, sqldb.FieldErrors) {
+	errs := sqldb.FieldErrors{}
 	q := quote{plan: catalog.Plan(strings.TrimSpace(in.Plan)), key: strings.TrimSpace(in.SubmitKey)}
 	if len(specs) > 0 {
 		sp, ok := catalog.PickSpec(specs, in.Spec)
@@ -196,7 +197,7 @@ func (s *Store) Purchase(ctx context.Context, buyerID, productID uint, in Purcha
 				return err
 			}
 			if trials > 0 {
-				return FieldErrors{"plan": MsgTrialUsed}
+				return sqldb.FieldErrors{"plan": MsgTrialUsed}
 			}
 			orderType = orders.OrderTrial
 		}
@@ -260,10 +261,10 @@ func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in Purchase
 	}
 	p := inst.Product
 	if !p.Periodic() || (inst.Status != orders.InstanceNormal && inst.Status != orders.InstanceFrozen) || inst.ExpireAt == nil {
-		return nil, FieldErrors{"form": MsgNotRenewable}
+		return nil, sqldb.FieldErrors{"form": MsgNotRenewable}
 	}
 	if inst.ChangeOrderID != nil {
-		return nil, FieldErrors{"form": MsgChangePending} // renew at the new spec's price once the change is done
+		return nil, sqldb.FieldErrors{"form": MsgChangePending} // renew at the new spec's price once the change is done
 	}
 	// A renewal keeps the service's spec and pays its prices.
 	q, errs := validatePurchase(p.WithSpec(inst.Spec), nil, in, false)
@@ -298,7 +299,7 @@ func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in Purchase
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale
+			return sqldb.ErrStale
 		}
 		order = o
 		if err := tx.Create(o).Error; err != nil {

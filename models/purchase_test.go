@@ -10,6 +10,9 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 )
 
 var orderNoShape = regexp.MustCompile(`^CS\d{10}[A-Z]{5}$`)
@@ -19,46 +22,46 @@ func TestPurchaseByProductType(t *testing.T) {
 		w := newWorld(t, s)
 		cases := []struct {
 			name      string
-			fill      func(p *models.Product)
+			fill      func(p *catalog.Product)
 			in        models.PurchaseInput
 			amount    int64
 			expire    *time.Time
-			order     models.OrderStatus
-			instance  models.InstanceStatus
-			repayment models.Repayment
+			order     orders.OrderStatus
+			instance  orders.InstanceStatus
+			repayment orders.Repayment
 		}{
-			{"saas monthly", func(p *models.Product) { p.PriceMonth = 9900 }, buy(models.PlanMonth, "3", models.PayCash),
-				29700, ptr(t0.AddDate(0, 3, 0)), models.OrderProcessing, models.InstanceOpening, models.RepaymentNone},
-			{"saas one-time", func(p *models.Product) { p.ChargingMode, p.PriceOnce = models.ChargeOneTime, 49900 }, buy(models.PlanOnce, "", models.PayCoupon),
-				49900, nil, models.OrderProcessing, models.InstanceOpening, models.RepaymentNone},
-			{"license supervised", func(p *models.Product) {
-				p.Type, p.ChargingMode, p.PriceOnce, p.Supervised, p.CodeKind = models.TypeLicense, models.ChargeOneTime, 128000, true, models.CodeSystem
-			}, buy(models.PlanOnce, "1", models.PayCredit), 128000, nil, models.OrderProcessing, models.InstanceOpening, models.RepaymentPending},
-			{"license yearly", func(p *models.Product) { p.Type, p.PriceMonth, p.PriceYear = models.TypeLicense, 0, 360000 }, buy(models.PlanYear, "2", models.PayCash),
-				720000, ptr(t0.AddDate(2, 0, 0)), models.OrderProcessing, models.InstanceOpening, models.RepaymentNone},
-			{"image on demand", func(p *models.Product) {
-				p.Type, p.ChargingMode, p.PriceHour = models.TypeImage, models.ChargeOnDemand, 50
-			}, buy(models.PlanHour, "", models.PayCash),
-				0, nil, models.OrderCompleted, models.InstanceNormal, models.RepaymentNone},
-			{"image monthly", func(p *models.Product) { p.Type = models.TypeImage }, buy(models.PlanMonth, "9", models.PayCash),
-				9000, ptr(t0.AddDate(0, 9, 0)), models.OrderCompleted, models.InstanceNormal, models.RepaymentNone},
-			{"manual service", func(p *models.Product) {
-				p.Type, p.ChargingMode, p.PriceOnce, p.Supervised = models.TypeManualService, models.ChargeOneTime, 200000, true
-			}, buy(models.PlanOnce, "1", models.PayCash), 200000, nil, models.OrderProcessing, models.InstanceOpening, models.RepaymentNone},
-			{"app orchestration", func(p *models.Product) {
-				p.Type, p.ChargingMode, p.PriceOnce, p.Supervised = models.TypeAppOrchestration, models.ChargeOneTime, 29900, true
-			}, buy(models.PlanOnce, "1", models.PayCash), 29900, nil, models.OrderProcessing, models.InstanceOpening, models.RepaymentNone},
-			{"data file supervised", func(p *models.Product) {
-				p.Type, p.ChargingMode, p.PriceOnce, p.Supervised = models.TypeDataFile, models.ChargeOneTime, 19900, true
-			}, buy(models.PlanOnce, "1", models.PayCash), 19900, nil, models.OrderProcessing, models.InstanceOpening, models.RepaymentNone},
-			{"data file unsupervised", func(p *models.Product) {
-				p.Type, p.ChargingMode, p.PriceOnce = models.TypeDataFile, models.ChargeOneTime, 19900
-			}, buy(models.PlanOnce, "1", models.PayCash), 19900, nil, models.OrderCompleted, models.InstanceNormal, models.RepaymentNone},
-			{"hardware", func(p *models.Product) {
-				p.Type, p.ChargingMode, p.PriceOnce, p.Supervised = models.TypeHardware, models.ChargeOneTime, 399900, true
-			}, buy(models.PlanOnce, "1", models.PayCash), 399900, nil, models.OrderProcessing, models.InstanceOpening, models.RepaymentNone},
-			{"api yearly", func(p *models.Product) { p.Type, p.PriceYear = models.TypeAPI, 199000 }, buy(models.PlanYear, "3", models.PayCoupon),
-				597000, ptr(t0.AddDate(3, 0, 0)), models.OrderProcessing, models.InstanceOpening, models.RepaymentNone},
+			{"saas monthly", func(p *catalog.Product) { p.PriceMonth = 9900 }, buy(catalog.PlanMonth, "3", orders.PayCash),
+				29700, ptr(t0.AddDate(0, 3, 0)), orders.OrderProcessing, orders.InstanceOpening, orders.RepaymentNone},
+			{"saas one-time", func(p *catalog.Product) { p.ChargingMode, p.PriceOnce = catalog.ChargeOneTime, 49900 }, buy(catalog.PlanOnce, "", orders.PayCoupon),
+				49900, nil, orders.OrderProcessing, orders.InstanceOpening, orders.RepaymentNone},
+			{"license supervised", func(p *catalog.Product) {
+				p.Type, p.ChargingMode, p.PriceOnce, p.Supervised, p.CodeKind = catalog.TypeLicense, catalog.ChargeOneTime, 128000, true, catalog.CodeSystem
+			}, buy(catalog.PlanOnce, "1", orders.PayCredit), 128000, nil, orders.OrderProcessing, orders.InstanceOpening, orders.RepaymentPending},
+			{"license yearly", func(p *catalog.Product) { p.Type, p.PriceMonth, p.PriceYear = catalog.TypeLicense, 0, 360000 }, buy(catalog.PlanYear, "2", orders.PayCash),
+				720000, ptr(t0.AddDate(2, 0, 0)), orders.OrderProcessing, orders.InstanceOpening, orders.RepaymentNone},
+			{"image on demand", func(p *catalog.Product) {
+				p.Type, p.ChargingMode, p.PriceHour = catalog.TypeImage, catalog.ChargeOnDemand, 50
+			}, buy(catalog.PlanHour, "", orders.PayCash),
+				0, nil, orders.OrderCompleted, orders.InstanceNormal, orders.RepaymentNone},
+			{"image monthly", func(p *catalog.Product) { p.Type = catalog.TypeImage }, buy(catalog.PlanMonth, "9", orders.PayCash),
+				9000, ptr(t0.AddDate(0, 9, 0)), orders.OrderCompleted, orders.InstanceNormal, orders.RepaymentNone},
+			{"manual service", func(p *catalog.Product) {
+				p.Type, p.ChargingMode, p.PriceOnce, p.Supervised = catalog.TypeManualService, catalog.ChargeOneTime, 200000, true
+			}, buy(catalog.PlanOnce, "1", orders.PayCash), 200000, nil, orders.OrderProcessing, orders.InstanceOpening, orders.RepaymentNone},
+			{"app orchestration", func(p *catalog.Product) {
+				p.Type, p.ChargingMode, p.PriceOnce, p.Supervised = catalog.TypeAppOrchestration, catalog.ChargeOneTime, 29900, true
+			}, buy(catalog.PlanOnce, "1", orders.PayCash), 29900, nil, orders.OrderProcessing, orders.InstanceOpening, orders.RepaymentNone},
+			{"data file supervised", func(p *catalog.Product) {
+				p.Type, p.ChargingMode, p.PriceOnce, p.Supervised = catalog.TypeDataFile, catalog.ChargeOneTime, 19900, true
+			}, buy(catalog.PlanOnce, "1", orders.PayCash), 19900, nil, orders.OrderProcessing, orders.InstanceOpening, orders.RepaymentNone},
+			{"data file unsupervised", func(p *catalog.Product) {
+				p.Type, p.ChargingMode, p.PriceOnce = catalog.TypeDataFile, catalog.ChargeOneTime, 19900
+			}, buy(catalog.PlanOnce, "1", orders.PayCash), 19900, nil, orders.OrderCompleted, orders.InstanceNormal, orders.RepaymentNone},
+			{"hardware", func(p *catalog.Product) {
+				p.Type, p.ChargingMode, p.PriceOnce, p.Supervised = catalog.TypeHardware, catalog.ChargeOneTime, 399900, true
+			}, buy(catalog.PlanOnce, "1", orders.PayCash), 399900, nil, orders.OrderProcessing, orders.InstanceOpening, orders.RepaymentNone},
+			{"api yearly", func(p *catalog.Product) { p.Type, p.PriceYear = catalog.TypeAPI, 199000 }, buy(catalog.PlanYear, "3", orders.PayCoupon),
+				597000, ptr(t0.AddDate(3, 0, 0)), orders.OrderProcessing, orders.InstanceOpening, orders.RepaymentNone},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
@@ -67,12 +70,12 @@ func TestPurchaseByProductType(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var got models.Order
+				var got orders.Order
 				must(t, s.DB().First(&got, o.ID).Error)
-				if got.Type != models.OrderNew || got.Status != tc.order || got.AmountFen != tc.amount || got.PaidFen != tc.amount {
+				if got.Type != orders.OrderNew || got.Status != tc.order || got.AmountFen != tc.amount || got.PaidFen != tc.amount {
 					t.Errorf("order %s/%s %d/%d fen, want NEW/%s %d fen", got.Type, got.Status, got.AmountFen, got.PaidFen, tc.order, tc.amount)
 				}
-				if got.PayMethod != models.PayMethod(tc.in.PayMethod) || got.Repayment != tc.repayment {
+				if got.PayMethod != orders.PayMethod(tc.in.PayMethod) || got.Repayment != tc.repayment {
 					t.Errorf("paid by %s (repayment %q), want %s (%q)", got.PayMethod, got.Repayment, tc.in.PayMethod, tc.repayment)
 				}
 				if !orderNoShape.MatchString(got.OrderNo) || got.LineNo != got.OrderNo+"-000001" {
@@ -96,7 +99,7 @@ func TestPurchaseByProductType(t *testing.T) {
 				}
 			})
 		}
-		if n := count(t, s, &models.Order{}); n != int64(len(cases)) {
+		if n := count(t, s, &orders.Order{}); n != int64(len(cases)) {
 			t.Errorf("%d orders for %d purchases", n, len(cases))
 		}
 	})
@@ -108,38 +111,38 @@ func TestPurchaseTrialOnlyOnce(t *testing.T) {
 	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t) // 7-day trial
-		o, err := s.Purchase(ctx, w.buyer.ID, p.ID, buy(models.PlanTrial, "", models.PayCredit))
+		o, err := s.Purchase(ctx, w.buyer.ID, p.ID, buy(catalog.PlanTrial, "", orders.PayCredit))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if o.Type != models.OrderTrial || o.AmountFen != 0 || o.PaidFen != 0 || o.PayMethod != models.PayCash || o.Repayment != models.RepaymentNone {
+		if o.Type != orders.OrderTrial || o.AmountFen != 0 || o.PaidFen != 0 || o.PayMethod != orders.PayCash || o.Repayment != orders.RepaymentNone {
 			t.Errorf("trial order %s %d fen by %s (%q)", o.Type, o.AmountFen, o.PayMethod, o.Repayment)
 		}
 		in := instanceOf(t, s, *o.InstanceID)
-		if !in.Trial || in.Status != models.InstanceNormal || !sameTime(in.ExpireAt, ptr(t0.AddDate(0, 0, 7))) {
+		if !in.Trial || in.Status != orders.InstanceNormal || !sameTime(in.ExpireAt, ptr(t0.AddDate(0, 0, 7))) {
 			t.Errorf("trial service trial=%v %s until %s", in.Trial, in.Status, fmtTime(in.ExpireAt))
 		}
 		// A second trial, even much later, is refused; a paid plan is not.
 		w.clock.Advance(30 * 24 * time.Hour)
-		_, err = s.Purchase(ctx, w.buyer.ID, p.ID, buy(models.PlanTrial, "", models.PayCash))
-		var fe models.FieldErrors
+		_, err = s.Purchase(ctx, w.buyer.ID, p.ID, buy(catalog.PlanTrial, "", orders.PayCash))
+		var fe sqldb.FieldErrors
 		if !errors.As(err, &fe) || fe["plan"] != models.MsgTrialUsed || len(fe) != 1 {
 			t.Fatalf("second trial: %v, want plan=%s", err, models.MsgTrialUsed)
 		}
-		if _, err := s.Purchase(ctx, w.buyer.ID, p.ID, buy(models.PlanMonth, "1", models.PayCash)); err != nil {
+		if _, err := s.Purchase(ctx, w.buyer.ID, p.ID, buy(catalog.PlanMonth, "1", orders.PayCash)); err != nil {
 			t.Errorf("paid purchase after the trial: %v", err)
 		}
 		// Another buyer still has their trial.
-		if _, err := s.Purchase(ctx, w.buyer2.ID, p.ID, buy(models.PlanTrial, "", models.PayCash)); err != nil {
+		if _, err := s.Purchase(ctx, w.buyer2.ID, p.ID, buy(catalog.PlanTrial, "", orders.PayCash)); err != nil {
 			t.Errorf("another buyer's trial: %v", err)
 		}
 		// A product without trial offers none.
 		noTrial := w.product(t, nil)
-		_, err = s.Purchase(ctx, w.buyer.ID, noTrial.ID, buy(models.PlanTrial, "", models.PayCash))
+		_, err = s.Purchase(ctx, w.buyer.ID, noTrial.ID, buy(catalog.PlanTrial, "", orders.PayCash))
 		if !errors.As(err, &fe) || fe["plan"] != models.MsgPlanInvalid {
 			t.Errorf("trial of a product without one: %v", err)
 		}
-		if n := count(t, s, &models.Order{}, "type = ?", models.OrderTrial); n != 2 {
+		if n := count(t, s, &orders.Order{}, "type = ?", orders.OrderTrial); n != 2 {
 			t.Errorf("%d trial orders, want 2", n)
 		}
 	})
@@ -149,7 +152,7 @@ func TestPurchaseRejectsBadInput(t *testing.T) {
 	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
-		once := w.product(t, func(p *models.Product) { p.ChargingMode, p.PriceOnce = models.ChargeOneTime, 500 })
+		once := w.product(t, func(p *catalog.Product) { p.ChargingMode, p.PriceOnce = catalog.ChargeOneTime, 500 })
 		cases := []struct {
 			name    string
 			product uint
@@ -173,7 +176,7 @@ func TestPurchaseRejectsBadInput(t *testing.T) {
 		}
 		for _, tc := range cases {
 			_, err := s.Purchase(ctx, w.buyer.ID, tc.product, tc.in)
-			var fe models.FieldErrors
+			var fe sqldb.FieldErrors
 			if !errors.As(err, &fe) {
 				t.Errorf("%s: %v, want field errors", tc.name, err)
 				continue
@@ -188,14 +191,14 @@ func TestPurchaseRejectsBadInput(t *testing.T) {
 			}
 		}
 		// Products that are not on sale, or do not exist, cannot be bought.
-		frozen := w.product(t, func(p *models.Product) { p.SaleStatus = models.SaleFrozen })
-		delisted := w.product(t, func(p *models.Product) { p.SaleStatus = models.SaleDelisted })
+		frozen := w.product(t, func(p *catalog.Product) { p.SaleStatus = catalog.SaleFrozen })
+		delisted := w.product(t, func(p *catalog.Product) { p.SaleStatus = catalog.SaleDelisted })
 		for name, id := range map[string]uint{"frozen": frozen.ID, "delisted": delisted.ID, "unknown": 999999} {
-			if _, err := s.Purchase(ctx, w.buyer.ID, id, buy(models.PlanMonth, "1", models.PayCash)); !errors.Is(err, models.ErrNotFound) {
+			if _, err := s.Purchase(ctx, w.buyer.ID, id, buy(catalog.PlanMonth, "1", orders.PayCash)); !errors.Is(err, sqldb.ErrNotFound) {
 				t.Errorf("buy a %s product: %v, want ErrNotFound", name, err)
 			}
 		}
-		if n := count(t, s, &models.Order{}) + count(t, s, &models.Instance{}); n != 0 {
+		if n := count(t, s, &orders.Order{}) + count(t, s, &orders.Instance{}); n != 0 {
 			t.Errorf("refused purchases left %d rows", n)
 		}
 	})
@@ -205,7 +208,7 @@ func TestPurchaseDoubleSubmit(t *testing.T) {
 	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
-		in := buy(models.PlanMonth, "2", models.PayCash)
+		in := buy(catalog.PlanMonth, "2", orders.PayCash)
 		first, err := s.Purchase(ctx, w.buyer.ID, p.ID, in)
 		must(t, err)
 		in.Count = "5" // a changed resubmit of the same form still finds the first order
@@ -222,20 +225,20 @@ func TestPurchaseDoubleSubmit(t *testing.T) {
 		}
 		// Long keys are either accepted or refused as an expired form, never a database error
 		// (the key is stored with the buyer id in front).
-		var fe models.FieldErrors
+		var fe sqldb.FieldErrors
 		made := 0
 		for n := 40; n <= 70; n++ {
-			long := buy(models.PlanMonth, "1", models.PayCash)
+			long := buy(catalog.PlanMonth, "1", orders.PayCash)
 			long.SubmitKey = strings.Repeat(string(rune('a'+n%26)), n)
 			switch _, err := s.Purchase(ctx, w.buyer.ID, p.ID, long); {
 			case err == nil:
 				made++
-			case errors.As(err, &fe) && fe["form"] == models.MsgSubmitKey:
+			case errors.As(err, &fe) && fe["form"] == orders.MsgSubmitKey:
 			default:
 				t.Errorf("a %d-character form key: %v", n, err)
 			}
 		}
-		if n := count(t, s, &models.Order{}); n != int64(2+made) || made == 0 {
+		if n := count(t, s, &orders.Order{}); n != int64(2+made) || made == 0 {
 			t.Errorf("%d orders, want %d (and some long keys accepted)", n, 2+made)
 		}
 	})
@@ -246,7 +249,7 @@ func TestPurchaseConcurrentDoubleSubmit(t *testing.T) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
 		for round := 0; round < 3; round++ {
-			in := buy(models.PlanYear, "1", models.PayCash)
+			in := buy(catalog.PlanYear, "1", orders.PayCash)
 			const n = 6
 			ids := make([]uint, n)
 			errs := make([]error, n)
@@ -275,7 +278,7 @@ func TestPurchaseConcurrentDoubleSubmit(t *testing.T) {
 				}
 			}
 		}
-		if o, i := count(t, s, &models.Order{}), count(t, s, &models.Instance{}); o != 3 || i != 3 {
+		if o, i := count(t, s, &orders.Order{}), count(t, s, &orders.Instance{}); o != 3 || i != 3 {
 			t.Errorf("%d orders and %d services for 3 forms", o, i)
 		}
 	})

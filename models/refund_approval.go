@@ -8,6 +8,7 @@ import (
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/refund"
+	"koogallery/models/sqldb"
 )
 
 // refundEffects applies an approved request inside its transaction: the refund record (one per
@@ -37,7 +38,7 @@ func (s *Store) refundEffects(tx *gorm.DB, r *refund.RefundRequest) error {
 		Method: o.PayMethod, RequestID: &r.ID, CreatedAt: now}
 	if err := tx.Create(record).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return ErrStale // this order's money already went back
+			return sqldb.ErrStale // this order's money already went back
 		}
 		return err
 	}
@@ -54,7 +55,7 @@ func (s *Store) refundEffects(tx *gorm.DB, r *refund.RefundRequest) error {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return FieldErrors{"form": refund.MsgServiceChanged}
+			return sqldb.FieldErrors{"form": refund.MsgServiceChanged}
 		}
 		inst.ExpireAt = o.EffectiveAt
 		unsub.ExpireAt = o.EffectiveAt
@@ -65,7 +66,7 @@ func (s *Store) refundEffects(tx *gorm.DB, r *refund.RefundRequest) error {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return FieldErrors{"form": refund.MsgServiceChanged}
+			return sqldb.FieldErrors{"form": refund.MsgServiceChanged}
 		}
 	}
 	if err := s.createOrderNumbered(tx, unsub); err != nil {

@@ -20,7 +20,7 @@ const DemoPassword = "demo-pass-2026"
 type DemoAccount struct {
 	Email string
 	Name  string
-	Role  Role
+	Role  account.Role
 	// Company is 1 or 2 for the members of the two demo seller companies, with their roles.
 	Company int
 	Roles   account.MemberRoles
@@ -29,21 +29,21 @@ type DemoAccount struct {
 // DemoAccounts are the accounts SeedDemo creates: an admin, the owners of the two demo
 // companies, three members of the first (one per role) and two buyers.
 var DemoAccounts = []DemoAccount{
-	{Email: "admin@demo.test", Name: "运营管理员", Role: RoleAdmin},
-	{Email: "seller@demo.test", Name: "王磊", Role: RoleSeller, Company: 1, Roles: account.NewMemberRoles(account.Owner)},
-	{Email: "seller2@demo.test", Name: "李娜", Role: RoleSeller, Company: 2, Roles: account.NewMemberRoles(account.Owner)},
-	{Email: "dev@demo.test", Name: "陈晨", Role: RoleSeller, Company: 1, Roles: account.NewMemberRoles(account.Developer)},
-	{Email: "ops@demo.test", Name: "赵敏", Role: RoleSeller, Company: 1, Roles: account.NewMemberRoles(account.Operations)},
-	{Email: "finance@demo.test", Name: "孙丽", Role: RoleSeller, Company: 1, Roles: account.NewMemberRoles(account.Finance)},
-	{Email: "buyer@demo.test", Name: "张伟", Role: RoleBuyer},
-	{Email: "buyer2@demo.test", Name: "刘洋", Role: RoleBuyer},
+	{Email: "admin@demo.test", Name: "运营管理员", Role: account.RoleAdmin},
+	{Email: "seller@demo.test", Name: "王磊", Role: account.RoleSeller, Company: 1, Roles: account.NewMemberRoles(account.Owner)},
+	{Email: "seller2@demo.test", Name: "李娜", Role: account.RoleSeller, Company: 2, Roles: account.NewMemberRoles(account.Owner)},
+	{Email: "dev@demo.test", Name: "陈晨", Role: account.RoleSeller, Company: 1, Roles: account.NewMemberRoles(account.Developer)},
+	{Email: "ops@demo.test", Name: "赵敏", Role: account.RoleSeller, Company: 1, Roles: account.NewMemberRoles(account.Operations)},
+	{Email: "finance@demo.test", Name: "孙丽", Role: account.RoleSeller, Company: 1, Roles: account.NewMemberRoles(account.Finance)},
+	{Email: "buyer@demo.test", Name: "张伟", Role: account.RoleBuyer},
+	{Email: "buyer2@demo.test", Name: "刘洋", Role: account.RoleBuyer},
 }
 
 // SeedDemo fills an empty database with demo accounts, products of every type and orders in
 // varied states. It does nothing (and reports false) when any user exists already.
 func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 	var users int64
-	if err := s.conn(ctx).Model(&User{}).Count(&users).Error; err != nil {
+	if err := s.conn(ctx).Model(&account.User{}).Count(&users).Error; err != nil {
 		return false, err
 	}
 	if users > 0 {
@@ -64,11 +64,11 @@ type demo struct {
 }
 
 func (d *demo) run() error {
-	s1 := &Seller{Name: "云启科技有限公司", USCC: seedText("91110108MA01C3QX55"), ContactName: "王磊", ContactEmail: "wanglei@cloudstart.demo.test", ContactPhone: "138-0000-1001",
+	s1 := &account.Seller{Name: "云启科技有限公司", USCC: seedText("91110108MA01C3QX55"), ContactName: "王磊", ContactEmail: "wanglei@cloudstart.demo.test", ContactPhone: "138-0000-1001",
 		SupportEmail: "support@cloudstart.demo.test", SupportPhone: "400-800-1001", SupportHours: "工作日 9:00–18:00"}
-	s2 := &Seller{Name: "数智软件有限公司", USCC: seedText("91310115MA1K4B2L3T"), ContactName: "李娜", ContactEmail: "lina@datawise.demo.test", ContactPhone: "138-0000-2002",
+	s2 := &account.Seller{Name: "数智软件有限公司", USCC: seedText("91310115MA1K4B2L3T"), ContactName: "李娜", ContactEmail: "lina@datawise.demo.test", ContactPhone: "138-0000-2002",
 		SupportEmail: "service@datawise.demo.test", SupportPhone: "400-800-2002", SupportHours: "7×24 小时"}
-	for _, sel := range []*Seller{s1, s2} {
+	for _, sel := range []*account.Seller{s1, s2} {
 		if err := d.s.conn(d.ctx).Create(sel).Error; err != nil {
 			return err
 		}
@@ -78,9 +78,9 @@ func (d *demo) run() error {
 	if err != nil {
 		return err
 	}
-	users := map[string]*User{}
+	users := map[string]*account.User{}
 	for _, a := range DemoAccounts {
-		u := &User{Email: a.Email, Name: a.Name, PasswordHash: hash, Role: a.Role, SellerRoles: a.Roles, Locale: "zh", AuthVersion: 1,
+		u := &account.User{Email: a.Email, Name: a.Name, PasswordHash: hash, Role: a.Role, SellerRoles: a.Roles, Locale: "zh", AuthVersion: 1,
 			EmailVerifiedAt: &d.now, CreatedAt: d.now}
 		switch a.Company {
 		case 1:

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"koogallery/chinatime"
+	"koogallery/models/account"
 	"koogallery/models/attachment"
 	"koogallery/models/orders"
 	"koogallery/models/refund"
@@ -35,9 +36,9 @@ func (d *demo) refunds(tx *gorm.DB, made map[string]*orders.Order) {
 	chat := day + " 10:02 张伟：割接取消了，迁移方案已经收到，剩下的费用能退吗？\n" +
 		day + " 10:15 王磊（云启科技）：可以，方案部分按 ¥500 计，其余 ¥1,500 同意退还，请在云商店发起退订。\n"
 	file, _ := attachment.CheckUpload("沟通记录.txt", []byte(chat))
-	if _, d.err = attachment.Save(tx, at, refund.AttachRefund, r.ID, &User{ID: o.BuyerID, Role: RoleBuyer}, file); d.err != nil {
+	if _, d.err = attachment.Save(tx, at, refund.AttachRefund, r.ID, &account.User{ID: o.BuyerID, Role: account.RoleBuyer}, file); d.err != nil {
 		return
 	}
-	d.err = tx.Create(&AuditEvent{ActorID: o.BuyerID, Action: refund.RefundEventRequested, TargetType: refund.AuditRefund, TargetID: r.ID,
+	d.err = tx.Create(&account.AuditEvent{ActorID: o.BuyerID, Action: refund.RefundEventRequested, TargetType: refund.AuditRefund, TargetID: r.ID,
 		Detail: money.Fen(r.AmountFen).String(), Reason: r.Text, CreatedAt: at}).Error
 }

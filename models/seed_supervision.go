@@ -3,6 +3,7 @@ package models
 import (
 	"time"
 
+	"koogallery/models/account"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/supervision"
@@ -61,16 +62,16 @@ func (d *demo) supervisions(tx *gorm.DB, made map[string]*orders.Order) {
 		if d.err = tx.Create(sv).Error; d.err != nil {
 			return
 		}
-		events := []supervision.SupervisionEvent{{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: RoleBuyer, Action: supervision.SvCreated, ToStep: supervision.FirstStep(p), CreatedAt: at}}
+		events := []supervision.SupervisionEvent{{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: account.RoleBuyer, Action: supervision.SvCreated, ToStep: supervision.FirstStep(p), CreatedAt: at}}
 		if st.reqs != "" {
 			u := at.Add(time.Hour)
 			events = append(events,
-				supervision.SupervisionEvent{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: RoleBuyer, Action: supervision.SvSubmitRequirements, FromStep: supervision.StepRequirements, ToStep: supervision.StepConfirm, Text: st.reqs, CreatedAt: u},
-				supervision.SupervisionEvent{SupervisionID: sv.ID, ActorRole: RoleSeller, Action: supervision.SvConfirmRequirements, FromStep: supervision.StepConfirm, ToStep: supervision.StepImplementing, CreatedAt: u.Add(3 * time.Hour)})
+				supervision.SupervisionEvent{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: account.RoleBuyer, Action: supervision.SvSubmitRequirements, FromStep: supervision.StepRequirements, ToStep: supervision.StepConfirm, Text: st.reqs, CreatedAt: u},
+				supervision.SupervisionEvent{SupervisionID: sv.ID, ActorRole: account.RoleSeller, Action: supervision.SvConfirmRequirements, FromStep: supervision.StepConfirm, ToStep: supervision.StepImplementing, CreatedAt: u.Add(3 * time.Hour)})
 		}
 		if st.at == supervision.StepCompleted {
 			events = append(events,
-				supervision.SupervisionEvent{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: RoleBuyer, Action: supervision.SvAccept, FromStep: supervision.StepAcceptance, ToStep: supervision.StepAccepted, CreatedAt: *sv.AcceptedAt},
+				supervision.SupervisionEvent{SupervisionID: sv.ID, ActorID: &o.BuyerID, ActorRole: account.RoleBuyer, Action: supervision.SvAccept, FromStep: supervision.StepAcceptance, ToStep: supervision.StepAccepted, CreatedAt: *sv.AcceptedAt},
 				supervision.SupervisionEvent{SupervisionID: sv.ID, ActorRole: supervision.RoleSystem, Action: supervision.SvComplete, FromStep: supervision.StepAccepted, ToStep: supervision.StepCompleted, CreatedAt: *sv.CompletedAt})
 		}
 		for i := range events {

@@ -10,6 +10,11 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/settlement"
+	"koogallery/models/sqldb"
 )
 
 // Settlement (结算): the rule for every condition, the fee tiers at their boundaries, and the
@@ -18,51 +23,51 @@ import (
 func tp(t time.Time) *time.Time { return &t }
 
 // baseSettleOrder meets every condition on its own (cash, not supervised, in effect).
-func baseSettleOrder() models.Order {
-	return models.Order{Type: models.OrderNew, Status: models.OrderCompleted, PaidFen: 100000, PayMethod: models.PayCash,
-		PaidAt: tp(t0.Add(-time.Hour)), EffectiveAt: tp(t0.Add(-time.Hour)), SupervisionStatus: models.SupervisionNotInvolved}
+func baseSettleOrder() orders.Order {
+	return orders.Order{Type: orders.OrderNew, Status: orders.OrderCompleted, PaidFen: 100000, PayMethod: orders.PayCash,
+		PaidAt: tp(t0.Add(-time.Hour)), EffectiveAt: tp(t0.Add(-time.Hour)), SupervisionStatus: orders.SupervisionNotInvolved}
 }
 
 func TestSettlementRule(t *testing.T) {
-	met := models.SettlementFacts{TypeBilledFen: models.SettlementThresholdFen}
+	met := settlement.SettlementFacts{TypeBilledFen: settlement.SettlementThresholdFen}
 	cases := []struct {
 		name     string
-		fill     func(o *models.Order)
-		facts    models.SettlementFacts
-		state    models.SettleState
-		excluded models.SettleExclusion
-		reasons  []models.SettleReason
+		fill     func(o *orders.Order)
+		facts    settlement.SettlementFacts
+		state    settlement.SettleState
+		excluded settlement.SettleExclusion
+		reasons  []settlement.SettleReason
 	}{
-		{"every condition met", nil, met, models.SettleEligible, "", nil},
-		{"unsubscription order", func(o *models.Order) { o.Type = models.OrderUnsubscribe }, met, models.SettleExcluded, models.ExcludedUnsubscribe, nil},
-		{"cancelled", func(o *models.Order) { o.Status = models.OrderCancelled }, met, models.SettleExcluded, models.ExcludedCancelled, nil},
-		{"refunded (settlement excluded)", func(o *models.Order) { o.SettlementExcluded = true }, met, models.SettleExcluded, models.ExcludedRefunded, nil},
-		{"free trial", func(o *models.Order) { o.PaidFen = 0; o.Type = models.OrderTrial }, met, models.SettleExcluded, models.ExcludedFree, nil},
-		{"pending payment", func(o *models.Order) { o.Status = models.OrderPendingPayment }, met, models.SettlePending, "", []models.SettleReason{models.ReasonUnpaid}},
-		{"no payment time", func(o *models.Order) { o.PaidAt = nil }, met, models.SettlePending, "", []models.SettleReason{models.ReasonUnpaid}},
-		{"credit, unpaid", func(o *models.Order) { o.PayMethod, o.Repayment = models.PayCredit, models.RepaymentPending }, met, models.SettlePending, "", []models.SettleReason{models.ReasonRepaymentPending}},
-		{"credit, no repayment state", func(o *models.Order) { o.PayMethod = models.PayCredit }, met, models.SettlePending, "", []models.SettleReason{models.ReasonRepaymentPending}},
-		{"credit, repaid", func(o *models.Order) { o.PayMethod, o.Repayment = models.PayCredit, models.RepaymentRepaid }, met, models.SettleEligible, "", nil},
-		{"credit, repaid, rest of the month's bill unpaid", func(o *models.Order) { o.PayMethod, o.Repayment = models.PayCredit, models.RepaymentRepaid },
-			models.SettlementFacts{TypeBilledFen: models.SettlementThresholdFen, CreditBillOthersPending: 1}, models.SettlePending, "", []models.SettleReason{models.ReasonCreditBillPending}},
-		{"cash ignores the credit bill", nil, models.SettlementFacts{TypeBilledFen: models.SettlementThresholdFen, CreditBillOthersPending: 3}, models.SettleEligible, "", nil},
-		{"coupon, no post-paid debt", func(o *models.Order) { o.PayMethod = models.PayCoupon }, met, models.SettleEligible, "", nil},
-		{"coupon, marked unpaid", func(o *models.Order) { o.PayMethod, o.Repayment = models.PayCoupon, models.RepaymentPending }, met, models.SettlePending, "", []models.SettleReason{models.ReasonRepaymentPending}},
-		{"coupon, repaid", func(o *models.Order) { o.PayMethod, o.Repayment = models.PayCoupon, models.RepaymentRepaid }, met, models.SettleEligible, "", nil},
-		{"supervision in progress", func(o *models.Order) { o.SupervisionStatus = models.SupervisionInProgress }, met, models.SettlePending, "", []models.SettleReason{models.ReasonSupervision}},
-		{"supervision closed", func(o *models.Order) { o.SupervisionStatus = models.SupervisionClosed }, met, models.SettlePending, "", []models.SettleReason{models.ReasonSupervision}},
-		{"supervision unknown", func(o *models.Order) { o.SupervisionStatus = models.SupervisionUnknown }, met, models.SettlePending, "", []models.SettleReason{models.ReasonSupervision}},
-		{"supervision completed", func(o *models.Order) { o.SupervisionStatus = models.SupervisionCompleted }, met, models.SettleEligible, "", nil},
-		{"renewal effective later", func(o *models.Order) { o.Type, o.EffectiveAt = models.OrderRenew, tp(t0.Add(time.Second)) }, met, models.SettlePending, "", []models.SettleReason{models.ReasonNotEffective}},
-		{"renewal effective right now", func(o *models.Order) { o.Type, o.EffectiveAt = models.OrderRenew, tp(t0) }, met, models.SettleEligible, "", nil},
-		{"no effective time", func(o *models.Order) { o.EffectiveAt = nil }, met, models.SettlePending, "", []models.SettleReason{models.ReasonNotEffective}},
-		{"type total one fen short", nil, models.SettlementFacts{TypeBilledFen: models.SettlementThresholdFen - 1}, models.SettlePending, "", []models.SettleReason{models.ReasonThreshold}},
-		{"type total exactly ¥1,000", nil, models.SettlementFacts{TypeBilledFen: 100000}, models.SettleEligible, "", nil},
-		{"everything unmet at once", func(o *models.Order) {
-			o.Status, o.PayMethod, o.Repayment = models.OrderPendingPayment, models.PayCredit, models.RepaymentPending
-			o.SupervisionStatus, o.EffectiveAt = models.SupervisionInProgress, tp(t0.Add(time.Hour))
-		}, models.SettlementFacts{CreditBillOthersPending: 2}, models.SettlePending, "", []models.SettleReason{models.ReasonUnpaid, models.ReasonRepaymentPending,
-			models.ReasonCreditBillPending, models.ReasonSupervision, models.ReasonNotEffective, models.ReasonThreshold}},
+		{"every condition met", nil, met, settlement.SettleEligible, "", nil},
+		{"unsubscription order", func(o *orders.Order) { o.Type = orders.OrderUnsubscribe }, met, settlement.SettleExcluded, settlement.ExcludedUnsubscribe, nil},
+		{"cancelled", func(o *orders.Order) { o.Status = orders.OrderCancelled }, met, settlement.SettleExcluded, settlement.ExcludedCancelled, nil},
+		{"refunded (settlement excluded)", func(o *orders.Order) { o.SettlementExcluded = true }, met, settlement.SettleExcluded, settlement.ExcludedRefunded, nil},
+		{"free trial", func(o *orders.Order) { o.PaidFen = 0; o.Type = orders.OrderTrial }, met, settlement.SettleExcluded, settlement.ExcludedFree, nil},
+		{"pending payment", func(o *orders.Order) { o.Status = orders.OrderPendingPayment }, met, settlement.SettlePending, "", []settlement.SettleReason{settlement.ReasonUnpaid}},
+		{"no payment time", func(o *orders.Order) { o.PaidAt = nil }, met, settlement.SettlePending, "", []settlement.SettleReason{settlement.ReasonUnpaid}},
+		{"credit, unpaid", func(o *orders.Order) { o.PayMethod, o.Repayment = orders.PayCredit, orders.RepaymentPending }, met, settlement.SettlePending, "", []settlement.SettleReason{settlement.ReasonRepaymentPending}},
+		{"credit, no repayment state", func(o *orders.Order) { o.PayMethod = orders.PayCredit }, met, settlement.SettlePending, "", []settlement.SettleReason{settlement.ReasonRepaymentPending}},
+		{"credit, repaid", func(o *orders.Order) { o.PayMethod, o.Repayment = orders.PayCredit, orders.RepaymentRepaid }, met, settlement.SettleEligible, "", nil},
+		{"credit, repaid, rest of the month's bill unpaid", func(o *orders.Order) { o.PayMethod, o.Repayment = orders.PayCredit, orders.RepaymentRepaid },
+			settlement.SettlementFacts{TypeBilledFen: settlement.SettlementThresholdFen, CreditBillOthersPending: 1}, settlement.SettlePending, "", []settlement.SettleReason{settlement.ReasonCreditBillPending}},
+		{"cash ignores the credit bill", nil, settlement.SettlementFacts{TypeBilledFen: settlement.SettlementThresholdFen, CreditBillOthersPending: 3}, settlement.SettleEligible, "", nil},
+		{"coupon, no post-paid debt", func(o *orders.Order) { o.PayMethod = orders.PayCoupon }, met, settlement.SettleEligible, "", nil},
+		{"coupon, marked unpaid", func(o *orders.Order) { o.PayMethod, o.Repayment = orders.PayCoupon, orders.RepaymentPending }, met, settlement.SettlePending, "", []settlement.SettleReason{settlement.ReasonRepaymentPending}},
+		{"coupon, repaid", func(o *orders.Order) { o.PayMethod, o.Repayment = orders.PayCoupon, orders.RepaymentRepaid }, met, settlement.SettleEligible, "", nil},
+		{"supervision in progress", func(o *orders.Order) { o.SupervisionStatus = orders.SupervisionInProgress }, met, settlement.SettlePending, "", []settlement.SettleReason{settlement.ReasonSupervision}},
+		{"supervision closed", func(o *orders.Order) { o.SupervisionStatus = orders.SupervisionClosed }, met, settlement.SettlePending, "", []settlement.SettleReason{settlement.ReasonSupervision}},
+		{"supervision unknown", func(o *orders.Order) { o.SupervisionStatus = orders.SupervisionUnknown }, met, settlement.SettlePending, "", []settlement.SettleReason{settlement.ReasonSupervision}},
+		{"supervision completed", func(o *orders.Order) { o.SupervisionStatus = orders.SupervisionCompleted }, met, settlement.SettleEligible, "", nil},
+		{"renewal effective later", func(o *orders.Order) { o.Type, o.EffectiveAt = orders.OrderRenew, tp(t0.Add(time.Second)) }, met, settlement.SettlePending, "", []settlement.SettleReason{settlement.ReasonNotEffective}},
+		{"renewal effective right now", func(o *orders.Order) { o.Type, o.EffectiveAt = orders.OrderRenew, tp(t0) }, met, settlement.SettleEligible, "", nil},
+		{"no effective time", func(o *orders.Order) { o.EffectiveAt = nil }, met, settlement.SettlePending, "", []settlement.SettleReason{settlement.ReasonNotEffective}},
+		{"type total one fen short", nil, settlement.SettlementFacts{TypeBilledFen: settlement.SettlementThresholdFen - 1}, settlement.SettlePending, "", []settlement.SettleReason{settlement.ReasonThreshold}},
+		{"type total exactly ¥1,000", nil, settlement.SettlementFacts{TypeBilledFen: 100000}, settlement.SettleEligible, "", nil},
+		{"everything unmet at once", func(o *orders.Order) {
+			o.Status, o.PayMethod, o.Repayment = orders.OrderPendingPayment, orders.PayCredit, orders.RepaymentPending
+			o.SupervisionStatus, o.EffectiveAt = orders.SupervisionInProgress, tp(t0.Add(time.Hour))
+		}, settlement.SettlementFacts{CreditBillOthersPending: 2}, settlement.SettlePending, "", []settlement.SettleReason{settlement.ReasonUnpaid, settlement.ReasonRepaymentPending,
+			settlement.ReasonCreditBillPending, settlement.ReasonSupervision, settlement.ReasonNotEffective, settlement.ReasonThreshold}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -70,7 +75,7 @@ func TestSettlementRule(t *testing.T) {
 			if c.fill != nil {
 				c.fill(&o)
 			}
-			v := models.SettlementOf(&o, c.facts, t0)
+			v := settlement.SettlementOf(&o, c.facts, t0)
 			if v.State != c.state || v.Exclusion != c.excluded || !reflect.DeepEqual(v.Reasons, c.reasons) {
 				t.Errorf("got %+v, want state=%s excluded=%q reasons=%v", v, c.state, c.excluded, c.reasons)
 			}
@@ -108,32 +113,32 @@ var feeTiers = []struct {
 func TestPlatformFeeTiers(t *testing.T) {
 	for _, c := range feeTiers {
 		gmv := yuanFen(t, c.gmv)
-		if got := models.FeeRateBP(gmv); got != c.rateBP {
+		if got := settlement.FeeRateBP(gmv); got != c.rateBP {
 			t.Errorf("rate(%s) = %d bp, want %d", c.gmv, got, c.rateBP)
 		}
-		if got := models.PlatformFee(gmv); got != c.fee {
+		if got := settlement.PlatformFee(gmv); got != c.fee {
 			t.Errorf("fee(%s) = %d fen, want %d", c.gmv, got, c.fee)
 		}
 	}
-	if got := models.RatePercent(600); got != "6%" {
+	if got := settlement.RatePercent(600); got != "6%" {
 		t.Errorf("RatePercent(600) = %q", got)
 	}
-	if got := models.RatePercent(550); got != "5.5%" {
+	if got := settlement.RatePercent(550); got != "5.5%" {
 		t.Errorf("RatePercent(550) = %q", got)
 	}
 }
 
 func TestPeriods(t *testing.T) {
 	// 2026-03-31 16:30 UTC is 2026-04-01 00:30 in China.
-	if p := models.PeriodOf(time.Date(2026, 3, 31, 16, 30, 0, 0, time.UTC)); p.String() != "2026-04" {
+	if p := settlement.PeriodOf(time.Date(2026, 3, 31, 16, 30, 0, 0, time.UTC)); p.String() != "2026-04" {
 		t.Errorf("period %s", p)
 	}
-	p, ok := models.ParsePeriod("2026-01")
+	p, ok := settlement.ParsePeriod("2026-01")
 	if !ok || p.Start() != time.Date(2025, 12, 31, 16, 0, 0, 0, time.UTC) || p.End() != time.Date(2026, 1, 31, 16, 0, 0, 0, time.UTC) || p.Prev().String() != "2025-12" {
 		t.Errorf("2026-01: %v %s %s %s", ok, p.Start(), p.End(), p.Prev())
 	}
 	for _, bad := range []string{"", "2026-13", "26-01", "2026-1x", "../x"} {
-		if _, ok := models.ParsePeriod(bad); ok {
+		if _, ok := settlement.ParsePeriod(bad); ok {
 			t.Errorf("ParsePeriod(%q) accepted", bad)
 		}
 	}
@@ -144,14 +149,14 @@ type settleWorld struct {
 	*world
 }
 
-func (w settleWorld) order(t *testing.T, p models.Product, buyer models.User, fill func(o *models.Order)) models.Order {
+func (w settleWorld) order(t *testing.T, p catalog.Product, buyer account.User, fill func(o *orders.Order)) orders.Order {
 	t.Helper()
 	w.seq++
 	no := fmt.Sprintf("CS2603100930S%04d", w.seq)
-	o := models.Order{OrderNo: no, LineNo: models.LineNo(no), BuyerID: buyer.ID, SellerID: p.SellerID, ProductID: p.ID, ProductName: p.Name,
-		Type: models.OrderNew, ChargingMode: p.ChargingMode, Plan: models.PlanOnce, AmountFen: 100000, PaidFen: 100000, PayMethod: models.PayCash,
-		Status: models.OrderCompleted, PaidAt: tp(t0.Add(-time.Hour)), EffectiveAt: tp(t0.Add(-time.Hour)), CreatedAt: t0.Add(-time.Hour),
-		SupervisionStatus: models.SupervisionNotInvolved}
+	o := orders.Order{OrderNo: no, LineNo: orders.LineNo(no), BuyerID: buyer.ID, SellerID: p.SellerID, ProductID: p.ID, ProductName: p.Name,
+		Type: orders.OrderNew, ChargingMode: p.ChargingMode, Plan: catalog.PlanOnce, AmountFen: 100000, PaidFen: 100000, PayMethod: orders.PayCash,
+		Status: orders.OrderCompleted, PaidAt: tp(t0.Add(-time.Hour)), EffectiveAt: tp(t0.Add(-time.Hour)), CreatedAt: t0.Add(-time.Hour),
+		SupervisionStatus: orders.SupervisionNotInvolved}
 	if fill != nil {
 		fill(&o)
 	}
@@ -164,67 +169,67 @@ func TestSettlementConditionsOnRealOrders(t *testing.T) {
 	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := settleWorld{newWorld(t, s)}
 		saas := w.product(t, nil)
-		lic := w.product(t, func(p *models.Product) { p.Type = models.TypeLicense })
+		lic := w.product(t, func(p *catalog.Product) { p.Type = catalog.TypeLicense })
 		// A second seller's credit order still counts in buyer2's bill: the bill is the buyer's.
-		other := models.Seller{Name: "别的商家"}
+		other := account.Seller{Name: "别的商家"}
 		must(t, s.DB().Create(&other).Error)
-		otherP := w.product(t, func(p *models.Product) { p.SellerID = other.ID })
+		otherP := w.product(t, func(p *catalog.Product) { p.SellerID = other.ID })
 		endOfMarch := time.Date(2026, 3, 31, 15, 30, 0, 0, time.UTC) // 23:30 in China: March
 		startOfApril := endOfMarch.Add(time.Hour)                    // 00:30 in China: April
 		w.clock.Set(time.Date(2026, 4, 2, 0, 0, 0, 0, time.UTC))
 		now := w.clock.Now()
-		at := func(tm time.Time) func(o *models.Order) {
-			return func(o *models.Order) { o.PaidAt, o.EffectiveAt, o.CreatedAt = tp(tm), tp(tm), tm }
+		at := func(tm time.Time) func(o *orders.Order) {
+			return func(o *orders.Order) { o.PaidAt, o.EffectiveAt, o.CreatedAt = tp(tm), tp(tm), tm }
 		}
-		and := func(fs ...func(o *models.Order)) func(o *models.Order) {
-			return func(o *models.Order) {
+		and := func(fs ...func(o *orders.Order)) func(o *orders.Order) {
+			return func(o *orders.Order) {
 				for _, f := range fs {
 					f(o)
 				}
 			}
 		}
-		credit := func(r models.Repayment) func(o *models.Order) {
-			return func(o *models.Order) { o.PayMethod, o.Repayment = models.PayCredit, r }
+		credit := func(r orders.Repayment) func(o *orders.Order) {
+			return func(o *orders.Order) { o.PayMethod, o.Repayment = orders.PayCredit, r }
 		}
 		type want struct {
-			state   models.SettleState
-			reasons []models.SettleReason
+			state   settlement.SettleState
+			reasons []settlement.SettleReason
 		}
 		cases := []struct {
 			name  string
-			p     models.Product
-			buyer models.User
-			fill  func(o *models.Order)
+			p     catalog.Product
+			buyer account.User
+			fill  func(o *orders.Order)
 			want  want
 		}{
-			{"cash, ¥1,000 of SaaS on its own", saas, w.buyer, nil, want{models.SettleEligible, nil}},
-			{"renewal not in effect until May", saas, w.buyer, func(o *models.Order) { o.Type, o.EffectiveAt = models.OrderRenew, tp(now.AddDate(0, 1, 0)) }, want{models.SettlePending, []models.SettleReason{models.ReasonNotEffective}}},
-			{"supervision in progress", saas, w.buyer, func(o *models.Order) { o.SupervisionStatus = models.SupervisionInProgress }, want{models.SettlePending, []models.SettleReason{models.ReasonSupervision}}},
-			{"supervision completed", saas, w.buyer, func(o *models.Order) { o.SupervisionStatus = models.SupervisionCompleted }, want{models.SettleEligible, nil}},
-			{"refunded", saas, w.buyer, func(o *models.Order) { o.SettlementExcluded = true }, want{models.SettleExcluded, nil}},
-			{"unsubscription", saas, w.buyer, func(o *models.Order) { o.Type, o.PaidFen = models.OrderUnsubscribe, 0 }, want{models.SettleExcluded, nil}},
-			{"cancelled", saas, w.buyer, func(o *models.Order) { o.Status = models.OrderCancelled }, want{models.SettleExcluded, nil}},
-			{"trial", saas, w.buyer, func(o *models.Order) { o.Type, o.PaidFen = models.OrderTrial, 0 }, want{models.SettleExcluded, nil}},
-			{"pending payment", saas, w.buyer, func(o *models.Order) { o.Status = models.OrderPendingPayment }, want{models.SettlePending, []models.SettleReason{models.ReasonUnpaid}}},
-			{"coupon", saas, w.buyer, func(o *models.Order) { o.PayMethod = models.PayCoupon }, want{models.SettleEligible, nil}},
-			{"coupon marked unpaid", saas, w.buyer, func(o *models.Order) { o.PayMethod, o.Repayment = models.PayCoupon, models.RepaymentPending }, want{models.SettlePending, []models.SettleReason{models.ReasonRepaymentPending}}},
+			{"cash, ¥1,000 of SaaS on its own", saas, w.buyer, nil, want{settlement.SettleEligible, nil}},
+			{"renewal not in effect until May", saas, w.buyer, func(o *orders.Order) { o.Type, o.EffectiveAt = orders.OrderRenew, tp(now.AddDate(0, 1, 0)) }, want{settlement.SettlePending, []settlement.SettleReason{settlement.ReasonNotEffective}}},
+			{"supervision in progress", saas, w.buyer, func(o *orders.Order) { o.SupervisionStatus = orders.SupervisionInProgress }, want{settlement.SettlePending, []settlement.SettleReason{settlement.ReasonSupervision}}},
+			{"supervision completed", saas, w.buyer, func(o *orders.Order) { o.SupervisionStatus = orders.SupervisionCompleted }, want{settlement.SettleEligible, nil}},
+			{"refunded", saas, w.buyer, func(o *orders.Order) { o.SettlementExcluded = true }, want{settlement.SettleExcluded, nil}},
+			{"unsubscription", saas, w.buyer, func(o *orders.Order) { o.Type, o.PaidFen = orders.OrderUnsubscribe, 0 }, want{settlement.SettleExcluded, nil}},
+			{"cancelled", saas, w.buyer, func(o *orders.Order) { o.Status = orders.OrderCancelled }, want{settlement.SettleExcluded, nil}},
+			{"trial", saas, w.buyer, func(o *orders.Order) { o.Type, o.PaidFen = orders.OrderTrial, 0 }, want{settlement.SettleExcluded, nil}},
+			{"pending payment", saas, w.buyer, func(o *orders.Order) { o.Status = orders.OrderPendingPayment }, want{settlement.SettlePending, []settlement.SettleReason{settlement.ReasonUnpaid}}},
+			{"coupon", saas, w.buyer, func(o *orders.Order) { o.PayMethod = orders.PayCoupon }, want{settlement.SettleEligible, nil}},
+			{"coupon marked unpaid", saas, w.buyer, func(o *orders.Order) { o.PayMethod, o.Repayment = orders.PayCoupon, orders.RepaymentPending }, want{settlement.SettlePending, []settlement.SettleReason{settlement.ReasonRepaymentPending}}},
 			// buyer2's March bill: one order repaid, one not (at 23:30 on the 31st, China time).
-			{"credit repaid, March bill not", saas, w.buyer2, and(credit(models.RepaymentRepaid), at(endOfMarch.Add(-48*time.Hour))), want{models.SettlePending, []models.SettleReason{models.ReasonCreditBillPending}}},
-			{"credit unpaid, end of March", saas, w.buyer2, and(credit(models.RepaymentPending), at(endOfMarch)), want{models.SettlePending, []models.SettleReason{models.ReasonRepaymentPending}}},
+			{"credit repaid, March bill not", saas, w.buyer2, and(credit(orders.RepaymentRepaid), at(endOfMarch.Add(-48*time.Hour))), want{settlement.SettlePending, []settlement.SettleReason{settlement.ReasonCreditBillPending}}},
+			{"credit unpaid, end of March", saas, w.buyer2, and(credit(orders.RepaymentPending), at(endOfMarch)), want{settlement.SettlePending, []settlement.SettleReason{settlement.ReasonRepaymentPending}}},
 			// April's bill (from 00:30 on April 1st, China time) is paid: March's debt does not hold it.
-			{"credit repaid, April bill paid", saas, w.buyer2, and(credit(models.RepaymentRepaid), at(startOfApril)), want{models.SettleEligible, nil}},
+			{"credit repaid, April bill paid", saas, w.buyer2, and(credit(orders.RepaymentRepaid), at(startOfApril)), want{settlement.SettleEligible, nil}},
 			// License: ¥600 + ¥399.99 billed, one fen short; an unaccepted ¥5,000 does not count.
-			{"license ¥600", lic, w.buyer, func(o *models.Order) { o.PaidFen = 60000 }, want{models.SettlePending, []models.SettleReason{models.ReasonThreshold}}},
-			{"license ¥399.99", lic, w.buyer, func(o *models.Order) { o.PaidFen = 39999 }, want{models.SettlePending, []models.SettleReason{models.ReasonThreshold}}},
-			{"license ¥5,000 in supervision", lic, w.buyer, func(o *models.Order) { o.PaidFen, o.SupervisionStatus = 500000, models.SupervisionInProgress },
-				want{models.SettlePending, []models.SettleReason{models.ReasonSupervision, models.ReasonThreshold}}},
+			{"license ¥600", lic, w.buyer, func(o *orders.Order) { o.PaidFen = 60000 }, want{settlement.SettlePending, []settlement.SettleReason{settlement.ReasonThreshold}}},
+			{"license ¥399.99", lic, w.buyer, func(o *orders.Order) { o.PaidFen = 39999 }, want{settlement.SettlePending, []settlement.SettleReason{settlement.ReasonThreshold}}},
+			{"license ¥5,000 in supervision", lic, w.buyer, func(o *orders.Order) { o.PaidFen, o.SupervisionStatus = 500000, orders.SupervisionInProgress },
+				want{settlement.SettlePending, []settlement.SettleReason{settlement.ReasonSupervision, settlement.ReasonThreshold}}},
 		}
 		ids := make([]uint, len(cases))
 		for i, c := range cases {
 			ids[i] = w.order(t, c.p, c.buyer, c.fill).ID
 		}
 		// buyer2 owes for May (another seller): that does not hold the April bill.
-		w.order(t, otherP, w.buyer2, and(credit(models.RepaymentPending), at(startOfApril.AddDate(0, 1, 0))))
+		w.order(t, otherP, w.buyer2, and(credit(orders.RepaymentPending), at(startOfApril.AddDate(0, 1, 0))))
 		check := func(i int, want want) {
 			t.Helper()
 			r, err := s.SettlementOrder(ctx, w.seller.ID, ids[i])
@@ -246,33 +251,33 @@ func TestSettlementConditionsOnRealOrders(t *testing.T) {
 			t.Errorf("type totals %s", got)
 		}
 		// One more fen of License: both License orders become eligible.
-		w.order(t, lic, w.buyer, func(o *models.Order) { o.PaidFen = 1 })
-		check(14, want{models.SettleEligible, nil})
-		check(15, want{models.SettleEligible, nil})
+		w.order(t, lic, w.buyer, func(o *orders.Order) { o.PaidFen = 1 })
+		check(14, want{settlement.SettleEligible, nil})
+		check(15, want{settlement.SettleEligible, nil})
 		// Operations mark buyer2's March debt repaid: the whole March bill is settled.
-		must(t, s.SetRepayment(ctx, &w.buyer, ids[12], models.RepaymentRepaid))
-		if err := s.SetRepayment(ctx, &w.buyer, ids[12], models.RepaymentRepaid); !errors.Is(err, models.ErrStale) {
+		must(t, s.SetRepayment(ctx, &w.buyer, ids[12], orders.RepaymentRepaid))
+		if err := s.SetRepayment(ctx, &w.buyer, ids[12], orders.RepaymentRepaid); !errors.Is(err, sqldb.ErrStale) {
 			t.Errorf("second repaid: %v, want ErrStale", err)
 		}
-		if err := s.SetRepayment(ctx, &w.buyer, ids[0], models.RepaymentRepaid); !errors.Is(err, models.ErrNotFound) {
+		if err := s.SetRepayment(ctx, &w.buyer, ids[0], orders.RepaymentRepaid); !errors.Is(err, sqldb.ErrNotFound) {
 			t.Errorf("cash order: %v, want ErrNotFound", err)
 		}
-		if err := s.SetRepayment(ctx, &w.buyer, ids[12], "bogus"); !errors.Is(err, models.ErrNotFound) {
+		if err := s.SetRepayment(ctx, &w.buyer, ids[12], "bogus"); !errors.Is(err, sqldb.ErrNotFound) {
 			t.Errorf("bogus state: %v, want ErrNotFound", err)
 		}
-		check(11, want{models.SettleEligible, nil})
-		check(12, want{models.SettleEligible, nil})
+		check(11, want{settlement.SettleEligible, nil})
+		check(12, want{settlement.SettleEligible, nil})
 		// The supervision feature accepts delivery: the order moves to eligible.
-		must(t, s.DB().Model(&models.Order{}).Where("id = ?", ids[2]).Update("supervision_status", models.SupervisionCompleted).Error)
-		check(2, want{models.SettleEligible, nil})
+		must(t, s.DB().Model(&orders.Order{}).Where("id = ?", ids[2]).Update("supervision_status", orders.SupervisionCompleted).Error)
+		check(2, want{settlement.SettleEligible, nil})
 		// Time passes: the renewal takes effect.
 		w.clock.Set(now.AddDate(0, 1, 1))
-		check(1, want{models.SettleEligible, nil})
+		check(1, want{settlement.SettleEligible, nil})
 		// Another seller cannot read the order.
-		if _, err := s.SettlementOrder(ctx, other.ID, ids[0]); !errors.Is(err, models.ErrNotFound) {
+		if _, err := s.SettlementOrder(ctx, other.ID, ids[0]); !errors.Is(err, sqldb.ErrNotFound) {
 			t.Errorf("another seller: %v", err)
 		}
-		if n := count(t, s, &models.AuditEvent{}, "action = ? AND target_id = ?", models.AuditRepaymentSet, ids[12]); n != 1 {
+		if n := count(t, s, &account.AuditEvent{}, "action = ? AND target_id = ?", settlement.AuditRepaymentSet, ids[12]); n != 1 {
 			t.Errorf("audit events %d", n)
 		}
 	})
@@ -282,10 +287,10 @@ func TestSettlementConditionsOnRealOrders(t *testing.T) {
 func TestSettlementSQLMatchesRule(t *testing.T) {
 	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := settleWorld{newWorld(t, s)}
-		types := []models.ProductType{models.TypeSaaS, models.TypeLicense, models.TypeImage}
-		var ps []models.Product
+		types := []catalog.ProductType{catalog.TypeSaaS, catalog.TypeLicense, catalog.TypeImage}
+		var ps []catalog.Product
 		for _, ty := range types {
-			ps = append(ps, w.product(t, func(p *models.Product) { p.Type = ty }))
+			ps = append(ps, w.product(t, func(p *catalog.Product) { p.Type = ty }))
 		}
 		w.clock.Set(time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC))
 		now := w.clock.Now()
@@ -295,37 +300,37 @@ func TestSettlementSQLMatchesRule(t *testing.T) {
 			if i%2 == 1 {
 				buyer = w.buyer2
 			}
-			w.order(t, ps[i%3], buyer, func(o *models.Order) {
+			w.order(t, ps[i%3], buyer, func(o *orders.Order) {
 				paid := now.Add(-time.Duration(i*7) * time.Hour)
 				o.PaidAt, o.CreatedAt, o.EffectiveAt = tp(paid), paid, tp(paid)
 				o.PaidFen = int64(7919 * (i + 1) % 90000)
 				switch i % 5 {
 				case 1:
-					o.PayMethod, o.Repayment = models.PayCredit, []models.Repayment{models.RepaymentRepaid, models.RepaymentPending}[i%2]
+					o.PayMethod, o.Repayment = orders.PayCredit, []orders.Repayment{orders.RepaymentRepaid, orders.RepaymentPending}[i%2]
 				case 2:
-					o.PayMethod = models.PayCoupon
+					o.PayMethod = orders.PayCoupon
 				}
 				switch i % 7 {
 				case 1:
-					o.SupervisionStatus = models.SupervisionInProgress
+					o.SupervisionStatus = orders.SupervisionInProgress
 				case 2:
-					o.SupervisionStatus = models.SupervisionCompleted
+					o.SupervisionStatus = orders.SupervisionCompleted
 				case 3:
 					o.SettlementExcluded = true
 				case 4:
-					o.Type, o.EffectiveAt = models.OrderRenew, tp(now.Add(time.Hour))
+					o.Type, o.EffectiveAt = orders.OrderRenew, tp(now.Add(time.Hour))
 				case 5:
-					o.Type = models.OrderUnsubscribe
+					o.Type = orders.OrderUnsubscribe
 				}
 				if i%11 == 0 {
-					o.Status = models.OrderCancelled
+					o.Status = orders.OrderCancelled
 				}
 			})
 		}
-		p := models.PeriodOf(now)
-		all := map[models.SettleState][]uint{}
+		p := settlement.PeriodOf(now)
+		all := map[settlement.SettleState][]uint{}
 		for page := 1; ; page++ {
-			l, err := s.SettlementOrders(ctx, w.seller.ID, models.SettlementFilter{Period: p, Page: page})
+			l, err := s.SettlementOrders(ctx, w.seller.ID, settlement.SettlementFilter{Period: p, Page: page})
 			must(t, err)
 			for _, r := range l.Page.Items {
 				all[r.Verdict.State] = append(all[r.Verdict.State], r.Order.ID)
@@ -334,11 +339,11 @@ func TestSettlementSQLMatchesRule(t *testing.T) {
 				break
 			}
 		}
-		for _, st := range models.SettleStates {
+		for _, st := range settlement.SettleStates {
 			var got []uint
 			var counted int64
 			for page := 1; ; page++ {
-				l, err := s.SettlementOrders(ctx, w.seller.ID, models.SettlementFilter{Period: p, State: st, Page: page})
+				l, err := s.SettlementOrders(ctx, w.seller.ID, settlement.SettlementFilter{Period: p, State: st, Page: page})
 				must(t, err)
 				counted = l.Counts[st]
 				for _, r := range l.Page.Items {
@@ -356,7 +361,7 @@ func TestSettlementSQLMatchesRule(t *testing.T) {
 				t.Errorf("state %s: filter %v (count %d), rule %v", st, got, counted, all[st])
 			}
 		}
-		if len(all[models.SettleEligible]) == 0 || len(all[models.SettlePending]) == 0 || len(all[models.SettleExcluded]) == 0 {
+		if len(all[settlement.SettleEligible]) == 0 || len(all[settlement.SettlePending]) == 0 || len(all[settlement.SettleExcluded]) == 0 {
 			t.Errorf("the set should hold every state: %v", all)
 		}
 	})
@@ -368,7 +373,7 @@ func TestStatementsFeeTiersAndMonths(t *testing.T) {
 	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := settleWorld{newWorld(t, s)}
 		march := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
-		var lines []models.Product
+		var lines []catalog.Product
 		for range feeTiers[4:8] {
 			lines = append(lines, w.product(t, nil))
 		}
@@ -377,21 +382,21 @@ func TestStatementsFeeTiersAndMonths(t *testing.T) {
 			// Two orders per product: the tier applies to the product's month, not per order.
 			half := gmv / 2
 			for _, fen := range []int64{half, gmv - half} {
-				w.order(t, lines[i], w.buyer, func(o *models.Order) { o.PaidFen, o.PaidAt, o.CreatedAt = fen, tp(march), march })
+				w.order(t, lines[i], w.buyer, func(o *orders.Order) { o.PaidFen, o.PaidAt, o.CreatedAt = fen, tp(march), march })
 			}
 		}
 		p0 := lines[0]
 		// Not billed: an unsubscription, a cancelled order; billed in April (China time): the last hour of March 31 UTC.
-		w.order(t, p0, w.buyer, func(o *models.Order) { o.Type, o.PaidFen, o.PaidAt = models.OrderUnsubscribe, 0, tp(march) })
-		w.order(t, p0, w.buyer, func(o *models.Order) { o.Status, o.PaidAt = models.OrderCancelled, tp(march) })
-		april := w.order(t, p0, w.buyer, func(o *models.Order) { o.PaidFen, o.PaidAt = 12345, tp(time.Date(2026, 3, 31, 16, 0, 0, 0, time.UTC)) })
+		w.order(t, p0, w.buyer, func(o *orders.Order) { o.Type, o.PaidFen, o.PaidAt = orders.OrderUnsubscribe, 0, tp(march) })
+		w.order(t, p0, w.buyer, func(o *orders.Order) { o.Status, o.PaidAt = orders.OrderCancelled, tp(march) })
+		april := w.order(t, p0, w.buyer, func(o *orders.Order) { o.PaidFen, o.PaidAt = 12345, tp(time.Date(2026, 3, 31, 16, 0, 0, 0, time.UTC)) })
 		// Refunds: ¥100.01 on product 0 in March; ¥50 on the April order, made in April.
-		must(t, s.DB().Create(&models.Refund{OrderID: april.ID - 2, Reason: models.RefundNegotiated, BuyerID: w.buyer.ID, SellerID: w.seller.ID,
-			AmountFen: 10001, Method: models.PayCash, CreatedAt: march.Add(time.Hour)}).Error)
-		must(t, s.DB().Create(&models.Refund{OrderID: april.ID, Reason: models.RefundNegotiated, BuyerID: w.buyer.ID, SellerID: w.seller.ID,
-			AmountFen: 5000, Method: models.PayCash, CreatedAt: time.Date(2026, 4, 3, 0, 0, 0, 0, time.UTC)}).Error)
+		must(t, s.DB().Create(&orders.Refund{OrderID: april.ID - 2, Reason: orders.RefundNegotiated, BuyerID: w.buyer.ID, SellerID: w.seller.ID,
+			AmountFen: 10001, Method: orders.PayCash, CreatedAt: march.Add(time.Hour)}).Error)
+		must(t, s.DB().Create(&orders.Refund{OrderID: april.ID, Reason: orders.RefundNegotiated, BuyerID: w.buyer.ID, SellerID: w.seller.ID,
+			AmountFen: 5000, Method: orders.PayCash, CreatedAt: time.Date(2026, 4, 3, 0, 0, 0, 0, time.UTC)}).Error)
 
-		mar, _ := models.ParsePeriod("2026-03")
+		mar, _ := settlement.ParsePeriod("2026-03")
 		st, err := s.SellerStatement(ctx, w.seller.ID, mar)
 		must(t, err)
 		if len(st.Lines) != 4 {
@@ -400,7 +405,7 @@ func TestStatementsFeeTiersAndMonths(t *testing.T) {
 		var wantGross, wantFee int64
 		for i, c := range feeTiers[4:8] {
 			gmv := yuanFen(t, c.gmv)
-			var l *models.StatementLine
+			var l *settlement.StatementLine
 			for j := range st.Lines {
 				if st.Lines[j].ProductID == lines[i].ID {
 					l = &st.Lines[j]
@@ -416,7 +421,7 @@ func TestStatementsFeeTiersAndMonths(t *testing.T) {
 			if l.GrossFen != gmv || l.RateBP != c.rateBP || l.FeeFen != c.fee || l.RefundFen != refund || l.NetFen != gmv-c.fee-refund || l.Orders != 2 {
 				t.Errorf("GMV ¥%s: %+v, want rate %d fee %d", c.gmv, *l, c.rateBP, c.fee)
 			}
-			if l.ProductName != lines[i].Name || l.ProductType != models.TypeSaaS {
+			if l.ProductName != lines[i].Name || l.ProductType != catalog.TypeSaaS {
 				t.Errorf("line names %q %q", l.ProductName, l.ProductType)
 			}
 			wantGross += gmv
@@ -425,7 +430,7 @@ func TestStatementsFeeTiersAndMonths(t *testing.T) {
 		if st.GrossFen != wantGross || st.FeeFen != wantFee || st.RefundFen != 10001 || st.NetFen != wantGross-wantFee-10001 || st.Orders != 8 {
 			t.Errorf("March totals %+v", st)
 		}
-		apr, _ := models.ParsePeriod("2026-04")
+		apr, _ := settlement.ParsePeriod("2026-04")
 		st, err = s.SellerStatement(ctx, w.seller.ID, apr)
 		must(t, err)
 		if st.GrossFen != 12345 || st.FeeFen != 617 || st.RefundFen != 5000 || st.NetFen != 12345-617-5000 || len(st.Lines) != 1 {

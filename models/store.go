@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"koogallery/models/attachment"
 	"koogallery/models/catalog"
 	"koogallery/models/deployment"
 	"koogallery/models/license"
@@ -38,13 +39,13 @@ type Store struct {
 
 	base     *sqldb.DB
 	db       *gorm.DB
-	dialect  Dialect
+	dialect  sqldb.Dialect
 	policies map[string]outbox.RetryPolicy
 	// wake is told, without blocking, when a call is queued, so a dispatcher in this process
 	// sends it at once instead of at its next poll.
 	wake chan struct{}
 	// parties are the download rules of attachments other domains own (SetAttachmentParty).
-	parties map[AttachmentOwner]AttachmentParty
+	parties map[attachment.Owner]AttachmentParty
 }
 
 // The embedded domain stores' names.
@@ -106,7 +107,7 @@ func (s *Store) Now() time.Time { return s.base.Now() }
 func (s *Store) now() time.Time { return s.base.Now() }
 
 // Dialect tells which database is behind the store.
-func (s *Store) Dialect() Dialect { return s.dialect }
+func (s *Store) Dialect() sqldb.Dialect { return s.dialect }
 
 // DB exposes the connection for health checks, migrations and tests.
 func (s *Store) DB() *gorm.DB { return s.db }

@@ -9,6 +9,9 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 )
 
 // The buyer's list pages scan their one statement by hand: every field the pages show must be
@@ -19,35 +22,35 @@ func TestBuyerListsMatchEntities(t *testing.T) {
 		w := newWorld(t, s)
 		withSpecs := w.periodic(t)
 		for i, name := range []string{"基础版", "专业版"} {
-			must(t, s.DB().Create(&models.ProductSpec{ProductID: withSpecs.ID, Code: fmt.Sprint("c", i), Name: name, Rank: i + 1,
+			must(t, s.DB().Create(&catalog.ProductSpec{ProductID: withSpecs.ID, Code: fmt.Sprint("c", i), Name: name, Rank: i + 1,
 				PriceMonth: int64(1000 * (i + 1)), PriceYear: int64(10000 * (i + 1)), CreatedAt: t0}).Error)
 		}
 		specs, err := s.ProductSpecs(ctx, withSpecs.ID)
 		must(t, err)
-		plain := w.product(t, func(p *models.Product) {
-			p.Type = models.TypeImage
-			p.ChargingMode = models.ChargeOneTime
+		plain := w.product(t, func(p *catalog.Product) {
+			p.Type = catalog.TypeImage
+			p.ChargingMode = catalog.ChargeOneTime
 			p.PriceOnce = 500
 		})
-		for i := 0; i < 2*models.PageSize+3; i++ {
+		for i := 0; i < 2*sqldb.PageSize+3; i++ {
 			w.clock.Advance(time.Minute)
 			switch i % 3 {
 			case 0:
-				in := buy(models.PlanMonth, "1", models.PayCash)
+				in := buy(catalog.PlanMonth, "1", orders.PayCash)
 				in.Spec = fmt.Sprint(specs[i%2].ID)
 				bought(t, w, w.buyer.ID, withSpecs, in)
 			case 1:
-				bought(t, w, w.buyer.ID, plain, buy(models.PlanOnce, "1", models.PayCash))
+				bought(t, w, w.buyer.ID, plain, buy(catalog.PlanOnce, "1", orders.PayCash))
 			default:
-				bought(t, w, w.buyer.ID, withSpecs, buy(models.PlanYear, "1", models.PayCoupon))
+				bought(t, w, w.buyer.ID, withSpecs, buy(catalog.PlanYear, "1", orders.PayCoupon))
 			}
 		}
-		bought(t, w, w.buyer2.ID, withSpecs, buy(models.PlanMonth, "1", models.PayCash)) // not the buyer's
+		bought(t, w, w.buyer2.ID, withSpecs, buy(catalog.PlanMonth, "1", orders.PayCash)) // not the buyer's
 		var firstTwo []uint
-		must(t, s.DB().Model(&models.Instance{}).Where("buyer_id = ?", w.buyer.ID).Order("id").Limit(2).Pluck("id", &firstTwo).Error)
-		must(t, s.DB().Model(&models.Instance{}).Where("id IN ?", firstTwo).Update("status", models.InstanceFrozen).Error)
+		must(t, s.DB().Model(&orders.Instance{}).Where("buyer_id = ?", w.buyer.ID).Order("id").Limit(2).Pluck("id", &firstTwo).Error)
+		must(t, s.DB().Model(&orders.Instance{}).Where("id IN ?", firstTwo).Update("status", orders.InstanceFrozen).Error)
 
-		var wantServices []models.Instance
+		var wantServices []orders.Instance
 		must(t, s.DB().Preload("Product").Preload("Order").Preload("Spec").Where("buyer_id = ?", w.buyer.ID).Order("id DESC").Find(&wantServices).Error)
 		var productIDs []uint
 		for _, in := range wantServices {
@@ -58,10 +61,10 @@ func TestBuyerListsMatchEntities(t *testing.T) {
 		if len(wantTop) == 0 {
 			t.Fatal("no product with specs: the test covers nothing")
 		}
-		var wantOrders []models.Order
+		var wantOrders []orders.Order
 		must(t, s.DB().Preload("Spec").Where("buyer_id = ?", w.buyer.ID).Order("id DESC").Find(&wantOrders).Error)
 
-		for _, deferFrom := range []int{models.PageSize, 0} { // page 1 joined directly and the rest ids first; all ids first
+		for _, deferFrom := range []int{sqldb.PageSize, 0} { // page 1 joined directly and the rest ids first; all ids first
 			undo := models.SetDeferredJoinOffset(deferFrom)
 			checkServices(t, s, w.buyer.ID, wantServices, wantTop)
 			checkOrders(t, s, w.buyer.ID, wantOrders)
@@ -70,34 +73,34 @@ func TestBuyerListsMatchEntities(t *testing.T) {
 		checkServices(t, s, w.buyer.ID, wantServices, wantTop) // the default: every page here joined directly
 		checkOrders(t, s, w.buyer.ID, wantOrders)
 
-		list, err := s.BuyerServices(ctx, w.buyer.ID, models.ServiceFilter{Status: models.InstanceFrozen})
+		list, err := s.BuyerServices(ctx, w.buyer.ID, orders.ServiceFilter{Status: orders.InstanceFrozen})
 		must(t, err)
-		if len(list.Items) != 2 || list.HasNext || list.Items[0].Status != models.InstanceFrozen || list.Items[1].Status != models.InstanceFrozen {
+		if len(list.Items) != 2 || list.HasNext || list.Items[0].Status != orders.InstanceFrozen || list.Items[1].Status != orders.InstanceFrozen {
 			t.Errorf("frozen filter: %d services", len(list.Items))
 		}
-		page, err := s.BuyerOrders(ctx, w.buyer.ID, models.OrderFilter{Mode: models.ChargeOneTime, Type: models.OrderNew, Status: wantOrders[0].Status})
+		page, err := s.BuyerOrders(ctx, w.buyer.ID, orders.OrderFilter{Mode: catalog.ChargeOneTime, Type: orders.OrderNew, Status: wantOrders[0].Status})
 		must(t, err)
 		if len(page.Items) == 0 {
 			t.Errorf("filtered orders: none")
 		}
 		for _, o := range page.Items {
-			if o.ChargingMode != models.ChargeOneTime || o.Type != models.OrderNew || o.Status != wantOrders[0].Status {
+			if o.ChargingMode != catalog.ChargeOneTime || o.Type != orders.OrderNew || o.Status != wantOrders[0].Status {
 				t.Errorf("filtered orders include %+v", o)
 			}
 		}
-		if page, err := s.BuyerOrders(ctx, w.buyer.ID, models.OrderFilter{Page: 999}); err != nil || len(page.Items) != 0 || page.HasNext || page.Number != 999 {
+		if page, err := s.BuyerOrders(ctx, w.buyer.ID, orders.OrderFilter{Page: 999}); err != nil || len(page.Items) != 0 || page.HasNext || page.Number != 999 {
 			t.Errorf("a page past the end: %d orders, %v", len(page.Items), err)
 		}
 	})
 }
 
-func checkServices(t *testing.T, s *models.Store, buyerID uint, wantServices []models.Instance, wantTop map[uint]int) {
+func checkServices(t *testing.T, s *models.Store, buyerID uint, wantServices []orders.Instance, wantTop map[uint]int) {
 	t.Helper()
-	var got []models.Instance
+	var got []orders.Instance
 	for n := 1; ; n++ {
-		list, err := s.BuyerServices(ctx, buyerID, models.ServiceFilter{Page: n})
+		list, err := s.BuyerServices(ctx, buyerID, orders.ServiceFilter{Page: n})
 		must(t, err)
-		if list.Number != n || list.HasPrev() != (n > 1) || len(list.Items) == 0 || len(list.Items) > models.PageSize {
+		if list.Number != n || list.HasPrev() != (n > 1) || len(list.Items) == 0 || len(list.Items) > sqldb.PageSize {
 			t.Fatalf("services page %d: number %d, %d rows", n, list.Number, len(list.Items))
 		}
 		// The list knows which services may change spec as TopSpecRanks would tell.
@@ -145,13 +148,13 @@ func checkServices(t *testing.T, s *models.Store, buyerID uint, wantServices []m
 	}
 }
 
-func checkOrders(t *testing.T, s *models.Store, buyerID uint, wantOrders []models.Order) {
+func checkOrders(t *testing.T, s *models.Store, buyerID uint, wantOrders []orders.Order) {
 	t.Helper()
-	var got []models.Order
+	var got []orders.Order
 	for n := 1; ; n++ {
-		page, err := s.BuyerOrders(ctx, buyerID, models.OrderFilter{Page: n})
+		page, err := s.BuyerOrders(ctx, buyerID, orders.OrderFilter{Page: n})
 		must(t, err)
-		if page.Number != n || len(page.Items) == 0 || len(page.Items) > models.PageSize {
+		if page.Number != n || len(page.Items) == 0 || len(page.Items) > sqldb.PageSize {
 			t.Fatalf("orders page %d: number %d, %d rows", n, page.Number, len(page.Items))
 		}
 		got = append(got, page.Items...)
@@ -189,16 +192,16 @@ func TestServiceListProductCache(t *testing.T) {
 	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
-		bought(t, w, w.buyer.ID, p, buy(models.PlanMonth, "1", models.PayCash))
+		bought(t, w, w.buyer.ID, p, buy(catalog.PlanMonth, "1", orders.PayCash))
 		var statements int
 		count := func(*gorm.DB) { statements++ }
 		cb := s.DB().Callback()
 		must(t, cb.Row().After("gorm:row").Register("test:count", count))
 		must(t, cb.Query().After("gorm:query").Register("test:count", count))
-		list := func() models.ServiceList {
+		list := func() orders.ServiceList {
 			t.Helper()
 			statements = 0
-			l, err := s.BuyerServices(ctx, w.buyer.ID, models.ServiceFilter{})
+			l, err := s.BuyerServices(ctx, w.buyer.ID, orders.ServiceFilter{})
 			must(t, err)
 			if len(l.Items) != 1 || l.Items[0].Product == nil {
 				t.Fatalf("list: %+v", l.Items)
@@ -212,18 +215,18 @@ func TestServiceListProductCache(t *testing.T) {
 			t.Errorf("second list: %d statements, product %q", statements, l.Items[0].Product.Name)
 		}
 		// Through this process: at once.
-		must(t, s.DB().Model(&models.Product{}).Where("id = ?", p.ID).Update("name", "改名了").Error)
+		must(t, s.DB().Model(&catalog.Product{}).Where("id = ?", p.ID).Update("name", "改名了").Error)
 		if l := list(); l.Items[0].Product.Name != "改名了" {
 			t.Errorf("after a rename: %q", l.Items[0].Product.Name)
 		}
-		must(t, s.DB().Create(&models.ProductSpec{ProductID: p.ID, Code: "x", Name: "X", Rank: 7, PriceMonth: 1, PriceYear: 1, CreatedAt: t0}).Error)
+		must(t, s.DB().Create(&catalog.ProductSpec{ProductID: p.ID, Code: "x", Name: "X", Rank: 7, PriceMonth: 1, PriceYear: 1, CreatedAt: t0}).Error)
 		if l := list(); l.TopSpecRanks[p.ID] != 7 {
 			t.Errorf("after a new spec: top ranks %v", l.TopSpecRanks)
 		}
 		// From elsewhere: once the entry expires.
 		undo := models.SetListProductTTL(time.Second)
 		defer undo()
-		must(t, s.DB().Model(&models.Product{}).Where("id = ?", p.ID).Update("summary", "-").Error) // entries read from now on live 1 s
+		must(t, s.DB().Model(&catalog.Product{}).Where("id = ?", p.ID).Update("summary", "-").Error) // entries read from now on live 1 s
 		list()
 		must(t, s.DB().Exec("UPDATE products SET name = ? WHERE id = ?", "别处改名", p.ID).Error)
 		if l := list(); l.Items[0].Product.Name != "改名了" {

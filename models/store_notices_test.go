@@ -8,34 +8,36 @@ import (
 	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/models/notice"
+	"koogallery/models/sqldb"
 )
 
 func TestNoticesScopedToOwner(t *testing.T) {
 	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
-		other := models.Seller{Name: "另一家"}
+		other := account.Seller{Name: "另一家"}
 		must(t, s.DB().Create(&other).Error)
-		sellerUser := w.user(t, "s1@test.test", models.RoleSeller)
+		sellerUser := w.user(t, "s1@test.test", account.RoleSeller)
 		must(t, s.DB().Model(&sellerUser).Update("seller_id", w.seller.ID).Error)
 		sellerUser.SellerID = &w.seller.ID
-		otherUser := w.user(t, "s2@test.test", models.RoleSeller)
+		otherUser := w.user(t, "s2@test.test", account.RoleSeller)
 		must(t, s.DB().Model(&otherUser).Update("seller_id", other.ID).Error)
 		otherUser.SellerID = &other.ID
 
-		notice := func(userID, sellerID *uint, kind, text string) models.Notice {
+		item := func(userID, sellerID *uint, kind, text string) notice.Notice {
 			t.Helper()
-			n := models.Notice{UserID: userID, SellerID: sellerID, Kind: kind, Text: text, CreatedAt: w.clock.Now()}
+			n := notice.Notice{UserID: userID, SellerID: sellerID, Kind: kind, Text: text, CreatedAt: w.clock.Now()}
 			must(t, s.DB().Create(&n).Error)
 			w.clock.Advance(time.Millisecond) // distinct times
 			return n
 		}
 		b1, b2 := w.buyer.ID, w.buyer2.ID
-		buyerOld := notice(&b1, nil, "open_failed", "buyer old")
-		buyerNew := notice(&b1, nil, "open_failed", "buyer new")
-		buyer2N := notice(&b2, nil, "open_failed", "buyer2")
-		company := notice(nil, &w.seller.ID, "call_failed", "company")
-		notice(&sellerUser.ID, nil, "something_else", "personal")
-		otherCompany := notice(nil, &other.ID, "call_failed", "other company")
+		buyerOld := item(&b1, nil, "open_failed", "buyer old")
+		buyerNew := item(&b1, nil, "open_failed", "buyer new")
+		buyer2N := item(&b2, nil, "open_failed", "buyer2")
+		company := item(nil, &w.seller.ID, "call_failed", "company")
+		item(&sellerUser.ID, nil, "something_else", "personal")
+		otherCompany := item(nil, &other.ID, "call_failed", "other company")
 
 		buyer := account.NoticeOwner(&w.buyer)
 		seller := account.NoticeOwner(&sellerUser)
@@ -57,13 +59,13 @@ func TestNoticesScopedToOwner(t *testing.T) {
 		if got := texts(page.Items); got != "personal,company" {
 			t.Errorf("seller's notices = %s", got)
 		}
-		page, err = s.Notices(ctx, models.NoticeOwner{}, 1)
+		page, err = s.Notices(ctx, notice.NoticeOwner{}, 1)
 		must(t, err)
 		if len(page.Items) != 0 {
 			t.Errorf("nobody's notices = %s", texts(page.Items))
 		}
 
-		unread := func(o models.NoticeOwner) int64 {
+		unread := func(o notice.NoticeOwner) int64 {
 			t.Helper()
 			n, err := s.UnreadNotices(ctx, o)
 			must(t, err)
@@ -78,20 +80,20 @@ func TestNoticesScopedToOwner(t *testing.T) {
 
 		// Someone else's notice cannot be read or marked.
 		for _, id := range []uint{buyer2N.ID, company.ID, otherCompany.ID, 999999} {
-			if _, err := s.Notice(ctx, buyer, id); !errors.Is(err, models.ErrNotFound) {
+			if _, err := s.Notice(ctx, buyer, id); !errors.Is(err, sqldb.ErrNotFound) {
 				t.Errorf("buyer reads notice %d: %v, want ErrNotFound", id, err)
 			}
-			if _, err := s.MarkNoticeRead(ctx, buyer, id); !errors.Is(err, models.ErrNotFound) {
+			if _, err := s.MarkNoticeRead(ctx, buyer, id); !errors.Is(err, sqldb.ErrNotFound) {
 				t.Errorf("buyer marks notice %d: %v, want ErrNotFound", id, err)
 			}
 		}
-		if _, err := s.MarkNoticeRead(ctx, seller, otherCompany.ID); !errors.Is(err, models.ErrNotFound) {
+		if _, err := s.MarkNoticeRead(ctx, seller, otherCompany.ID); !errors.Is(err, sqldb.ErrNotFound) {
 			t.Errorf("seller marks another company's notice: %v", err)
 		}
-		if _, err := s.MarkNoticeRead(ctx, seller, buyerOld.ID); !errors.Is(err, models.ErrNotFound) {
+		if _, err := s.MarkNoticeRead(ctx, seller, buyerOld.ID); !errors.Is(err, sqldb.ErrNotFound) {
 			t.Errorf("seller marks a buyer's notice: %v", err)
 		}
-		if n := count(t, s, &models.Notice{}, map[string]any{"read": true}); n != 0 {
+		if n := count(t, s, &notice.Notice{}, map[string]any{"read": true}); n != 0 {
 			t.Errorf("refused marks changed %d notices", n)
 		}
 
@@ -131,13 +133,13 @@ func TestNoticesScopedToOwner(t *testing.T) {
 		if n := unread(account.NoticeOwner(&otherUser)); n != 1 {
 			t.Errorf("the other company's unread = %d, want 1", n)
 		}
-		if marked, err := s.MarkAllNoticesRead(ctx, models.NoticeOwner{}); err != nil || marked != 0 {
+		if marked, err := s.MarkAllNoticesRead(ctx, notice.NoticeOwner{}); err != nil || marked != 0 {
 			t.Errorf("nobody's mark all = %d, %v", marked, err)
 		}
 	})
 }
 
-func texts(ns []models.Notice) string {
+func texts(ns []notice.Notice) string {
 	s := ""
 	for i, n := range ns {
 		if i > 0 {

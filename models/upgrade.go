@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/models/notice"
 	"koogallery/models/orders"
 	"koogallery/models/outbox"
+	"koogallery/models/sqldb"
 
 	"gorm.io/gorm"
 )
@@ -259,7 +261,7 @@ func (s *Store) Upgrade(ctx context.Context, buyerID, instanceID uint, in Upgrad
 		case !ok:
 			return nil, nil
 		case o.Type != orders.OrderChange || o.InstanceID == nil || *o.InstanceID != instanceID:
-			return nil, FieldErrors{"form": orders.MsgSubmitKey} // the key of another form
+			return nil, sqldb.FieldErrors{"form": orders.MsgSubmitKey} // the key of another form
 		}
 		return o, nil
 	}
@@ -274,9 +276,9 @@ func (s *Store) Upgrade(ctx context.Context, buyerID, instanceID uint, in Upgrad
 		if o, err := submitted(); o != nil || err != nil {
 			return o, err // the same form went through meanwhile
 		}
-		return nil, FieldErrors{"form": off.Blocked}
+		return nil, sqldb.FieldErrors{"form": off.Blocked}
 	}
-	errs := FieldErrors{}
+	errs := sqldb.FieldErrors{}
 	opt, msg := off.pickUpgrade(in.Spec)
 	if msg != "" {
 		errs["spec"] = msg
@@ -323,12 +325,12 @@ func (s *Store) Upgrade(ctx context.Context, buyerID, instanceID uint, in Upgrad
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrStale // changed, renewed or frozen since the price was read
+			return sqldb.ErrStale // changed, renewed or frozen since the price was read
 		}
 		order = o
 		return s.UpgradeCall(tx, p, o, inst)
 	})
-	if errors.Is(err, gorm.ErrDuplicatedKey) || errors.Is(err, ErrStale) {
+	if errors.Is(err, gorm.ErrDuplicatedKey) || errors.Is(err, sqldb.ErrStale) {
 		if o, serr := submitted(); o != nil || serr != nil {
 			return o, serr // the same form went through meanwhile
 		}
@@ -365,7 +367,7 @@ func (s *Store) onUpgraded(tx *gorm.DB, c *outbox.InterfaceCall) error {
 		return res.Error
 	}
 	buyer := o.BuyerID
-	return tx.Create(&Notice{UserID: &buyer, Kind: "upgrade_done", Text: ClipText(fmt.Sprintf("%s · %s · %s", o.ProductName, catalog.SpecName(o.Spec), o.OrderNo), 1000),
+	return tx.Create(&notice.Notice{UserID: &buyer, Kind: "upgrade_done", Text: sqldb.ClipText(fmt.Sprintf("%s · %s · %s", o.ProductName, catalog.SpecName(o.Spec), o.OrderNo), 1000),
 		Link: fmt.Sprintf("/console/services/%d", *o.InstanceID), CreatedAt: now}).Error
 }
 

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/refund"
+	"koogallery/models/sqldb"
 	"koogallery/sellerkit"
 )
 
@@ -43,14 +45,14 @@ const (
 )
 
 // ChargingModesFor lists the charging modes a product type may be sold under.
-func ChargingModesFor(t models.ProductType) []models.ChargingMode {
+func ChargingModesFor(t catalog.ProductType) []catalog.ChargingMode {
 	switch t {
-	case models.TypeImage:
-		return []models.ChargingMode{models.ChargeOnDemand, models.ChargePeriod}
-	case models.TypeManualService, models.TypeHardware:
-		return []models.ChargingMode{models.ChargeOneTime}
+	case catalog.TypeImage:
+		return []catalog.ChargingMode{catalog.ChargeOnDemand, catalog.ChargePeriod}
+	case catalog.TypeManualService, catalog.TypeHardware:
+		return []catalog.ChargingMode{catalog.ChargeOneTime}
 	}
-	return []models.ChargingMode{models.ChargePeriod, models.ChargeOneTime}
+	return []catalog.ChargingMode{catalog.ChargePeriod, catalog.ChargeOneTime}
 }
 
 // FormFrom reads the editor's fields from a posted form.
@@ -65,7 +67,7 @@ func FormFrom(v url.Values) Form {
 }
 
 // FormOf fills the editor from saved content.
-func FormOf(c models.ProductContent) Form {
+func FormOf(c catalog.ProductContent) Form {
 	f := Form{Name: c.Name, Summary: c.Summary, Description: c.Description, Type: string(c.Type), ChargingMode: string(c.ChargingMode),
 		Supervised: c.Supervised, Deployable: c.Deployable, CodeKind: string(c.CodeKind), DeployPackage: c.DeployPackage,
 		PriceMonth: amount(c.PriceMonth), PriceYear: amount(c.PriceYear), PriceOnce: amount(c.PriceOnce), PriceHour: amount(c.PriceHour),
@@ -104,7 +106,7 @@ func amount(fen int64) string {
 	if fen == 0 {
 		return ""
 	}
-	return models.FormatAmount(fen)
+	return refund.FormatAmount(fen)
 }
 
 // SpecRow is one spec row of the editor.
@@ -130,7 +132,7 @@ type ExtRow struct {
 // ExtRows lists the form's extension-parameter rows, padded to MaxExtParams empty rows, or
 // all of them when more were posted (so a refused form shows what was sent).
 func (f Form) ExtRows() []ExtRow {
-	n := max(len(f.ExtNames), len(f.ExtLabels), models.MaxExtParams)
+	n := max(len(f.ExtNames), len(f.ExtLabels), catalog.MaxExtParams)
 	out := make([]ExtRow, n)
 	for i := range out {
 		out[i].Name, out[i].Label, out[i].Required = at(f.ExtNames, i), at(f.ExtLabels, i), f.extRequired(i)
@@ -163,10 +165,10 @@ var (
 
 // Content checks the form and returns the content it describes, or the fields in error
 // (message keys). The seller owning the chosen address is checked by the store.
-func (f Form) Content() (models.ProductContent, models.FieldErrors) {
-	errs := models.FieldErrors{}
-	c := models.ProductContent{Name: strings.TrimSpace(f.Name), Summary: strings.TrimSpace(f.Summary), Description: strings.TrimSpace(f.Description),
-		Type: models.ProductType(f.Type), ChargingMode: models.ChargingMode(f.ChargingMode), Supervised: f.Supervised}
+func (f Form) Content() (catalog.ProductContent, sqldb.FieldErrors) {
+	errs := sqldb.FieldErrors{}
+	c := catalog.ProductContent{Name: strings.TrimSpace(f.Name), Summary: strings.TrimSpace(f.Summary), Description: strings.TrimSpace(f.Description),
+		Type: catalog.ProductType(f.Type), ChargingMode: catalog.ChargingMode(f.ChargingMode), Supervised: f.Supervised}
 	text(errs, "name", c.Name, MaxName, true)
 	text(errs, "summary", c.Summary, MaxSummary, false)
 	text(errs, "description", c.Description, MaxDescription, false)
@@ -182,7 +184,7 @@ func (f Form) Content() (models.ProductContent, models.FieldErrors) {
 	return c, errs
 }
 
-func text(errs models.FieldErrors, field, v string, limit int, required bool) {
+func text(errs sqldb.FieldErrors, field, v string, limit int, required bool) {
 	switch {
 	case required && v == "":
 		errs[field] = "product.err.required"
@@ -191,7 +193,7 @@ func text(errs models.FieldErrors, field, v string, limit int, required bool) {
 	}
 }
 
-func allowed(modes []models.ChargingMode, m models.ChargingMode) bool {
+func allowed(modes []catalog.ChargingMode, m catalog.ChargingMode) bool {
 	for _, k := range modes {
 		if k == m {
 			return true
@@ -202,18 +204,18 @@ func allowed(modes []models.ChargingMode, m models.ChargingMode) bool {
 
 // priceMessages words ParseAmount's refusals for a price.
 var priceMessages = map[string]string{
-	models.MsgAmountRequired: "product.err.price_required",
-	models.MsgAmountFormat:   "product.err.price_format",
-	models.MsgAmountPositive: "product.err.price_positive",
-	models.MsgAmountDecimals: "product.err.price_decimals",
+	refund.MsgAmountRequired: "product.err.price_required",
+	refund.MsgAmountFormat:   "product.err.price_format",
+	refund.MsgAmountPositive: "product.err.price_positive",
+	refund.MsgAmountDecimals: "product.err.price_decimals",
 }
 
 // parsePrice reads one plan's price in fen, or the message key saying why not: not a number,
 // not positive, more than two decimals, or above MaxPriceFen.
 func parsePrice(typed string) (int64, string) {
-	fen, msg := models.ParseAmount(typed)
+	fen, msg := refund.ParseAmount(typed)
 	switch {
-	case msg == models.MsgAmountMax || (msg == "" && fen > MaxPriceFen):
+	case msg == refund.MsgAmountMax || (msg == "" && fen > MaxPriceFen):
 		return 0, "product.err.price_max"
 	case msg != "":
 		return 0, priceMessages[msg]
@@ -222,16 +224,16 @@ func parsePrice(typed string) (int64, string) {
 }
 
 // prices reads the plans the charging mode offers; the others must be empty.
-func (f Form) prices(errs models.FieldErrors, c *models.ProductContent) {
+func (f Form) prices(errs sqldb.FieldErrors, c *catalog.ProductContent) {
 	fields := []struct {
 		name, typed string
 		to          *int64
 		used        bool
 	}{
-		{"price_month", f.PriceMonth, &c.PriceMonth, c.ChargingMode == models.ChargePeriod},
-		{"price_year", f.PriceYear, &c.PriceYear, c.ChargingMode == models.ChargePeriod},
-		{"price_once", f.PriceOnce, &c.PriceOnce, c.ChargingMode == models.ChargeOneTime},
-		{"price_hour", f.PriceHour, &c.PriceHour, c.ChargingMode == models.ChargeOnDemand},
+		{"price_month", f.PriceMonth, &c.PriceMonth, c.ChargingMode == catalog.ChargePeriod},
+		{"price_year", f.PriceYear, &c.PriceYear, c.ChargingMode == catalog.ChargePeriod},
+		{"price_once", f.PriceOnce, &c.PriceOnce, c.ChargingMode == catalog.ChargeOneTime},
+		{"price_hour", f.PriceHour, &c.PriceHour, c.ChargingMode == catalog.ChargeOnDemand},
 	}
 	for _, p := range fields {
 		typed := strings.TrimSpace(p.typed)
@@ -253,7 +255,7 @@ func (f Form) prices(errs models.FieldErrors, c *models.ProductContent) {
 		c.PriceMonth, c.PriceYear = c.Specs[0].PriceMonth, c.Specs[0].PriceYear
 	}
 	switch c.ChargingMode {
-	case models.ChargePeriod:
+	case catalog.ChargePeriod:
 		if c.PriceMonth == 0 && c.PriceYear == 0 && errs["price_month"] == "" && errs["price_year"] == "" && errs["specs"] == "" {
 			errs["price_month"] = "product.err.price_period"
 		}
@@ -264,16 +266,16 @@ func (f Form) prices(errs models.FieldErrors, c *models.ProductContent) {
 			}
 			c.TrialDays = n
 		}
-	case models.ChargeOneTime:
+	case catalog.ChargeOneTime:
 		if c.PriceOnce == 0 && errs["price_once"] == "" {
 			errs["price_once"] = "product.err.price_required"
 		}
-	case models.ChargeOnDemand:
+	case catalog.ChargeOnDemand:
 		if c.PriceHour == 0 && errs["price_hour"] == "" {
 			errs["price_hour"] = "product.err.price_required"
 		}
 	}
-	if c.ChargingMode != models.ChargePeriod && strings.TrimSpace(f.TrialDays) != "" && strings.TrimSpace(f.TrialDays) != "0" {
+	if c.ChargingMode != catalog.ChargePeriod && strings.TrimSpace(f.TrialDays) != "" && strings.TrimSpace(f.TrialDays) != "0" {
 		errs["trial_days"] = "product.err.trial_periodic"
 	}
 }
@@ -284,7 +286,7 @@ var specCodeRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,19}$`)
 // offering the same plans, prices not falling from one rank to the next (an upgrade never
 // costs less than nothing). With specs, the product-level monthly and yearly prices are the
 // lowest spec's, so those fields must be left empty. Errors are keyed "specs".
-func (f Form) specs(errs models.FieldErrors, c *models.ProductContent) {
+func (f Form) specs(errs sqldb.FieldErrors, c *catalog.ProductContent) {
 	seen := map[string]bool{}
 	for _, r := range f.SpecRows() {
 		code, name := strings.TrimSpace(r.Code), strings.TrimSpace(r.Name)
@@ -292,10 +294,10 @@ func (f Form) specs(errs models.FieldErrors, c *models.ProductContent) {
 		if code == "" && name == "" && month == "" && year == "" {
 			continue
 		}
-		sp := models.SpecContent{Code: code, Name: name}
+		sp := catalog.SpecContent{Code: code, Name: name}
 		var msg string
 		switch {
-		case c.ChargingMode != models.ChargePeriod:
+		case c.ChargingMode != catalog.ChargePeriod:
 			msg = "product.err.spec_periodic"
 		case !specCodeRe.MatchString(code):
 			msg = "product.err.spec_code"
@@ -327,7 +329,7 @@ func (f Form) specs(errs models.FieldErrors, c *models.ProductContent) {
 	switch {
 	case len(c.Specs) == 0:
 		return
-	case len(c.Specs) > models.MaxSpecs:
+	case len(c.Specs) > catalog.MaxSpecs:
 		errs["specs"] = "product.err.spec_many"
 	case strings.TrimSpace(f.PriceMonth) != "" || strings.TrimSpace(f.PriceYear) != "":
 		errs["specs"] = "product.err.spec_prices"
@@ -345,13 +347,13 @@ func (f Form) specs(errs models.FieldErrors, c *models.ProductContent) {
 
 // license reads what only License products have: the identification code kind and the
 // one-click deployment (package, console port, recommended security group).
-func (f Form) license(errs models.FieldErrors, c *models.ProductContent) {
-	isLicense := c.Type == models.TypeLicense
-	c.CodeKind = models.CodeKind(f.CodeKind)
+func (f Form) license(errs sqldb.FieldErrors, c *catalog.ProductContent) {
+	isLicense := c.Type == catalog.TypeLicense
+	c.CodeKind = catalog.CodeKind(f.CodeKind)
 	switch {
-	case c.CodeKind != models.CodeNone && c.CodeKind != models.CodeSystem && c.CodeKind != models.CodeHardware:
+	case c.CodeKind != catalog.CodeNone && c.CodeKind != catalog.CodeSystem && c.CodeKind != catalog.CodeHardware:
 		errs["code_kind"] = "product.err.code_kind"
-	case c.CodeKind != models.CodeNone && !isLicense:
+	case c.CodeKind != catalog.CodeNone && !isLicense:
 		errs["code_kind"] = "product.err.license_only"
 	}
 	if !f.Deployable {
@@ -387,8 +389,8 @@ func (f Form) license(errs models.FieldErrors, c *models.ProductContent) {
 
 // ParseRules reads security rules, one per line: direction protocol port remote [description],
 // port a number, a range "8000-8100" or "any".
-func ParseRules(s string) ([]models.SecurityRule, string) {
-	var out []models.SecurityRule
+func ParseRules(s string) ([]catalog.SecurityRule, string) {
+	var out []catalog.SecurityRule
 	for _, line := range strings.Split(s, "\n") {
 		parts := strings.Fields(line)
 		if len(parts) == 0 {
@@ -397,7 +399,7 @@ func ParseRules(s string) ([]models.SecurityRule, string) {
 		if len(parts) < 4 {
 			return nil, "product.err.rules_format"
 		}
-		r := models.SecurityRule{Direction: strings.ToLower(parts[0]), Protocol: strings.ToLower(parts[1]), Port: parts[2], Remote: parts[3],
+		r := catalog.SecurityRule{Direction: strings.ToLower(parts[0]), Protocol: strings.ToLower(parts[1]), Port: parts[2], Remote: parts[3],
 			Description: strings.Join(parts[4:], " ")}
 		if r.Port == "any" {
 			r.Port = ""
@@ -451,7 +453,7 @@ func validCIDR(s string) bool {
 }
 
 // opens reports whether an ingress TCP rule lets buyers reach port.
-func opens(rules []models.SecurityRule, port int) bool {
+func opens(rules []catalog.SecurityRule, port int) bool {
 	for _, r := range rules {
 		if r.Direction != "ingress" || (r.Protocol != "tcp" && r.Protocol != "any") {
 			continue
@@ -475,14 +477,14 @@ func opens(rules []models.SecurityRule, port int) bool {
 // wiring reads the production interface a product is opened through and its extension
 // parameters. Products not opened through the interface have neither: the editor hides those
 // fields for them, and whatever they hold is not part of the product.
-func (f Form) wiring(errs models.FieldErrors, c *models.ProductContent) {
+func (f Form) wiring(errs sqldb.FieldErrors, c *catalog.ProductContent) {
 	if !c.Type.UsesInterface() {
 		return
 	}
 	if addr := strings.TrimSpace(f.Address); addr == "" {
 		errs["address"] = "product.err.address_required"
 	} else if id, err := strconv.ParseUint(addr, 10, 32); err != nil || id == 0 {
-		errs["address"] = models.MsgProductAddressNotYours
+		errs["address"] = catalog.MsgProductAddressNotYours
 	} else {
 		a := uint(id)
 		c.AddressID = &a
@@ -508,9 +510,9 @@ func (f Form) wiring(errs models.FieldErrors, c *models.ProductContent) {
 			errs[field] = "product.err.ext_duplicate"
 		}
 		seen[strings.ToLower(name)] = true
-		c.ExtParams = append(c.ExtParams, models.ExtParam{Name: name, Label: label, Required: r.Required})
+		c.ExtParams = append(c.ExtParams, catalog.ExtParam{Name: name, Label: label, Required: r.Required})
 	}
-	if len(c.ExtParams) > models.MaxExtParams {
+	if len(c.ExtParams) > catalog.MaxExtParams {
 		errs["ext"] = "product.err.ext_many"
 	}
 }

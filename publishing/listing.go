@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/sellerkit"
 )
 
@@ -22,7 +25,7 @@ type Readiness struct {
 	// Interface is false for products not opened through the production interface: they need
 	// no address, key or debug cases.
 	Interface bool
-	Address   *models.ProductionAddress
+	Address   *sellertools.ProductionAddress
 	Target    sellerkit.Target
 	Cases     []sellerkit.RequiredState
 	Problems  []Problem
@@ -32,11 +35,11 @@ type Readiness struct {
 func (r Readiness) Ready() bool { return len(r.Problems) == 0 }
 
 // KindOf is the debug kind a product type's calls are debugged as.
-func KindOf(t models.ProductType) models.DebugKind {
-	if t == models.TypeLicense {
-		return models.DebugLicense
+func KindOf(t catalog.ProductType) sellertools.DebugKind {
+	if t == catalog.TypeLicense {
+		return sellertools.DebugLicense
 	}
-	return models.DebugSaaS
+	return sellertools.DebugSaaS
 }
 
 // Service checks listing readiness and submits products, re-running saved debug cases.
@@ -50,7 +53,7 @@ type Service struct {
 // key bound to it for the product's interface type, and the debug cases its charging mode
 // requires (periodic: new, renew, expire, release; otherwise new, release) passed against
 // that address and path.
-func (s *Service) Check(ctx context.Context, sellerID uint, c models.ProductContent) (Readiness, error) {
+func (s *Service) Check(ctx context.Context, sellerID uint, c catalog.ProductContent) (Readiness, error) {
 	r := Readiness{Interface: c.Interface()}
 	if !r.Interface {
 		return r, nil
@@ -60,7 +63,7 @@ func (s *Service) Check(ctx context.Context, sellerID uint, c models.ProductCont
 		return r, nil
 	}
 	addr, err := s.Store.SellerAddress(ctx, sellerID, *c.AddressID)
-	if errors.Is(err, models.ErrNotFound) {
+	if errors.Is(err, sqldb.ErrNotFound) {
 		r.Problems = append(r.Problems, Problem{Key: "product.ready.no_address", Link: "/seller/addresses"})
 		return r, nil
 	}
@@ -69,10 +72,10 @@ func (s *Service) Check(ctx context.Context, sellerID uint, c models.ProductCont
 	}
 	r.Address = addr
 	r.Target = sellerkit.Target{AddressID: addr.ID, Path: c.Path, Kind: KindOf(c.Type)}
-	if addr.Status != models.AddressCertified {
+	if addr.Status != sellertools.AddressCertified {
 		r.Problems = append(r.Problems, Problem{Key: "product.ready.not_certified", Link: "/seller/addresses"})
 	}
-	if _, err := s.Store.AddressKey(ctx, addr.ID, r.Target.Kind.Interface()); errors.Is(err, models.ErrNotFound) {
+	if _, err := s.Store.AddressKey(ctx, addr.ID, r.Target.Kind.Interface()); errors.Is(err, sqldb.ErrNotFound) {
 		r.Problems = append(r.Problems, Problem{Key: "product.ready.no_key", Link: "/seller/addresses"})
 	} else if err != nil {
 		return r, err
@@ -82,7 +85,7 @@ func (s *Service) Check(ctx context.Context, sellerID uint, c models.ProductCont
 		return r, err
 	}
 	var ready bool
-	r.Cases, ready = sellerkit.Readiness(cases, r.Target, c.ChargingMode == models.ChargePeriod)
+	r.Cases, ready = sellerkit.Readiness(cases, r.Target, c.ChargingMode == catalog.ChargePeriod)
 	if !ready {
 		r.Problems = append(r.Problems, Problem{Key: "product.ready.cases", Link: "/seller/debug/cases"})
 	}
@@ -116,9 +119,9 @@ func (s *Service) Submit(ctx context.Context, sellerID, productID uint, rev int)
 		return out, err
 	}
 	if open == nil || open.Rev != rev {
-		return out, models.ErrStale
+		return out, sqldb.ErrStale
 	}
-	if open.Status == models.VersionReviewing {
+	if open.Status == catalog.VersionReviewing {
 		out.Submitted = true // a double click: already submitted
 		return out, nil
 	}
@@ -149,13 +152,13 @@ func (s *Service) Submit(ctx context.Context, sellerID, productID uint, rev int)
 
 // rerunCases runs the seller's saved cases for the content's target again, in run order, within
 // the budget; cases left over count as not passed.
-func (s *Service) rerunCases(ctx context.Context, sellerID uint, c models.ProductContent) ([]Rerun, error) {
+func (s *Service) rerunCases(ctx context.Context, sellerID uint, c catalog.ProductContent) ([]Rerun, error) {
 	cases, err := s.Store.SellerCases(ctx, sellerID)
 	if err != nil {
 		return nil, err
 	}
 	t := sellerkit.Target{AddressID: *c.AddressID, Path: c.Path, Kind: KindOf(c.Type)}
-	var mine []models.DebugCase
+	var mine []sellertools.DebugCase
 	for _, cs := range cases {
 		if sellerkit.TargetOf(cs) == t {
 			mine = append(mine, cs)
@@ -174,7 +177,7 @@ func (s *Service) rerunCases(ctx context.Context, sellerID uint, c models.Produc
 			continue
 		}
 		report, problem, err := s.Rerun.Rerun(ctx, sellerID, &mine[i])
-		if err != nil && !errors.Is(err, models.ErrNotFound) {
+		if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
 			return nil, err
 		}
 		out = append(out, Rerun{Scenario: mine[i].Scenario, Passed: err == nil && problem == "" && report.Passed, Problem: problem})

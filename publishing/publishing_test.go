@@ -15,7 +15,13 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
 	"koogallery/models/dbtest"
+	"koogallery/models/notice"
+	"koogallery/models/outbox"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/protocol"
 	"koogallery/publishing"
 	"koogallery/refseller"
@@ -40,14 +46,14 @@ type world struct {
 	sellerID uint
 	other    uint // another seller company
 	admin    uint
-	addr     *models.ProductionAddress
+	addr     *sellertools.ProductionAddress
 }
 
 func newWorld(t *testing.T, s *models.Store) *world {
 	t.Helper()
 	w := &world{s: s}
 	for i, name := range []string{"发布测试商家", "另一家"} {
-		co := models.Seller{Name: name}
+		co := account.Seller{Name: name}
 		must(t, s.DB().Create(&co).Error)
 		if i == 0 {
 			w.sellerID = co.ID
@@ -55,7 +61,7 @@ func newWorld(t *testing.T, s *models.Store) *world {
 			w.other = co.ID
 		}
 	}
-	admin := dbtest.User(t, s.Base(), "ops@publish.test", models.RoleAdmin, 0)
+	admin := dbtest.User(t, s.Base(), "ops@publish.test", account.RoleAdmin, 0)
 	w.admin = admin.ID
 	master := make([]byte, 32)
 	_, _ = rand.Read(master)
@@ -73,7 +79,7 @@ func newWorld(t *testing.T, s *models.Store) *world {
 	w.addr, err = s.AddAddress(ctx, w.sellerID, srv.URL)
 	must(t, err)
 	w.certify(t, true)
-	must(t, s.BindKey(ctx, w.sellerID, w.addr.ID, models.IfaceBasic, key.ID))
+	must(t, s.BindKey(ctx, w.sellerID, w.addr.ID, sellertools.IfaceBasic, key.ID))
 	w.certify(t, false) // a certification that fails later keeps the binding
 	kit := &sellerkit.Kit{Client: protocol.NewClient(protocol.ClientOptions{Timeout: 2 * time.Second})}
 	w.svc = &publishing.Service{Store: s, Rerun: &sellerkit.Rerunner{Store: s, Keys: keys, Kit: kit}, Budget: 20 * time.Second}
@@ -86,10 +92,10 @@ func (w *world) certify(t *testing.T, ok bool) {
 }
 
 // runCase debugs one scenario against the reference seller and saves it, as 调测并保存用例 does.
-func (w *world) runCase(t *testing.T, scenario string) models.CaseStatus {
+func (w *world) runCase(t *testing.T, scenario string) sellertools.CaseStatus {
 	t.Helper()
-	cs := &models.DebugCase{SellerID: w.sellerID, AddressID: w.addr.ID, Path: "/produce", Kind: models.DebugSaaS, Scenario: scenario,
-		Params: "{}", Status: models.CaseFailed}
+	cs := &sellertools.DebugCase{SellerID: w.sellerID, AddressID: w.addr.ID, Path: "/produce", Kind: sellertools.DebugSaaS, Scenario: scenario,
+		Params: "{}", Status: sellertools.CaseFailed}
 	must(t, w.s.SaveDebugCase(ctx, cs))
 	saved, err := w.s.SellerCase(ctx, w.sellerID, cs.ID)
 	must(t, err)
@@ -99,9 +105,9 @@ func (w *world) runCase(t *testing.T, scenario string) models.CaseStatus {
 		t.Fatalf("case %s could not run: %s", scenario, problem)
 	}
 	if report.Passed {
-		return models.CasePassed
+		return sellertools.CasePassed
 	}
-	return models.CaseFailed
+	return sellertools.CaseFailed
 }
 
 var periodicCases = []string{"newInstance", "refreshInstance:RENEWAL", "updateInstanceStatus", "releaseInstance"}
@@ -113,7 +119,7 @@ func periodicSaaS(addr uint) publishing.Form {
 
 func itoa(n uint) string { return strconv.FormatUint(uint64(n), 10) }
 
-func content(t *testing.T, f publishing.Form) models.ProductContent {
+func content(t *testing.T, f publishing.Form) catalog.ProductContent {
 	t.Helper()
 	c, errs := f.Content()
 	if errs.Has() {
@@ -152,7 +158,7 @@ func TestListingRules(t *testing.T) {
 
 		w.certify(t, true)
 		for i, sc := range periodicCases[:3] {
-			if st := w.runCase(t, sc); st != models.CasePassed {
+			if st := w.runCase(t, sc); st != sellertools.CasePassed {
 				t.Fatalf("case %d %s: %s", i, sc, st)
 			}
 		}
@@ -173,7 +179,7 @@ func TestListingRules(t *testing.T) {
 
 		// A failing case is not a passed one.
 		must(t, w.ref.SetMode(refseller.ModeErrorCode))
-		if st := w.runCase(t, "releaseInstance"); st != models.CaseFailed {
+		if st := w.runCase(t, "releaseInstance"); st != sellertools.CaseFailed {
 			t.Fatalf("release against error-code seller: %s", st)
 		}
 		if r, _ = w.svc.Check(ctx, w.sellerID, c); r.Ready() {
@@ -187,7 +193,7 @@ func TestListingRules(t *testing.T) {
 
 		// One-time products need only create and release; other cases' paths do not count.
 		once := c
-		once.ChargingMode, once.PriceMonth, once.PriceYear, once.PriceOnce, once.TrialDays = models.ChargeOneTime, 0, 0, 5000, 0
+		once.ChargingMode, once.PriceMonth, once.PriceYear, once.PriceOnce, once.TrialDays = catalog.ChargeOneTime, 0, 0, 5000, 0
 		if r, _ = w.svc.Check(ctx, w.sellerID, once); !r.Ready() || len(r.Cases) != 2 {
 			t.Fatalf("one-time: %q %v", problems(r), r.Cases)
 		}
@@ -205,7 +211,7 @@ func TestListingRules(t *testing.T) {
 		w.certify(t, true)
 
 		// Products not opened through the interface need none of it.
-		img := models.ProductContent{Name: "镜像", Type: models.TypeImage, ChargingMode: models.ChargeOnDemand, PriceHour: 120}
+		img := catalog.ProductContent{Name: "镜像", Type: catalog.TypeImage, ChargingMode: catalog.ChargeOnDemand, PriceHour: 120}
 		if r, _ = w.svc.Check(ctx, w.sellerID, img); !r.Ready() || r.Interface {
 			t.Fatalf("image: %q", problems(r))
 		}
@@ -236,14 +242,14 @@ func TestReviewAndSaleStates(t *testing.T) {
 		if again.ID != p.ID {
 			t.Fatal("a resubmitted form created a second product")
 		}
-		if _, err := s.CatalogProduct(ctx, p.ID); !errors.Is(err, models.ErrNotFound) {
+		if _, err := s.CatalogProduct(ctx, p.ID); !errors.Is(err, sqldb.ErrNotFound) {
 			t.Fatalf("buyers see a draft: %v", err)
 		}
 		// Another seller cannot see, edit or submit it.
-		if _, _, err := s.SellerProduct(ctx, w.other, p.ID); !errors.Is(err, models.ErrNotFound) {
+		if _, _, err := s.SellerProduct(ctx, w.other, p.ID); !errors.Is(err, sqldb.ErrNotFound) {
 			t.Fatalf("other seller reads: %v", err)
 		}
-		if _, err := s.SaveProductDraft(ctx, w.other, p.ID, c, 1); !errors.Is(err, models.ErrNotFound) {
+		if _, err := s.SaveProductDraft(ctx, w.other, p.ID, c, 1); !errors.Is(err, sqldb.ErrNotFound) {
 			t.Fatalf("other seller edits: %v", err)
 		}
 
@@ -252,13 +258,13 @@ func TestReviewAndSaleStates(t *testing.T) {
 		if !out.Submitted {
 			t.Fatalf("not submitted: %q", problems(out.Readiness))
 		}
-		if _, err := s.SaveProductDraft(ctx, w.sellerID, p.ID, c, 1); !errors.Is(err, models.ErrUnderReview) {
+		if _, err := s.SaveProductDraft(ctx, w.sellerID, p.ID, c, 1); !errors.Is(err, catalog.ErrUnderReview) {
 			t.Fatalf("edit under review: %v", err)
 		}
 		must(t, s.WithdrawProductVersion(ctx, w.sellerID, p.ID))
 		_, open, err := s.SellerProduct(ctx, w.sellerID, p.ID)
 		must(t, err)
-		if open.Status != models.VersionDraft {
+		if open.Status != catalog.VersionDraft {
 			t.Fatalf("withdrawn: %s", open.Status)
 		}
 		out, err = w.svc.Submit(ctx, w.sellerID, p.ID, open.Rev)
@@ -270,16 +276,16 @@ func TestReviewAndSaleStates(t *testing.T) {
 			t.Fatal("rejected without a reason")
 		}
 		must(t, s.DecideProductVersion(ctx, w.admin, open.ID, false, "价格说明不清楚"))
-		if err := s.DecideProductVersion(ctx, w.admin, open.ID, true, ""); !errors.Is(err, models.ErrStale) {
+		if err := s.DecideProductVersion(ctx, w.admin, open.ID, true, ""); !errors.Is(err, sqldb.ErrStale) {
 			t.Fatalf("approve after reject: %v", err)
 		}
 		var notices int64
-		must(t, s.DB().Model(&models.Notice{}).Where("seller_id = ? AND kind = ?", w.sellerID, "product_rejected").Count(&notices).Error)
+		must(t, s.DB().Model(&notice.Notice{}).Where("seller_id = ? AND kind = ?", w.sellerID, "product_rejected").Count(&notices).Error)
 		if notices != 1 {
 			t.Fatalf("rejection notices: %d", notices)
 		}
 		_, open, _ = s.SellerProduct(ctx, w.sellerID, p.ID)
-		if open.Status != models.VersionRejected || open.RejectReason != "价格说明不清楚" {
+		if open.Status != catalog.VersionRejected || open.RejectReason != "价格说明不清楚" {
 			t.Fatalf("rejected: %s %q", open.Status, open.RejectReason)
 		}
 		c.Summary = "按月订阅，价格含税"
@@ -299,30 +305,30 @@ func TestReviewAndSaleStates(t *testing.T) {
 
 		// The seller unlists and relists; operations' freeze and delist are theirs to lift.
 		must(t, s.SetSellerListing(ctx, w.sellerID, p.ID, false))
-		if _, err := s.CatalogProduct(ctx, p.ID); !errors.Is(err, models.ErrNotFound) {
+		if _, err := s.CatalogProduct(ctx, p.ID); !errors.Is(err, sqldb.ErrNotFound) {
 			t.Fatal("buyers see an unlisted product")
 		}
-		if err := s.SetSellerListing(ctx, w.sellerID, p.ID, false); !errors.Is(err, models.ErrStale) {
+		if err := s.SetSellerListing(ctx, w.sellerID, p.ID, false); !errors.Is(err, sqldb.ErrStale) {
 			t.Fatalf("unlist twice: %v", err)
 		}
 		must(t, s.SetSellerListing(ctx, w.sellerID, p.ID, true))
-		must(t, s.ChangeSaleStatus(ctx, w.admin, p.ID, models.SaleFreeze, "拨测连续失败"))
-		if err := s.SetSellerListing(ctx, w.sellerID, p.ID, true); !errors.Is(err, models.ErrStale) {
+		must(t, s.ChangeSaleStatus(ctx, w.admin, p.ID, catalog.SaleFreeze, "拨测连续失败"))
+		if err := s.SetSellerListing(ctx, w.sellerID, p.ID, true); !errors.Is(err, sqldb.ErrStale) {
 			t.Fatalf("seller relists a frozen product: %v", err)
 		}
-		if err := s.SetSellerListing(ctx, w.sellerID, p.ID, false); !errors.Is(err, models.ErrStale) {
+		if err := s.SetSellerListing(ctx, w.sellerID, p.ID, false); !errors.Is(err, sqldb.ErrStale) {
 			t.Fatalf("seller unlists a frozen product: %v", err)
 		}
-		must(t, s.ChangeSaleStatus(ctx, w.admin, p.ID, models.SaleDelist, "接口失败超过阈值"))
-		if err := s.SetSellerListing(ctx, w.sellerID, p.ID, true); !errors.Is(err, models.ErrStale) {
+		must(t, s.ChangeSaleStatus(ctx, w.admin, p.ID, catalog.SaleDelist, "接口失败超过阈值"))
+		if err := s.SetSellerListing(ctx, w.sellerID, p.ID, true); !errors.Is(err, sqldb.ErrStale) {
 			t.Fatalf("seller relists a delisted product: %v", err)
 		}
 		rows, err := s.SellerProductList(ctx, w.sellerID, "", 1)
 		must(t, err)
-		if len(rows.Items) != 1 || rows.Items[0].SaleStatus != models.SaleDelisted || rows.Items[0].SaleReason != "接口失败超过阈值" {
+		if len(rows.Items) != 1 || rows.Items[0].SaleStatus != catalog.SaleDelisted || rows.Items[0].SaleReason != "接口失败超过阈值" {
 			t.Fatalf("seller list: %+v", rows.Items)
 		}
-		if _, err := s.CatalogProduct(ctx, p.ID); !errors.Is(err, models.ErrNotFound) {
+		if _, err := s.CatalogProduct(ctx, p.ID); !errors.Is(err, sqldb.ErrNotFound) {
 			t.Fatal("buyers see a delisted product")
 		}
 	})
@@ -348,11 +354,11 @@ func TestChangesToListedProduct(t *testing.T) {
 
 		// Type, charging mode and address are fixed once published.
 		locked := c
-		locked.ChargingMode = models.ChargeOneTime
+		locked.ChargingMode = catalog.ChargeOneTime
 		other, err := s.AddAddress(ctx, w.sellerID, "https://other.example.com")
 		must(t, err)
 		locked.AddressID = &other.ID
-		var fe models.FieldErrors
+		var fe sqldb.FieldErrors
 		if _, err := s.SaveProductDraft(ctx, w.sellerID, p.ID, locked, 0); !errors.As(err, &fe) || fe["charging_mode"] == "" || fe["address"] == "" {
 			t.Fatalf("locked fields: %v", err)
 		}
@@ -381,14 +387,14 @@ func TestChangesToListedProduct(t *testing.T) {
 			t.Fatalf("failing re-run: submitted=%v reran=%+v", out.Submitted, out.Reran)
 		}
 		_, open, _ = s.SellerProduct(ctx, w.sellerID, p.ID)
-		if open.Status != models.VersionDraft {
+		if open.Status != catalog.VersionDraft {
 			t.Fatalf("failed re-run left the version %s", open.Status)
 		}
 		if live, _ = s.CatalogProduct(ctx, p.ID); live.Version != 1 || live.PriceMonth != 9900 {
 			t.Fatal("old version no longer listed")
 		}
 
-		buyer := dbtest.User(t, s.Base(), "buyer@publish.test", models.RoleBuyer, 0)
+		buyer := dbtest.User(t, s.Base(), "buyer@publish.test", account.RoleBuyer, 0)
 		// The product's required extension parameter: the buyer fills it in, newInstance carries it.
 		in := models.PurchaseInput{Plan: "month", Count: "1", PayMethod: "cash", SubmitKey: "publish-buy-000000001"}
 		for _, bad := range []map[string]string{nil, {"region": "  "}, {"region": strings.Repeat("区", 201)}} {
@@ -400,8 +406,8 @@ func TestChangesToListedProduct(t *testing.T) {
 		in.Ext = map[string]string{"region": "华北-北京四", "unknown": "dropped"}
 		o1, err := s.Purchase(ctx, buyer.ID, p.ID, in)
 		must(t, err)
-		var call models.InterfaceCall
-		must(t, s.DB().Where("order_id = ? AND activity = ?", o1.ID, models.ActNewInstance).First(&call).Error)
+		var call outbox.InterfaceCall
+		must(t, s.DB().Where("order_id = ? AND activity = ?", o1.ID, outbox.ActNewInstance).First(&call).Error)
 		var body protocol.NewInstanceRequest
 		must(t, json.Unmarshal([]byte(call.Body), &body))
 		if got, err := protocol.DecodeExtendParams(body.SaasExtendParams); err != nil || len(got) != 1 || got[0] != (protocol.ExtendParam{Name: "region", Value: "华北-北京四"}) {
@@ -428,7 +434,7 @@ func TestChangesToListedProduct(t *testing.T) {
 		// The version the first order was bought under is kept.
 		vs, err := s.ProductVersions(ctx, p.ID)
 		must(t, err)
-		var v1 *models.ProductVersion
+		var v1 *catalog.ProductVersion
 		for i := range vs {
 			if vs[i].Number == 1 {
 				v1 = &vs[i]

@@ -6,7 +6,10 @@ import (
 
 	"koogallery/apptest"
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
 	"koogallery/models/dbtest"
+	"koogallery/models/sqldb"
 	"koogallery/publishing"
 )
 
@@ -23,7 +26,7 @@ func specForm(addr uint) publishing.Form {
 func TestSpecRows(t *testing.T) {
 	ok := specForm(1)
 	c, errs := ok.Content()
-	if errs.Has() || len(c.Specs) != 2 || c.PriceMonth != 1000 || c.PriceYear != 10000 || c.Specs[1] != (models.SpecContent{Code: "pro", Name: "专业版", PriceMonth: 2000, PriceYear: 20000}) {
+	if errs.Has() || len(c.Specs) != 2 || c.PriceMonth != 1000 || c.PriceYear != 10000 || c.Specs[1] != (catalog.SpecContent{Code: "pro", Name: "专业版", PriceMonth: 2000, PriceYear: 20000}) {
 		t.Fatalf("good specs: %v %+v", errs, c)
 	}
 	cases := map[string]func(f *publishing.Form){
@@ -71,7 +74,7 @@ func TestSpecsGoLive(t *testing.T) {
 		if len(specs) != 2 || specs[0].Code != "basic" || specs[0].Rank != 1 || specs[1].Rank != 2 {
 			t.Fatalf("live specs: %+v", specs)
 		}
-		buyer := dbtest.User(t, s.Base(), "buyer@specs.test", models.RoleBuyer, 0)
+		buyer := dbtest.User(t, s.Base(), "buyer@specs.test", account.RoleBuyer, 0)
 		o, err := s.Purchase(ctx, buyer.ID, p.ID, models.PurchaseInput{Plan: "month", Count: "1", PayMethod: "cash", SubmitKey: "specs-buy-000000001",
 			Spec: itoa(specs[1].ID)})
 		must(t, err)
@@ -82,12 +85,12 @@ func TestSpecsGoLive(t *testing.T) {
 		// Dropping a listed spec is refused; renaming, repricing and adding a higher one go live.
 		drop := c
 		drop.Specs = c.Specs[:1]
-		var fe models.FieldErrors
-		if _, err := s.SaveProductDraft(ctx, w.sellerID, p.ID, drop, 0); !errors.As(err, &fe) || fe["specs"] != models.MsgProductSpecRemoved {
+		var fe sqldb.FieldErrors
+		if _, err := s.SaveProductDraft(ctx, w.sellerID, p.ID, drop, 0); !errors.As(err, &fe) || fe["specs"] != catalog.MsgProductSpecRemoved {
 			t.Fatalf("dropped a listed spec: %v", err)
 		}
 		next := c
-		next.Specs = []models.SpecContent{{Code: "basic", Name: "标准版", PriceMonth: 1200, PriceYear: 12000}, c.Specs[1],
+		next.Specs = []catalog.SpecContent{{Code: "basic", Name: "标准版", PriceMonth: 1200, PriceYear: 12000}, c.Specs[1],
 			{Code: "ent", Name: "企业版", PriceMonth: 5000, PriceYear: 50000}}
 		next.PriceMonth, next.PriceYear = 1200, 12000
 		v2, err := s.SaveProductDraft(ctx, w.sellerID, p.ID, next, 0)

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/sellertools"
 	"koogallery/protocol"
 )
 
@@ -22,7 +24,7 @@ type AppInfo struct {
 
 // OpenAppInfo decrypts the appInfo the seller returned for an instance, with the key bound to
 // the product's production address for its interface type.
-func (k *Keys) OpenAppInfo(ctx context.Context, inst *models.Instance) (AppInfo, error) {
+func (k *Keys) OpenAppInfo(ctx context.Context, inst *orders.Instance) (AppInfo, error) {
 	if inst.AppInfo == "" || inst.Product == nil {
 		return AppInfo{}, ErrNoAppInfo
 	}
@@ -34,9 +36,9 @@ func (k *Keys) OpenAppInfo(ctx context.Context, inst *models.Instance) (AppInfo,
 	if raw.UserName == "" && raw.Password == "" {
 		return out, nil
 	}
-	t := models.IfaceBasic
-	if inst.Product.Type == models.TypeLicense {
-		t = models.IfaceLicenseCode
+	t := sellertools.IfaceBasic
+	if inst.Product.Type == catalog.TypeLicense {
+		t = sellertools.IfaceLicenseCode
 	}
 	if inst.Product.AddressID == nil {
 		out.Undecryptable = true

@@ -3,14 +3,16 @@ package sellerkit
 import (
 	"context"
 
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/sellertools"
 )
 
 // SeedDemo gives each demo seller company a key per interface type and the dev sandbox as a
 // certified production address with those keys bound, wired to its interface products, so
 // debugging and buying work out of the box.
 func (k *Keys) SeedDemo(ctx context.Context, sandboxURL string) error {
-	var sellers []models.Seller
+	var sellers []account.Seller
 	if err := k.Store.DB().WithContext(ctx).Order("id").Find(&sellers).Error; err != nil {
 		return err
 	}
@@ -24,12 +26,12 @@ func (k *Keys) SeedDemo(ctx context.Context, sandboxURL string) error {
 			return err
 		}
 		// The seller's interface products call the sandbox.
-		if err := k.Store.DB().WithContext(ctx).Model(&models.Product{}).
-			Where("seller_id = ? AND type IN ?", s.ID, []models.ProductType{models.TypeSaaS, models.TypeLicense, models.TypeAPI}).
+		if err := k.Store.DB().WithContext(ctx).Model(&catalog.Product{}).
+			Where("seller_id = ? AND type IN ?", s.ID, []catalog.ProductType{catalog.TypeSaaS, catalog.TypeLicense, catalog.TypeAPI}).
 			Update("address_id", a.ID).Error; err != nil {
 			return err
 		}
-		for _, t := range []models.InterfaceType{models.IfaceBasic, models.IfaceLicenseCode, models.IfaceGeneral} {
+		for _, t := range []sellertools.InterfaceType{sellertools.IfaceBasic, sellertools.IfaceLicenseCode, sellertools.IfaceGeneral} {
 			key, err := k.Create(ctx, s.ID, "demo-"+string(t))
 			if err != nil {
 				return err

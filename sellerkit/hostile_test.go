@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"koogallery/models"
+	"koogallery/models/sellertools"
 	"koogallery/protocol"
 )
 
@@ -30,7 +30,7 @@ func TestHostileEndpoints(t *testing.T) {
 	for _, c := range []struct {
 		url, kind string
 	}{{endless.URL, string(protocol.ErrKindTooLarge)}, {redirect.URL, string(protocol.ErrKindRedirect)}} {
-		r := runScenario(t, testKit(), c.url, models.DebugSaaS, "newInstance", nil)
+		r := runScenario(t, testKit(), c.url, sellertools.DebugSaaS, "newInstance", nil)
 		if f := r.Failed(); len(f) != 1 || f[0].ID != "reachable" || f[0].Args[0] != c.kind {
 			t.Errorf("%s: %+v", c.kind, r.Checks)
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"koogallery/models"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/protocol"
 	"koogallery/secrets"
 )
@@ -24,10 +26,10 @@ type Keys struct {
 const MsgKeyNameTooLong = "keys.err.name"
 
 // Create makes a new key for the seller with an optional label.
-func (k *Keys) Create(ctx context.Context, sellerID uint, name string) (*models.AccessKey, error) {
+func (k *Keys) Create(ctx context.Context, sellerID uint, name string) (*sellertools.AccessKey, error) {
 	name = strings.TrimSpace(name)
 	if len([]rune(name)) > 60 {
-		return nil, models.FieldErrors{"name": MsgKeyNameTooLong}
+		return nil, sqldb.FieldErrors{"name": MsgKeyNameTooLong}
 	}
 	secret := protocol.RandomAlnum(SecretLength)
 	sealed, err := k.Box.Seal([]byte(secret))
@@ -36,11 +38,11 @@ func (k *Keys) Create(ctx context.Context, sellerID uint, name string) (*models.
 	}
 	for range 3 {
 		key, err := k.Store.CreateAccessKey(ctx, sellerID, "KG"+strings.ToUpper(protocol.RandomAlnum(14)), name, sealed, secret[len(secret)-4:])
-		if !errors.Is(err, models.ErrDuplicate) {
+		if !errors.Is(err, sellertools.ErrDuplicate) {
 			return key, err
 		}
 	}
-	return nil, models.ErrDuplicate
+	return nil, sellertools.ErrDuplicate
 }
 
 // Secret opens one of the seller's keys, for 显示 and copy.
@@ -53,13 +55,13 @@ func (k *Keys) Secret(ctx context.Context, sellerID, id uint) (string, error) {
 }
 
 // Open unseals a key's secret.
-func (k *Keys) Open(key *models.AccessKey) (string, error) {
+func (k *Keys) Open(key *sellertools.AccessKey) (string, error) {
 	b, err := k.Box.Open(key.Sealed)
 	return string(b), err
 }
 
 // ForAddress opens the key bound to an address for an interface type; ErrNotFound when none is bound.
-func (k *Keys) ForAddress(ctx context.Context, addressID uint, t models.InterfaceType) (*models.AccessKey, string, error) {
+func (k *Keys) ForAddress(ctx context.Context, addressID uint, t sellertools.InterfaceType) (*sellertools.AccessKey, string, error) {
 	key, err := k.Store.AddressKey(ctx, addressID, t)
 	if err != nil {
 		return nil, "", err

@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/sellertools"
 	"koogallery/protocol"
 	"koogallery/refseller"
 )
@@ -41,7 +42,7 @@ func failed(r Report) string {
 	return ""
 }
 
-func runScenario(t *testing.T, k *Kit, url string, kind models.DebugKind, id string, values map[string]string) Report {
+func runScenario(t *testing.T, k *Kit, url string, kind sellertools.DebugKind, id string, values map[string]string) Report {
 	t.Helper()
 	sc, ok := FindScenario(kind, id)
 	if !ok {
@@ -77,7 +78,7 @@ func TestDebugRunReportsEachMisbehaviour(t *testing.T) {
 	for _, c := range cases {
 		t.Run(string(c.mode), func(t *testing.T) {
 			srv := startSeller(t, c.mode)
-			r := runScenario(t, testKit(), srv.URL, models.DebugSaaS, "newInstance", nil)
+			r := runScenario(t, testKit(), srv.URL, sellertools.DebugSaaS, "newInstance", nil)
 			if got := failed(r); got != c.want {
 				t.Fatalf("first failed check = %q, want %q; checks %+v", got, c.want, r.Checks)
 			}
@@ -130,7 +131,7 @@ func TestCertify(t *testing.T) {
 // create first, then the calls that use its instance.
 func TestEveryScenarioPassesAgainstReferenceSeller(t *testing.T) {
 	k := testKit()
-	for _, kind := range models.DebugKinds {
+	for _, kind := range sellertools.DebugKinds {
 		srv := startSeller(t, refseller.ModeOK) // one endpoint per product kind, as on the platform
 		instance := ""
 		list := Scenarios(kind)
@@ -151,7 +152,7 @@ func TestEveryScenarioPassesAgainstReferenceSeller(t *testing.T) {
 }
 
 func TestPrepareRefusesBadParams(t *testing.T) {
-	sc, _ := FindScenario(models.DebugSaaS, "newInstance")
+	sc, _ := FindScenario(sellertools.DebugSaaS, "newInstance")
 	vals := sc.Defaults("")
 	vals["orderId"] = ""
 	if _, errs := testKit().Prepare("http://127.0.0.1:1", "", testKey, sc, vals); errs["orderId"].Problem != protocol.ProblemMissing {
@@ -172,7 +173,7 @@ func TestPrepareRefusesBadParams(t *testing.T) {
 }
 
 func TestRequiredScenariosExist(t *testing.T) {
-	for _, kind := range models.DebugKinds {
+	for _, kind := range sellertools.DebugKinds {
 		for _, periodic := range []bool{true, false} {
 			for _, id := range RequiredScenarios(kind, periodic) {
 				if _, ok := FindScenario(kind, id); !ok {
@@ -188,10 +189,10 @@ func TestRequiredScenariosExist(t *testing.T) {
 func TestNewInstanceExtendParams(t *testing.T) {
 	k := testKit()
 	srv := startSeller(t, refseller.ModeOK)
-	sc, _ := FindScenario(models.DebugSaaS, string(protocol.ActivityNewInstance))
+	sc, _ := FindScenario(sellertools.DebugSaaS, string(protocol.ActivityNewInstance))
 	good := sc.Defaults("")
-	good["saasExtendParams"] = models.SaasExtendParams([]models.ExtValue{{Name: "region", Value: "cn-north-4"}})
-	if r := runScenario(t, k, srv.URL, models.DebugSaaS, sc.ID, good); !r.Passed {
+	good["saasExtendParams"] = catalog.SaasExtendParams([]catalog.ExtValue{{Name: "region", Value: "cn-north-4"}})
+	if r := runScenario(t, k, srv.URL, sellertools.DebugSaaS, sc.ID, good); !r.Passed {
 		t.Fatalf("well-formed saasExtendParams: %+v", r.Failed())
 	}
 	bad := sc.Defaults("")

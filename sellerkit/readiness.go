@@ -3,7 +3,7 @@ package sellerkit
 import (
 	"sort"
 
-	"koogallery/models"
+	"koogallery/models/sellertools"
 	"koogallery/protocol"
 )
 
@@ -11,27 +11,27 @@ import (
 type Target struct {
 	AddressID uint
 	Path      string
-	Kind      models.DebugKind
+	Kind      sellertools.DebugKind
 }
 
 // TargetOf is the target a case runs against.
-func TargetOf(c models.DebugCase) Target {
+func TargetOf(c sellertools.DebugCase) Target {
 	return Target{AddressID: c.AddressID, Path: c.Path, Kind: c.Kind}
 }
 
 // CaseMissing is the state of a required scenario without a saved case.
-const CaseMissing models.CaseStatus = "missing"
+const CaseMissing sellertools.CaseStatus = "missing"
 
 // RequiredState is where one required scenario stands: passed, failed or missing.
 type RequiredState struct {
 	Scenario string
-	State    models.CaseStatus
+	State    sellertools.CaseStatus
 }
 
 // Readiness says, for one target's cases, how each scenario a product needs before listing
 // stands (periodic or one-time products), and whether all of them passed.
-func Readiness(cases []models.DebugCase, t Target, periodic bool) ([]RequiredState, bool) {
-	byScenario := map[string]models.CaseStatus{}
+func Readiness(cases []sellertools.DebugCase, t Target, periodic bool) ([]RequiredState, bool) {
+	byScenario := map[string]sellertools.CaseStatus{}
 	for _, c := range cases {
 		if TargetOf(c) == t {
 			byScenario[c.Scenario] = c.Status
@@ -44,14 +44,14 @@ func Readiness(cases []models.DebugCase, t Target, periodic bool) ([]RequiredSta
 		if !ok {
 			st = CaseMissing
 		}
-		ready = ready && st == models.CasePassed
+		ready = ready && st == sellertools.CasePassed
 		out = append(out, RequiredState{Scenario: id, State: st})
 	}
 	return out, ready
 }
 
 // Targets lists the distinct targets of cases, in the order they first appear.
-func Targets(cases []models.DebugCase) []Target {
+func Targets(cases []sellertools.DebugCase) []Target {
 	seen := map[Target]bool{}
 	var out []Target
 	for _, c := range cases {
@@ -65,8 +65,8 @@ func Targets(cases []models.DebugCase) []Target {
 
 // RunOrder sorts cases the way a re-run should send them: target by target, newInstance first
 // and releaseInstance last, so the instance the others use exists until the end.
-func RunOrder(cases []models.DebugCase) {
-	rank := func(c models.DebugCase) int {
+func RunOrder(cases []sellertools.DebugCase) {
+	rank := func(c sellertools.DebugCase) int {
 		if c.Scenario == string(protocol.ActivityReleaseInstance) {
 			return 1 << 20
 		}

@@ -6,6 +6,8 @@ import (
 	"errors"
 
 	"koogallery/models"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 )
 
 // Rerunner runs saved debug cases again, signed with the key bound now, and records results.
@@ -17,8 +19,8 @@ type Rerunner struct {
 
 // Rerun runs a saved case again. A case that cannot run (address no longer certified, no key
 // bound, parameters no longer valid) is left as it was and named by a message key.
-func (r *Rerunner) Rerun(ctx context.Context, sellerID uint, cs *models.DebugCase) (Report, string, error) {
-	if cs.Address == nil || cs.Address.Status != models.AddressCertified {
+func (r *Rerunner) Rerun(ctx context.Context, sellerID uint, cs *sellertools.DebugCase) (Report, string, error) {
+	if cs.Address == nil || cs.Address.Status != sellertools.AddressCertified {
 		return Report{}, "cases.err.not_certified", nil
 	}
 	sc, ok := FindScenario(cs.Kind, cs.Scenario)
@@ -26,7 +28,7 @@ func (r *Rerunner) Rerun(ctx context.Context, sellerID uint, cs *models.DebugCas
 		return Report{}, "cases.err.scenario", nil
 	}
 	_, secret, err := r.Keys.ForAddress(ctx, cs.AddressID, cs.Kind.Interface())
-	if errors.Is(err, models.ErrNotFound) {
+	if errors.Is(err, sqldb.ErrNotFound) {
 		return Report{}, "cases.err.no_key", nil
 	}
 	if err != nil {
@@ -44,9 +46,9 @@ func (r *Rerunner) Rerun(ctx context.Context, sellerID uint, cs *models.DebugCas
 		return Report{}, "cases.err.params", nil
 	}
 	report := r.Kit.Run(ctx, cs.Address.URL, cs.Path, secret, sc, prepared)
-	status := models.CaseFailed
+	status := sellertools.CaseFailed
 	if report.Passed {
-		status = models.CasePassed
+		status = sellertools.CasePassed
 	}
 	if err := r.Store.UpdateCaseResult(ctx, sellerID, cs.ID, status, report.JSON()); err != nil {
 		return report, "", err

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"koogallery/models"
+	"koogallery/models/sellertools"
 	"koogallery/protocol"
 )
 
@@ -25,7 +25,7 @@ type Param struct {
 // Scenario is one debuggable call: an activity (and refresh scene) of a product kind.
 type Scenario struct {
 	ID       string // activity, or activity:scene
-	Kind     models.DebugKind
+	Kind     sellertools.DebugKind
 	Activity protocol.Activity
 	Scene    protocol.Scene
 	Params   []Param
@@ -58,45 +58,45 @@ func instanceParam() Param {
 	return Param{Name: "instanceId", Default: DummyInstanceID, Required: true, Instance: true}
 }
 
-func refresh(kind models.DebugKind, scene protocol.Scene, orderID string) Scenario {
+func refresh(kind sellertools.DebugKind, scene protocol.Scene, orderID string) Scenario {
 	ps := append(orderParams(orderID), instanceParam(), Param{Name: "productId", Default: "00301-100001-0--0"},
 		Param{Name: "expireTime", Default: time.Now().UTC().AddDate(1, 0, 0).Format("20060102150405"), Required: true})
 	return Scenario{ID: string(protocol.ActivityRefreshInstance) + ":" + string(scene), Kind: kind, Activity: protocol.ActivityRefreshInstance, Scene: scene, Params: ps}
 }
 
-func newInstance(kind models.DebugKind) Scenario {
+func newInstance(kind sellertools.DebugKind) Scenario {
 	return Scenario{ID: string(protocol.ActivityNewInstance), Kind: kind, Activity: protocol.ActivityNewInstance,
 		Params: append(orderParams(MockPeriodNew), Param{Name: "businessId", Auto: true}, Param{Name: "saasExtendParams"})}
 }
 
-func statusChange(kind models.DebugKind) Scenario {
+func statusChange(kind sellertools.DebugKind) Scenario {
 	return Scenario{ID: string(protocol.ActivityUpdateInstanceStatus), Kind: kind, Activity: protocol.ActivityUpdateInstanceStatus,
 		Params: []Param{instanceParam(), {Name: "status", Default: "FREEZE", Required: true, Options: []string{"FREEZE", "UNFREEZE"}}}}
 }
 
-func release(kind models.DebugKind) Scenario {
+func release(kind sellertools.DebugKind) Scenario {
 	return Scenario{ID: string(protocol.ActivityReleaseInstance), Kind: kind, Activity: protocol.ActivityReleaseInstance,
 		Params: append([]Param{instanceParam()}, Param{Name: "orderId", Default: MockUnsub}, Param{Name: "orderLineId", Default: MockUnsub + "-000001"})}
 }
 
 // scenarios lists every scenario of every kind, in the order the debug page shows them.
 var scenarios = []Scenario{
-	newInstance(models.DebugSaaS),
-	{ID: string(protocol.ActivityQueryInstance), Kind: models.DebugSaaS, Activity: protocol.ActivityQueryInstance, Params: []Param{instanceParam()}},
-	refresh(models.DebugSaaS, protocol.SceneRenewal, MockRenew),
-	refresh(models.DebugSaaS, protocol.SceneTrialToFormal, MockTrialToF),
-	refresh(models.DebugSaaS, protocol.SceneUnsubscribeRenewalPeriod, MockUnsub),
-	refresh(models.DebugSaaS, protocol.SceneRenewalChange, MockChange),
-	statusChange(models.DebugSaaS),
-	{ID: string(protocol.ActivityUpgradeInstance), Kind: models.DebugSaaS, Activity: protocol.ActivityUpgradeInstance,
+	newInstance(sellertools.DebugSaaS),
+	{ID: string(protocol.ActivityQueryInstance), Kind: sellertools.DebugSaaS, Activity: protocol.ActivityQueryInstance, Params: []Param{instanceParam()}},
+	refresh(sellertools.DebugSaaS, protocol.SceneRenewal, MockRenew),
+	refresh(sellertools.DebugSaaS, protocol.SceneTrialToFormal, MockTrialToF),
+	refresh(sellertools.DebugSaaS, protocol.SceneUnsubscribeRenewalPeriod, MockUnsub),
+	refresh(sellertools.DebugSaaS, protocol.SceneRenewalChange, MockChange),
+	statusChange(sellertools.DebugSaaS),
+	{ID: string(protocol.ActivityUpgradeInstance), Kind: sellertools.DebugSaaS, Activity: protocol.ActivityUpgradeInstance,
 		Params: append([]Param{instanceParam()}, orderParams(MockChange)...)},
-	release(models.DebugSaaS),
+	release(sellertools.DebugSaaS),
 
-	newInstance(models.DebugLicense),
-	refresh(models.DebugLicense, protocol.SceneRenewal, MockRenew),
-	statusChange(models.DebugLicense),
-	release(models.DebugLicense),
-	{ID: string(protocol.ActivityGetLicenseAsync), Kind: models.DebugLicense, Activity: protocol.ActivityGetLicenseAsync, Params: []Param{
+	newInstance(sellertools.DebugLicense),
+	refresh(sellertools.DebugLicense, protocol.SceneRenewal, MockRenew),
+	statusChange(sellertools.DebugLicense),
+	release(sellertools.DebugLicense),
+	{ID: string(protocol.ActivityGetLicenseAsync), Kind: sellertools.DebugLicense, Activity: protocol.ActivityGetLicenseAsync, Params: []Param{
 		instanceParam(),
 		{Name: "effectiveTime", Default: protocol.FormatLicenseTime(time.Now().UTC()), Required: true},
 		{Name: "expireTime", Default: protocol.FormatLicenseTime(time.Now().UTC().AddDate(1, 0, 0))},
@@ -104,11 +104,11 @@ var scenarios = []Scenario{
 		{Name: "deviceFingerprint", Default: "00:16:3E:2A:4B:5C|SN-DISK-0001|SN-BOARD-0001|CPU-0001"},
 	}},
 
-	{ID: string(protocol.ActivityOrderNotify), Kind: models.DebugNotify, Activity: protocol.ActivityOrderNotify, Params: orderParams(MockPeriodNew)},
+	{ID: string(protocol.ActivityOrderNotify), Kind: sellertools.DebugNotify, Activity: protocol.ActivityOrderNotify, Params: orderParams(MockPeriodNew)},
 }
 
 // Scenarios lists the scenarios of a product kind.
-func Scenarios(kind models.DebugKind) []Scenario {
+func Scenarios(kind sellertools.DebugKind) []Scenario {
 	var out []Scenario
 	for _, s := range scenarios {
 		if s.Kind == kind {
@@ -119,7 +119,7 @@ func Scenarios(kind models.DebugKind) []Scenario {
 }
 
 // FindScenario looks a scenario of a kind up by id.
-func FindScenario(kind models.DebugKind, id string) (Scenario, bool) {
+func FindScenario(kind sellertools.DebugKind, id string) (Scenario, bool) {
 	for _, s := range scenarios {
 		if s.Kind == kind && s.ID == id {
 			return s, true
@@ -130,8 +130,8 @@ func FindScenario(kind models.DebugKind, id string) (Scenario, bool) {
 
 // RequiredScenarios are the cases a product of the kind must have passed before listing:
 // periodic products need new, renew, expire (status change) and release; others new and release.
-func RequiredScenarios(kind models.DebugKind, periodic bool) []string {
-	if kind == models.DebugNotify {
+func RequiredScenarios(kind sellertools.DebugKind, periodic bool) []string {
+	if kind == sellertools.DebugNotify {
 		return []string{string(protocol.ActivityOrderNotify)}
 	}
 	if periodic {

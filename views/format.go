@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strconv"
 
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/sellertools"
 )
 
 // Money shows an amount in fen as yuan: ¥1,234.50.
@@ -29,7 +31,7 @@ func Money(fen int64) string {
 func Itoa(n uint) string { return strconv.FormatUint(uint64(n), 10) }
 
 // PriceLabel is a product's entry price with its unit, e.g. "¥99.00/月".
-func PriceLabel(ctx context.Context, p *models.Product) string {
+func PriceLabel(ctx context.Context, p *catalog.Product) string {
 	fen, plan := p.LowestPrice()
 	return Money(fen) + T(ctx, "plan.unit."+string(plan))
 }
@@ -37,14 +39,14 @@ func PriceLabel(ctx context.Context, p *models.Product) string {
 // StatusTone picks the badge colour for a status value.
 func StatusTone(status string) string {
 	switch status {
-	case string(models.OrderCompleted), string(models.InstanceNormal), string(models.SaleOnSale), string(models.VersionApproved),
-		string(models.AddressCertified):
+	case string(orders.OrderCompleted), string(orders.InstanceNormal), string(catalog.SaleOnSale), string(catalog.VersionApproved),
+		string(sellertools.AddressCertified):
 		return "ok"
-	case string(models.OrderProcessing), string(models.InstanceOpening), string(models.OrderPendingPayment), string(models.VersionReviewing):
+	case string(orders.OrderProcessing), string(orders.InstanceOpening), string(orders.OrderPendingPayment), string(catalog.VersionReviewing):
 		return "info"
-	case string(models.InstanceFrozen):
+	case string(orders.InstanceFrozen):
 		return "warn"
-	case string(models.InstanceFailed), string(models.OrderCancelled), string(models.VersionRejected):
+	case string(orders.InstanceFailed), string(orders.OrderCancelled), string(catalog.VersionRejected):
 		return "danger"
 	}
 	return "muted"

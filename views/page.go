@@ -10,14 +10,14 @@ import (
 
 	"koogallery/chinatime"
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/account"
 )
 
 // Page is what every component may know about the request it renders for.
 type Page struct {
 	Locale    string
 	CSRF      string
-	User      *models.User // nil when anonymous
+	User      *account.User // nil when anonymous
 	Path      string
 	Query     url.Values
 	Flashes   []Flash

@@ -3,11 +3,11 @@ package views
 import (
 	"context"
 
-	"koogallery/models"
+	"koogallery/models/catalog"
 )
 
 // SpecText is a spec with its code and prices: "专业版 (pro) ¥20.00/月 ¥200.00/年".
-func SpecText(ctx context.Context, sp models.SpecContent) string {
+func SpecText(ctx context.Context, sp catalog.SpecContent) string {
 	s := sp.Name + " (" + sp.Code + ")"
 	if sp.PriceMonth > 0 {
 		s += " " + Money(sp.PriceMonth) + T(ctx, "plan.unit.month")

@@ -13,13 +13,14 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"koogallery/models"
+	"koogallery/models/sqldb"
 )
 
 // newTestServer is the real middleware stack over an empty SQLite store, with options o
 // (Store, Log and SessionKey are filled in).
 func newTestServer(t *testing.T, o Options) *echo.Echo {
 	t.Helper()
-	db, err := models.Open(models.OpenOptions{DataDir: t.TempDir()})
+	db, err := sqldb.Open(sqldb.OpenOptions{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"koogallery/models"
+	"koogallery/models/sqldb"
 	"koogallery/views/errorpage"
 	"koogallery/views/layouts"
 )
@@ -39,9 +39,9 @@ func statusOf(err error) int {
 		return http.StatusForbidden
 	case errors.As(err, &he):
 		return he.Code
-	case errors.Is(err, models.ErrNotFound):
+	case errors.Is(err, sqldb.ErrNotFound):
 		return http.StatusNotFound
-	case errors.Is(err, models.ErrStale):
+	case errors.Is(err, sqldb.ErrStale):
 		return http.StatusConflict
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable

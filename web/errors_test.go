@@ -19,6 +19,7 @@ import (
 	"koogallery/i18n"
 	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/models/sqldb"
 )
 
 // secretText is what the failing test handlers carry in their errors; it must never reach a user.
@@ -28,7 +29,7 @@ const secretText = "SELECT password_hash FROM users WHERE id = 7: connection ref
 // in every way a feature can. logs receives what the server logs.
 func testServer(t *testing.T) (*echo.Echo, *bytes.Buffer) {
 	t.Helper()
-	db, err := models.Open(models.OpenOptions{DataDir: t.TempDir()})
+	db, err := sqldb.Open(sqldb.OpenOptions{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,13 +41,13 @@ func testServer(t *testing.T) (*echo.Echo, *bytes.Buffer) {
 	logs := &bytes.Buffer{}
 	e := NewServer(Options{Store: store, Accounts: account.NewStore(store.Base(), "http://localhost"), Log: slog.New(slog.NewTextHandler(logs, nil)), SessionKey: bytes.Repeat([]byte{7}, 64)})
 	fail := map[string]error{
-		"notfound":  models.ErrNotFound,
-		"wrapped":   fmt.Errorf("load order 7: %w", models.ErrNotFound),
-		"stale":     models.ErrStale,
-		"stale2":    fmt.Errorf("approve refund: %w", models.ErrStale),
+		"notfound":  sqldb.ErrNotFound,
+		"wrapped":   fmt.Errorf("load order 7: %w", sqldb.ErrNotFound),
+		"stale":     sqldb.ErrStale,
+		"stale2":    fmt.Errorf("approve refund: %w", sqldb.ErrStale),
 		"boom":      errors.New(secretText),
 		"forbidden": echo.ErrForbidden,
-		"fields":    models.FieldErrors{"amount": "refund.err.amount"},
+		"fields":    sqldb.FieldErrors{"amount": "refund.err.amount"},
 	}
 	for name, err := range fail {
 		err := err
@@ -58,7 +59,7 @@ func testServer(t *testing.T) (*echo.Echo, *bytes.Buffer) {
 	e.GET("/t/panic", panicky)
 	e.GET("/api/t/panic", panicky)
 	e.POST("/t/form", func(c echo.Context) error { return c.String(http.StatusOK, "done") })
-	g := e.Group("/area", RequireRole(models.RoleSeller))
+	g := e.Group("/area", RequireRole(account.RoleSeller))
 	g.GET("/page", func(c echo.Context) error { return c.String(http.StatusOK, "inside") })
 	g.POST("/page", func(c echo.Context) error { return c.String(http.StatusOK, "inside") })
 	return e, logs
@@ -170,7 +171,7 @@ func TestErrorJSONUnderAPI(t *testing.T) {
 func TestHeadErrorHasNoBody(t *testing.T) {
 	e, _ := testServer(t)
 	// HEAD is answered by the GET route, without a body.
-	e.GET("/t/head-stale", func(echo.Context) error { return models.ErrStale })
+	e.GET("/t/head-stale", func(echo.Context) error { return sqldb.ErrStale })
 	e.GET("/t/head-ok", func(c echo.Context) error { return c.String(http.StatusOK, "hello") })
 	rec := serve(e, httptest.NewRequest(http.MethodHead, "/t/head-stale", nil))
 	if rec.Code != http.StatusConflict || rec.Body.Len() != 0 {
@@ -238,9 +239,9 @@ func TestStatusOf(t *testing.T) {
 		err  error
 		want int
 	}{
-		{models.ErrNotFound, 404},
-		{fmt.Errorf("x: %w", models.ErrNotFound), 404},
-		{models.ErrStale, 409},
+		{sqldb.ErrNotFound, 404},
+		{fmt.Errorf("x: %w", sqldb.ErrNotFound), 404},
+		{sqldb.ErrStale, 409},
 		{errors.Join(errCSRF, echo.NewHTTPError(http.StatusBadRequest, "missing csrf token in the form parameter")), 403},
 		{echo.ErrMethodNotAllowed, 405},
 		{errors.New("anything"), 500},

@@ -31,7 +31,7 @@ type Options struct {
 	// UnreadCount, when set, counts the logged-in user's unread in-site messages for the top
 	// bar's bell. It is called once per full page rendered for a logged-in user (never for
 	// htmx fragments, redirects or anonymous visitors) and should be one cheap query.
-	UnreadCount func(ctx context.Context, u *models.User) int
+	UnreadCount func(ctx context.Context, u *account.User) int
 	// Dev is the development mode: pages may show what only a developer's machine should
 	// (the demo accounts on the login page). Views read it as views.Page.Dev.
 	Dev bool

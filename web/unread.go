@@ -3,16 +3,16 @@ package web
 import (
 	"context"
 
-	"github.com/labstack/echo/v4"
+	"koogallery/models/account"
 
-	"koogallery/models"
+	"github.com/labstack/echo/v4"
 )
 
 const ctxUnread = "web.unread"
 
 // unreadMiddleware makes Options.UnreadCount available to Render. It runs no query itself:
 // the count is taken only when a full page is rendered.
-func unreadMiddleware(count func(context.Context, *models.User) int) echo.MiddlewareFunc {
+func unreadMiddleware(count func(context.Context, *account.User) int) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			c.Set(ctxUnread, count)
@@ -23,8 +23,8 @@ func unreadMiddleware(count func(context.Context, *models.User) int) echo.Middle
 
 // unreadCount is the user's unread message count for the top bar, 0 when anonymous or when
 // the server counts nothing.
-func unreadCount(c echo.Context, u *models.User) int {
-	count, ok := c.Get(ctxUnread).(func(context.Context, *models.User) int)
+func unreadCount(c echo.Context, u *account.User) int {
+	count, ok := c.Get(ctxUnread).(func(context.Context, *account.User) int)
 	if !ok || u == nil {
 		return 0
 	}

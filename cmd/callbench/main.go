@@ -47,6 +47,12 @@ import (
 
 	"koogallery/dispatch"
 	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/protocol"
 	"koogallery/refseller"
 	"koogallery/secrets"
@@ -107,7 +113,7 @@ type env struct {
 	other    *models.Store // a second store on the same database: "another process"
 	box      *secrets.Box
 	ref      *refseller.Seller
-	product  models.Product
+	product  catalog.Product
 	buyerID  uint
 	seq      atomic.Int64
 	cleanup  []func()
@@ -223,7 +229,7 @@ func setup(ctx context.Context, o options) (*env, error) {
 }
 
 func open(dsn, dir string) (*models.Store, error) {
-	db, err := models.Open(models.OpenOptions{DSN: dsn, DataDir: dir})
+	db, err := sqldb.Open(sqldb.OpenOptions{DSN: dsn, DataDir: dir})
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +248,7 @@ func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { l.s.Se
 // reference seller, and points the demo SaaS product at it.
 func (e *env) wire(ctx context.Context) error {
 	s := e.store
-	var seller, buyer models.User
+	var seller, buyer account.User
 	if err := s.DB().Where("email = ?", "seller@demo.test").First(&seller).Error; err != nil {
 		return err
 	}
@@ -268,10 +274,10 @@ func (e *env) wire(ctx context.Context) error {
 	if err := s.RecordCertification(ctx, *seller.SellerID, a.ID, true, ""); err != nil {
 		return err
 	}
-	if err := s.BindKey(ctx, *seller.SellerID, a.ID, models.IfaceBasic, key.ID); err != nil {
+	if err := s.BindKey(ctx, *seller.SellerID, a.ID, sellertools.IfaceBasic, key.ID); err != nil {
 		return err
 	}
-	if err := s.DB().Model(&models.Product{}).Where("id = ?", e.product.ID).Updates(map[string]any{"address_id": a.ID, "path": "/produce"}).Error; err != nil {
+	if err := s.DB().Model(&catalog.Product{}).Where("id = ?", e.product.ID).Updates(map[string]any{"address_id": a.ID, "path": "/produce"}).Error; err != nil {
 		return err
 	}
 	secret, err := keys.Open(key)
@@ -291,7 +297,7 @@ func (e *env) dispatcher(s *models.Store) *dispatch.Dispatcher {
 }
 
 // purchase buys a month of the product through s.
-func (e *env) purchase(ctx context.Context, s *models.Store) (*models.Order, error) {
+func (e *env) purchase(ctx context.Context, s *models.Store) (*orders.Order, error) {
 	k := e.seq.Add(1)
 	return s.Purchase(ctx, e.buyerID, e.product.ID, models.PurchaseInput{Plan: "month", Count: "1", PayMethod: "cash",
 		SubmitKey: fmt.Sprintf("callbench-submit-%010d", k)})
@@ -335,7 +341,7 @@ func (e *env) purchaseAll(ctx context.Context, s *models.Store, n, rate int) (ti
 // succeeded counts delivered calls.
 func (e *env) succeeded(ctx context.Context) (int64, error) {
 	var n int64
-	err := e.store.DB().WithContext(ctx).Model(&models.InterfaceCall{}).Where("status = ?", models.CallSucceeded).Count(&n).Error
+	err := e.store.DB().WithContext(ctx).Model(&outbox.InterfaceCall{}).Where("status = ?", outbox.CallSucceeded).Count(&n).Error
 	return n, err
 }
 
@@ -355,7 +361,7 @@ func (e *env) waitDelivered(ctx context.Context, want int64) error {
 				Status string
 				N      int64
 			}
-			e.store.DB().Model(&models.InterfaceCall{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows)
+			e.store.DB().Model(&outbox.InterfaceCall{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows)
 			return fmt.Errorf("only %d of %d calls delivered after a minute: %v", n, want, rows)
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -405,7 +411,7 @@ func (e *env) backlog(ctx context.Context) (bool, error) {
 	fmt.Printf("backlog: delivered %d calls in %s: %.0f calls/s (target ≥ %.0f) %s\n", e.o.N, elapsed.Round(time.Millisecond), rate, targetRate, verdict(rate >= targetRate))
 	fmt.Printf("backlog: this process used %s of CPU (%.0f µs per call, seller endpoint included, and on SQLite the database)\n",
 		cpu.Round(time.Millisecond), float64(cpu.Microseconds())/float64(e.o.N))
-	if e.store.Dialect() == models.MySQL && dbCPU > 0 {
+	if e.store.Dialect() == sqldb.MySQL && dbCPU > 0 {
 		fmt.Printf("backlog: the local database server used %s of CPU (%.0f µs per call)\n", dbCPU.Round(time.Millisecond), float64(dbCPU.Microseconds())/float64(e.o.N))
 	}
 	fmt.Printf("backlog: machine load average during the run: %s\n\n", loadAvg())
@@ -414,7 +420,7 @@ func (e *env) backlog(ctx context.Context) (bool, error) {
 
 func (e *env) live(ctx context.Context, via *models.Store, title string) (bool, error) {
 	var from uint
-	if err := e.store.DB().Model(&models.InterfaceCall{}).Select("COALESCE(MAX(id), 0)").Scan(&from).Error; err != nil {
+	if err := e.store.DB().Model(&outbox.InterfaceCall{}).Select("COALESCE(MAX(id), 0)").Scan(&from).Error; err != nil {
 		return false, err
 	}
 	before, err := e.succeeded(ctx)

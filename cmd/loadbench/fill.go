@@ -9,10 +9,12 @@ import (
 	"sync"
 	"time"
 
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+
 	"github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
-
-	"koogallery/models"
 )
 
 // benchBuyer is the demo account the load runs as; benchDomain names the extra buyers the fill adds.
@@ -93,7 +95,7 @@ type fillResult struct {
 // can refer to it.
 type holding struct {
 	orderID, instanceID uint
-	product             *models.Product
+	product             *catalog.Product
 }
 
 // fill writes the orders and services of plan into the store's database. Rows get explicit ids
@@ -105,14 +107,14 @@ func fill(ctx context.Context, db *gorm.DB, p fillPlan) (fillResult, error) {
 	var res fillResult
 	db = db.WithContext(ctx)
 
-	var products []*models.Product
+	var products []*catalog.Product
 	if err := db.Order("id").Find(&products).Error; err != nil {
 		return res, err
 	}
 	if len(products) == 0 {
 		return res, fmt.Errorf("no products: the demo seed did not run")
 	}
-	var buyer models.User
+	var buyer account.User
 	if err := db.Where("email = ?", benchBuyer).First(&buyer).Error; err != nil {
 		return res, fmt.Errorf("find %s: %w", benchBuyer, err)
 	}
@@ -122,17 +124,17 @@ func fill(ctx context.Context, db *gorm.DB, p fillPlan) (fillResult, error) {
 	}
 
 	var maxOrder, maxInstance uint
-	if err := db.Model(&models.Order{}).Select("COALESCE(MAX(id), 0)").Scan(&maxOrder).Error; err != nil {
+	if err := db.Model(&orders.Order{}).Select("COALESCE(MAX(id), 0)").Scan(&maxOrder).Error; err != nil {
 		return res, err
 	}
-	if err := db.Model(&models.Instance{}).Select("COALESCE(MAX(id), 0)").Scan(&maxInstance).Error; err != nil {
+	if err := db.Model(&orders.Instance{}).Select("COALESCE(MAX(id), 0)").Scan(&maxInstance).Error; err != nil {
 		return res, err
 	}
 
 	rng := rand.New(rand.NewPCG(p.Seed, 0x6b67))
 	total := p.Orders + p.OtherOrders
-	orders := make([]models.Order, 0, total)
-	instances := make([]models.Instance, 0, total*2/3)
+	all := make([]orders.Order, 0, total)
+	instances := make([]orders.Instance, 0, total*2/3)
 	held := map[uint][]holding{}
 	now := time.Now().UTC().Truncate(time.Second)
 	span := 3 * 365 * 24 * time.Hour
@@ -152,14 +154,14 @@ func fill(ctx context.Context, db *gorm.DB, p fillPlan) (fillResult, error) {
 		id := maxOrder + uint(i) + 1
 		seq++
 		no := orderNo(created, &seq)
-		o := models.Order{ID: id, OrderNo: no, LineNo: models.LineNo(no), BuyerID: buyerID, CreatedAt: created}
+		o := orders.Order{ID: id, OrderNo: no, LineNo: orders.LineNo(no), BuyerID: buyerID, CreatedAt: created}
 		o.Type = pickType(rng)
 		var parent *holding
-		if o.Type != models.OrderNew && o.Type != models.OrderTrial {
+		if o.Type != orders.OrderNew && o.Type != orders.OrderTrial {
 			if hs := held[buyerID]; len(hs) > 0 {
 				parent = &hs[rng.IntN(len(hs))]
 			} else {
-				o.Type = models.OrderNew
+				o.Type = orders.OrderNew
 			}
 		}
 		prod := products[rng.IntN(len(products))]
@@ -167,24 +169,24 @@ func fill(ctx context.Context, db *gorm.DB, p fillPlan) (fillResult, error) {
 			prod = parent.product
 			o.ParentOrderID, o.InstanceID = &parent.orderID, &parent.instanceID
 		}
-		if o.Type == models.OrderTrial && prod.TrialDays == 0 {
-			o.Type = models.OrderNew
+		if o.Type == orders.OrderTrial && prod.TrialDays == 0 {
+			o.Type = orders.OrderNew
 		}
 		priceOrder(&o, prod, rng)
 		o.Status = pickOrderStatus(rng)
-		if o.Status != models.OrderPendingPayment {
+		if o.Status != orders.OrderPendingPayment {
 			o.PaidAt = &o.CreatedAt
 		}
-		if o.Type == models.OrderNew || o.Type == models.OrderTrial {
+		if o.Type == orders.OrderNew || o.Type == orders.OrderTrial {
 			inst := newInstance(&o, prod, uint(len(instances))+maxInstance+1, rng)
 			o.InstanceID = &inst.ID
 			instances = append(instances, inst)
 			held[buyerID] = append(held[buyerID], holding{orderID: o.ID, instanceID: inst.ID, product: prod})
 		}
-		orders = append(orders, o)
+		all = append(all, o)
 		if buyerID == buyer.ID {
 			res.BuyerOrders++
-			if o.Type == models.OrderNew || o.Type == models.OrderTrial {
+			if o.Type == orders.OrderNew || o.Type == orders.OrderTrial {
 				res.BuyerInstances++
 			}
 		}
@@ -195,9 +197,9 @@ func fill(ctx context.Context, db *gorm.DB, p fillPlan) (fillResult, error) {
 	type chunkSpan struct{ o0, o1, i0, i1 int }
 	var chunks []chunkSpan
 	ii := 0
-	for o0 := 0; o0 < len(orders); o0 += chunk {
-		o1 := min(o0+chunk, len(orders))
-		lastID := orders[o1-1].ID
+	for o0 := 0; o0 < len(all); o0 += chunk {
+		o1 := min(o0+chunk, len(all))
+		lastID := all[o1-1].ID
 		i0 := ii
 		for ii < len(instances) && instances[ii].OrderID <= lastID {
 			ii++
@@ -221,8 +223,8 @@ func fill(ctx context.Context, db *gorm.DB, p fillPlan) (fillResult, error) {
 			defer wg.Done()
 			for c := range work {
 				err := insert.Transaction(func(tx *gorm.DB) error {
-					if err := tx.CreateInBatches(orders[c.o0:c.o1], batch).Error; err != nil {
-						return fmt.Errorf("insert orders: %w", err)
+					if err := tx.CreateInBatches(all[c.o0:c.o1], batch).Error; err != nil {
+						return fmt.Errorf("insert all: %w", err)
 					}
 					if c.i1 > c.i0 {
 						if err := tx.CreateInBatches(instances[c.i0:c.i1], batch).Error; err != nil {
@@ -248,7 +250,7 @@ func fill(ctx context.Context, db *gorm.DB, p fillPlan) (fillResult, error) {
 			return res, fmt.Errorf("analyze %s: %w", t, err)
 		}
 	}
-	res.Orders, res.Instances, res.Took = len(orders), len(instances), time.Since(start)
+	res.Orders, res.Instances, res.Took = len(all), len(instances), time.Since(start)
 	return res, nil
 }
 
@@ -258,17 +260,17 @@ func ensureOtherBuyers(db *gorm.DB, n int) ([]uint, error) {
 	if n <= 0 {
 		return nil, nil
 	}
-	if err := db.Model(&models.User{}).Where("email LIKE ?", "%@"+benchDomain).Order("id").Limit(n).Pluck("id", &ids).Error; err != nil {
+	if err := db.Model(&account.User{}).Where("email LIKE ?", "%@"+benchDomain).Order("id").Limit(n).Pluck("id", &ids).Error; err != nil {
 		return nil, err
 	}
 	if len(ids) >= n {
 		return ids, nil
 	}
 	now := time.Now().UTC()
-	var users []models.User
+	var users []account.User
 	for i := len(ids); i < n; i++ {
-		users = append(users, models.User{Email: fmt.Sprintf("buyer%04d@%s", i, benchDomain), Name: fmt.Sprintf("买家%04d", i),
-			PasswordHash: "!loadbench-no-login", Role: models.RoleBuyer, CreatedAt: now})
+		users = append(users, account.User{Email: fmt.Sprintf("buyer%04d@%s", i, benchDomain), Name: fmt.Sprintf("买家%04d", i),
+			PasswordHash: "!loadbench-no-login", Role: account.RoleBuyer, CreatedAt: now})
 	}
 	if err := db.CreateInBatches(users, 500).Error; err != nil {
 		return nil, fmt.Errorf("create buyers: %w", err)
@@ -299,80 +301,80 @@ func orderNo(t time.Time, seq *int) string {
 }
 
 // pickType draws an order type with a plausible mix: mostly purchases, then renewals.
-func pickType(r *rand.Rand) models.OrderType {
+func pickType(r *rand.Rand) orders.OrderType {
 	switch n := r.IntN(100); {
 	case n < 60:
-		return models.OrderNew
+		return orders.OrderNew
 	case n < 80:
-		return models.OrderRenew
+		return orders.OrderRenew
 	case n < 85:
-		return models.OrderTrial
+		return orders.OrderTrial
 	case n < 88:
-		return models.OrderTrialToFormal
+		return orders.OrderTrialToFormal
 	case n < 93:
-		return models.OrderChange
+		return orders.OrderChange
 	default:
-		return models.OrderUnsubscribe
+		return orders.OrderUnsubscribe
 	}
 }
 
-func pickOrderStatus(r *rand.Rand) models.OrderStatus {
+func pickOrderStatus(r *rand.Rand) orders.OrderStatus {
 	switch n := r.IntN(100); {
 	case n < 85:
-		return models.OrderCompleted
+		return orders.OrderCompleted
 	case n < 90:
-		return models.OrderProcessing
+		return orders.OrderProcessing
 	case n < 93:
-		return models.OrderPendingPayment
+		return orders.OrderPendingPayment
 	default:
-		return models.OrderCancelled
+		return orders.OrderCancelled
 	}
 }
 
 // priceOrder fills the plan, amounts, payment and validity of o for product p.
-func priceOrder(o *models.Order, p *models.Product, r *rand.Rand) {
+func priceOrder(o *orders.Order, p *catalog.Product, r *rand.Rand) {
 	o.SellerID, o.ProductID, o.ProductVersion, o.ProductName, o.ChargingMode = p.SellerID, p.ID, p.Version, p.Name, p.ChargingMode
 	o.PeriodCount = 1
 	switch {
-	case o.Type == models.OrderTrial:
-		o.Plan = models.PlanTrial
-	case p.ChargingMode == models.ChargePeriod && p.PriceMonth > 0 && (p.PriceYear == 0 || r.IntN(2) == 0):
-		o.Plan, o.PeriodCount = models.PlanMonth, 1+r.IntN(9)
+	case o.Type == orders.OrderTrial:
+		o.Plan = catalog.PlanTrial
+	case p.ChargingMode == catalog.ChargePeriod && p.PriceMonth > 0 && (p.PriceYear == 0 || r.IntN(2) == 0):
+		o.Plan, o.PeriodCount = catalog.PlanMonth, 1+r.IntN(9)
 		o.AmountFen = p.PriceMonth * int64(o.PeriodCount)
-	case p.ChargingMode == models.ChargePeriod:
-		o.Plan, o.PeriodCount = models.PlanYear, 1+r.IntN(3)
+	case p.ChargingMode == catalog.ChargePeriod:
+		o.Plan, o.PeriodCount = catalog.PlanYear, 1+r.IntN(3)
 		o.AmountFen = p.PriceYear * int64(o.PeriodCount)
-	case p.ChargingMode == models.ChargeOnDemand:
-		o.Plan, o.PeriodCount = models.PlanHour, 0
+	case p.ChargingMode == catalog.ChargeOnDemand:
+		o.Plan, o.PeriodCount = catalog.PlanHour, 0
 	default:
-		o.Plan = models.PlanOnce
+		o.Plan = catalog.PlanOnce
 		o.AmountFen = p.PriceOnce
 	}
-	if o.Type == models.OrderUnsubscribe {
+	if o.Type == orders.OrderUnsubscribe {
 		o.AmountFen = 0
 	}
 	o.PaidFen = o.AmountFen
-	o.PayMethod = []models.PayMethod{models.PayCash, models.PayCash, models.PayCash, models.PayCoupon, models.PayCredit}[r.IntN(5)]
-	if o.PayMethod == models.PayCredit {
-		o.Repayment = models.RepaymentRepaid
+	o.PayMethod = []orders.PayMethod{orders.PayCash, orders.PayCash, orders.PayCash, orders.PayCoupon, orders.PayCredit}[r.IntN(5)]
+	if o.PayMethod == orders.PayCredit {
+		o.Repayment = orders.RepaymentRepaid
 		if r.IntN(4) == 0 {
-			o.Repayment = models.RepaymentPending
+			o.Repayment = orders.RepaymentPending
 		}
 	}
-	if o.PayMethod == models.PayCoupon && o.PaidFen > 0 {
+	if o.PayMethod == orders.PayCoupon && o.PaidFen > 0 {
 		o.PaidFen = o.AmountFen * 8 / 10
 	}
 	eff := o.CreatedAt
 	o.EffectiveAt = &eff
-	if o.Type != models.OrderUnsubscribe {
+	if o.Type != orders.OrderUnsubscribe {
 		switch o.Plan {
-		case models.PlanMonth:
+		case catalog.PlanMonth:
 			t := eff.AddDate(0, o.PeriodCount, 0)
 			o.ExpireAt = &t
-		case models.PlanYear:
+		case catalog.PlanYear:
 			t := eff.AddDate(o.PeriodCount, 0, 0)
 			o.ExpireAt = &t
-		case models.PlanTrial:
+		case catalog.PlanTrial:
 			t := eff.AddDate(0, 0, p.TrialDays)
 			o.ExpireAt = &t
 		}
@@ -383,18 +385,18 @@ var appInfoOnce sync.Once
 var appInfoJSON string
 
 // newInstance is the purchased service order o created, with a realistic appInfo payload.
-func newInstance(o *models.Order, p *models.Product, id uint, r *rand.Rand) models.Instance {
+func newInstance(o *orders.Order, p *catalog.Product, id uint, r *rand.Rand) orders.Instance {
 	appInfoOnce.Do(func() {
 		appInfoJSON = `{"frontEndUrl":"https://crm.example.test/login","adminUrl":"https://crm.example.test/admin","userName":"` +
 			strings.Repeat("x", 16) + `","password":"` + strings.Repeat("A", 44) + `","memo":"bench"}`
 	})
-	st := []models.InstanceStatus{models.InstanceNormal, models.InstanceNormal, models.InstanceNormal, models.InstanceNormal,
-		models.InstanceNormal, models.InstanceNormal, models.InstanceFrozen, models.InstanceReleased, models.InstanceReleased,
-		models.InstanceOpening, models.InstanceFailed}[r.IntN(11)]
-	in := models.Instance{ID: id, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID, OrderID: o.ID, Status: st,
-		ChargingMode: o.ChargingMode, Trial: o.Type == models.OrderTrial, EffectiveAt: o.EffectiveAt, ExpireAt: o.ExpireAt,
+	st := []orders.InstanceStatus{orders.InstanceNormal, orders.InstanceNormal, orders.InstanceNormal, orders.InstanceNormal,
+		orders.InstanceNormal, orders.InstanceNormal, orders.InstanceFrozen, orders.InstanceReleased, orders.InstanceReleased,
+		orders.InstanceOpening, orders.InstanceFailed}[r.IntN(11)]
+	in := orders.Instance{ID: id, BuyerID: o.BuyerID, SellerID: o.SellerID, ProductID: o.ProductID, OrderID: o.ID, Status: st,
+		ChargingMode: o.ChargingMode, Trial: o.Type == orders.OrderTrial, EffectiveAt: o.EffectiveAt, ExpireAt: o.ExpireAt,
 		CreatedAt: o.CreatedAt, UpdatedAt: o.CreatedAt}
-	if st != models.InstanceOpening && st != models.InstanceFailed {
+	if st != orders.InstanceOpening && st != orders.InstanceFailed {
 		in.SellerInstanceID = fmt.Sprintf("inst-%s", o.OrderNo[len(o.OrderNo)-9:])
 		in.EncryptType, in.AppInfo = "1", appInfoJSON
 	}

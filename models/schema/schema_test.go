@@ -13,14 +13,21 @@ import (
 
 	"gorm.io/gorm"
 
-	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/attachment"
+	"koogallery/models/catalog"
 	"koogallery/models/dbtest"
+	"koogallery/models/deployment"
+	"koogallery/models/license"
 	"koogallery/models/notice"
 	"koogallery/models/onboarding"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
+	"koogallery/models/refund"
 	"koogallery/models/schema"
+	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/models/supervision"
 )
 
 // entities are every GORM model the application reads and writes: one per table. A new
@@ -36,22 +43,22 @@ var entities = []any{
 	// Uploaded files.
 	&attachment.Attachment{}, &attachment.Blob{},
 	// Catalog.
-	&models.Product{}, &models.ProductSpec{}, &models.ProductVersion{}, &models.Favorite{},
+	&catalog.Product{}, &catalog.ProductSpec{}, &catalog.ProductVersion{}, &catalog.Favorite{},
 	// Orders and services.
-	&models.Order{}, &models.Instance{},
+	&orders.Order{}, &orders.Instance{},
 	// The seller toolkit.
-	&models.AccessKey{}, &models.ProductionAddress{}, &models.KeyBinding{}, &models.DebugCase{},
-	&models.NotifyConfig{},
+	&sellertools.AccessKey{}, &sellertools.ProductionAddress{}, &sellertools.KeyBinding{}, &sellertools.DebugCase{},
+	&outbox.NotifyConfig{},
 	// The call outbox.
-	&models.InterfaceCall{}, &models.CallAttempt{},
+	&outbox.InterfaceCall{}, &outbox.CallAttempt{},
 	// Refunds.
-	&models.RefundRequest{}, &models.Refund{},
+	&refund.RefundRequest{}, &orders.Refund{},
 	// Supervision and appeals.
-	&models.Supervision{}, &models.SupervisionEvent{}, &models.Appeal{},
+	&supervision.Supervision{}, &supervision.SupervisionEvent{}, &supervision.Appeal{},
 	// Licenses.
-	&models.LicenseApplication{},
+	&license.LicenseApplication{},
 	// One-click deployment.
-	&models.DeployDelegation{}, &models.Deployment{}, &models.DeploymentEvent{},
+	&deployment.DeployDelegation{}, &deployment.Deployment{}, &deployment.DeploymentEvent{},
 }
 
 // sqlOnly are what the migrations make that no struct tag declares: the covering indexes

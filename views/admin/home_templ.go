@@ -12,13 +12,13 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"koogallery/models"
+	"koogallery/models/orders"
 	"koogallery/views"
 	"koogallery/views/components"
 )
 
 // Home is the operations console's landing page: the marketplace in numbers.
-func Home(s models.PlatformOverview) templ.Component {
+func Home(s orders.PlatformOverview) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -8,15 +8,17 @@ import (
 	"strings"
 
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/sellertools"
+	"koogallery/models/sqldb"
 	"koogallery/publishing"
 	"koogallery/views"
 )
 
 // ReviewRow is one submission in operations' review queue: the version and what it says.
 type ReviewRow struct {
-	Version models.ProductVersion
-	Content models.ProductContent
+	Version catalog.ProductVersion
+	Content catalog.ProductContent
 }
 
 // First reports whether the submission is a product's first listing (not a change).
@@ -24,7 +26,7 @@ func (r ReviewRow) First() bool { return r.Version.Product == nil || r.Version.P
 
 // ReviewsVM is the review queue (商品审核), oldest submission first.
 type ReviewsVM struct {
-	Page models.Page[models.ProductVersion]
+	Page sqldb.Page[catalog.ProductVersion]
 	Rows []ReviewRow
 }
 
@@ -32,27 +34,27 @@ type ReviewsVM struct {
 // alters highlighted), the listing readiness as the platform sees it now, the case re-run
 // report it was submitted with, the product's version history and the decision forms.
 type ReviewVM struct {
-	Version *models.ProductVersion // with Product and its Seller
-	Content models.ProductContent
+	Version *catalog.ProductVersion // with Product and its Seller
+	Content catalog.ProductContent
 	// Live is the listed content a change would replace; nil for a first listing or a version
 	// that is no longer open.
-	Live        *models.ProductContent
+	Live        *catalog.ProductContent
 	Changed     map[string]bool // content field → differs from Live
-	Address     *models.ProductionAddress
-	LiveAddress *models.ProductionAddress
+	Address     *sellertools.ProductionAddress
+	LiveAddress *sellertools.ProductionAddress
 	Readiness   publishing.Readiness
 	// Reran is the re-run of the seller's saved cases stored with the submission; ReportBad
 	// says the stored report could not be read.
 	Reran     []publishing.Rerun
 	ReportBad bool
-	History   []models.ProductVersion
+	History   []catalog.ProductVersion
 	// The reject form as submitted, when it was refused, and its message.
 	Reason string
 	Error  string
 }
 
 // Decidable reports whether the version still waits for a decision.
-func (vm ReviewVM) Decidable() bool { return vm.Version.Status == models.VersionReviewing }
+func (vm ReviewVM) Decidable() bool { return vm.Version.Status == catalog.VersionReviewing }
 
 // Change reports whether the version changes a product that has been listed.
 func (vm ReviewVM) Change() bool { return vm.Version.Product != nil && vm.Version.Product.Version > 0 }
@@ -91,7 +93,7 @@ var ReviewFields = []string{"name", "summary", "description", "type", "charging_
 	"address", "path", "ext_params", "specs"}
 
 // fieldValue is one content field, comparable with reflect.DeepEqual (empty lists as nil).
-func fieldValue(c models.ProductContent, key string) any {
+func fieldValue(c catalog.ProductContent, key string) any {
 	switch key {
 	case "name":
 		return c.Name
@@ -125,7 +127,7 @@ func fieldValue(c models.ProductContent, key string) any {
 		return c.DeployPort
 	case "security_rules":
 		if len(c.SecurityRules) == 0 {
-			return []models.SecurityRule(nil)
+			return []catalog.SecurityRule(nil)
 		}
 		return c.SecurityRules
 	case "address":
@@ -137,12 +139,12 @@ func fieldValue(c models.ProductContent, key string) any {
 		return c.Path
 	case "ext_params":
 		if len(c.ExtParams) == 0 {
-			return []models.ExtParam(nil)
+			return []catalog.ExtParam(nil)
 		}
 		return c.ExtParams
 	case "specs":
 		if len(c.Specs) == 0 {
-			return []models.SpecContent(nil)
+			return []catalog.SpecContent(nil)
 		}
 		return c.Specs
 	}
@@ -150,7 +152,7 @@ func fieldValue(c models.ProductContent, key string) any {
 }
 
 // Changes lists the content fields in which next differs from live.
-func Changes(live, next models.ProductContent) map[string]bool {
+func Changes(live, next catalog.ProductContent) map[string]bool {
 	out := map[string]bool{}
 	for _, k := range ReviewFields {
 		if !reflect.DeepEqual(fieldValue(live, k), fieldValue(next, k)) {
@@ -161,11 +163,11 @@ func Changes(live, next models.ProductContent) map[string]bool {
 }
 
 // plansOf lists the price fields a charging mode sells under.
-func plansOf(m models.ChargingMode) []string {
+func plansOf(m catalog.ChargingMode) []string {
 	switch m {
-	case models.ChargePeriod:
+	case catalog.ChargePeriod:
 		return []string{"price_month", "price_year"}
-	case models.ChargeOnDemand:
+	case catalog.ChargeOnDemand:
 		return []string{"price_hour"}
 	}
 	return []string{"price_once"}
@@ -189,15 +191,15 @@ func yesNo(ctx context.Context, b bool) string {
 	return views.T(ctx, "review.no")
 }
 
-func codeKindText(ctx context.Context, k models.CodeKind) string {
-	if k == models.CodeNone {
+func codeKindText(ctx context.Context, k catalog.CodeKind) string {
+	if k == catalog.CodeNone {
 		return views.T(ctx, "review.code_kind.none")
 	}
 	return views.T(ctx, "review.code_kind."+string(k))
 }
 
 // addressText is a production address's URL with the path, or that none is set.
-func addressText(ctx context.Context, a *models.ProductionAddress, id *uint) string {
+func addressText(ctx context.Context, a *sellertools.ProductionAddress, id *uint) string {
 	switch {
 	case a != nil:
 		return a.URL
@@ -207,7 +209,7 @@ func addressText(ctx context.Context, a *models.ProductionAddress, id *uint) str
 	return views.T(ctx, "review.none")
 }
 
-func paramText(ctx context.Context, p models.ExtParam) string {
+func paramText(ctx context.Context, p catalog.ExtParam) string {
 	s := p.Name + " · " + p.Label
 	if p.Required {
 		s += " · " + views.T(ctx, "review.ext.required")
@@ -249,11 +251,11 @@ func wasText(ctx context.Context, vm ReviewVM, key string) string {
 	case "deploy_port":
 		return portText(ctx, c.DeployPort)
 	case "security_rules":
-		return listText(ctx, c.SecurityRules, models.SecurityRule.String)
+		return listText(ctx, c.SecurityRules, catalog.SecurityRule.String)
 	case "ext_params":
-		return listText(ctx, c.ExtParams, func(p models.ExtParam) string { return paramText(ctx, p) })
+		return listText(ctx, c.ExtParams, func(p catalog.ExtParam) string { return paramText(ctx, p) })
 	case "specs":
-		return listText(ctx, c.Specs, func(sp models.SpecContent) string { return views.SpecText(ctx, sp) })
+		return listText(ctx, c.Specs, func(sp catalog.SpecContent) string { return views.SpecText(ctx, sp) })
 	case "address":
 		return addressText(ctx, vm.LiveAddress, c.AddressID)
 	}

@@ -12,7 +12,7 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"context"
 
-	"koogallery/models"
+	"koogallery/models/catalog"
 	"koogallery/views"
 	"koogallery/views/components"
 	"koogallery/views/seller"
@@ -1304,7 +1304,7 @@ func reviewContent(vm ReviewVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if c.Type == models.TypeLicense || c.CodeKind != models.CodeNone || vm.Changed["code_kind"] {
+		if c.Type == catalog.TypeLicense || c.CodeKind != catalog.CodeNone || vm.Changed["code_kind"] {
 			templ_7745c5c3_Var78 := templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 				templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 				templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
@@ -2426,7 +2426,7 @@ func reviewDecision(vm ReviewVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if v.Status == models.VersionRejected && v.RejectReason != "" {
+			if v.Status == catalog.VersionRejected && v.RejectReason != "" {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 157, "<p class=\"reason-cell\" data-testid=\"review-reject-reason\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -2828,7 +2828,7 @@ func reviewHistory(vm ReviewVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if h.ID != vm.Version.ID && h.Status != models.VersionDraft {
+			if h.ID != vm.Version.ID && h.Status != catalog.VersionDraft {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 197, "<a href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

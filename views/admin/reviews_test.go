@@ -9,15 +9,16 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
 	"koogallery/publishing"
 	"koogallery/views"
 )
 
 func TestChangesComparesEveryField(t *testing.T) {
 	addr, other := uint(3), uint(4)
-	live := models.ProductContent{Name: "CRM", Type: models.TypeSaaS, ChargingMode: models.ChargePeriod, PriceMonth: 9900, AddressID: &addr,
-		SecurityRules: []models.SecurityRule{}, ExtParams: nil}
+	live := catalog.ProductContent{Name: "CRM", Type: catalog.TypeSaaS, ChargingMode: catalog.ChargePeriod, PriceMonth: 9900, AddressID: &addr,
+		SecurityRules: []catalog.SecurityRule{}, ExtParams: nil}
 	if got := Changes(live, live); len(got) != 0 {
 		t.Errorf("same content: %v", got)
 	}
@@ -28,7 +29,7 @@ func TestChangesComparesEveryField(t *testing.T) {
 		t.Errorf("equal content: %v", got)
 	}
 	next.Name, next.PriceMonth, next.AddressID = "CRM Pro", 19900, &other
-	next.ExtParams = []models.ExtParam{{Name: "region", Label: "Region"}}
+	next.ExtParams = []catalog.ExtParam{{Name: "region", Label: "Region"}}
 	got := Changes(live, next)
 	for _, k := range []string{"name", "price_month", "address", "ext_params"} {
 		if !got[k] {
@@ -76,9 +77,9 @@ func renderReview(t *testing.T, vm ReviewVM, lang string) *goquery.Document {
 
 func TestReviewWarnsAndKeepsTheReason(t *testing.T) {
 	now := time.Now()
-	p := &models.Product{ID: 7, Code: "00301-500007-0--0", Version: 1, SaleStatus: models.SaleOnSale, Seller: &models.Seller{Name: "Acme"}}
-	v := &models.ProductVersion{ID: 9, ProductID: 7, Product: p, Number: 2, Status: models.VersionReviewing, SubmittedAt: &now}
-	live := models.ProductContent{Name: "CRM", Type: models.TypeSaaS, ChargingMode: models.ChargePeriod, PriceMonth: 9900}
+	p := &catalog.Product{ID: 7, Code: "00301-500007-0--0", Version: 1, SaleStatus: catalog.SaleOnSale, Seller: &account.Seller{Name: "Acme"}}
+	v := &catalog.ProductVersion{ID: 9, ProductID: 7, Product: p, Number: 2, Status: catalog.VersionReviewing, SubmittedAt: &now}
+	live := catalog.ProductContent{Name: "CRM", Type: catalog.TypeSaaS, ChargingMode: catalog.ChargePeriod, PriceMonth: 9900}
 	next := live
 	next.PriceMonth = 12900
 	vm := ReviewVM{Version: v, Content: next, Live: &live, Changed: Changes(live, next),
@@ -110,7 +111,7 @@ func TestReviewWarnsAndKeepsTheReason(t *testing.T) {
 		}
 	}
 	// Decided: no forms, the decision shown instead.
-	v.Status, v.RejectReason = models.VersionRejected, "too expensive"
+	v.Status, v.RejectReason = catalog.VersionRejected, "too expensive"
 	doc := renderReview(t, ReviewVM{Version: v, Content: next, Readiness: publishing.Readiness{}}, i18n.ZH)
 	if doc.Find(`form`).Length() != 0 || doc.Find(`[data-testid="review-reject-reason"]`).Text() != "too expensive" {
 		t.Error("a decided version offers a decision")

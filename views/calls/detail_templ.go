@@ -12,7 +12,7 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"time"
 
-	"koogallery/models"
+	"koogallery/models/outbox"
 	"koogallery/views"
 	"koogallery/views/components"
 )
@@ -85,7 +85,7 @@ func Detail(vm DetailVM) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		var last *models.CallAttempt
+		var last *outbox.CallAttempt
 		if len(vm.Attempts) > 0 {
 			last = &vm.Attempts[0]
 		}
@@ -559,7 +559,7 @@ func Detail(vm DetailVM) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			if c.Status == models.CallPending || c.Status == models.CallProcessing {
+			if c.Status == outbox.CallPending || c.Status == outbox.CallProcessing {
 				var templ_7745c5c3_Var32 string
 				templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.JoinStringErrs(views.FormatTime(c.NextAttemptAt))
 				if templ_7745c5c3_Err != nil {
@@ -995,7 +995,7 @@ func explanation(e Explanation) templ.Component {
 	})
 }
 
-func attempt(a *models.CallAttempt, open bool) templ.Component {
+func attempt(a *outbox.CallAttempt, open bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

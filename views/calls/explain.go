@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/outbox"
 	"koogallery/protocol"
 	"koogallery/views"
 )
@@ -52,21 +52,21 @@ func ResultMeaning(ctx context.Context, code string) string {
 
 // Explain reads the call and its latest attempt (nil when none was made yet). Links to the
 // seller's pages are given to the seller only (admin false).
-func Explain(ctx context.Context, c *models.InterfaceCall, last *models.CallAttempt, admin bool, now time.Time) Explanation {
+func Explain(ctx context.Context, c *outbox.InterfaceCall, last *outbox.CallAttempt, admin bool, now time.Time) Explanation {
 	e := failure(ctx, c, last, admin)
 	e.Next = next(ctx, c, now)
 	return e
 }
 
 // failure explains the latest attempt.
-func failure(ctx context.Context, c *models.InterfaceCall, a *models.CallAttempt, admin bool) Explanation {
+func failure(ctx context.Context, c *outbox.InterfaceCall, a *outbox.CallAttempt, admin bool) Explanation {
 	t := func(key string, args ...any) string { return views.T(ctx, key, args...) }
 	switch {
 	case a == nil:
 		return Explanation{Tone: "info", What: t("calls.explain.not_sent")}
-	case c.Status == models.CallSucceeded:
+	case c.Status == outbox.CallSucceeded:
 		return Explanation{Tone: "ok", What: t("calls.explain.succeeded", a.ResultCode, ResultMeaning(ctx, a.ResultCode))}
-	case c.Status == models.CallProcessing:
+	case c.Status == outbox.CallProcessing:
 		return Explanation{Tone: "info", What: t("calls.explain.processing")}
 	}
 	e := Explanation{Tone: "danger", Raw: a.Error, Said: resultMsg(a.ResponseBody)}
@@ -139,16 +139,16 @@ func resultMsg(body string) string {
 }
 
 // next says what happens to the call now.
-func next(ctx context.Context, c *models.InterfaceCall, now time.Time) string {
+func next(ctx context.Context, c *outbox.InterfaceCall, now time.Time) string {
 	switch c.Status {
-	case models.CallPending:
+	case outbox.CallPending:
 		if c.Attempts == 0 {
 			return views.T(ctx, "calls.next.first", views.FormatTime(c.NextAttemptAt))
 		}
 		return views.T(ctx, "calls.next.retry", views.FormatTime(c.NextAttemptAt), views.FormatTime(c.Deadline))
-	case models.CallProcessing:
+	case outbox.CallProcessing:
 		return views.T(ctx, "calls.next.poll", views.FormatTime(c.NextAttemptAt), views.FormatTime(c.Deadline))
-	case models.CallFailed:
+	case outbox.CallFailed:
 		if !c.Restartable() {
 			return views.T(ctx, "calls.next.order_cancelled")
 		}
@@ -159,7 +159,7 @@ func next(ctx context.Context, c *models.InterfaceCall, now time.Time) string {
 
 // Summary is the one-line last result of a list row: the resultCode with its meaning, or the
 // failure in plain words.
-func Summary(ctx context.Context, c *models.InterfaceCall, a *models.CallAttempt) string {
+func Summary(ctx context.Context, c *outbox.InterfaceCall, a *outbox.CallAttempt) string {
 	if a == nil {
 		return "—"
 	}
@@ -172,7 +172,7 @@ func Summary(ctx context.Context, c *models.InterfaceCall, a *models.CallAttempt
 		return views.T(ctx, "calls.short."+kind)
 	case kind == "" && a.StatusCode != 0:
 		return "HTTP " + strconv.Itoa(a.StatusCode)
-	case c.Status == models.CallSucceeded:
+	case c.Status == outbox.CallSucceeded:
 		return views.T(ctx, "calls.status.succeeded")
 	}
 	return views.T(ctx, "calls.short.other")

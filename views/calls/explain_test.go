@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/outbox"
+	"koogallery/models/sellertools"
 	"koogallery/protocol"
 	"koogallery/views"
 )
@@ -19,21 +21,21 @@ var rawKey = regexp.MustCompile(`\b(calls|check|report)\.[a-z0-9_.]+[a-z0-9]`)
 func TestExplainEveryFailure(t *testing.T) {
 	now := time.Date(2026, 5, 12, 2, 0, 0, 0, time.UTC)
 	addr := uint(7)
-	call := &models.InterfaceCall{ID: 1, Activity: models.ActNewInstance, Interface: models.IfaceBasic, Status: models.CallFailed, Attempts: 4,
-		Product: &models.Product{Type: models.TypeSaaS, AddressID: &addr}, NextAttemptAt: now, Deadline: now}
+	call := &outbox.InterfaceCall{ID: 1, Activity: outbox.ActNewInstance, Interface: sellertools.IfaceBasic, Status: outbox.CallFailed, Attempts: 4,
+		Product: &catalog.Product{Type: catalog.TypeSaaS, AddressID: &addr}, NextAttemptAt: now, Deadline: now}
 	kinds := []string{"no_address", "no_key", "not_json", "bad_fields", "mystery"}
 	for _, k := range []protocol.ErrorKind{protocol.ErrKindBadAddress, protocol.ErrKindBlocked, protocol.ErrKindUnreachable, protocol.ErrKindTimeout,
 		protocol.ErrKindTLS, protocol.ErrKindRedirect, protocol.ErrKindTooLarge, protocol.ErrKindCanceled} {
 		kinds = append(kinds, string(k))
 	}
-	var attempts []models.CallAttempt
+	var attempts []outbox.CallAttempt
 	for _, k := range kinds {
-		attempts = append(attempts, models.CallAttempt{ErrorKind: k, Error: "raw " + k})
+		attempts = append(attempts, outbox.CallAttempt{ErrorKind: k, Error: "raw " + k})
 	}
-	attempts = append(attempts, models.CallAttempt{StatusCode: 502}, models.CallAttempt{StatusCode: 200, ResultCode: "999999"},
-		models.CallAttempt{StatusCode: 200, ResultCode: ""})
+	attempts = append(attempts, outbox.CallAttempt{StatusCode: 502}, outbox.CallAttempt{StatusCode: 200, ResultCode: "999999"},
+		outbox.CallAttempt{StatusCode: 200, ResultCode: ""})
 	for _, code := range protocol.ResultCodes() {
-		attempts = append(attempts, models.CallAttempt{StatusCode: 200, ResultCode: code, ResponseBody: `{"resultCode":"` + code + `","resultMsg":"said ` + code + `"}`})
+		attempts = append(attempts, outbox.CallAttempt{StatusCode: 200, ResultCode: code, ResponseBody: `{"resultCode":"` + code + `","resultMsg":"said ` + code + `"}`})
 	}
 	for _, lang := range i18n.Locales {
 		ctx := views.WithPage(context.Background(), views.Page{Locale: lang})
@@ -55,14 +57,14 @@ func TestExplainEveryFailure(t *testing.T) {
 				t.Errorf("%s: resultMsg not shown: %q", lang, e.Said)
 			}
 		}
-		e := Explain(ctx, call, &models.CallAttempt{ErrorKind: "no_key"}, false, now)
+		e := Explain(ctx, call, &outbox.CallAttempt{ErrorKind: "no_key"}, false, now)
 		if len(e.Links) == 0 || e.Links[0].Href != "/seller/addresses/7#bindings" {
 			t.Errorf("%s: no_key links %+v", lang, e.Links)
 		}
-		if e := Explain(ctx, call, &models.CallAttempt{ErrorKind: "no_key"}, true, now); len(e.Links) != 0 {
+		if e := Explain(ctx, call, &outbox.CallAttempt{ErrorKind: "no_key"}, true, now); len(e.Links) != 0 {
 			t.Errorf("%s: operations get links into the seller center", lang)
 		}
-		if e := Explain(ctx, &models.InterfaceCall{Status: models.CallPending, NextAttemptAt: now}, nil, false, now); e.Tone != "info" || e.Next == "" {
+		if e := Explain(ctx, &outbox.InterfaceCall{Status: outbox.CallPending, NextAttemptAt: now}, nil, false, now); e.Tone != "info" || e.Next == "" {
 			t.Errorf("%s: a call not sent yet: %+v", lang, e)
 		}
 	}

@@ -12,7 +12,10 @@ import (
 	"time"
 
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/outbox"
+	"koogallery/models/sqldb"
 	"koogallery/views"
 )
 
@@ -24,24 +27,24 @@ type FilterVM struct {
 
 // HealthRow is one product's interface health this month.
 type HealthRow struct {
-	Health     models.ProductHealth
+	Health     outbox.ProductHealth
 	SellerName string // operations only
 }
 
 // RuleRow is one activity's retry rule: what the platform documents and what is configured.
 type RuleRow struct {
 	Activity string
-	SaaS     models.RetryPolicy
-	License  models.RetryPolicy
+	SaaS     outbox.RetryPolicy
+	License  outbox.RetryPolicy
 }
 
 // ListVM is 生产接口消息 (seller) or the operations call monitor (Admin).
 type ListVM struct {
 	Admin    bool
-	Page     models.Page[models.InterfaceCall]
-	Last     map[uint]models.CallAttempt // latest attempt per call
+	Page     sqldb.Page[outbox.InterfaceCall]
+	Last     map[uint]outbox.CallAttempt // latest attempt per call
 	Filter   FilterVM
-	Products []models.Product // the product filter's options
+	Products []catalog.Product // the product filter's options
 	Health   []HealthRow
 	Rules    []RuleRow
 	Sellers  map[uint]string // seller company names (operations)
@@ -52,9 +55,9 @@ type ListVM struct {
 // DetailVM is one call with its attempts.
 type DetailVM struct {
 	Admin      bool
-	Call       *models.InterfaceCall
-	Instance   *models.Instance
-	Attempts   []models.CallAttempt // newest first
+	Call       *outbox.InterfaceCall
+	Instance   *orders.Instance
+	Attempts   []outbox.CallAttempt // newest first
 	SellerName string
 	Now        time.Time
 }
@@ -77,7 +80,7 @@ func OrderCallsURL(admin bool, orderNo string) string {
 
 // FailedCallsURL lists a product's failed calls.
 func FailedCallsURL(admin bool, productID uint) string {
-	return Base(admin) + "?" + url.Values{"product": {views.Itoa(productID)}, "status": {string(models.CallFailed)}}.Encode()
+	return Base(admin) + "?" + url.Values{"product": {views.Itoa(productID)}, "status": {string(outbox.CallFailed)}}.Encode()
 }
 
 // ProductURL is where the area shows a product.
@@ -89,15 +92,15 @@ func ProductURL(admin bool, id uint) string {
 }
 
 // statusTone picks a call status badge colour.
-func statusTone(s models.CallStatus) string {
+func statusTone(s outbox.CallStatus) string {
 	switch s {
-	case models.CallSucceeded:
+	case outbox.CallSucceeded:
 		return "ok"
-	case models.CallProcessing:
+	case outbox.CallProcessing:
 		return "info"
-	case models.CallPending:
+	case outbox.CallPending:
 		return "warn"
-	case models.CallFailed:
+	case outbox.CallFailed:
 		return "danger"
 	}
 	return "muted"
@@ -135,7 +138,7 @@ func Duration(ctx context.Context, d time.Duration) string {
 }
 
 // PolicyText says a retry policy in words: every X for Y.
-func PolicyText(ctx context.Context, p models.RetryPolicy) string {
+func PolicyText(ctx context.Context, p outbox.RetryPolicy) string {
 	return views.T(ctx, "calls.policy", Duration(ctx, p.Every), Duration(ctx, p.Window))
 }
 
@@ -149,7 +152,7 @@ func Pretty(s string) string {
 }
 
 // healthTone colours the gauge: ok, warning from 3 failed orders, danger past the threshold.
-func healthTone(h models.ProductHealth) string {
+func healthTone(h outbox.ProductHealth) string {
 	switch {
 	case h.FailedOrders > h.Threshold:
 		return "danger"
@@ -160,7 +163,7 @@ func healthTone(h models.ProductHealth) string {
 }
 
 // segments are the gauge's cells: one per failed order up to one past the threshold.
-func segments(h models.ProductHealth) []bool {
+func segments(h outbox.ProductHealth) []bool {
 	out := make([]bool, h.Threshold+1)
 	for i := range out {
 		out[i] = int64(i) < h.FailedOrders

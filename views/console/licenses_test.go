@@ -9,7 +9,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"koogallery/models"
+	"koogallery/models/license"
 	"koogallery/views"
 )
 
@@ -32,10 +32,10 @@ func renderLicenses(t *testing.T, vm LicensesVM) *goquery.Document {
 
 func TestLicensePanelPollsWhilePending(t *testing.T) {
 	now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	items := []models.LicenseApplication{
-		{ID: 3, EventID: "evt-3", DeviceFingerprint: "AA|||", Status: models.LicensePending, CreatedAt: now},
-		{ID: 2, EventID: "evt-2", DeviceFingerprint: "BB|||", Status: models.LicenseIssued, LicenseType: models.LicenseTypeCharacters, Characters: "<b>LIC</b>", CreatedAt: now},
-		{ID: 1, EventID: "evt-1", DeviceFingerprint: "CC|||", Status: models.LicenseIssued, LicenseType: models.LicenseTypeFile, FileName: "a.lic", FileSize: 10, CreatedAt: now},
+	items := []license.LicenseApplication{
+		{ID: 3, EventID: "evt-3", DeviceFingerprint: "AA|||", Status: license.LicensePending, CreatedAt: now},
+		{ID: 2, EventID: "evt-2", DeviceFingerprint: "BB|||", Status: license.LicenseIssued, LicenseType: license.LicenseTypeCharacters, Characters: "<b>LIC</b>", CreatedAt: now},
+		{ID: 1, EventID: "evt-1", DeviceFingerprint: "CC|||", Status: license.LicenseIssued, LicenseType: license.LicenseTypeFile, FileName: "a.lic", FileSize: 10, CreatedAt: now},
 	}
 	doc := renderLicenses(t, LicensesVM{ServiceID: 7, Applicable: true, Form: LicenseForm{SubmitKey: "k", Errors: map[string]string{"fingerprint": "bad"}}, Items: items})
 	list := doc.Find(`[data-testid="license-list"]`)

@@ -10,7 +10,8 @@ import (
 	"github.com/a-h/templ"
 
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
 	"koogallery/views"
 )
 
@@ -54,7 +55,7 @@ func (w *rowWriter) badge(prefix, value string) {
 }
 
 // specTag is components.SpecTag(sp).
-func (w *rowWriter) specTag(sp *models.ProductSpec) {
+func (w *rowWriter) specTag(sp *catalog.ProductSpec) {
 	if sp != nil {
 		w.raw(`<span class="type-tag spec-tag" data-testid="spec-tag">`)
 		w.text(sp.Name)
@@ -142,7 +143,7 @@ func serviceRows(vm ServicesVM) templ.Component {
 }
 
 // orderRows are the rows of 我的订单.
-func orderRows(items []models.Order) templ.Component {
+func orderRows(items []orders.Order) templ.Component {
 	return rows(func(w *rowWriter) {
 		details := w.escapedLabel("action.details")
 		for i := range items {

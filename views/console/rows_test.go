@@ -10,7 +10,9 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
 
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/sqldb"
 	"koogallery/views"
 	"koogallery/views/components"
 )
@@ -31,13 +33,13 @@ func TestRowBadgesAndSpecTagsMatchComponents(t *testing.T) {
 				t.Errorf("%s (%s): rows write %q, the component %q", name, locale, w.b, b.String())
 			}
 		}
-		for _, s := range models.InstanceStatuses {
+		for _, s := range orders.InstanceStatuses {
 			check("instance badge "+string(s), components.Badge("instance.status.", string(s)), func(w *rowWriter) { w.badge("instance.status.", string(s)) })
 		}
-		for _, s := range append(models.OrderStatuses, "<odd & unknown>") {
+		for _, s := range append(orders.OrderStatuses, "<odd & unknown>") {
 			check("order badge "+string(s), components.Badge("order.status.", string(s)), func(w *rowWriter) { w.badge("order.status.", string(s)) })
 		}
-		for _, sp := range []*models.ProductSpec{nil, {Name: "专业版"}, {Name: `<b>"x" & 'y'</b>`}} {
+		for _, sp := range []*catalog.ProductSpec{nil, {Name: "专业版"}, {Name: `<b>"x" & 'y'</b>`}} {
 			check("spec tag", components.SpecTag(sp), func(w *rowWriter) { w.specTag(sp) })
 		}
 	}
@@ -60,16 +62,16 @@ func renderDoc(t *testing.T, locale string, c templ.Component) (*goquery.Documen
 
 func TestServiceRows(t *testing.T) {
 	exp := time.Date(2027, 1, 2, 20, 4, 5, 0, time.UTC) // 2027-01-03 in China
-	saas := &models.Product{ID: 3, Name: `DB <Pro> & "x"`, Type: models.TypeSaaS, ChargingMode: models.ChargePeriod}
-	once := &models.Product{ID: 4, Name: "Tool", Type: models.TypeLicense, ChargingMode: models.ChargeOneTime}
-	items := []models.Instance{
-		{ID: 11, Product: saas, Order: &models.Order{OrderNo: "CS1"}, Status: models.InstanceNormal, ChargingMode: models.ChargePeriod, ExpireAt: &exp,
-			Spec: &models.ProductSpec{Name: "<Pro>"}},
-		{ID: 12, Product: saas, Order: &models.Order{OrderNo: "CS2"}, Status: models.InstanceFrozen, ChargingMode: models.ChargePeriod, ExpireAt: &exp, Trial: true},
-		{ID: 13, Product: once, Order: &models.Order{OrderNo: "CS3"}, Status: models.InstanceReleased, ChargingMode: models.ChargeOneTime},
-		{ID: 14, Status: models.InstanceOpening, ChargingMode: models.ChargeOnDemand},
+	saas := &catalog.Product{ID: 3, Name: `DB <Pro> & "x"`, Type: catalog.TypeSaaS, ChargingMode: catalog.ChargePeriod}
+	once := &catalog.Product{ID: 4, Name: "Tool", Type: catalog.TypeLicense, ChargingMode: catalog.ChargeOneTime}
+	items := []orders.Instance{
+		{ID: 11, Product: saas, Order: &orders.Order{OrderNo: "CS1"}, Status: orders.InstanceNormal, ChargingMode: catalog.ChargePeriod, ExpireAt: &exp,
+			Spec: &catalog.ProductSpec{Name: "<Pro>"}},
+		{ID: 12, Product: saas, Order: &orders.Order{OrderNo: "CS2"}, Status: orders.InstanceFrozen, ChargingMode: catalog.ChargePeriod, ExpireAt: &exp, Trial: true},
+		{ID: 13, Product: once, Order: &orders.Order{OrderNo: "CS3"}, Status: orders.InstanceReleased, ChargingMode: catalog.ChargeOneTime},
+		{ID: 14, Status: orders.InstanceOpening, ChargingMode: catalog.ChargeOnDemand},
 	}
-	doc, html := renderDoc(t, "en", Services(ServicesVM{Page: models.Page[models.Instance]{Items: items, Number: 1}, Upgradable: map[uint]bool{11: true}}))
+	doc, html := renderDoc(t, "en", Services(ServicesVM{Page: sqldb.Page[orders.Instance]{Items: items, Number: 1}, Upgradable: map[uint]bool{11: true}}))
 	rows := doc.Find(`[data-testid="service-row"]`)
 	if rows.Length() != 4 {
 		t.Fatalf("%d rows", rows.Length())
@@ -111,11 +113,11 @@ func TestServiceRows(t *testing.T) {
 
 func TestOrderRows(t *testing.T) {
 	created := time.Date(2026, 11, 27, 18, 30, 0, 0, time.UTC) // 11-28 02:30 in China
-	items := []models.Order{
-		{ID: 21, OrderNo: "CS1", ProductName: `DB <Pro> & "x"`, Type: models.OrderNew, ChargingMode: models.ChargePeriod, PaidFen: 123456,
-			Status: models.OrderCompleted, CreatedAt: created, Spec: &models.ProductSpec{Name: "Pro"}},
-		{ID: 22, OrderNo: "CS2", ProductName: "Tool", Type: models.OrderUnsubscribe, ChargingMode: models.ChargeOneTime, PaidFen: -5,
-			Status: models.OrderPendingPayment},
+	items := []orders.Order{
+		{ID: 21, OrderNo: "CS1", ProductName: `DB <Pro> & "x"`, Type: orders.OrderNew, ChargingMode: catalog.ChargePeriod, PaidFen: 123456,
+			Status: orders.OrderCompleted, CreatedAt: created, Spec: &catalog.ProductSpec{Name: "Pro"}},
+		{ID: 22, OrderNo: "CS2", ProductName: "Tool", Type: orders.OrderUnsubscribe, ChargingMode: catalog.ChargeOneTime, PaidFen: -5,
+			Status: orders.OrderPendingPayment},
 	}
 	for _, tc := range []struct {
 		locale string
@@ -129,7 +131,7 @@ func TestOrderRows(t *testing.T) {
 			{"CS1", `DB <Pro> & "x"Pro`, "New", "Yearly/monthly", "¥1,234.56", " Completed", "2026-11-28 02:30", "Details"},
 		}},
 	} {
-		doc, html := renderDoc(t, tc.locale, Orders(OrdersVM{Page: models.Page[models.Order]{Items: items, Number: 1}}))
+		doc, html := renderDoc(t, tc.locale, Orders(OrdersVM{Page: sqldb.Page[orders.Order]{Items: items, Number: 1}}))
 		rows := doc.Find(`[data-testid="order-row"]`)
 		if rows.Length() != 2 {
 			t.Fatalf("%d rows", rows.Length())
@@ -153,19 +155,19 @@ func TestOrderRows(t *testing.T) {
 // Rendering a full list page body (20 rows) without the layout.
 func BenchmarkListRows(b *testing.B) {
 	exp := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
-	p := &models.Product{ID: 3, Name: "云数据库 专业版", Type: models.TypeSaaS, ChargingMode: models.ChargePeriod}
-	var services []models.Instance
-	var orders []models.Order
-	for i := 0; i < models.PageSize; i++ {
-		services = append(services, models.Instance{ID: uint(100000 + i), Product: p, Order: &models.Order{OrderNo: "CS2611271530ABCDE"},
-			Status: models.InstanceNormal, ChargingMode: models.ChargePeriod, ExpireAt: &exp})
-		orders = append(orders, models.Order{ID: uint(100000 + i), OrderNo: "CS2611271530ABCDE", ProductName: p.Name, Type: models.OrderNew,
-			ChargingMode: models.ChargePeriod, PaidFen: 123456, Status: models.OrderCompleted, CreatedAt: exp})
+	p := &catalog.Product{ID: 3, Name: "云数据库 专业版", Type: catalog.TypeSaaS, ChargingMode: catalog.ChargePeriod}
+	var services []orders.Instance
+	var orderList []orders.Order
+	for i := 0; i < sqldb.PageSize; i++ {
+		services = append(services, orders.Instance{ID: uint(100000 + i), Product: p, Order: &orders.Order{OrderNo: "CS2611271530ABCDE"},
+			Status: orders.InstanceNormal, ChargingMode: catalog.ChargePeriod, ExpireAt: &exp})
+		orderList = append(orderList, orders.Order{ID: uint(100000 + i), OrderNo: "CS2611271530ABCDE", ProductName: p.Name, Type: orders.OrderNew,
+			ChargingMode: catalog.ChargePeriod, PaidFen: 123456, Status: orders.OrderCompleted, CreatedAt: exp})
 	}
 	ctx := views.WithPage(context.Background(), views.Page{Locale: "zh", Path: "/console"})
 	for name, c := range map[string]templ.Component{
-		"services": Services(ServicesVM{Page: models.Page[models.Instance]{Items: services, Number: 1, HasNext: true}}),
-		"orders":   Orders(OrdersVM{Page: models.Page[models.Order]{Items: orders, Number: 1, HasNext: true}}),
+		"services": Services(ServicesVM{Page: sqldb.Page[orders.Instance]{Items: services, Number: 1, HasNext: true}}),
+		"orders":   Orders(OrdersVM{Page: sqldb.Page[orders.Order]{Items: orderList, Number: 1, HasNext: true}}),
 	} {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -9,7 +9,7 @@ import (
 	"github.com/a-h/templ"
 
 	"koogallery/cloud"
-	"koogallery/models"
+	"koogallery/models/deployment"
 )
 
 // Choice is the form's current selection (never the password).
@@ -40,7 +40,7 @@ type FormVM struct {
 	ServiceID   uint
 	ProductName string
 	Package     string
-	Delegation  *models.DeployDelegation
+	Delegation  *deployment.DeployDelegation
 	Regions     []cloud.Region
 	Instances   []InstanceRow
 	VPCs        []VPCRow
@@ -51,7 +51,7 @@ type FormVM struct {
 	SubmitKey   string
 	Errors      map[string]string // translated, per field; "form" for the whole form
 	// Busy is the deployment in progress, if any (a new one cannot start).
-	Busy *models.Deployment
+	Busy *deployment.Deployment
 }
 
 // SummaryVM is what the buyer is about to deploy.
@@ -74,40 +74,40 @@ type ConsentVM struct {
 type DeploymentVM struct {
 	ServiceID   uint
 	ProductName string
-	Deployment  models.Deployment
-	Events      []models.DeploymentEvent
+	Deployment  deployment.Deployment
+	Events      []deployment.DeploymentEvent
 }
 
 // PanelVM is the deployments section of the service page.
 type PanelVM struct {
 	ServiceID   uint
-	Delegation  *models.DeployDelegation
-	Deployments []models.Deployment
+	Delegation  *deployment.DeployDelegation
+	Deployments []deployment.Deployment
 	// Deployable: the service is in use and its product deployable.
 	Deployable bool
 }
 
 // StepState is a step's state in a deployment: done, running, failed or pending.
-func StepState(d models.Deployment, i int) string {
+func StepState(d deployment.Deployment, i int) string {
 	switch {
-	case i < d.StepIndex || d.Status == models.DeploySucceeded:
+	case i < d.StepIndex || d.Status == deployment.DeploySucceeded:
 		return "done"
 	case i > d.StepIndex:
 		return "pending"
-	case d.Status == models.DeployFailed:
+	case d.Status == deployment.DeployFailed:
 		return "failed"
-	case d.Status == models.DeployRunning:
+	case d.Status == deployment.DeployRunning:
 		return "running"
 	}
 	return "pending"
 }
 
 // Tone is a deployment status's badge colour.
-func Tone(s models.DeployStatus) string {
+func Tone(s deployment.DeployStatus) string {
 	switch s {
-	case models.DeploySucceeded:
+	case deployment.DeploySucceeded:
 		return "ok"
-	case models.DeployFailed:
+	case deployment.DeployFailed:
 		return "danger"
 	}
 	return "info"

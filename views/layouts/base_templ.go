@@ -11,7 +11,7 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/account"
 	"koogallery/views"
 )
 
@@ -193,7 +193,7 @@ func topbar() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if p.User != nil && p.User.Role == models.RoleBuyer {
+		if p.User != nil && p.User.Role == account.RoleBuyer {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<a href=\"/console/services\" data-testid=\"nav-console\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -212,7 +212,7 @@ func topbar() templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if p.User != nil && p.User.Role == models.RoleSeller {
+		if p.User != nil && p.User.Role == account.RoleSeller {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<a href=\"/seller\" data-testid=\"nav-seller\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -231,7 +231,7 @@ func topbar() templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if p.User != nil && p.User.Role == models.RoleAdmin {
+		if p.User != nil && p.User.Role == account.RoleAdmin {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<a href=\"/admin\" data-testid=\"nav-admin\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"koogallery/models"
 	"koogallery/models/account"
 )
 
@@ -97,7 +96,7 @@ var AdminNav = []NavGroup{
 
 // Visible is the part of a navigation u may use: items whose role u lacks are left out, and
 // so are groups left empty.
-func Visible(nav []NavGroup, u *models.User) []NavGroup {
+func Visible(nav []NavGroup, u *account.User) []NavGroup {
 	out := make([]NavGroup, 0, len(nav))
 	for _, g := range nav {
 		items := make([]NavItem, 0, len(g.Items))
@@ -115,13 +114,13 @@ func Visible(nav []NavGroup, u *models.User) []NavGroup {
 
 // NoticesHref is where a user reads their in-site messages (站内信): the buyer console or the
 // seller center; "" for anyone who has none (anonymous visitors, admins).
-func NoticesHref(u *models.User) string {
+func NoticesHref(u *account.User) string {
 	switch {
 	case u == nil:
 		return ""
-	case u.Role == models.RoleBuyer:
+	case u.Role == account.RoleBuyer:
 		return "/console/notices"
-	case u.Role == models.RoleSeller && u.SellerID != nil:
+	case u.Role == account.RoleSeller && u.SellerID != nil:
 		return "/seller/notices"
 	}
 	return ""
@@ -129,22 +128,22 @@ func NoticesHref(u *models.User) string {
 
 // AreaHome is where a user's own area starts: the seller center, the operations console or
 // the buyer console.
-func AreaHome(u *models.User) string {
+func AreaHome(u *account.User) string {
 	switch u.Role {
-	case models.RoleSeller:
+	case account.RoleSeller:
 		return "/seller"
-	case models.RoleAdmin:
+	case account.RoleAdmin:
 		return "/admin"
 	}
 	return "/console/services"
 }
 
 // AreaKey is the i18n key of the name of a user's own area.
-func AreaKey(u *models.User) string {
+func AreaKey(u *account.User) string {
 	switch u.Role {
-	case models.RoleSeller:
+	case account.RoleSeller:
 		return "nav.seller"
-	case models.RoleAdmin:
+	case account.RoleAdmin:
 		return "nav.admin"
 	}
 	return "nav.console"

@@ -5,9 +5,14 @@ import (
 	"testing"
 
 	"koogallery/i18n"
-	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/deployment"
 	"koogallery/models/onboarding"
+	"koogallery/models/outbox"
+	"koogallery/models/refund"
+	"koogallery/models/settlement"
+	"koogallery/models/supervision"
 	"koogallery/views"
 )
 
@@ -16,19 +21,19 @@ import (
 func auditActions() []string {
 	out := []string{
 		"product.approve", "product.reject", // store_products_review.go
-		models.RefundEventRequested, models.RefundEventApproved, models.RefundEventAutoApproved, models.RefundEventRejected, models.RefundEventWithdrawn,
-		models.AuditRepaymentSet,
+		refund.RefundEventRequested, refund.RefundEventApproved, refund.RefundEventAutoApproved, refund.RefundEventRejected, refund.RefundEventWithdrawn,
+		settlement.AuditRepaymentSet,
 		account.AuditAdminInvited, account.AuditAdminInviteRevoked, account.AuditAdminJoined,
-		models.ActGrantAgency, models.ActRevokeAgency, models.ActCreateStack, models.ActRetryStack, models.ActCreateSecGrp,
-		models.AuditAppealInfoRequested, models.AuditCallRestart, models.AuditCallReplayed,
+		deployment.ActGrantAgency, deployment.ActRevokeAgency, deployment.ActCreateStack, deployment.ActRetryStack, deployment.ActCreateSecGrp,
+		supervision.AuditAppealInfoRequested, outbox.AuditCallRestart, outbox.AuditCallReplayed,
 	}
-	for _, a := range models.SaleActions {
+	for _, a := range catalog.SaleActions {
 		out = append(out, "product."+string(a))
 	}
 	for _, e := range []string{onboarding.EventApproved, onboarding.EventRejected, onboarding.EventInfo} {
 		out = append(out, "seller."+e)
 	}
-	for _, o := range models.AppealOutcomes {
+	for _, o := range supervision.AppealOutcomes {
 		out = append(out, "appeal."+string(o))
 	}
 	return out
@@ -42,8 +47,8 @@ func TestAuditActionsNamed(t *testing.T) {
 			}
 		}
 	}
-	targets := []string{models.AuditProduct, models.AuditRefund, models.AuditOrder, models.AuditAppeal, models.AuditDelegation,
-		models.AuditDeployment, account.AuditInvitation, onboarding.AuditApplication, models.AuditCall}
+	targets := []string{account.AuditProduct, refund.AuditRefund, settlement.AuditOrder, supervision.AuditAppeal, deployment.AuditDelegation,
+		deployment.AuditDeployment, account.AuditInvitation, onboarding.AuditApplication, outbox.AuditCall}
 	for _, tt := range targets {
 		for _, l := range i18n.Locales {
 			if !i18n.Has(l, "audit.target."+tt) {
@@ -61,11 +66,11 @@ func TestAuditDetailAndTarget(t *testing.T) {
 		e    account.AuditEvent
 		want string
 	}{
-		{zh, account.AuditEvent{TargetType: models.AuditProduct, Detail: "on_sale→frozen"}, "已上架 → 已冻结"},
-		{en, account.AuditEvent{TargetType: models.AuditRefund, Detail: "appeal→approved"}, "appeal decision → " + i18n.T(i18n.EN, "refund.status.approved")},
-		{zh, account.AuditEvent{TargetType: models.AuditOrder, Detail: "→repaid"}, " → 已还款"},
+		{zh, account.AuditEvent{TargetType: account.AuditProduct, Detail: "on_sale→frozen"}, "已上架 → 已冻结"},
+		{en, account.AuditEvent{TargetType: refund.AuditRefund, Detail: "appeal→approved"}, "appeal decision → " + i18n.T(i18n.EN, "refund.status.approved")},
+		{zh, account.AuditEvent{TargetType: settlement.AuditOrder, Detail: "→repaid"}, " → 已还款"},
 		{zh, account.AuditEvent{TargetType: onboarding.AuditApplication, Detail: "join · 云启科技 · 91110108MA01C3QX55"}, "入驻 · 云启科技 · 91110108MA01C3QX55"},
-		{zh, account.AuditEvent{TargetType: models.AuditProduct, Detail: "v3"}, "v3"},
+		{zh, account.AuditEvent{TargetType: account.AuditProduct, Detail: "v3"}, "v3"},
 		{zh, account.AuditEvent{TargetType: account.AuditInvitation, Detail: "a@b.test"}, "a@b.test"},
 	}
 	for _, c := range cases {
@@ -73,7 +78,7 @@ func TestAuditDetailAndTarget(t *testing.T) {
 			t.Errorf("AuditDetail(%q) = %q, want %q", c.e.Detail, got, c.want)
 		}
 	}
-	if label, href := AuditTarget(zh, account.AuditEvent{TargetType: models.AuditAppeal, TargetID: 7}); label != "申诉 #7" || href != "/admin/appeals/7" {
+	if label, href := AuditTarget(zh, account.AuditEvent{TargetType: supervision.AuditAppeal, TargetID: 7}); label != "申诉 #7" || href != "/admin/appeals/7" {
 		t.Errorf("appeal target = %q %q", label, href)
 	}
 	if _, href := AuditTarget(zh, account.AuditEvent{TargetType: account.AuditInvitation, TargetID: 7}); href != "" {

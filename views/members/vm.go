@@ -9,9 +9,13 @@ import (
 	"time"
 
 	"koogallery/i18n"
-	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/onboarding"
+	"koogallery/models/outbox"
+	"koogallery/models/refund"
+	"koogallery/models/settlement"
+	"koogallery/models/sqldb"
+	"koogallery/models/supervision"
 	"koogallery/views"
 )
 
@@ -75,7 +79,7 @@ type AdminsVM struct {
 
 // AuditVM is the audit log page: one page of events and the filters.
 type AuditVM struct {
-	Page models.Page[models.AuditEvent]
+	Page sqldb.Page[account.AuditEvent]
 	// Role is the actor-role filter: admin (the default), seller, buyer or all.
 	Role  string
 	Type  string   // target type filter, "" for all
@@ -91,9 +95,9 @@ func roleDescKey(r account.MemberRole) string { return "members.role_desc." + st
 // detailPrefixes are the i18n prefixes that name the states an audit detail of a target type
 // mentions ("on_sale→frozen", "pending→approved", "join · 公司 · USCC").
 var detailPrefixes = map[string][]string{
-	models.AuditProduct:         {"product.sale."},
-	models.AuditRefund:          {"refund.status.", "audit.state."},
-	models.AuditOrder:           {"audit.repayment."},
+	account.AuditProduct:        {"product.sale."},
+	refund.AuditRefund:          {"refund.status.", "audit.state."},
+	settlement.AuditOrder:       {"audit.repayment."},
 	onboarding.AuditApplication: {"audit.application."},
 }
 
@@ -129,13 +133,13 @@ func AuditDetail(ctx context.Context, e account.AuditEvent) string {
 func AuditTarget(ctx context.Context, e account.AuditEvent) (label, href string) {
 	label = views.T(ctx, "audit.target."+e.TargetType) + " #" + views.Itoa(e.TargetID)
 	switch e.TargetType {
-	case models.AuditProduct:
+	case account.AuditProduct:
 		href = "/admin/products/"
-	case models.AuditRefund:
+	case refund.AuditRefund:
 		href = "/admin/refunds/"
-	case models.AuditAppeal:
+	case supervision.AuditAppeal:
 		href = "/admin/appeals/"
-	case models.AuditCall:
+	case outbox.AuditCall:
 		href = "/admin/calls/"
 	case onboarding.AuditApplication:
 		href = "/admin/sellers/"

@@ -10,13 +10,13 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"koogallery/models"
+	"koogallery/models/refund"
 	"koogallery/views"
 	"koogallery/views/components"
 )
 
 // StatusBadge shows a request's status.
-func StatusBadge(s models.RefundStatus) templ.Component {
+func StatusBadge(s refund.RefundStatus) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -300,7 +300,7 @@ func List(vm ListVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, s := range models.RefundStatuses {
+		for _, s := range refund.RefundStatuses {
 			{
 				templ_7745c5c3_ElementWriter := templ_7745c5c3_Buffer
 				templ_7745c5c3_Buffer := templ.GetBuffer()
@@ -729,7 +729,7 @@ func List(vm ListVM) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if vm.Area == AreaSeller && r.Status == models.RefundPending {
+				if vm.Area == AreaSeller && r.Status == refund.RefundPending {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 57, "<a href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -792,7 +792,7 @@ func List(vm ListVM) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				if vm.Area == AreaConsole && r.Status == models.RefundPending {
+				if vm.Area == AreaConsole && r.Status == refund.RefundPending {
 					templ_7745c5c3_Err = WithdrawButton(r.ID, true).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -876,7 +876,7 @@ func filterBar(vm ListVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, s := range models.RefundStatuses {
+		for _, s := range refund.RefundStatuses {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 69, "<option value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -10,7 +10,11 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
 
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/attachment"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/refund"
 	"koogallery/views"
 )
 
@@ -28,19 +32,19 @@ func render(t *testing.T, c templ.Component) *goquery.Document {
 	return doc
 }
 
-func target(d models.RefundDecision, typ models.ProductType) *models.RefundTarget {
+func target(d refund.RefundDecision, typ catalog.ProductType) *refund.RefundTarget {
 	paid := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	p := &models.Product{Name: "迁移服务", Type: typ}
-	return &models.RefundTarget{
-		Service:  &models.Instance{ID: 7, Status: models.InstanceOpening, Product: p},
-		Order:    &models.Order{ID: 3, OrderNo: "CS2603010800ABCDE", Type: models.OrderNew, PaidFen: 12000, PayMethod: models.PayCash, PaidAt: &paid},
+	p := &catalog.Product{Name: "迁移服务", Type: typ}
+	return &refund.RefundTarget{
+		Service:  &orders.Instance{ID: 7, Status: orders.InstanceOpening, Product: p},
+		Order:    &orders.Order{ID: 3, OrderNo: "CS2603010800ABCDE", Type: orders.OrderNew, PaidFen: 12000, PayMethod: orders.PayCash, PaidAt: &paid},
 		Decision: d,
 	}
 }
 
 func TestFormShowsAmountErrorAndKeepsInput(t *testing.T) {
-	vm := FormVM{Target: target(models.RefundDecision{Kind: models.RefundKindNegotiated, Allowed: true, Why: models.RuleNegotiated, MinFen: 1, MaxFen: 12000}, models.TypeHardware),
-		Amount: "120.01", Cause: "quality", Text: "<b>x</b>", Goods: models.GoodsReceived, SubmitKey: "key-1",
+	vm := FormVM{Target: target(refund.RefundDecision{Kind: refund.RefundKindNegotiated, Allowed: true, Why: refund.RuleNegotiated, MinFen: 1, MaxFen: 12000}, catalog.TypeHardware),
+		Amount: "120.01", Cause: "quality", Text: "<b>x</b>", Goods: refund.GoodsReceived, SubmitKey: "key-1",
 		Errors: map[string]string{"amount": "At most ¥120.00"}}
 	doc := render(t, Form(vm))
 	if got := doc.Find(`[data-testid="amount-error"]`).Text(); got != "At most ¥120.00" {
@@ -67,8 +71,8 @@ func TestFormShowsAmountErrorAndKeepsInput(t *testing.T) {
 }
 
 func TestFormRefusedSaysWhyWithoutForm(t *testing.T) {
-	doc := render(t, Form(FormVM{Target: target(models.RefundDecision{Kind: models.RefundKindNegotiated, Why: models.WhySupervisionCompleted}, models.TypeLicense)}))
-	if got := doc.Find(`[data-testid="refund-why"]`).AttrOr("data-why", ""); got != models.WhySupervisionCompleted {
+	doc := render(t, Form(FormVM{Target: target(refund.RefundDecision{Kind: refund.RefundKindNegotiated, Why: refund.WhySupervisionCompleted}, catalog.TypeLicense)}))
+	if got := doc.Find(`[data-testid="refund-why"]`).AttrOr("data-why", ""); got != refund.WhySupervisionCompleted {
 		t.Errorf("why = %q", got)
 	}
 	if !strings.Contains(doc.Find(`[data-testid="refund-why"]`).Text(), "supervision is completed") {
@@ -80,8 +84,8 @@ func TestFormRefusedSaysWhyWithoutForm(t *testing.T) {
 }
 
 func TestFullRefundAmountIsFixed(t *testing.T) {
-	vm := FormVM{Target: target(models.RefundDecision{Kind: models.RefundKindNoReason, Allowed: true, Auto: true, Why: models.RuleNoReason, MinFen: 12000, MaxFen: 12000}, models.TypeImage),
-		Amount: models.FormatAmount(12000)}
+	vm := FormVM{Target: target(refund.RefundDecision{Kind: refund.RefundKindNoReason, Allowed: true, Auto: true, Why: refund.RuleNoReason, MinFen: 12000, MaxFen: 12000}, catalog.TypeImage),
+		Amount: refund.FormatAmount(12000)}
 	doc := render(t, Form(vm))
 	in := doc.Find(`[data-testid="refund-amount"]`)
 	if _, ro := in.Attr("readonly"); !ro || in.AttrOr("value", "") != "120.00" {
@@ -91,26 +95,26 @@ func TestFullRefundAmountIsFixed(t *testing.T) {
 
 func TestDetailOffersActionsByAreaAndStatus(t *testing.T) {
 	now := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
-	detail := func(st models.RefundStatus) *models.RefundDetail {
-		return &models.RefundDetail{Request: models.RefundRequest{ID: 9, Status: st, AmountFen: 100, MaxFen: 200, Kind: models.RefundKindNegotiated,
-			Cause: models.CauseOther, Text: "<script>x</script>", Buyer: &models.User{Name: "张伟", Email: "b@x.test"}, CreatedAt: now},
-			Attachments: []models.Attachment{{ID: 4, FileName: "a.pdf", Size: 2048, UploaderRole: models.RoleBuyer, CreatedAt: now}}}
+	detail := func(st refund.RefundStatus) *refund.RefundDetail {
+		return &refund.RefundDetail{Request: refund.RefundRequest{ID: 9, Status: st, AmountFen: 100, MaxFen: 200, Kind: refund.RefundKindNegotiated,
+			Cause: refund.CauseOther, Text: "<script>x</script>", Buyer: &account.User{Name: "张伟", Email: "b@x.test"}, CreatedAt: now},
+			Attachments: []attachment.Attachment{{ID: 4, FileName: "a.pdf", Size: 2048, UploaderRole: account.RoleBuyer, CreatedAt: now}}}
 	}
 	cases := []struct {
 		area     string
-		st       models.RefundStatus
+		st       refund.RefundStatus
 		decide   string
 		approve  int
 		withdraw int
 		review   int
 		contact  int
 	}{
-		{AreaSeller, models.RefundPending, "", 1, 0, 0, 0},
-		{AreaSeller, models.RefundPending, "approve", 0, 0, 1, 0},
-		{AreaSeller, models.RefundApproved, "approve", 0, 0, 0, 0},
-		{AreaConsole, models.RefundPending, "", 0, 1, 0, 0},
-		{AreaConsole, models.RefundRejected, "", 0, 0, 0, 0},
-		{AreaAdmin, models.RefundPending, "", 0, 0, 0, 1},
+		{AreaSeller, refund.RefundPending, "", 1, 0, 0, 0},
+		{AreaSeller, refund.RefundPending, "approve", 0, 0, 1, 0},
+		{AreaSeller, refund.RefundApproved, "approve", 0, 0, 0, 0},
+		{AreaConsole, refund.RefundPending, "", 0, 1, 0, 0},
+		{AreaConsole, refund.RefundRejected, "", 0, 0, 0, 0},
+		{AreaAdmin, refund.RefundPending, "", 0, 0, 0, 1},
 	}
 	for _, tc := range cases {
 		doc := render(t, Detail(DetailVM{Area: tc.area, D: detail(tc.st), Review: ReviewForm{Decide: tc.decide}}))

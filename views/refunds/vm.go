@@ -5,7 +5,11 @@ package refunds
 import (
 	"strconv"
 
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/refund"
+	"koogallery/models/sqldb"
 	"koogallery/views"
 )
 
@@ -18,7 +22,7 @@ const (
 
 // FormVM is the buyer's refund form (申请退订) with what they typed and the messages per field.
 type FormVM struct {
-	Target       *models.RefundTarget
+	Target       *refund.RefundTarget
 	Amount       string
 	Cause        string
 	Text         string
@@ -32,11 +36,11 @@ type FormVM struct {
 // ListVM is a list of refund requests with its filter and counts per status.
 type ListVM struct {
 	Area     string
-	Filter   models.RefundFilter
+	Filter   refund.RefundFilter
 	From, To string // the dates as typed
-	Page     models.Page[models.RefundRequest]
-	Counts   map[models.RefundStatus]int64
-	Products []models.Product
+	Page     sqldb.Page[refund.RefundRequest]
+	Counts   map[refund.RefundStatus]int64
+	Products []catalog.Product
 	Sellers  map[uint]string // admin: company names
 }
 
@@ -51,8 +55,8 @@ func (vm ListVM) Total() int64 {
 
 // RecordsVM is operations' list of refund records (money returned).
 type RecordsVM struct {
-	Page    models.Page[models.Refund]
-	Orders  map[uint]models.Order
+	Page    sqldb.Page[orders.Refund]
+	Orders  map[uint]orders.Order
 	Sellers map[uint]string
 }
 
@@ -66,7 +70,7 @@ type ReviewForm struct {
 // DetailVM is one refund request in an area.
 type DetailVM struct {
 	Area   string
-	D      *models.RefundDetail
+	D      *refund.RefundDetail
 	Review ReviewForm
 }
 
@@ -88,13 +92,13 @@ func CallURL(area string, id uint) string {
 }
 
 // Tone picks a refund status's badge colour.
-func Tone(s models.RefundStatus) string {
+func Tone(s refund.RefundStatus) string {
 	switch s {
-	case models.RefundPending:
+	case refund.RefundPending:
 		return "warn"
-	case models.RefundApproved:
+	case refund.RefundApproved:
 		return "ok"
-	case models.RefundRejected:
+	case refund.RefundRejected:
 		return "danger"
 	}
 	return "muted"
@@ -112,7 +116,7 @@ func Size(n int64) string {
 }
 
 // FilterURL is the list's URL with one status chosen and the other filters kept.
-func FilterURL(vm ListVM, status models.RefundStatus) string {
+func FilterURL(vm ListVM, status refund.RefundStatus) string {
 	q := "?status=" + string(status)
 	if vm.Filter.ProductID != 0 {
 		q += "&product=" + views.Itoa(vm.Filter.ProductID)
@@ -127,8 +131,8 @@ func FilterURL(vm ListVM, status models.RefundStatus) string {
 }
 
 // ActorKey is the i18n key of who took a timeline step.
-func ActorKey(e models.AuditEvent) string {
-	if e.Action == models.RefundEventAutoApproved {
+func ActorKey(e account.AuditEvent) string {
+	if e.Action == refund.RefundEventAutoApproved {
 		return "refund.actor.system"
 	}
 	if e.Actor != nil {

@@ -13,7 +13,7 @@ import (
 	"context"
 	"sort"
 
-	"koogallery/models"
+	"koogallery/models/sellertools"
 	"koogallery/sellerkit"
 	"koogallery/views"
 	"koogallery/views/components"
@@ -21,7 +21,7 @@ import (
 
 // CasesVM is 调试用例管理: the saved cases and what each target still lacks for listing.
 type CasesVM struct {
-	Cases  []models.DebugCase
+	Cases  []sellertools.DebugCase
 	Groups []ReadinessGroup
 	// Rerun is the outcome of the last 全部重新运行, when the page follows one.
 	Rerun *RerunSummary
@@ -33,7 +33,7 @@ type RerunSummary struct{ Passed, Failed, Skipped int }
 // ReadinessGroup is one target (address + path + kind) with its required cases per product type.
 type ReadinessGroup struct {
 	Target  sellerkit.Target
-	Address *models.ProductionAddress
+	Address *sellertools.ProductionAddress
 	Rows    []ReadinessRow
 }
 
@@ -46,27 +46,27 @@ type ReadinessRow struct {
 
 // CaseVM is one case with its last report.
 type CaseVM struct {
-	Case   *models.DebugCase
+	Case   *sellertools.DebugCase
 	Params map[string]string
 	Report sellerkit.Report
 }
 
-func caseURL(cs models.DebugCase) string {
+func caseURL(cs sellertools.DebugCase) string {
 	return DebugURL(cs.Kind, cs.Scenario, cs.AddressID, cs.Path) + "&case=" + views.Itoa(cs.ID)
 }
 
-func targetLabel(a *models.ProductionAddress, path string) string {
+func targetLabel(a *sellertools.ProductionAddress, path string) string {
 	if a == nil {
 		return path
 	}
 	return a.URL + path
 }
 
-func caseStatusTone(s models.CaseStatus) string {
+func caseStatusTone(s sellertools.CaseStatus) string {
 	switch s {
-	case models.CasePassed:
+	case sellertools.CasePassed:
 		return "ok"
-	case models.CaseFailed:
+	case sellertools.CaseFailed:
 		return "danger"
 	}
 	return "muted"
@@ -93,7 +93,7 @@ func casesCrumbs(ctx context.Context, last string) []components.Crumb {
 }
 
 // caseBadge shows a case's last result.
-func caseBadge(s models.CaseStatus) templ.Component {
+func caseBadge(s sellertools.CaseStatus) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -923,7 +923,7 @@ func readinessPanel(groups []ReadinessGroup) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					if st.State != models.CasePassed {
+					if st.State != sellertools.CasePassed {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 64, "<a class=\"small\" href=\"")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
@@ -978,7 +978,7 @@ func readinessPanel(groups []ReadinessGroup) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					if g.Target.Kind == models.DebugNotify {
+					if g.Target.Kind == sellertools.DebugNotify {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "<a class=\"small\" href=\"/seller/notify\" data-testid=\"notify-configure\">")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
@@ -1080,7 +1080,7 @@ func readinessChip(st sellerkit.RequiredState) templ.Component {
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
 		switch st.State {
-		case models.CasePassed:
+		case sellertools.CasePassed:
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 77, "<span class=\"chip\" style=\"color: var(--ok); border-color: var(--ok); margin: 2px 4px 2px 0; display: inline-block; white-space: nowrap\" data-scenario=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -1137,7 +1137,7 @@ func readinessChip(st sellerkit.RequiredState) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-		case models.CaseFailed:
+		case sellertools.CaseFailed:
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 82, "<span class=\"chip\" style=\"color: var(--danger); border-color: var(--danger); margin: 2px 4px 2px 0; display: inline-block; white-space: nowrap\" data-scenario=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

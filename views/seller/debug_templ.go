@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/sellertools"
 	"koogallery/protocol"
 	"koogallery/sellerkit"
 	"koogallery/views"
@@ -25,17 +25,17 @@ import (
 // DebugVM is 应用接入调试: the chosen kind, address, path and scenario, the parameters and,
 // after a button, its output.
 type DebugVM struct {
-	Kind      models.DebugKind
+	Kind      sellertools.DebugKind
 	Scenarios []sellerkit.Scenario
 	Scenario  sellerkit.Scenario
 	// Addresses are the seller's certified addresses.
-	Addresses []models.ProductionAddress
+	Addresses []sellertools.ProductionAddress
 	// Address is the chosen one (nil when the seller has none certified).
-	Address   *models.ProductionAddress
+	Address   *sellertools.ProductionAddress
 	Path      string
 	PathError string
 	// Key is the key bound to the address for the kind's interface type (nil: none bound).
-	Key *models.AccessKey
+	Key *sellertools.AccessKey
 	// InstanceID is what the last passed newInstance case of this target returned.
 	InstanceID string
 	Values     map[string]string
@@ -76,14 +76,14 @@ func (vm DebugVM) AddressID() uint {
 
 // Certified reports whether the chosen address may be debugged.
 func (vm DebugVM) Certified() bool {
-	return vm.Address != nil && vm.Address.Status == models.AddressCertified
+	return vm.Address != nil && vm.Address.Status == sellertools.AddressCertified
 }
 
 // CanRun reports whether the buttons may send: a certified address, a valid path, a bound key.
 func (vm DebugVM) CanRun() bool { return vm.Certified() && vm.PathError == "" && vm.Key != nil }
 
 // DebugURL is the debug page pointed at a kind, scenario, address and path.
-func DebugURL(kind models.DebugKind, scenario string, addressID uint, path string) string {
+func DebugURL(kind sellertools.DebugKind, scenario string, addressID uint, path string) string {
 	q := url.Values{}
 	q.Set("kind", string(kind))
 	if scenario != "" {
@@ -332,7 +332,7 @@ func Debug(vm DebugVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, k := range models.DebugKinds {
+		for _, k := range sellertools.DebugKinds {
 			if k == vm.Kind {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<a class=\"chip active\" aria-current=\"page\" href=\"")
 				if templ_7745c5c3_Err != nil {
@@ -1102,7 +1102,7 @@ func debugKeyLine(vm DebugVM) templ.Component {
 }
 
 // debugRequired says which cases a product of the kind needs before listing.
-func debugRequired(kind models.DebugKind) templ.Component {
+func debugRequired(kind sellertools.DebugKind) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1123,7 +1123,7 @@ func debugRequired(kind models.DebugKind) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if kind == models.DebugNotify {
+		if kind == sellertools.DebugNotify {
 			var templ_7745c5c3_Var60 string
 			templ_7745c5c3_Var60, templ_7745c5c3_Err = templ.JoinStringErrs(views.T(ctx, "debug.required.notify"))
 			if templ_7745c5c3_Err != nil {

@@ -10,14 +10,14 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"koogallery/models"
+	"koogallery/models/sellertools"
 	"koogallery/views"
 	"koogallery/views/components"
 )
 
 // KeysVM is 密钥管理: the seller's keys and the new-key form.
 type KeysVM struct {
-	Keys      []models.KeyRow
+	Keys      []sellertools.KeyRow
 	Name      string
 	NameError string
 	// NewKeyID highlights the key just created, shown revealed once.

@@ -14,7 +14,7 @@ import (
 	"fmt"
 	"time"
 
-	"koogallery/models"
+	"koogallery/models/sellertools"
 	"koogallery/protocol"
 	"koogallery/sellerkit"
 	"koogallery/views"
@@ -23,7 +23,7 @@ import (
 
 // SignatureVM is the signature checker: the pasted call, the chosen key and what was found.
 type SignatureVM struct {
-	Keys     []models.KeyRow
+	Keys     []sellertools.KeyRow
 	URL      string
 	Body     string
 	KeyID    uint

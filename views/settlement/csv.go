@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"koogallery/i18n"
-	"koogallery/models"
+	"koogallery/models/settlement"
 )
 
 // utf8BOM makes spreadsheet programs (Excel) read the file as UTF-8, so Chinese shows right.
@@ -18,14 +18,14 @@ var CSVColumns = []string{"settlement.col.period", "settlement.col.seller", "set
 	"settlement.col.orders", "settlement.col.gross", "settlement.col.rate", "settlement.col.fee", "settlement.col.refunds", "settlement.col.net"}
 
 // CSVFilename is the download's name: ASCII only, so every browser keeps it.
-func CSVFilename(st *models.Statement) string {
+func CSVFilename(st *settlement.Statement) string {
 	return "statement-" + strconv.FormatUint(uint64(st.SellerID), 10) + "-" + st.Period.String() + ".csv"
 }
 
 // WriteCSV writes a statement as CSV in the locale's language: a UTF-8 byte-order mark, a
 // header row, one row per product and a total row; amounts in plain yuan ("1234.50"), quoting
 // by encoding/csv, CRLF line ends.
-func WriteCSV(w io.Writer, locale string, st *models.Statement) error {
+func WriteCSV(w io.Writer, locale string, st *settlement.Statement) error {
 	if _, err := io.WriteString(w, utf8BOM); err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func WriteCSV(w io.Writer, locale string, st *models.Statement) error {
 	period := st.Period.String()
 	for _, l := range st.Lines {
 		rec := []string{period, st.SellerName, l.ProductName, i18n.T(locale, "product.type."+string(l.ProductType)),
-			strconv.FormatInt(l.Orders, 10), YuanPlain(l.GrossFen), models.RatePercent(l.RateBP), YuanPlain(l.FeeFen),
+			strconv.FormatInt(l.Orders, 10), YuanPlain(l.GrossFen), settlement.RatePercent(l.RateBP), YuanPlain(l.FeeFen),
 			YuanPlain(l.RefundFen), YuanPlain(l.NetFen)}
 		if err := cw.Write(rec); err != nil {
 			return err

@@ -5,15 +5,16 @@ import (
 	"encoding/csv"
 	"testing"
 
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/settlement"
 )
 
 // Names with commas, quotes and line breaks survive the round trip; the file starts with a
 // UTF-8 byte-order mark and ends its records with CRLF; amounts are exact yuan.
 func TestWriteCSVQuotingAndBOM(t *testing.T) {
-	p, _ := models.ParsePeriod("2026-03")
-	st := &models.Statement{SellerID: 7, SellerName: `云启科技, "旗舰店"`, Period: p, Orders: 2, GrossFen: 100000001, FeeFen: 7000000, RefundFen: 5, NetFen: 93000000 - 4,
-		Lines: []models.StatementLine{{ProductName: "网盘\n企业版, \"Pro\"", ProductType: models.TypeSaaS, Orders: 2, GrossFen: 100000001, RateBP: 700, FeeFen: 7000000, RefundFen: 5, NetFen: 92999996}}}
+	p, _ := settlement.ParsePeriod("2026-03")
+	st := &settlement.Statement{SellerID: 7, SellerName: `云启科技, "旗舰店"`, Period: p, Orders: 2, GrossFen: 100000001, FeeFen: 7000000, RefundFen: 5, NetFen: 93000000 - 4,
+		Lines: []settlement.StatementLine{{ProductName: "网盘\n企业版, \"Pro\"", ProductType: catalog.TypeSaaS, Orders: 2, GrossFen: 100000001, RateBP: 700, FeeFen: 7000000, RefundFen: 5, NetFen: 92999996}}}
 	var buf bytes.Buffer
 	if err := WriteCSV(&buf, "zh", st); err != nil {
 		t.Fatal(err)

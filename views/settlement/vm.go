@@ -9,7 +9,10 @@ import (
 	"net/url"
 	"strconv"
 
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/settlement"
+	"koogallery/models/sqldb"
 	"koogallery/views"
 )
 
@@ -21,26 +24,26 @@ const (
 
 // SellerVM is /seller/settlement.
 type SellerVM struct {
-	List       *models.SettlementList
-	State      models.SettleState // the state filter, "" for all
-	Periods    []models.Period    // the months offered in the period picker, newest first
-	Statements []models.Statement
+	List       *settlement.SettlementList
+	State      settlement.SettleState // the state filter, "" for all
+	Periods    []settlement.Period    // the months offered in the period picker, newest first
+	Statements []settlement.Statement
 }
 
 // StatementVM is one monthly statement.
 type StatementVM struct {
 	Area string
-	St   *models.Statement
+	St   *settlement.Statement
 }
 
 // AdminVM is /admin/settlement.
 type AdminVM struct {
-	Statements []models.Statement
-	Credit     models.Page[models.Order]
+	Statements []settlement.Statement
+	Credit     sqldb.Page[orders.Order]
 }
 
 // SellerURL is the seller's settlement page for a period and state.
-func SellerURL(p models.Period, st models.SettleState) string {
+func SellerURL(p settlement.Period, st settlement.SettleState) string {
 	q := url.Values{}
 	q.Set("month", p.String())
 	if st != "" {
@@ -50,7 +53,7 @@ func SellerURL(p models.Period, st models.SettleState) string {
 }
 
 // StatementURL is a statement's page in an area.
-func StatementURL(area string, st *models.Statement) string {
+func StatementURL(area string, st *settlement.Statement) string {
 	if area == AreaAdmin {
 		return "/admin/settlement/statements/" + views.Itoa(st.SellerID) + "/" + st.Period.String()
 	}
@@ -58,45 +61,47 @@ func StatementURL(area string, st *models.Statement) string {
 }
 
 // ExportURL downloads a statement as CSV.
-func ExportURL(area string, st *models.Statement) string { return StatementURL(area, st) + "/export" }
+func ExportURL(area string, st *settlement.Statement) string {
+	return StatementURL(area, st) + "/export"
+}
 
 // RepaymentURL is operations' repayment switch for a credit order.
 func RepaymentURL(id uint) string { return "/admin/settlement/orders/" + views.Itoa(id) + "/repayment" }
 
 // Tone picks a settlement state's badge colour.
-func Tone(s models.SettleState) string {
+func Tone(s settlement.SettleState) string {
 	switch s {
-	case models.SettleEligible:
+	case settlement.SettleEligible:
 		return "ok"
-	case models.SettlePending:
+	case settlement.SettlePending:
 		return "warn"
 	}
 	return "muted"
 }
 
 // SupervisionLabel names a supervision state.
-func SupervisionLabel(ctx context.Context, s models.SupervisionStatus) string {
-	if s == models.SupervisionUnknown {
+func SupervisionLabel(ctx context.Context, s orders.SupervisionStatus) string {
+	if s == orders.SupervisionUnknown {
 		return views.T(ctx, "settlement.supervision.unknown")
 	}
 	return views.T(ctx, "settlement.supervision."+string(s))
 }
 
 // ReasonText explains one unmet condition of an order.
-func ReasonText(ctx context.Context, r models.SettleReason, row *models.SettlementRow, typeBilled int64) string {
+func ReasonText(ctx context.Context, r settlement.SettleReason, row *settlement.SettlementRow, typeBilled int64) string {
 	switch r {
-	case models.ReasonSupervision:
+	case settlement.ReasonSupervision:
 		return views.T(ctx, "settlement.reason.supervision", SupervisionLabel(ctx, row.Order.SupervisionStatus))
-	case models.ReasonNotEffective:
+	case settlement.ReasonNotEffective:
 		return views.T(ctx, "settlement.reason.not_effective", views.FormatTimePtr(row.Order.EffectiveAt))
-	case models.ReasonThreshold:
-		return views.T(ctx, "settlement.reason.threshold", views.Money(typeBilled), views.Money(models.SettlementThresholdFen))
+	case settlement.ReasonThreshold:
+		return views.T(ctx, "settlement.reason.threshold", views.Money(typeBilled), views.Money(settlement.SettlementThresholdFen))
 	}
 	return views.T(ctx, "settlement.reason."+string(r))
 }
 
 // TypeBilled is a product type's billed total in the list.
-func (vm SellerVM) TypeBilled(t models.ProductType) int64 {
+func (vm SellerVM) TypeBilled(t catalog.ProductType) int64 {
 	for _, x := range vm.List.Types {
 		if x.Type == t {
 			return x.BilledFen

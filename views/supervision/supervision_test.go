@@ -8,7 +8,9 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
 
-	"koogallery/models"
+	"koogallery/models/catalog"
+	"koogallery/models/orders"
+	"koogallery/models/supervision"
 	"koogallery/views"
 )
 
@@ -26,10 +28,10 @@ func render(t *testing.T, c templ.Component) *goquery.Document {
 	return doc
 }
 
-func detail(step models.SupervisionStep, frozen bool, typ models.ProductType) *models.SupervisionDetail {
-	p := &models.Product{Name: "迁移服务", Type: typ}
-	return &models.SupervisionDetail{S: models.Supervision{ID: 5, Step: step, Frozen: frozen, ProductType: typ, Product: p,
-		Order: &models.Order{OrderNo: "CS2603010800ABCDE", Status: models.OrderProcessing}}}
+func detail(step supervision.SupervisionStep, frozen bool, typ catalog.ProductType) *supervision.SupervisionDetail {
+	p := &catalog.Product{Name: "迁移服务", Type: typ}
+	return &supervision.SupervisionDetail{S: supervision.Supervision{ID: 5, Step: step, Frozen: frozen, ProductType: typ, Product: p,
+		Order: &orders.Order{OrderNo: "CS2603010800ABCDE", Status: orders.OrderProcessing}}}
 }
 
 // Each party sees exactly the forms of its turn; while an appeal is open, none, but the
@@ -37,20 +39,20 @@ func detail(step models.SupervisionStep, frozen bool, typ models.ProductType) *m
 func TestDetailShowsOnlyTheTurnsForms(t *testing.T) {
 	cases := []struct {
 		area   string
-		step   models.SupervisionStep
+		step   supervision.SupervisionStep
 		frozen bool
-		typ    models.ProductType
+		typ    catalog.ProductType
 		want   []string
 	}{
-		{AreaConsole, models.StepRequirements, false, models.TypeManualService, []string{"submit_requirements"}},
-		{AreaSeller, models.StepRequirements, false, models.TypeManualService, nil},
-		{AreaSeller, models.StepConfirm, false, models.TypeManualService, []string{"confirm_requirements", "reject_requirements"}},
-		{AreaSeller, models.StepImplementing, false, models.TypeManualService, []string{"deliver"}},
-		{AreaSeller, models.StepImplementing, false, models.TypeHardware, []string{"ship"}},
-		{AreaConsole, models.StepShipped, false, models.TypeHardware, []string{"sign"}},
-		{AreaConsole, models.StepAcceptance, false, models.TypeManualService, []string{"accept", "reject_delivery"}},
-		{AreaConsole, models.StepAcceptance, true, models.TypeManualService, nil},
-		{AreaSeller, models.StepAcceptance, true, models.TypeManualService, nil},
+		{AreaConsole, supervision.StepRequirements, false, catalog.TypeManualService, []string{"submit_requirements"}},
+		{AreaSeller, supervision.StepRequirements, false, catalog.TypeManualService, nil},
+		{AreaSeller, supervision.StepConfirm, false, catalog.TypeManualService, []string{"confirm_requirements", "reject_requirements"}},
+		{AreaSeller, supervision.StepImplementing, false, catalog.TypeManualService, []string{"deliver"}},
+		{AreaSeller, supervision.StepImplementing, false, catalog.TypeHardware, []string{"ship"}},
+		{AreaConsole, supervision.StepShipped, false, catalog.TypeHardware, []string{"sign"}},
+		{AreaConsole, supervision.StepAcceptance, false, catalog.TypeManualService, []string{"accept", "reject_delivery"}},
+		{AreaConsole, supervision.StepAcceptance, true, catalog.TypeManualService, nil},
+		{AreaSeller, supervision.StepAcceptance, true, catalog.TypeManualService, nil},
 	}
 	for _, tc := range cases {
 		doc := render(t, Detail(DetailVM{Area: tc.area, D: detail(tc.step, tc.frozen, tc.typ)}))
@@ -73,15 +75,15 @@ func TestDetailShowsOnlyTheTurnsForms(t *testing.T) {
 			t.Errorf("%s at %s: frozen shown %v, appeal form %v", tc.area, tc.step, frozen, appeal)
 		}
 	}
-	doc := render(t, Detail(DetailVM{Area: AreaAdmin, D: detail(models.StepAcceptance, true, models.TypeManualService),
-		Appeal: &models.Appeal{ID: 9, Status: models.AppealOpen}}))
+	doc := render(t, Detail(DetailVM{Area: AreaAdmin, D: detail(supervision.StepAcceptance, true, catalog.TypeManualService),
+		Appeal: &supervision.Appeal{ID: 9, Status: supervision.AppealOpen}}))
 	if doc.Find(`form.sv-action, [data-testid="sv-form-appeal"]`).Length() != 0 || doc.Find(`[data-testid="appeal-form-decide"]`).Length() != 1 {
 		t.Error("operations see the parties' forms or miss the decision form")
 	}
 }
 
 func TestWaitingSaysWhoseTurn(t *testing.T) {
-	sv := &models.Supervision{Step: models.StepConfirm}
+	sv := &supervision.Supervision{Step: supervision.StepConfirm}
 	if Waiting(AreaSeller, sv) != "supervision.turn.you" || Waiting(AreaConsole, sv) != "supervision.turn.seller" {
 		t.Error("confirm step: the seller's turn")
 	}
@@ -89,7 +91,7 @@ func TestWaitingSaysWhoseTurn(t *testing.T) {
 	if Waiting(AreaConsole, sv) != "supervision.turn.appeal" {
 		t.Error("frozen: operations' turn")
 	}
-	if got := Waiting(AreaConsole, &models.Supervision{Step: models.StepAccepted}); got != "supervision.turn.platform" {
+	if got := Waiting(AreaConsole, &supervision.Supervision{Step: supervision.StepAccepted}); got != "supervision.turn.platform" {
 		t.Errorf("accepted: %s", got)
 	}
 	if _, ok := ParseLocalDateTime("2026-03-01T08:30"); !ok {

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"koogallery/chinatime"
-	"koogallery/models"
+	"koogallery/models/account"
+	"koogallery/models/sqldb"
+	"koogallery/models/supervision"
 	"koogallery/views"
 )
 
@@ -21,8 +23,8 @@ const (
 // ListVM is a list of supervised orders.
 type ListVM struct {
 	Area   string
-	Filter models.SupervisionFilter
-	Page   models.Page[models.Supervision]
+	Filter supervision.SupervisionFilter
+	Page   sqldb.Page[supervision.Supervision]
 }
 
 // FormState is the form being re-shown after refused input: which one, what was typed, and a
@@ -52,15 +54,15 @@ func (f FormState) Val(action, field string) string {
 // DetailVM is one supervision in an area; Appeal is the appeal an admin works on.
 type DetailVM struct {
 	Area   string
-	D      *models.SupervisionDetail
+	D      *supervision.SupervisionDetail
 	Form   FormState
-	Appeal *models.Appeal
+	Appeal *supervision.Appeal
 }
 
 // AppealsVM is operations' appeal queue.
 type AppealsVM struct {
-	Filter models.AppealFilter
-	Page   models.Page[models.Appeal]
+	Filter supervision.AppealFilter
+	Page   sqldb.Page[supervision.Appeal]
 }
 
 // Base is the area's URL prefix for supervision.
@@ -76,30 +78,30 @@ func AppealURL(id uint) string { return "/admin/appeals/" + views.Itoa(id) }
 func AttachmentURL(area string, id uint) string { return "/" + area + "/attachments/" + views.Itoa(id) }
 
 // roleOf is the party an area acts as.
-func roleOf(area string) models.Role {
+func roleOf(area string) account.Role {
 	switch area {
 	case AreaConsole:
-		return models.RoleBuyer
+		return account.RoleBuyer
 	case AreaSeller:
-		return models.RoleSeller
+		return account.RoleSeller
 	}
-	return models.RoleAdmin
+	return account.RoleAdmin
 }
 
 // partyActions are the actions a party may take, in the order their forms are shown.
-var partyActions = []models.SupervisionAction{
-	models.SvSubmitRequirements, models.SvSubmitCode, models.SvConfirmRequirements, models.SvRejectRequirements,
-	models.SvDeliver, models.SvShip, models.SvSign, models.SvAccept, models.SvRejectDelivery,
+var partyActions = []supervision.SupervisionAction{
+	supervision.SvSubmitRequirements, supervision.SvSubmitCode, supervision.SvConfirmRequirements, supervision.SvRejectRequirements,
+	supervision.SvDeliver, supervision.SvShip, supervision.SvSign, supervision.SvAccept, supervision.SvRejectDelivery,
 }
 
 // Actions lists what the area's party may do now (nothing while an appeal is open).
-func Actions(area string, sv *models.Supervision) []models.SupervisionAction {
+func Actions(area string, sv *supervision.Supervision) []supervision.SupervisionAction {
 	if sv.Frozen {
 		return nil
 	}
-	var out []models.SupervisionAction
+	var out []supervision.SupervisionAction
 	for _, a := range partyActions {
-		if models.CanSupervise(a, sv.Step, roleOf(area), sv.Hardware()) {
+		if supervision.CanSupervise(a, sv.Step, roleOf(area), sv.Hardware()) {
 			out = append(out, a)
 		}
 	}
@@ -107,7 +109,7 @@ func Actions(area string, sv *models.Supervision) []models.SupervisionAction {
 }
 
 // PartyAction reports whether a is an action a party posts (the handlers' allow-list).
-func PartyAction(a string) (models.SupervisionAction, bool) {
+func PartyAction(a string) (supervision.SupervisionAction, bool) {
 	for _, k := range partyActions {
 		if string(k) == a {
 			return k, true
@@ -118,7 +120,7 @@ func PartyAction(a string) (models.SupervisionAction, bool) {
 
 // Waiting says whose turn it is, as a message key: your turn, the other party's, the
 // platform's, or operations' (an open appeal).
-func Waiting(area string, sv *models.Supervision) string {
+func Waiting(area string, sv *supervision.Supervision) string {
 	switch {
 	case sv.Frozen:
 		return "supervision.turn.appeal"
@@ -128,20 +130,20 @@ func Waiting(area string, sv *models.Supervision) string {
 		return "supervision.turn.platform"
 	case sv.Step.Turn() == roleOf(area):
 		return "supervision.turn.you"
-	case sv.Step.Turn() == models.RoleBuyer:
+	case sv.Step.Turn() == account.RoleBuyer:
 		return "supervision.turn.buyer"
 	}
 	return "supervision.turn.seller"
 }
 
 // StepTone is a step's badge tone.
-func StepTone(sv *models.Supervision) string {
+func StepTone(sv *supervision.Supervision) string {
 	switch {
 	case sv.Frozen:
 		return "danger"
-	case sv.Step == models.StepCompleted:
+	case sv.Step == supervision.StepCompleted:
 		return "ok"
-	case sv.Step == models.StepClosed:
+	case sv.Step == supervision.StepClosed:
 		return "muted"
 	}
 	return "info"
@@ -159,7 +161,7 @@ func ParseLocalDateTime(s string) (time.Time, bool) {
 }
 
 // ActorName is who made an event, as its timeline shows it.
-func ActorName(e *models.SupervisionEvent) string {
+func ActorName(e *supervision.SupervisionEvent) string {
 	if e.Actor != nil {
 		return e.Actor.Name
 	}
