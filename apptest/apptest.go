@@ -15,7 +15,6 @@ import (
 
 	"koogallery/app"
 	"koogallery/config"
-	"koogallery/models"
 	"koogallery/models/dbtest"
 	"koogallery/models/sqldb"
 )
@@ -28,18 +27,6 @@ func NewMySQLDatabase(t testing.TB) string { return dbtest.NewMySQLDatabase(t) }
 
 // Dialects are the databases every store test runs on.
 var Dialects = dbtest.Dialects
-
-// NewStore opens a fresh, migrated, empty store on the dialect.
-func NewStore(t testing.TB, d sqldb.Dialect) *models.Store {
-	return models.NewStore(dbtest.NewDB(t, d))
-}
-
-// ForEachDialect runs fn as a subtest on a fresh store of every dialect.
-func ForEachDialect(t *testing.T, fn func(t *testing.T, s *models.Store)) {
-	for _, d := range Dialects {
-		t.Run(string(d), func(t *testing.T) { fn(t, NewStore(t, d)) })
-	}
-}
 
 // Server is the whole application behind a loopback HTTP listener.
 type Server struct {

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/cloud"
 	. "koogallery/deploy"
 	"koogallery/models"
@@ -19,6 +18,7 @@ import (
 	"koogallery/models/orders"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 const testPassword = "Kx7#deploy-Secret9"
@@ -112,7 +112,7 @@ func (f *fixture) wait(t *testing.T, id uint, cond func(d *deployment.Deployment
 
 // A server stopped mid-deployment: the next one resumes from the interrupted step.
 func TestDeployRunnerResumesAfterRestart(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		f := setup(t, s)
 		d := f.start(t, "restart")
 		stop := f.run(context.Background())
@@ -150,7 +150,7 @@ func TestDeployRunnerResumesAfterRestart(t *testing.T) {
 
 // An injected install failure fails the deployment at install; retry resumes there.
 func TestDeployRetryAfterInjectedFailure(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		f := setup(t, s)
 		f.sim.FailStep(cloud.StepInstall, 1)
 		d := f.start(t, "retry")
@@ -180,7 +180,7 @@ func TestDeployRetryAfterInjectedFailure(t *testing.T) {
 
 // One deployment at a time per service; a resubmitted form finds its deployment.
 func TestDeployOneAtATime(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		f := setup(t, s)
 		d := f.start(t, "once")
 		o, c := f.choose(t, f.buyer.ID, "ecs-app-02", Choice{Password: testPassword, Confirm: testPassword})
@@ -204,7 +204,7 @@ func TestDeployOneAtATime(t *testing.T) {
 
 // Bad choices are refused per field.
 func TestDeployCheckRefusesBadInput(t *testing.T) {
-	f := setup(t, apptest.NewStore(t, sqldb.SQLite))
+	f := setup(t, storetest.NewStore(t, sqldb.SQLite))
 	cases := map[string]struct {
 		name  string
 		c     Choice
@@ -265,7 +265,7 @@ func assertNoPassword(t *testing.T, s *models.Store) {
 
 // Revoking the delegation stops a running deployment at its next step.
 func TestDeployStopsWhenDelegationRevoked(t *testing.T) {
-	f := setup(t, apptest.NewStore(t, sqldb.SQLite))
+	f := setup(t, storetest.NewStore(t, sqldb.SQLite))
 	d := f.start(t, "revoke")
 	must(t, f.s.RevokeDelegation(context.Background(), f.buyer.ID))
 	stop := f.run(context.Background())

@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/dispatch"
 	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/catalog"
+	"koogallery/models/dbtest"
 	"koogallery/models/orders"
 	"koogallery/models/outbox"
 	"koogallery/models/sellertools"
@@ -67,7 +67,7 @@ func newFixture(t testing.TB, d sqldb.Dialect, opts refseller.Options) *fixture 
 	ctx := context.Background()
 	f := &fixture{dir: t.TempDir()}
 	if d == sqldb.MySQL {
-		f.dsn = apptest.NewMySQLDatabase(t)
+		f.dsn = dbtest.NewMySQLDatabase(t)
 	}
 	f.store = openStore(t, f.dsn, f.dir)
 	_, err := f.store.SeedDemo(ctx)
@@ -148,7 +148,7 @@ func waitFor(t testing.TB, within time.Duration, what string, cond func() bool) 
 // A backlog larger than the worker pool is drained without waiting for idle polls: an
 // attempt's end lets the dispatcher claim more.
 func TestDispatchRunDrainsBacklog(t *testing.T) {
-	for _, d := range apptest.Dialects {
+	for _, d := range dbtest.Dialects {
 		t.Run(string(d), func(t *testing.T) { drainBacklog(t, d) })
 	}
 }

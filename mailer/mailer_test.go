@@ -19,12 +19,13 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/config"
 	"koogallery/mailer"
 	"koogallery/models"
+	"koogallery/models/dbtest"
 	"koogallery/models/notice"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 var ctx = context.Background()
@@ -171,7 +172,7 @@ func checkHeaders(t *testing.T, p parsed, wantTo string) {
 }
 
 func TestSMTPDeliversUTF8Mail(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		fakeClock(s)
 		srv := startSMTP(t, nil, "", "")
 		m := newMailer(s, &mailer.SMTPSender{Addr: srv.Addr, From: from}, nil)
@@ -214,7 +215,7 @@ func TestSMTPDeliversUTF8Mail(t *testing.T) {
 }
 
 func TestSMTPStartTLSAndAuthPlain(t *testing.T) {
-	s := apptest.NewStore(t, sqldb.SQLite)
+	s := storetest.NewStore(t, sqldb.SQLite)
 	cert, pool := selfSigned(t)
 	srv := startSMTP(t, cert, "mailer-user", "s3cret-smtp-pass")
 	var logs safeBuffer
@@ -252,7 +253,7 @@ func TestSMTPStartTLSAndAuthPlain(t *testing.T) {
 }
 
 func TestSMTPFailureRetriesWithBackoffThenGivesUp(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		clk := fakeClock(s)
 		// First the server is down: nothing listens on the port.
 		l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -316,11 +317,11 @@ func TestSMTPFailureRetriesWithBackoffThenGivesUp(t *testing.T) {
 // Mailers in two processes (two stores on one database) share the outbox: every mail goes
 // exactly once.
 func TestConcurrentMailersNeverSendTwice(t *testing.T) {
-	for _, d := range apptest.Dialects {
+	for _, d := range dbtest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			opts := sqldb.OpenOptions{DataDir: t.TempDir()}
 			if d == sqldb.MySQL {
-				opts.DSN = apptest.NewMySQLDatabase(t)
+				opts.DSN = dbtest.NewMySQLDatabase(t)
 			}
 			var stores []*models.Store
 			for i := 0; i < 2; i++ {
@@ -399,7 +400,7 @@ func TestConcurrentMailersNeverSendTwice(t *testing.T) {
 }
 
 func TestDevFileSenderWritesReadableEML(t *testing.T) {
-	s := apptest.NewStore(t, sqldb.SQLite)
+	s := storetest.NewStore(t, sqldb.SQLite)
 	dataDir := t.TempDir()
 	var logs safeBuffer
 	m := mailer.New(s, config.Mail{From: from}, dataDir, slog.New(slog.NewTextHandler(&logs, nil)))

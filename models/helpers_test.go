@@ -13,8 +13,8 @@ import (
 	"koogallery/models/orders"
 )
 
-// The store tests run on SQLite and on MariaDB through apptest.ForEachDialect; they live in
-// the external test package because apptest imports the app, which imports models.
+// The store tests run on SQLite and on MariaDB through storetest.ForEachDialect, which gives a
+// fresh models.Store without the rest of the application.
 
 var ctx = context.Background()
 

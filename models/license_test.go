@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/catalog"
 	"koogallery/models/license"
@@ -17,6 +16,7 @@ import (
 	"koogallery/models/outbox"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 func TestNormalizeFingerprint(t *testing.T) {
@@ -76,7 +76,7 @@ func licenseWorld(t *testing.T, s *models.Store, periodic bool) (*world, orders.
 }
 
 func TestApplyLicense(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w, inst := licenseWorld(t, s, true)
 		fp := "00:1a:2b:3c:4d:5e|WD-1||"
 
@@ -170,7 +170,7 @@ func TestApplyLicense(t *testing.T) {
 // A FILE announced in the answer waits for its bytes; a call that exhausts its retries fails
 // the application, and the device may be applied for again.
 func TestLicenseFileAndFailure(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w, inst := licenseWorld(t, s, false)
 		a, _, err := s.ApplyLicense(ctx, w.buyer.ID, inst.ID, "AA|||", key())
 		must(t, err)

@@ -8,17 +8,17 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 var orderNoShape = regexp.MustCompile(`^CS\d{10}[A-Z]{5}$`)
 
 func TestPurchaseByProductType(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		cases := []struct {
 			name      string
@@ -108,7 +108,7 @@ func TestPurchaseByProductType(t *testing.T) {
 func ptr(t time.Time) *time.Time { return &t }
 
 func TestPurchaseTrialOnlyOnce(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t) // 7-day trial
 		o, err := s.Purchase(ctx, w.buyer.ID, p.ID, buy(catalog.PlanTrial, "", orders.PayCredit))
@@ -149,7 +149,7 @@ func TestPurchaseTrialOnlyOnce(t *testing.T) {
 }
 
 func TestPurchaseRejectsBadInput(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
 		once := w.product(t, func(p *catalog.Product) { p.ChargingMode, p.PriceOnce = catalog.ChargeOneTime, 500 })
@@ -205,7 +205,7 @@ func TestPurchaseRejectsBadInput(t *testing.T) {
 }
 
 func TestPurchaseDoubleSubmit(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
 		in := buy(catalog.PlanMonth, "2", orders.PayCash)
@@ -245,7 +245,7 @@ func TestPurchaseDoubleSubmit(t *testing.T) {
 }
 
 func TestPurchaseConcurrentDoubleSubmit(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
 		for round := 0; round < 3; round++ {

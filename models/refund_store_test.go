@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/attachment"
@@ -21,6 +20,7 @@ import (
 	"koogallery/models/outbox"
 	"koogallery/models/refund"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 // Refunds in the store, on SQLite and MariaDB: the rule table on real orders, what approval
@@ -62,7 +62,7 @@ func supervised(typ catalog.ProductType, fen int64) func(p *catalog.Product) {
 }
 
 func TestRefundRulesOnRealOrders(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		day := 24 * time.Hour
 		type setup func(t *testing.T, inst *orders.Instance)
@@ -192,7 +192,7 @@ func refundWorld(t *testing.T, s *models.Store) (*world, *account.User, orders.O
 }
 
 func TestRefundApproveDoesEverythingOnce(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w, seller, o, inst := refundWorld(t, s)
 		in := refundIn("150.50")
 		in.ShareContact = true
@@ -294,7 +294,7 @@ func TestRefundApproveDoesEverythingOnce(t *testing.T) {
 }
 
 func TestRefundRenewalNotInEffectTakesThePeriodBack(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		seller := w.sellerUser(t, "seller@test.test")
 		p := w.product(t, func(p *catalog.Product) { p.Type, p.Supervised, p.PriceMonth = catalog.TypeLicense, true, 0 })
@@ -345,7 +345,7 @@ func isField(err error, field, msg string) bool {
 }
 
 func TestRefundRejectThenApplyAgain(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w, seller, _, inst := refundWorld(t, s)
 		r, err := s.RequestRefund(ctx, &w.buyer, inst.ID, refundIn("300"))
 		must(t, err)
@@ -395,7 +395,7 @@ func TestRefundRejectThenApplyAgain(t *testing.T) {
 }
 
 func TestRefundNoReasonAutomaticWithYearlyLimit(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.product(t, func(p *catalog.Product) { p.Type = catalog.TypeImage })
 		for i := 0; i < refund.NoReasonPerYear; i++ {
@@ -440,7 +440,7 @@ func TestRefundNoReasonAutomaticWithYearlyLimit(t *testing.T) {
 // TestRefundConcurrentDecisions races two approvals, and an approval with a withdrawal, of one
 // request: exactly one wins, with one refund record and one releaseInstance call.
 func TestRefundConcurrentDecisions(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w, seller, _, _ := refundWorld(t, s)
 		seller2 := w.sellerUser(t, "colleague@test.test") // the same company, another person
 		p := w.product(t, supervised(catalog.TypeSaaS, 30000))
@@ -510,7 +510,7 @@ func TestRefundConcurrentDecisions(t *testing.T) {
 
 // TestRefundConcurrentRequests: two different forms for one service at once make one request.
 func TestRefundConcurrentRequests(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w, _, _, inst := refundWorld(t, s)
 		var wg sync.WaitGroup
 		errs := make([]error, 4)
@@ -539,7 +539,7 @@ func TestRefundConcurrentRequests(t *testing.T) {
 }
 
 func TestRefundBadInputChangesNothing(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w, seller, _, inst := refundWorld(t, s)
 		hw := w.product(t, supervised(catalog.TypeHardware, 50000))
 		_, hwInst := bought(t, w, w.buyer.ID, hw, buy(catalog.PlanOnce, "", orders.PayCash))
@@ -641,7 +641,7 @@ func TestRefundBadInputChangesNothing(t *testing.T) {
 }
 
 func TestRefundDoubleSubmitAndAttachmentAccess(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w, seller, _, inst := refundWorld(t, s)
 		in := refundIn("50")
 		in.Attachment = &attachment.Upload{Name: "record.pdf", Data: pdfBytes}

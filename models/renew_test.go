@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 // bought is a service the buyer purchased at the current fake time.
@@ -25,7 +25,7 @@ func bought(t *testing.T, w *world, buyerID uint, p catalog.Product, in models.P
 }
 
 func TestRenewExtendsFromCurrentExpiry(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
 		first, in := bought(t, w, w.buyer.ID, p, buy(catalog.PlanMonth, "1", orders.PayCash))
@@ -80,7 +80,7 @@ func TestRenewExtendsFromCurrentExpiry(t *testing.T) {
 }
 
 func TestRenewExpiredFrozenAndTrial(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
 
@@ -127,7 +127,7 @@ func TestRenewExpiredFrozenAndTrial(t *testing.T) {
 }
 
 func TestRenewRefusals(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
 		_, normal := bought(t, w, w.buyer.ID, p, buy(catalog.PlanMonth, "1", orders.PayCash))
@@ -180,7 +180,7 @@ func TestRenewRefusals(t *testing.T) {
 // Concurrent renewals with different forms: each succeeds or reports ErrStale, and the
 // successful ones form a chain, so no period is ever counted twice from one base.
 func TestRenewConcurrent(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
 		for round := 0; round < 3; round++ {

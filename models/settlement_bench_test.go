@@ -6,12 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/models/account"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/settlement"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 // BenchmarkSettlement100k measures the settlement pages' queries for one seller with 100,000
@@ -23,7 +23,7 @@ func BenchmarkSettlement100k(b *testing.B) {
 	if os.Getenv("KG_BENCH_DIALECT") == "mysql" {
 		d = sqldb.MySQL
 	}
-	s := apptest.NewStore(b, d)
+	s := storetest.NewStore(b, d)
 	now := time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC)
 	s.SetClock(func() time.Time { return now })
 	seller := account.Seller{Name: "压测商家"}

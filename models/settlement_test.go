@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/settlement"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 // Settlement (结算): the rule for every condition, the fee tiers at their boundaries, and the
@@ -166,7 +166,7 @@ func (w settleWorld) order(t *testing.T, p catalog.Product, buyer account.User, 
 }
 
 func TestSettlementConditionsOnRealOrders(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := settleWorld{newWorld(t, s)}
 		saas := w.product(t, nil)
 		lic := w.product(t, func(p *catalog.Product) { p.Type = catalog.TypeLicense })
@@ -285,7 +285,7 @@ func TestSettlementConditionsOnRealOrders(t *testing.T) {
 
 // The SQL filters and counts agree with the rule, order by order, on a varied set.
 func TestSettlementSQLMatchesRule(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := settleWorld{newWorld(t, s)}
 		types := []catalog.ProductType{catalog.TypeSaaS, catalog.TypeLicense, catalog.TypeImage}
 		var ps []catalog.Product
@@ -370,7 +370,7 @@ func TestSettlementSQLMatchesRule(t *testing.T) {
 // Statements: the fee tier per product per month at each boundary, refunds in their month,
 // months cut in China time, unsubscriptions and cancelled orders not billed.
 func TestStatementsFeeTiersAndMonths(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := settleWorld{newWorld(t, s)}
 		march := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
 		var lines []catalog.Product

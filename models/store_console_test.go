@@ -7,18 +7,18 @@ import (
 
 	"gorm.io/gorm"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 // The buyer's list pages scan their one statement by hand: every field the pages show must be
 // what GORM loads for the same rows, on both databases, page after page, in both shapes of
 // the statement (joined directly, and ids first for deep pages), and only the buyer's rows.
 func TestBuyerListsMatchEntities(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		withSpecs := w.periodic(t)
 		for i, name := range []string{"基础版", "专业版"} {
@@ -189,7 +189,7 @@ func deref(p *uint) any {
 // instead of two): a change made through this process shows at once, one made elsewhere (here
 // a raw UPDATE, as another server process would) once the entry expires.
 func TestServiceListProductCache(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
 		bought(t, w, w.buyer.ID, p, buy(catalog.PlanMonth, "1", orders.PayCash))

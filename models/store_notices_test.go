@@ -5,15 +5,15 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/notice"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 func TestNoticesScopedToOwner(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		other := account.Seller{Name: "另一家"}
 		must(t, s.DB().Create(&other).Error)

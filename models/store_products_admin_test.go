@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/catalog"
@@ -17,13 +16,14 @@ import (
 	"koogallery/models/outbox"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 // Operations freeze, delist and relist products for a written reason; each transition is
 // guarded in SQL, recorded on the product and in the audit trail, and told to the seller (an
 // in-site notice and a mail, written with the decision).
 func TestSaleStatusTransitions(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		admin := w.user(t, "ops@test.test", account.RoleAdmin)
 		p := w.product(t, nil)
@@ -107,7 +107,7 @@ func TestSaleStatusTransitions(t *testing.T) {
 
 // Two admins freezing the same product at once: one wins, the other is told it changed.
 func TestSaleStatusConcurrent(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		admin := w.user(t, "ops@test.test", account.RoleAdmin)
 		p := w.product(t, nil)
@@ -143,7 +143,7 @@ func TestSaleStatusConcurrent(t *testing.T) {
 // 重新启动 restarts a failed call once: a second click finds it already due. A call waiting for
 // a later retry may be restarted; another seller's call is not found.
 func TestRestartCallOnce(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.product(t, nil)
 		other := account.Seller{Name: "其他商家"}
@@ -219,7 +219,7 @@ func TestRestartCallOnce(t *testing.T) {
 // The monthly count of failed orders per product counts distinct orders of failed newInstance
 // calls this month, not replays, not other activities.
 func TestFailedOrdersThisMonth(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.product(t, nil)
 		q := w.product(t, nil)

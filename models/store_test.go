@@ -5,16 +5,16 @@ import (
 	"fmt"
 	"testing"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 func TestFavoritesIdempotent(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
 		for i := 0; i < 3; i++ {
@@ -61,7 +61,7 @@ func TestFavoritesIdempotent(t *testing.T) {
 }
 
 func TestPagination(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		var products []catalog.Product
 		for i := 0; i < 2*sqldb.PageSize+1; i++ {
@@ -113,7 +113,7 @@ func TestPagination(t *testing.T) {
 }
 
 func TestCatalogSearchIsLiteral(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		names := []string{"100% 纯净数据", "a_b 工具", `C:\tools 备份`, "Hello! 表单", "普通商品 abc"}
 		for _, n := range names {
@@ -158,7 +158,7 @@ func TestCatalogSearchIsLiteral(t *testing.T) {
 }
 
 func TestBuyerScoping(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		p := w.periodic(t)
 		mine, myService := bought(t, w, w.buyer.ID, p, buy(catalog.PlanMonth, "1", orders.PayCash))
@@ -207,7 +207,7 @@ func TestBuyerScoping(t *testing.T) {
 }
 
 func TestSeedDemoIdempotent(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		seeded, err := s.SeedDemo(ctx)
 		if err != nil || !seeded {
 			t.Fatalf("first seed: %v, %v", seeded, err)

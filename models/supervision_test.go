@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/attachment"
@@ -16,6 +15,7 @@ import (
 	"koogallery/models/orders"
 	"koogallery/models/refund"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 	"koogallery/models/supervision"
 )
 
@@ -121,7 +121,7 @@ func wantField(t *testing.T, what string, err error, field, msg string) {
 }
 
 func TestSupervisionFullFlowWithAppeal(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newSvWorld(t, s)
 		p := w.product(t, func(p *catalog.Product) {
 			p.Type, p.Supervised = catalog.TypeManualService, true
@@ -277,7 +277,7 @@ func TestSupervisionFullFlowWithAppeal(t *testing.T) {
 }
 
 func TestSupervisionHardwareAutoAcceptance(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newSvWorld(t, s)
 		p := w.product(t, supervised(catalog.TypeHardware, 399900))
 		o, _ := bought(t, w.world, w.buyer.ID, p, buy(catalog.PlanOnce, "", orders.PayCash))
@@ -332,7 +332,7 @@ func TestSupervisionHardwareAutoAcceptance(t *testing.T) {
 }
 
 func TestSupervisionIdentificationCodes(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newSvWorld(t, s)
 		sys := w.product(t, func(p *catalog.Product) {
 			supervised(catalog.TypeLicense, 1000)(p)
@@ -376,7 +376,7 @@ func TestSupervisionIdentificationCodes(t *testing.T) {
 }
 
 func TestSupervisionSystemCodesUniqueUnderConcurrency(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newSvWorld(t, s)
 		p := w.product(t, func(p *catalog.Product) {
 			supervised(catalog.TypeLicense, 1000)(p)
@@ -420,7 +420,7 @@ func TestSupervisionSystemCodesUniqueUnderConcurrency(t *testing.T) {
 }
 
 func TestAppealDecisionsRefundAndForceAccept(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newSvWorld(t, s)
 		p := w.product(t, supervised(catalog.TypeManualService, 100000))
 		o, inst := bought(t, w.world, w.buyer.ID, p, buy(catalog.PlanOnce, "", orders.PayCash))
@@ -493,7 +493,7 @@ func TestAppealDecisionsRefundAndForceAccept(t *testing.T) {
 }
 
 func TestSupervisionRacesApplyOnce(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newSvWorld(t, s)
 		p := w.product(t, supervised(catalog.TypeManualService, 1000))
 		o, _ := bought(t, w.world, w.buyer.ID, p, buy(catalog.PlanOnce, "", orders.PayCash))

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/catalog"
 	"koogallery/models/notice"
@@ -17,6 +16,7 @@ import (
 	"koogallery/models/outbox"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 // specWorld is a world with a periodic SaaS product opened through the seller's interface,
@@ -158,7 +158,7 @@ func TestUpgradeProration(t *testing.T) {
 // A product with specs is bought at the chosen spec's prices (the lowest when none is named);
 // the order and the service hold the spec; a renewal pays the service's spec.
 func TestPurchaseWithSpecs(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newSpecWorld(t, s, func(p *catalog.Product) { p.Type = catalog.TypeImage })
 		o, in := bought(t, w.world, w.buyer.ID, w.prod, specInput(&w.pro, catalog.PlanYear, "2"))
 		if o.AmountFen != 40000 || o.SpecID == nil || *o.SpecID != w.pro.ID || in.SpecID == nil || *in.SpecID != w.pro.ID {
@@ -210,7 +210,7 @@ func (w *specWorld) product2(t *testing.T) catalog.ProductSpec {
 // while it waits; when the seller answers, the order completes and the service holds the new
 // spec.
 func TestUpgradeSucceeds(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newSpecWorld(t, s, nil)
 		first, in := w.opened(t, &w.basic, "1") // 2026-03-10 → 2026-04-10: 31 days
 		w.clock.Set(t0.Add(10 * 24 * time.Hour))
@@ -324,7 +324,7 @@ func TestUpgradeSucceeds(t *testing.T) {
 // keeps its spec and may be changed again; the buyer and the seller are told; the call cannot be
 // restarted for the cancelled order.
 func TestUpgradeFailsAndRefunds(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newSpecWorld(t, s, nil)
 		_, in := w.opened(t, &w.basic, "3")
 		start := w.clock.Now()
@@ -403,7 +403,7 @@ func TestUpgradeFailsAndRefunds(t *testing.T) {
 
 // What cannot be changed, and bad choices, get a clear message and change nothing.
 func TestUpgradeRefusals(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newSpecWorld(t, s, func(p *catalog.Product) { p.TrialDays = 7 })
 		_, in := w.opened(t, &w.pro, "1")
 		other := w.product2(t)
@@ -477,7 +477,7 @@ func TestUpgradeRefusals(t *testing.T) {
 // Clicks racing each other: the same form submitted at once makes one order; different forms
 // (two tabs) make one change, the others are refused.
 func TestUpgradeConcurrent(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newSpecWorld(t, s, nil)
 		_, in := w.opened(t, &w.basic, "1")
 		const n = 6
@@ -527,7 +527,7 @@ func TestUpgradeConcurrent(t *testing.T) {
 
 // A product not opened through the seller's interface changes at once: no call to wait for.
 func TestUpgradeWithoutInterface(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newSpecWorld(t, s, func(p *catalog.Product) { p.Type = catalog.TypeImage })
 		_, in := bought(t, w.world, w.buyer.ID, w.prod, specInput(&w.basic, catalog.PlanYear, "1"))
 		w.clock.Advance(65 * 24 * time.Hour) // 365 − 65 = 300 days left

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"testing"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/catalog"
@@ -12,13 +11,14 @@ import (
 	"koogallery/models/outbox"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 )
 
 // Order notification is configured per access type or per product, only to an address where
 // the orderNotify debug case passed; a product's own configuration wins; a change applies only
 // as previewed; purchases queue orderNotify to the configured address.
 func TestNotifyConfiguration(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		w.certify(t, true)
 		saas := outbox.NotifyScope{Type: catalog.TypeSaaS}

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/catalog"
@@ -22,6 +21,7 @@ import (
 	"koogallery/models/outbox"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 	"koogallery/protocol"
 	"koogallery/publishing"
 	"koogallery/refseller"
@@ -139,7 +139,7 @@ func problems(r publishing.Readiness) string {
 // The listing rules: an interface product needs a certified address with a bound key and the
 // debug cases of its charging mode passed there; the seller is told which are missing.
 func TestListingRules(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		c := content(t, periodicSaaS(w.addr.ID))
 		p, err := s.CreateProductDraft(ctx, w.sellerID, c, "form-1")
@@ -228,7 +228,7 @@ func TestListingRules(t *testing.T) {
 // approved, it goes on sale; the seller unlists and relists it; frozen and delisted products
 // wait for operations; buyers only ever see what is listed.
 func TestReviewAndSaleStates(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		w.certify(t, true)
 		for _, sc := range periodicCases {
@@ -338,7 +338,7 @@ func TestReviewAndSaleStates(t *testing.T) {
 // and reviewed; submitting re-runs the saved cases, and a failure keeps the change a draft.
 // Orders keep the version they were bought under.
 func TestChangesToListedProduct(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		w.certify(t, true)
 		for _, sc := range periodicCases {

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"testing"
 
-	"koogallery/apptest"
 	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/catalog"
 	"koogallery/models/dbtest"
 	"koogallery/models/sqldb"
+	"koogallery/models/storetest"
 	"koogallery/publishing"
 )
 
@@ -56,7 +56,7 @@ func TestSpecRows(t *testing.T) {
 // Specs go live with their version: ranked in order, updated by code on a later version (ids
 // kept for the orders that point at them), and a listed spec cannot be dropped.
 func TestSpecsGoLive(t *testing.T) {
-	apptest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
+	storetest.ForEachDialect(t, func(t *testing.T, s *models.Store) {
 		w := newWorld(t, s)
 		w.certify(t, true)
 		for _, sc := range periodicCases {

@@ -14,8 +14,8 @@ import (
 
 	_ "github.com/go-sql-driver/mysql" // the MySQL driver, for creating test databases
 
-	"koogallery/models"
 	"koogallery/models/account"
+	"koogallery/models/schema"
 	"koogallery/models/sqldb"
 )
 
@@ -88,7 +88,7 @@ func Open(t testing.TB, o Options) *sqldb.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := models.Migrate(context.Background(), db); err != nil {
+	if err := schema.Migrate(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
