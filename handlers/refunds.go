@@ -12,6 +12,7 @@ import (
 	"koogallery/models"
 	"koogallery/models/attachment"
 	"koogallery/models/refund"
+	"koogallery/money"
 	"koogallery/views"
 	"koogallery/views/layouts"
 	"koogallery/views/refunds"
@@ -75,7 +76,7 @@ func (h *Refunds) Form(c echo.Context) error {
 	}
 	vm := refunds.FormVM{Target: t, SubmitKey: web.NewFormKey(), ShareContact: false}
 	if t.Decision.Full() {
-		vm.Amount = refund.FormatAmount(t.Decision.MaxFen)
+		vm.Amount = money.Fen(t.Decision.MaxFen).FormValue()
 	}
 	return h.renderForm(c, http.StatusOK, vm)
 }

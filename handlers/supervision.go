@@ -10,9 +10,9 @@ import (
 
 	"koogallery/models"
 	"koogallery/models/attachment"
-	"koogallery/models/refund"
 	"koogallery/models/sqldb"
 	"koogallery/models/supervision"
+	"koogallery/money"
 	"koogallery/views/layouts"
 	supervisionviews "koogallery/views/supervision"
 	"koogallery/web"
@@ -364,11 +364,11 @@ func (h *Supervision) decide(c echo.Context) error {
 	d := supervision.AppealDecision{Outcome: supervision.AppealOutcome(clip(strings.TrimSpace(in.Outcome), 20)), Reason: clip(in.Reason, 8000)}
 	fe := sqldb.FieldErrors{}
 	if d.Outcome == supervision.OutcomeRefund {
-		fen, msg := refund.ParseAmount(clip(in.Refund, 40))
-		if msg != "" {
+		fen, bad := money.Parse(clip(in.Refund, 40))
+		if bad != nil {
 			fe["refund"] = supervision.MsgSvRefundAmount
 		}
-		d.RefundFen = fen
+		d.RefundFen = int64(fen)
 	}
 	if !fe.Has() {
 		_, err = h.store.DecideAppeal(ctx, web.CurrentUser(c), id, d)

@@ -67,6 +67,17 @@ func TestFenFormats(t *testing.T) {
 	}
 }
 
+// Append gives exactly String, whatever the digit count (the values views' old formatter test
+// checked).
+func TestAppendMatchesString(t *testing.T) {
+	for _, fen := range []Fen{0, 1, 9, 10, 99, 100, 101, 999, 1000, 99999, 100000, 123456, 1234567, 99999999, 100000000, 123456789012,
+		-1, -99, -100, -123456, -100000000, 1<<62 + 12345} {
+		if got, want := string(fen.Append([]byte("x"))), "x"+fen.String(); got != want {
+			t.Errorf("Fen(%d).Append = %q, want %q", int64(fen), got, want)
+		}
+	}
+}
+
 func TestAppendDoesNotAllocate(t *testing.T) {
 	buf := make([]byte, 0, 64)
 	if n := testing.AllocsPerRun(100, func() {

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"strconv"
 	"time"
 
 	"koogallery/chinatime"
@@ -10,25 +9,6 @@ import (
 // Append forms of the formatters for pages that write their rows by hand (the buyer's order
 // and service lists, views/console/rows.go): they append to a buffer instead of allocating a
 // string per cell, and avoid fmt. Each gives exactly what its string form gives (tests).
-
-// AppendMoney appends Money(fen).
-func AppendMoney(dst []byte, fen int64) []byte {
-	if fen < 0 {
-		dst = append(dst, '-')
-		fen = -fen
-	}
-	dst = append(dst, "¥"...)
-	var digits [20]byte
-	yuan := strconv.AppendInt(digits[:0], fen/100, 10)
-	for i, d := range yuan {
-		if i > 0 && (len(yuan)-i)%3 == 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, d)
-	}
-	cents := fen % 100
-	return append(dst, '.', byte('0'+cents/10), byte('0'+cents%10))
-}
 
 // AppendTime appends FormatTime(t).
 func AppendTime(dst []byte, t time.Time) []byte {

@@ -167,8 +167,3 @@ func ActorName(e *supervision.SupervisionEvent) string {
 	}
 	return ""
 }
-
-// Yuan shows fen as a plain yuan amount for an input.
-func Yuan(fen int64) string {
-	return strings.TrimPrefix(views.Money(fen), "¥")
-}
