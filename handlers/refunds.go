@@ -9,11 +9,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"koogallery/chinatime"
 	"koogallery/models"
 	"koogallery/models/attachment"
 	"koogallery/models/refund"
 	"koogallery/money"
-	"koogallery/views"
 	"koogallery/views/layouts"
 	"koogallery/views/refunds"
 	"koogallery/web"
@@ -180,10 +180,10 @@ func refundFilter(c echo.Context) (refund.RefundFilter, string, string) {
 		f.ProductID = uint(n)
 	}
 	var from, to string
-	if t, ok := views.ParseLocalDate(c.QueryParam("from")); ok {
+	if t, ok := chinatime.ParseDate(c.QueryParam("from")); ok {
 		f.From, from = t, strings.TrimSpace(c.QueryParam("from"))
 	}
-	if t, ok := views.ParseLocalDate(c.QueryParam("to")); ok {
+	if t, ok := chinatime.ParseDate(c.QueryParam("to")); ok {
 		f.To, to = t.AddDate(0, 0, 1), strings.TrimSpace(c.QueryParam("to")) // the whole day
 	}
 	return f, from, to

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"koogallery/chinatime"
 	"koogallery/models"
 	"koogallery/models/attachment"
 	"koogallery/models/sqldb"
@@ -193,7 +194,7 @@ func (h *Supervision) act(area string) echo.HandlerFunc {
 			ConfirmCode: in.ConfirmCode != "", Confirm: in.Confirm != "", ExpectedStep: supervision.SupervisionStep(clip(in.Step, 20)), Attachments: files}
 		fe := sqldb.FieldErrors{}
 		if s := strings.TrimSpace(in.ActualStart); s != "" {
-			if t, ok := supervisionviews.ParseLocalDateTime(s); ok {
+			if t, ok := chinatime.ParseDateTime(s); ok {
 				m.ActualStart = &t
 			} else {
 				fe["actual_start"] = supervision.MsgSvStartInvalid

@@ -8,14 +8,15 @@ import (
 
 // Append forms of the formatters for pages that write their rows by hand (the buyer's order
 // and service lists, views/console/rows.go): they append to a buffer instead of allocating a
-// string per cell, and avoid fmt. Each gives exactly what its string form gives (tests).
+// string per cell, and avoid fmt. Each gives exactly what its string form gives (tests). An
+// amount appends itself: money.Fen(x).Append.
 
 // AppendTime appends FormatTime(t).
 func AppendTime(dst []byte, t time.Time) []byte {
 	if t.IsZero() {
 		return append(dst, "—"...)
 	}
-	return t.In(chinatime.Zone).AppendFormat(dst, "2006-01-02 15:04")
+	return chinatime.AppendDateTime(dst, t)
 }
 
 // AppendDate appends FormatDate(t).
@@ -23,7 +24,7 @@ func AppendDate(dst []byte, t *time.Time) []byte {
 	if t == nil || t.IsZero() {
 		return append(dst, "—"...)
 	}
-	return t.In(chinatime.Zone).AppendFormat(dst, "2006-01-02")
+	return chinatime.AppendDate(dst, *t)
 }
 
 // AppendEscaped appends s escaped for HTML text and attribute values, as templ (and

@@ -3,10 +3,6 @@
 package supervision
 
 import (
-	"strings"
-	"time"
-
-	"koogallery/chinatime"
 	"koogallery/models/account"
 	"koogallery/models/sqldb"
 	"koogallery/models/supervision"
@@ -147,17 +143,6 @@ func StepTone(sv *supervision.Supervision) string {
 		return "muted"
 	}
 	return "info"
-}
-
-// ParseLocalDateTime reads a datetime-local value (YYYY-MM-DDTHH:MM) typed in the user's zone.
-func ParseLocalDateTime(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
-		if t, err := time.ParseInLocation(layout, s, chinatime.Zone); err == nil && t.Year() >= 2000 && t.Year() < 3000 {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
 }
 
 // ActorName is who made an event, as its timeline shows it.
