@@ -19,6 +19,7 @@ import (
 	"koogallery/models/settlement"
 	"koogallery/models/sqldb"
 	"koogallery/models/supervision"
+	"koogallery/money"
 	settlementviews "koogallery/views/settlement"
 )
 
@@ -207,17 +208,17 @@ func compareStatementCSV(t *testing.T, page string, file []byte) int {
 	cell := func(s *goquery.Selection, col string) string {
 		return strings.TrimSpace(s.Find(`[data-col="` + col + `"]`).Text())
 	}
-	money := func(s *goquery.Selection, col string) string {
+	plain := func(s *goquery.Selection, col string) string {
 		v := s.Find(`[data-col="`+col+`"]`).AttrOr("data-fen", "")
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			t.Fatalf("%s: data-fen %q", col, v)
 		}
-		return settlementviews.YuanPlain(n)
+		return money.Fen(n).Plain()
 	}
 	for i, r := range rows {
 		rec := recs[i+1]
-		want := []string{cell(r, "product"), cell(r, "type"), cell(r, "orders"), money(r, "gross"), cell(r, "rate"), money(r, "fee"), money(r, "refunds"), money(r, "net")}
+		want := []string{cell(r, "product"), cell(r, "type"), cell(r, "orders"), plain(r, "gross"), cell(r, "rate"), plain(r, "fee"), plain(r, "refunds"), plain(r, "net")}
 		got := append([]string{}, rec[2:]...)
 		if strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("CSV row %d = %q, page shows %q", i+1, got, want)

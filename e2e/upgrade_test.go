@@ -15,8 +15,8 @@ import (
 	"koogallery/models/orders"
 	"koogallery/models/outbox"
 	"koogallery/models/sqldb"
+	"koogallery/money"
 	"koogallery/refseller"
-	"koogallery/views"
 )
 
 // 变更规格 through the real application and the reference seller: the buyer's CRM service on
@@ -78,8 +78,8 @@ func testUpgradeOverHTTP(t *testing.T, d sqldb.Dialect) {
 	days := models.DaysLeft(e.clock.Now(), *inst.ExpireAt)
 	want := models.ProrateUpgrade(9900, 19900, days, 30)
 	row := fd.Find(`[data-testid="upgrade-option"][data-spec="` + itoa(pro.ID) + `"]`)
-	if got := strings.TrimSpace(row.Find(`[data-testid="upgrade-amount"]`).Text()); got != views.Money(want) {
-		t.Errorf("专业版 costs %q on the page, want %s ((199 − 99) × %d ÷ 30)", got, views.Money(want), days)
+	if got := strings.TrimSpace(row.Find(`[data-testid="upgrade-amount"]`).Text()); got != money.Fen(want).String() {
+		t.Errorf("专业版 costs %q on the page, want %s ((199 − 99) × %d ÷ 30)", got, money.Fen(want).String(), days)
 	}
 	if f := row.Find(`[data-testid="upgrade-formula"]`).Text(); !strings.Contains(f, fmt.Sprintf("× %d days ÷ 30 days", days)) {
 		t.Errorf("formula %q", f)

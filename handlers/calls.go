@@ -8,11 +8,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"koogallery/chinatime"
 	"koogallery/models"
 	"koogallery/models/catalog"
 	"koogallery/models/outbox"
 	"koogallery/models/sqldb"
-	"koogallery/views"
 	"koogallery/views/calls"
 	"koogallery/views/layouts"
 	"koogallery/web"
@@ -98,14 +98,14 @@ func callFilter(c echo.Context) (outbox.CallFilter, calls.FilterVM) {
 	f.OrderNo = vm.OrderNo
 	vm.From, vm.To = clip(strings.TrimSpace(in.From), 20), clip(strings.TrimSpace(in.To), 20)
 	if vm.From != "" {
-		if t, ok := views.ParseLocalDate(vm.From); ok {
+		if t, ok := chinatime.ParseDate(vm.From); ok {
 			f.From = &t
 		} else {
 			vm.Errors["from"] = web.T(c, "calls.err.date")
 		}
 	}
 	if vm.To != "" {
-		if t, ok := views.ParseLocalDate(vm.To); ok {
+		if t, ok := chinatime.ParseDate(vm.To); ok {
 			end := t.AddDate(0, 0, 1) // the whole day
 			f.To = &end
 		} else {

@@ -15,6 +15,7 @@ import (
 	"koogallery/models/orders"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/money"
 	"koogallery/protocol"
 	"koogallery/sellerkit"
 )
@@ -135,7 +136,7 @@ func (h *OpenAPI) QueryOrder(c echo.Context) error {
 
 func orderInfo(o *orders.Order) OrderInfo {
 	info := OrderInfo{OrderID: o.OrderNo, OrderLineID: o.LineNo, OrderType: string(o.Type), CreateTime: protocol.FormatExpireTime(o.CreatedAt),
-		ProductName: o.ProductName, ChargingMode: string(o.ChargingMode), Amount: fmt.Sprintf("%d.%02d", o.PaidFen/100, o.PaidFen%100), Currency: "CNY"}
+		ProductName: o.ProductName, ChargingMode: string(o.ChargingMode), Amount: money.Fen(o.PaidFen).Plain(), Currency: "CNY"}
 	if o.Buyer != nil {
 		info.CustomerID, info.CustomerName = fmt.Sprintf("cust-%08d", o.Buyer.ID), o.Buyer.Name
 	}

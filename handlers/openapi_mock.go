@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"koogallery/money"
 	"koogallery/protocol"
 	"koogallery/sellerkit"
 )
@@ -20,7 +21,7 @@ func mockOrder(orderID, lineID string, now time.Time) (OrderInfo, bool) {
 	}
 	info := OrderInfo{OrderID: orderID, OrderLineID: orderID + "-000001", OrderType: "NEW", CreateTime: protocol.FormatExpireTime(now),
 		CustomerID: "cust-mock-0001", CustomerName: "mock customer", ProductID: "00301-666688-0--0", SKUCode: "mock-sku-0001",
-		ProductName: "mock product", ChargingMode: "PERIOD", PeriodType: "year", PeriodNumber: 1, Amount: "0.00", Currency: "CNY"}
+		ProductName: "mock product", ChargingMode: "PERIOD", PeriodType: "year", PeriodNumber: 1, Amount: money.Fen(0).Plain(), Currency: "CNY"}
 	switch {
 	case strings.Contains(orderID, "ONETIME"):
 		info.ChargingMode, info.PeriodType, info.PeriodNumber = "ONE_TIME", "", 0

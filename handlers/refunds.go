@@ -9,10 +9,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"koogallery/chinatime"
 	"koogallery/models"
 	"koogallery/models/attachment"
 	"koogallery/models/refund"
-	"koogallery/views"
+	"koogallery/money"
 	"koogallery/views/layouts"
 	"koogallery/views/refunds"
 	"koogallery/web"
@@ -75,7 +76,7 @@ func (h *Refunds) Form(c echo.Context) error {
 	}
 	vm := refunds.FormVM{Target: t, SubmitKey: web.NewFormKey(), ShareContact: false}
 	if t.Decision.Full() {
-		vm.Amount = refund.FormatAmount(t.Decision.MaxFen)
+		vm.Amount = money.Fen(t.Decision.MaxFen).FormValue()
 	}
 	return h.renderForm(c, http.StatusOK, vm)
 }
@@ -179,10 +180,10 @@ func refundFilter(c echo.Context) (refund.RefundFilter, string, string) {
 		f.ProductID = uint(n)
 	}
 	var from, to string
-	if t, ok := views.ParseLocalDate(c.QueryParam("from")); ok {
+	if t, ok := chinatime.ParseDate(c.QueryParam("from")); ok {
 		f.From, from = t, strings.TrimSpace(c.QueryParam("from"))
 	}
-	if t, ok := views.ParseLocalDate(c.QueryParam("to")); ok {
+	if t, ok := chinatime.ParseDate(c.QueryParam("to")); ok {
 		f.To, to = t.AddDate(0, 0, 1), strings.TrimSpace(c.QueryParam("to")) // the whole day
 	}
 	return f, from, to

@@ -8,11 +8,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"koogallery/chinatime"
 	"koogallery/models"
 	"koogallery/models/attachment"
-	"koogallery/models/refund"
 	"koogallery/models/sqldb"
 	"koogallery/models/supervision"
+	"koogallery/money"
 	"koogallery/views/layouts"
 	supervisionviews "koogallery/views/supervision"
 	"koogallery/web"
@@ -193,7 +194,7 @@ func (h *Supervision) act(area string) echo.HandlerFunc {
 			ConfirmCode: in.ConfirmCode != "", Confirm: in.Confirm != "", ExpectedStep: supervision.SupervisionStep(clip(in.Step, 20)), Attachments: files}
 		fe := sqldb.FieldErrors{}
 		if s := strings.TrimSpace(in.ActualStart); s != "" {
-			if t, ok := supervisionviews.ParseLocalDateTime(s); ok {
+			if t, ok := chinatime.ParseDateTime(s); ok {
 				m.ActualStart = &t
 			} else {
 				fe["actual_start"] = supervision.MsgSvStartInvalid
@@ -364,11 +365,11 @@ func (h *Supervision) decide(c echo.Context) error {
 	d := supervision.AppealDecision{Outcome: supervision.AppealOutcome(clip(strings.TrimSpace(in.Outcome), 20)), Reason: clip(in.Reason, 8000)}
 	fe := sqldb.FieldErrors{}
 	if d.Outcome == supervision.OutcomeRefund {
-		fen, msg := refund.ParseAmount(clip(in.Refund, 40))
-		if msg != "" {
+		fen, bad := money.Parse(clip(in.Refund, 40))
+		if bad != nil {
 			fe["refund"] = supervision.MsgSvRefundAmount
 		}
-		d.RefundFen = fen
+		d.RefundFen = int64(fen)
 	}
 	if !fe.Has() {
 		_, err = h.store.DecideAppeal(ctx, web.CurrentUser(c), id, d)

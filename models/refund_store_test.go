@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"koogallery/chinatime"
 	"koogallery/models"
 	"koogallery/models/account"
 	"koogallery/models/attachment"
@@ -427,7 +428,7 @@ func TestRefundNoReasonAutomaticWithYearlyLimit(t *testing.T) {
 			t.Errorf("part of a no-reason refund: %v", err)
 		}
 		// A new calendar year (China time) starts a new count.
-		newYear := time.Date(t0.Year()+1, 1, 1, 0, 0, 0, 0, time.FixedZone("UTC+8", 8*3600))
+		newYear := time.Date(t0.Year()+1, 1, 1, 0, 0, 0, 0, chinatime.Zone)
 		w.clock.Set(newYear.Add(-time.Minute))
 		_, late := bought(t, w, w.buyer.ID, p, buy(catalog.PlanMonth, "1", orders.PayCash))
 		w.clock.Set(newYear.Add(time.Minute))

@@ -32,7 +32,7 @@ func (d *demo) refunds(tx *gorm.DB, made map[string]*orders.Order) {
 	if d.err = tx.Create(r).Error; d.err != nil {
 		return
 	}
-	day := at.Add(-2 * time.Hour).In(chinatime.Zone).Format("2006-01-02")
+	day := chinatime.Date(at.Add(-2 * time.Hour))
 	chat := day + " 10:02 张伟：割接取消了，迁移方案已经收到，剩下的费用能退吗？\n" +
 		day + " 10:15 王磊（云启科技）：可以，方案部分按 ¥500 计，其余 ¥1,500 同意退还，请在云商店发起退订。\n"
 	file, _ := attachment.CheckUpload("沟通记录.txt", []byte(chat))

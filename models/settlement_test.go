@@ -15,6 +15,7 @@ import (
 	"koogallery/models/settlement"
 	"koogallery/models/sqldb"
 	"koogallery/models/storetest"
+	"koogallery/money"
 )
 
 // Settlement (结算): the rule for every condition, the fee tiers at their boundaries, and the
@@ -83,14 +84,14 @@ func TestSettlementRule(t *testing.T) {
 	}
 }
 
-// yuan parses "499999.99" into fen exactly (test input only).
+// yuanFen parses "499999.99" into fen exactly (test input only).
 func yuanFen(t *testing.T, s string) int64 {
 	t.Helper()
-	var y, f int64
-	if _, err := fmt.Sscanf(s, "%d.%02d", &y, &f); err != nil {
+	fen, err := money.ParseIn(s, 0, money.Max)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return y*100 + f
+	return int64(fen)
 }
 
 var feeTiers = []struct {

@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 
 	"koogallery/models/catalog"
-	"koogallery/models/refund"
 	"koogallery/models/sqldb"
+	"koogallery/money"
 	"koogallery/sellerkit"
 )
 
@@ -102,12 +102,7 @@ func FormOf(c catalog.ProductContent) Form {
 	return f
 }
 
-func amount(fen int64) string {
-	if fen == 0 {
-		return ""
-	}
-	return refund.FormatAmount(fen)
-}
+func amount(fen int64) string { return money.Fen(fen).FormValue() }
 
 // SpecRow is one spec row of the editor.
 type SpecRow struct{ Code, Name, Month, Year string }
@@ -202,25 +197,23 @@ func allowed(modes []catalog.ChargingMode, m catalog.ChargingMode) bool {
 	return false
 }
 
-// priceMessages words ParseAmount's refusals for a price.
-var priceMessages = map[string]string{
-	refund.MsgAmountRequired: "product.err.price_required",
-	refund.MsgAmountFormat:   "product.err.price_format",
-	refund.MsgAmountPositive: "product.err.price_positive",
-	refund.MsgAmountDecimals: "product.err.price_decimals",
+// priceMessages words money's refusals for a price.
+var priceMessages = map[error]string{
+	money.ErrEmpty:    "product.err.price_required",
+	money.ErrFormat:   "product.err.price_format",
+	money.ErrDecimals: "product.err.price_decimals",
+	money.ErrTooSmall: "product.err.price_positive",
+	money.ErrTooLarge: "product.err.price_max",
 }
 
 // parsePrice reads one plan's price in fen, or the message key saying why not: not a number,
 // not positive, more than two decimals, or above MaxPriceFen.
 func parsePrice(typed string) (int64, string) {
-	fen, msg := refund.ParseAmount(typed)
-	switch {
-	case msg == refund.MsgAmountMax || (msg == "" && fen > MaxPriceFen):
-		return 0, "product.err.price_max"
-	case msg != "":
-		return 0, priceMessages[msg]
+	fen, err := money.ParseIn(typed, 1, MaxPriceFen)
+	if err != nil {
+		return 0, priceMessages[err]
 	}
-	return fen, ""
+	return int64(fen), ""
 }
 
 // prices reads the plans the charging mode offers; the others must be empty.

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"strconv"
 	"time"
 
 	"koogallery/chinatime"
@@ -9,33 +8,15 @@ import (
 
 // Append forms of the formatters for pages that write their rows by hand (the buyer's order
 // and service lists, views/console/rows.go): they append to a buffer instead of allocating a
-// string per cell, and avoid fmt. Each gives exactly what its string form gives (tests).
-
-// AppendMoney appends Money(fen).
-func AppendMoney(dst []byte, fen int64) []byte {
-	if fen < 0 {
-		dst = append(dst, '-')
-		fen = -fen
-	}
-	dst = append(dst, "¥"...)
-	var digits [20]byte
-	yuan := strconv.AppendInt(digits[:0], fen/100, 10)
-	for i, d := range yuan {
-		if i > 0 && (len(yuan)-i)%3 == 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, d)
-	}
-	cents := fen % 100
-	return append(dst, '.', byte('0'+cents/10), byte('0'+cents%10))
-}
+// string per cell, and avoid fmt. Each gives exactly what its string form gives (tests). An
+// amount appends itself: money.Fen(x).Append.
 
 // AppendTime appends FormatTime(t).
 func AppendTime(dst []byte, t time.Time) []byte {
 	if t.IsZero() {
 		return append(dst, "—"...)
 	}
-	return t.In(chinatime.Zone).AppendFormat(dst, "2006-01-02 15:04")
+	return chinatime.AppendDateTime(dst, t)
 }
 
 // AppendDate appends FormatDate(t).
@@ -43,7 +24,7 @@ func AppendDate(dst []byte, t *time.Time) []byte {
 	if t == nil || t.IsZero() {
 		return append(dst, "—"...)
 	}
-	return t.In(chinatime.Zone).AppendFormat(dst, "2006-01-02")
+	return chinatime.AppendDate(dst, *t)
 }
 
 // AppendEscaped appends s escaped for HTML text and attribute values, as templ (and

@@ -8,12 +8,6 @@ import (
 
 // The append forms give exactly what the string forms give.
 func TestAppendFormattersMatch(t *testing.T) {
-	for _, fen := range []int64{0, 1, 9, 10, 99, 100, 101, 999, 1000, 99999, 100000, 123456, 1234567, 99999999, 100000000, 123456789012,
-		-1, -99, -100, -123456, -100000000, 1<<62 + 12345} {
-		if got, want := string(AppendMoney([]byte("x"), fen)), "x"+Money(fen); got != want {
-			t.Errorf("AppendMoney(%d) = %q, want %q", fen, got, want)
-		}
-	}
 	times := []time.Time{{}, time.Date(2026, 11, 27, 15, 59, 59, 0, time.UTC), time.Date(2026, 12, 31, 16, 0, 0, 0, time.UTC),
 		time.Date(2027, 1, 1, 0, 0, 0, 0, time.FixedZone("x", -5*3600))}
 	for _, tm := range times {

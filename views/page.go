@@ -92,7 +92,7 @@ func FormatTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(chinatime.Zone).Format("2006-01-02 15:04")
+	return chinatime.DateTime(t)
 }
 
 // FormatTimePtr is FormatTime for optional times.
@@ -108,7 +108,15 @@ func FormatDate(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return "—"
 	}
-	return t.In(chinatime.Zone).Format("2006-01-02")
+	return chinatime.Date(*t)
+}
+
+// FormatTimeSec shows a stored UTC time in the user's zone with seconds.
+func FormatTimeSec(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return chinatime.Seconds(t)
 }
 
 // PageURL is the current page's URL showing list page n, keeping the filters.

@@ -1,12 +1,11 @@
 package refund
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
+	"koogallery/money"
 )
 
 // The refund rules of spec §8, as one decision table: DecideRefund reads what is known about
@@ -235,73 +234,24 @@ const (
 	MsgAmountFull     = "refund.err.amount_full"
 )
 
-// maxAmountDigits bounds the yuan part of a typed amount (far above any price, far below
-// int64 overflow).
-const maxAmountDigits = 12
-
-// ParseAmount reads an amount of money typed in yuan ("120", "120.5", "120.50", optionally
-// with a leading ¥ and thousands commas) as fen. It returns a message key for anything else:
-// empty, not a number, zero or negative, more than two decimals.
-func ParseAmount(in string) (int64, string) {
-	s := strings.TrimSpace(in)
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "¥"), "￥"))
-	if s == "" {
-		return 0, MsgAmountRequired
-	}
-	neg := false
-	if s[0] == '-' {
-		neg, s = true, s[1:]
-	}
-	whole, frac, hasDot := strings.Cut(s, ".")
-	if strings.Contains(whole, ",") {
-		groups := strings.Split(whole, ",")
-		for i, g := range groups {
-			if (i == 0 && (len(g) < 1 || len(g) > 3)) || (i > 0 && len(g) != 3) {
-				return 0, MsgAmountFormat
-			}
-		}
-		whole = strings.Join(groups, "")
-	}
-	if whole == "" && hasDot {
-		whole = "0"
-	}
-	if whole == "" || !digitsOnly(whole) || (hasDot && (frac == "" || !digitsOnly(frac))) {
-		return 0, MsgAmountFormat
-	}
-	whole = strings.TrimLeft(whole, "0")
-	if len(whole) > maxAmountDigits {
-		if neg {
-			return 0, MsgAmountPositive
-		}
-		return 0, MsgAmountMax
-	}
-	var fen int64
-	for _, c := range whole {
-		fen = fen*10 + int64(c-'0')
-	}
-	fen *= 100
-	if len(frac) > 2 {
-		return 0, MsgAmountDecimals
-	}
-	frac = (frac + "00")[:2]
-	fen += int64(frac[0]-'0')*10 + int64(frac[1]-'0')
-	if neg || fen == 0 {
-		return 0, MsgAmountPositive
-	}
-	return fen, ""
+// amountMessages words money.Parse's refusals for a refund amount.
+var amountMessages = map[error]string{
+	money.ErrEmpty:    MsgAmountRequired,
+	money.ErrFormat:   MsgAmountFormat,
+	money.ErrDecimals: MsgAmountDecimals,
+	money.ErrTooSmall: MsgAmountPositive,
+	money.ErrTooLarge: MsgAmountMax,
 }
 
-// FormatAmount shows fen as the yuan amount a form field holds, the form ParseAmount reads:
-// 150050 → "1500.50".
-func FormatAmount(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) }
-
-func digitsOnly(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
+// ParseAmount reads an amount of money typed in yuan (money.Parse: "120", "120.5", "120.50",
+// optionally with a leading ¥ and thousands commas) as fen. It returns a message key for
+// anything else: empty, not a number, zero or negative, more than two decimals, above money.Max.
+func ParseAmount(in string) (int64, string) {
+	fen, err := money.Parse(in)
+	if err != nil {
+		return 0, amountMessages[err]
 	}
-	return s != ""
+	return int64(fen), ""
 }
 
 // CheckAmount reads the typed amount and checks it against what the decision allows.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"koogallery/chinatime"
 	"koogallery/models/account"
@@ -118,7 +117,7 @@ func (s *Store) refundTarget(tx *gorm.DB, inst *orders.Instance, lock bool) (*or
 	}
 	if RefundKindOf(p) == RefundKindNoReason {
 		if err := tx.Model(&RefundRequest{}).Where("buyer_id = ? AND kind = ? AND status = ? AND created_at >= ?",
-			inst.BuyerID, RefundKindNoReason, RefundApproved, yearStart(now)).Count(&n).Error; err != nil {
+			inst.BuyerID, RefundKindNoReason, RefundApproved, chinatime.YearStart(now)).Count(&n).Error; err != nil {
 			return nil, RefundDecision{}, err
 		}
 		f.NoReasonThisYear = int(n)
@@ -138,12 +137,6 @@ func effectiveSupervision(o *orders.Order, p *catalog.Product) orders.Supervisio
 		return orders.SupervisionInProgress
 	}
 	return orders.SupervisionCompleted
-}
-
-// yearStart is the start of t's calendar year in China, in UTC.
-func yearStart(t time.Time) time.Time {
-	c := t.In(chinatime.Zone)
-	return time.Date(c.Year(), 1, 1, 0, 0, 0, 0, chinatime.Zone).UTC()
 }
 
 // refundBySubmitKey finds the request a form already created, for double submits.

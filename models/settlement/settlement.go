@@ -179,30 +179,27 @@ type Period struct {
 
 // PeriodOf is the period t falls in.
 func PeriodOf(t time.Time) Period {
-	l := t.In(chinatime.Zone)
+	l := chinatime.In(t)
 	return Period{l.Year(), l.Month()}
 }
 
 // ParsePeriod reads "2026-03"; anything else is false.
 func ParsePeriod(s string) (Period, bool) {
-	t, err := time.ParseInLocation("2006-01", strings.TrimSpace(s), chinatime.Zone)
-	if err != nil || t.Year() < 2000 || t.Year() > 9999 {
-		return Period{}, false
-	}
-	return Period{t.Year(), t.Month()}, true
+	y, m, ok := chinatime.ParseMonth(s)
+	return Period{y, m}, ok
 }
 
 // String is the period as "2026-03" (also its URL form and its SQL month key).
-func (p Period) String() string { return fmt.Sprintf("%04d-%02d", p.Year, int(p.Month)) }
+func (p Period) String() string { return chinatime.Month(p.Start()) }
 
 // Start is the period's first instant, in UTC.
 func (p Period) Start() time.Time {
-	return time.Date(p.Year, p.Month, 1, 0, 0, 0, 0, chinatime.Zone).UTC()
+	return chinatime.MonthStart(p.Year, p.Month)
 }
 
 // End is the next period's first instant, in UTC.
 func (p Period) End() time.Time {
-	return time.Date(p.Year, p.Month+1, 1, 0, 0, 0, 0, chinatime.Zone).UTC()
+	return chinatime.MonthStart(p.Year, p.Month+1)
 }
 
 // Prev is the period before.

@@ -2,8 +2,10 @@ package settlement
 
 import (
 	"context"
+	"strconv"
 	"time"
 
+	"koogallery/chinatime"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/sqldb"
@@ -14,12 +16,14 @@ import (
 // Settlement in the store: every list and total is aggregated in SQL (GROUP BY) or paginated,
 // so a seller with a hundred thousand orders costs a few index scans, never loading them all.
 
-// monthKey is the SQL expression of a time column's settlement month ("2026-03", UTC+8).
+// monthKey is the SQL expression of a time column's settlement month ("2026-03", the
+// chinatime.MonthLayout key of Period.String, in chinatime's zone).
 func (s *Store) monthKey(col string) string {
+	offset := strconv.Itoa(chinatime.OffsetHours)
 	if s.Dialect() == sqldb.MySQL {
-		return "DATE_FORMAT(DATE_ADD(" + col + ", INTERVAL 8 HOUR), '%Y-%m')"
+		return "DATE_FORMAT(DATE_ADD(" + col + ", INTERVAL " + offset + " HOUR), '%Y-%m')"
 	}
-	return "strftime('%Y-%m', " + col + ", '+8 hours')"
+	return "strftime('%Y-%m', " + col + ", '+" + offset + " hours')"
 }
 
 // excludedSQL mirrors SettlementOf's exclusions.

@@ -12,7 +12,9 @@ import (
 )
 
 // NewStore is a fresh, migrated, empty store of the dialect.
-func NewStore(t testing.TB, d sqldb.Dialect) *models.Store { return models.NewStore(dbtest.NewDB(t, d)) }
+func NewStore(t testing.TB, d sqldb.Dialect) *models.Store {
+	return models.NewStore(dbtest.NewDB(t, d))
+}
 
 // ForEachDialect runs fn as a subtest on a fresh store of every dialect.
 func ForEachDialect(t *testing.T, fn func(t *testing.T, s *models.Store)) {

@@ -11,6 +11,7 @@ import (
 	"koogallery/models/catalog"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/money"
 	"koogallery/publishing"
 	"koogallery/views"
 )
@@ -181,7 +182,7 @@ func priceText(ctx context.Context, fen int64) string {
 	if fen <= 0 {
 		return views.T(ctx, "review.price.none")
 	}
-	return views.Money(fen)
+	return money.Fen(fen).String()
 }
 
 func yesNo(ctx context.Context, b bool) string {

@@ -12,6 +12,7 @@ import (
 	"koogallery/i18n"
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
+	"koogallery/money"
 	"koogallery/views"
 )
 
@@ -158,7 +159,7 @@ func orderRows(items []orders.Order) templ.Component {
 			w.raw("</td><td>")
 			w.label("charging." + string(o.ChargingMode))
 			w.raw(`</td><td class="num">`)
-			w.b = views.AppendMoney(w.b, o.PaidFen)
+			w.b = money.Fen(o.PaidFen).Append(w.b)
 			w.raw("</td><td>")
 			w.badge("order.status.", string(o.Status))
 			w.raw("</td><td>")

@@ -15,6 +15,7 @@ import (
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/refund"
+	"koogallery/money"
 	"koogallery/views"
 )
 
@@ -85,7 +86,7 @@ func TestFormRefusedSaysWhyWithoutForm(t *testing.T) {
 
 func TestFullRefundAmountIsFixed(t *testing.T) {
 	vm := FormVM{Target: target(refund.RefundDecision{Kind: refund.RefundKindNoReason, Allowed: true, Auto: true, Why: refund.RuleNoReason, MinFen: 12000, MaxFen: 12000}, catalog.TypeImage),
-		Amount: refund.FormatAmount(12000)}
+		Amount: money.Fen(12000).FormValue()}
 	doc := render(t, Form(vm))
 	in := doc.Find(`[data-testid="refund-amount"]`)
 	if _, ro := in.Attr("readonly"); !ro || in.AttrOr("value", "") != "120.00" {

@@ -25,7 +25,7 @@ func timestampTime(ts string) string {
 	if err != nil {
 		return ""
 	}
-	return time.UnixMilli(ms).In(chinatime.Zone).Format("2006-01-02 15:04:05.000") + " (UTC+8)"
+	return chinatime.Millis(time.UnixMilli(ms)) + " (UTC+8)"
 }
 
 // DebugOutputBody is what the last button produced: an error, the request, or a report.

@@ -7,6 +7,7 @@ import (
 
 	"koogallery/i18n"
 	"koogallery/models/settlement"
+	"koogallery/money"
 )
 
 // utf8BOM makes spreadsheet programs (Excel) read the file as UTF-8, so Chinese shows right.
@@ -41,14 +42,14 @@ func WriteCSV(w io.Writer, locale string, st *settlement.Statement) error {
 	period := st.Period.String()
 	for _, l := range st.Lines {
 		rec := []string{period, st.SellerName, l.ProductName, i18n.T(locale, "product.type."+string(l.ProductType)),
-			strconv.FormatInt(l.Orders, 10), YuanPlain(l.GrossFen), settlement.RatePercent(l.RateBP), YuanPlain(l.FeeFen),
-			YuanPlain(l.RefundFen), YuanPlain(l.NetFen)}
+			strconv.FormatInt(l.Orders, 10), money.Fen(l.GrossFen).Plain(), settlement.RatePercent(l.RateBP), money.Fen(l.FeeFen).Plain(),
+			money.Fen(l.RefundFen).Plain(), money.Fen(l.NetFen).Plain()}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
 	total := []string{period, st.SellerName, i18n.T(locale, "settlement.statement.total"), "", strconv.FormatInt(st.Orders, 10),
-		YuanPlain(st.GrossFen), "", YuanPlain(st.FeeFen), YuanPlain(st.RefundFen), YuanPlain(st.NetFen)}
+		money.Fen(st.GrossFen).Plain(), "", money.Fen(st.FeeFen).Plain(), money.Fen(st.RefundFen).Plain(), money.Fen(st.NetFen).Plain()}
 	if err := cw.Write(total); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"koogallery/models/catalog"
 	"koogallery/models/settlement"
+	"koogallery/money"
 )
 
 // Names with commas, quotes and line breaks survive the round trip; the file starts with a
@@ -42,8 +43,8 @@ func TestWriteCSVQuotingAndBOM(t *testing.T) {
 			}
 		}
 	}
-	if got := YuanPlain(-1234); got != "-12.34" {
-		t.Errorf("YuanPlain(-1234) = %q", got)
+	if got := money.Fen(-1234).Plain(); got != "-12.34" {
+		t.Errorf("money.Fen(-1234).Plain() = %q", got)
 	}
 	if got := CSVFilename(st); got != "statement-7-2026-03.csv" {
 		t.Errorf("filename %q", got)

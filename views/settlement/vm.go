@@ -13,6 +13,7 @@ import (
 	"koogallery/models/orders"
 	"koogallery/models/settlement"
 	"koogallery/models/sqldb"
+	"koogallery/money"
 	"koogallery/views"
 )
 
@@ -95,7 +96,7 @@ func ReasonText(ctx context.Context, r settlement.SettleReason, row *settlement.
 	case settlement.ReasonNotEffective:
 		return views.T(ctx, "settlement.reason.not_effective", views.FormatTimePtr(row.Order.EffectiveAt))
 	case settlement.ReasonThreshold:
-		return views.T(ctx, "settlement.reason.threshold", views.Money(typeBilled), views.Money(settlement.SettlementThresholdFen))
+		return views.T(ctx, "settlement.reason.threshold", money.Fen(typeBilled).String(), money.Fen(settlement.SettlementThresholdFen).String())
 	}
 	return views.T(ctx, "settlement.reason."+string(r))
 }
@@ -112,22 +113,6 @@ func (vm SellerVM) TypeBilled(t catalog.ProductType) int64 {
 
 // Fen is an amount as a data attribute (exact, for tests and scripts).
 func Fen(n int64) string { return strconv.FormatInt(n, 10) }
-
-// YuanPlain shows fen as a plain yuan amount for spreadsheets: -1234.5 → "-1234.50".
-func YuanPlain(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return sign + strconv.FormatInt(fen/100, 10) + "." + twoDigits(fen%100)
-}
-
-func twoDigits(n int64) string {
-	if n < 10 {
-		return "0" + strconv.FormatInt(n, 10)
-	}
-	return strconv.FormatInt(n, 10)
-}
 
 // boolAttr shows a flag as a data attribute value.
 func boolAttr(b bool) string {

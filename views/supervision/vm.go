@@ -3,10 +3,6 @@
 package supervision
 
 import (
-	"strings"
-	"time"
-
-	"koogallery/chinatime"
 	"koogallery/models/account"
 	"koogallery/models/sqldb"
 	"koogallery/models/supervision"
@@ -149,26 +145,10 @@ func StepTone(sv *supervision.Supervision) string {
 	return "info"
 }
 
-// ParseLocalDateTime reads a datetime-local value (YYYY-MM-DDTHH:MM) typed in the user's zone.
-func ParseLocalDateTime(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
-		if t, err := time.ParseInLocation(layout, s, chinatime.Zone); err == nil && t.Year() >= 2000 && t.Year() < 3000 {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
-}
-
 // ActorName is who made an event, as its timeline shows it.
 func ActorName(e *supervision.SupervisionEvent) string {
 	if e.Actor != nil {
 		return e.Actor.Name
 	}
 	return ""
-}
-
-// Yuan shows fen as a plain yuan amount for an input.
-func Yuan(fen int64) string {
-	return strings.TrimPrefix(views.Money(fen), "¥")
 }
