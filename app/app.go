@@ -77,7 +77,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	store := models.NewStore(db)
 	for activity, r := range cfg.CallRetry {
-		pol := store.Policy(strings.TrimSuffix(activity, ":license"), catalog.TypeSaaS)
+		pol := store.Policy(protocol.Activity(strings.TrimSuffix(activity, ":license")), catalog.TypeSaaS)
 		pol.Every, pol.Window = r.Every, r.Window
 		store.SetPolicy(activity, pol)
 	}

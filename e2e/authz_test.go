@@ -21,6 +21,7 @@ import (
 	"koogallery/models/outbox"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/protocol"
 )
 
 // The authorization matrix: every registered route × every kind of visitor → the status they
@@ -134,7 +135,7 @@ func loadFixtures(t *testing.T, srv *apptest.Server) fixtures {
 	f.sellerNotice = notice.Notice{SellerID: &f.sellerID, Kind: "call_failed", Text: "authz-notice-seller-5522", Link: "/seller", CreatedAt: time.Now()}
 	noErr(t, db.Create(&f.sellerNotice).Error)
 	callAt := time.Now().UTC().Truncate(time.Second)
-	f.call = outbox.InterfaceCall{SellerID: f.sellerID, ProductID: f.product.ID, Activity: outbox.ActRelease, Interface: sellertools.IfaceBasic,
+	f.call = outbox.InterfaceCall{SellerID: f.sellerID, ProductID: f.product.ID, Activity: protocol.ActivityReleaseInstance, Interface: sellertools.IfaceBasic,
 		Body: `{"activity":"releaseInstance","instanceId":"authz-call-marker-6631","testFlag":"0"}`, Status: outbox.CallFailed, Attempts: 4,
 		NextAttemptAt: callAt, Deadline: callAt, RetryEvery: 900, CompletedAt: &callAt, CreatedAt: callAt, UpdatedAt: callAt}
 	noErr(t, db.Create(&f.call).Error)

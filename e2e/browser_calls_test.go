@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"koogallery/models/outbox"
+	"koogallery/protocol"
 	"koogallery/refseller"
 )
 
@@ -42,7 +43,7 @@ func TestBrowserFailedCallRestart(t *testing.T) {
 	}
 	var call outbox.InterfaceCall
 	waitFor(t, "the first attempt", func() bool {
-		return srv.App.Store.DB().Where("activity = ? AND attempts = 1 AND last_status_code = 500", outbox.ActNewInstance).First(&call).Error == nil
+		return srv.App.Store.DB().Where("activity = ? AND attempts = 1 AND last_status_code = 500", protocol.ActivityNewInstance).First(&call).Error == nil
 	})
 
 	b.login("seller@demo.test")

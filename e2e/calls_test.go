@@ -20,6 +20,7 @@ import (
 	"koogallery/models/orders"
 	"koogallery/models/outbox"
 	"koogallery/models/sqldb"
+	"koogallery/protocol"
 )
 
 // 生产接口消息 end to end: a buyer buys interface products whose production address is missing,
@@ -189,9 +190,9 @@ func runSellerCalls(t *testing.T, d sqldb.Dialect) {
 		t.Fatalf("%d calls, want 5", len(all))
 	}
 	var ni1, notify1, ni3 outbox.InterfaceCall
-	noErr(t, db.Where("order_id = ? AND activity = ?", o1.ID, outbox.ActNewInstance).First(&ni1).Error)
-	noErr(t, db.Where("order_id = ? AND activity = ?", o1.ID, outbox.ActOrderNotify).First(&notify1).Error)
-	noErr(t, db.Where("order_id = ? AND activity = ?", o3.ID, outbox.ActNewInstance).First(&ni3).Error)
+	noErr(t, db.Where("order_id = ? AND activity = ?", o1.ID, protocol.ActivityNewInstance).First(&ni1).Error)
+	noErr(t, db.Where("order_id = ? AND activity = ?", o1.ID, protocol.ActivityOrderNotify).First(&notify1).Error)
+	noErr(t, db.Where("order_id = ? AND activity = ?", o3.ID, protocol.ActivityNewInstance).First(&ni3).Error)
 	if ni1.Attempts != 4 || notify1.Attempts < 1 || ni3.Status != outbox.CallPending || ni3.Attempts != 1 {
 		t.Fatalf("calls: newInstance %s/%d, orderNotify %s/%d, third %s/%d", ni1.Status, ni1.Attempts, notify1.Status, notify1.Attempts, ni3.Status, ni3.Attempts)
 	}
@@ -230,13 +231,13 @@ func runSellerCalls(t *testing.T, d sqldb.Dialect) {
 		{"status=failed", w.callIDs("status = ?", outbox.CallFailed)},
 		{"status=pending", w.callIDs("status = ?", outbox.CallPending)},
 		{"status=succeeded", nil},
-		{"activity=orderNotify", w.callIDs("activity = ?", outbox.ActOrderNotify)},
+		{"activity=orderNotify", w.callIDs("activity = ?", protocol.ActivityOrderNotify)},
 		{"product=" + itoa(form.ID), w.callIDs("product_id = ?", form.ID)},
 		{"order_no=" + o1.OrderNo, w.callIDs("order_id = ?", o1.ID)},
 		{"order_no=+" + o3.OrderNo + "+", w.callIDs("order_id = ?", o3.ID)},
 		{"from=2026-05-13", w.callIDs("order_id = ?", o3.ID)},
 		{"to=2026-05-12", w.callIDs("order_id IN ?", []uint{o1.ID, o2.ID})},
-		{"from=2026-05-12&to=2026-05-12&activity=newInstance", w.callIDs("order_id IN ? AND activity = ?", []uint{o1.ID, o2.ID}, outbox.ActNewInstance)},
+		{"from=2026-05-12&to=2026-05-12&activity=newInstance", w.callIDs("order_id IN ? AND activity = ?", []uint{o1.ID, o2.ID}, protocol.ActivityNewInstance)},
 		{"status=bogus&activity=nope&product=abc", all}, // unknown values are ignored
 	}
 	for _, f := range filters {

@@ -58,7 +58,7 @@ func TestDispatchFaults(t *testing.T) {
 func testDispatchFaults(t *testing.T, d sqldb.Dialect) {
 	ctx := context.Background()
 	e := newDispatchEnv(t, d, monthStartPlus(26*time.Hour), refseller.Options{SlowDelay: 2 * time.Second})
-	pol := e.store.Policy(outbox.ActNewInstance, catalog.TypeSaaS)
+	pol := e.store.Policy(protocol.ActivityNewInstance, catalog.TypeSaaS)
 	wantAttempts := 1 + int(pol.Window/pol.Every)
 	var company account.Seller
 	dbgCheck(t, e.store.DB().First(&company, e.sellerID).Error)
@@ -76,7 +76,7 @@ func testDispatchFaults(t *testing.T, d sqldb.Dialect) {
 		o := e.buy()
 		instID := *o.InstanceID
 		c := e.lastCall(instID)
-		if c.Activity != outbox.ActNewInstance {
+		if c.Activity != protocol.ActivityNewInstance {
 			t.Fatalf("%s: queued %s", fc.mode, c.Activity)
 		}
 
@@ -112,7 +112,7 @@ func testDispatchFaults(t *testing.T, d sqldb.Dialect) {
 		}
 		for k, a := range att {
 			if a.N != k+1 || a.StatusCode != fc.status || a.ResultCode != fc.resultCode || a.ErrorKind != fc.errorKind || a.Error == "" ||
-				activityOf(a.RequestBody) != outbox.ActNewInstance {
+				activityOf(a.RequestBody) != protocol.ActivityNewInstance {
 				t.Errorf("%s: attempt %d recorded as N=%d status %d result %q kind %q error %q", fc.mode, k+1, a.N, a.StatusCode, a.ResultCode, a.ErrorKind, a.Error)
 			}
 		}
@@ -201,7 +201,7 @@ func TestDispatchRestart(t *testing.T) {
 	renewal, err := e.store.Renew(ctx, e.buyerID, instID, models.PurchaseInput{Plan: "month", Count: "2", PayMethod: "cash", SubmitKey: "restart-renewal-0000001"})
 	dbgCheck(t, err)
 	refresh := e.lastCall(instID)
-	pol := e.store.Policy(outbox.ActRefresh, catalog.TypeSaaS)
+	pol := e.store.Policy(protocol.ActivityRefreshInstance, catalog.TypeSaaS)
 	e.runOnce(1)
 	for range int(pol.Window / pol.Every) {
 		e.clock.Advance(pol.Every)

@@ -243,9 +243,9 @@ func (e *dispatchEnv) lastCall(instanceID uint) outbox.InterfaceCall {
 	return cs[len(cs)-1]
 }
 
-func activityOf(body string) string {
+func activityOf(body string) protocol.Activity {
 	var v struct {
-		Activity string `json:"activity"`
+		Activity protocol.Activity `json:"activity"`
 	}
 	_ = json.Unmarshal([]byte(body), &v)
 	return v.Activity

@@ -50,7 +50,7 @@ func TestDispatchLicenseProduct(t *testing.T) {
 
 	o := buy("license-purchase-0000001")
 	c := e.lastCall(*o.InstanceID)
-	pol := e.store.Policy(outbox.ActNewInstance, catalog.TypeLicense)
+	pol := e.store.Policy(protocol.ActivityNewInstance, catalog.TypeLicense)
 	if c.Interface != sellertools.IfaceLicenseCode || c.RetryEvery != int64(pol.Every.Seconds()) || !c.Deadline.Equal(c.CreatedAt.Add(pol.Window)) ||
 		pol.Every != 2*time.Minute || pol.Window != 2*time.Hour {
 		t.Fatalf("License call: interface %s, every %ds, window %s (policy %+v)", c.Interface, c.RetryEvery, c.Deadline.Sub(c.CreatedAt), pol)

@@ -42,7 +42,7 @@ func testDispatchLifecycle(t *testing.T, d sqldb.Dialect) {
 		t.Fatalf("new service is %s, want opening", in.Status)
 	}
 	calls := e.calls(instID)
-	if len(calls) != 1 || calls[0].Activity != outbox.ActNewInstance || calls[0].Status != outbox.CallPending || calls[0].Attempts != 0 {
+	if len(calls) != 1 || calls[0].Activity != protocol.ActivityNewInstance || calls[0].Status != outbox.CallPending || calls[0].Attempts != 0 {
 		t.Fatalf("outbox after purchase: %+v", calls)
 	}
 	e.runOnce(1)
@@ -54,7 +54,7 @@ func testDispatchLifecycle(t *testing.T, d sqldb.Dialect) {
 	}
 	att := e.attempts(c.ID)
 	if len(att) != 1 || att[0].N != 1 || att[0].StatusCode != http.StatusOK || att[0].ResultCode != protocol.ResultSuccess || att[0].ErrorKind != "" ||
-		activityOf(att[0].RequestBody) != outbox.ActNewInstance || att[0].URL == "" || !att[0].StartedAt.Equal(e.clock.Now()) {
+		activityOf(att[0].RequestBody) != protocol.ActivityNewInstance || att[0].URL == "" || !att[0].StartedAt.Equal(e.clock.Now()) {
 		t.Fatalf("attempt: %+v", att)
 	}
 	in := e.instance(instID)
@@ -83,7 +83,7 @@ func testDispatchLifecycle(t *testing.T, d sqldb.Dialect) {
 		t.Fatalf("renewal order: %s %s", renewal.Type, renewal.Status)
 	}
 	refresh := e.lastCall(instID)
-	if refresh.Activity != outbox.ActRefresh || refresh.Scene != "RENEWAL" || refresh.OrderID == nil || *refresh.OrderID != renewal.ID {
+	if refresh.Activity != protocol.ActivityRefreshInstance || refresh.Scene != "RENEWAL" || refresh.OrderID == nil || *refresh.OrderID != renewal.ID {
 		t.Fatalf("renewal queued %s %s", refresh.Activity, refresh.Scene)
 	}
 	e.runOnce(1)
@@ -112,7 +112,7 @@ func testDispatchLifecycle(t *testing.T, d sqldb.Dialect) {
 		t.Fatalf("expired service is %s", got.Status)
 	}
 	freeze := e.lastCall(instID)
-	if freeze.Activity != outbox.ActUpdateStatus || freeze.Scene != "FREEZE" {
+	if freeze.Activity != protocol.ActivityUpdateInstanceStatus || freeze.Scene != "FREEZE" {
 		t.Fatalf("expiry queued %s %s", freeze.Activity, freeze.Scene)
 	}
 	e.runOnce(1)
@@ -125,7 +125,7 @@ func testDispatchLifecycle(t *testing.T, d sqldb.Dialect) {
 	dbgCheck(t, err)
 	cs := e.calls(instID)
 	refresh2, unfreeze := cs[len(cs)-2], cs[len(cs)-1]
-	if refresh2.Activity != outbox.ActRefresh || unfreeze.Activity != outbox.ActUpdateStatus || unfreeze.Scene != "UNFREEZE" {
+	if refresh2.Activity != protocol.ActivityRefreshInstance || unfreeze.Activity != protocol.ActivityUpdateInstanceStatus || unfreeze.Scene != "UNFREEZE" {
 		t.Fatalf("renewing a frozen service queued %s then %s %s", refresh2.Activity, unfreeze.Activity, unfreeze.Scene)
 	}
 	if got := e.instance(instID); got.Status != orders.InstanceNormal {
@@ -162,7 +162,7 @@ func testDispatchLifecycle(t *testing.T, d sqldb.Dialect) {
 		t.Fatalf("service after retention: %s", got.Status)
 	}
 	release := e.lastCall(instID)
-	if release.Activity != outbox.ActRelease {
+	if release.Activity != protocol.ActivityReleaseInstance {
 		t.Fatalf("retention end queued %s", release.Activity)
 	}
 	e.runOnce(1)
@@ -195,7 +195,7 @@ func TestDispatchSlowNewInstance(t *testing.T) {
 	instID := *o.InstanceID
 	e.runOnce(1)
 	c := e.lastCall(instID)
-	if c.Status != outbox.CallProcessing || c.LastResultCode != protocol.ResultProcessing || activityOf(c.Poll) != outbox.ActQueryInstance {
+	if c.Status != outbox.CallProcessing || c.LastResultCode != protocol.ResultProcessing || activityOf(c.Poll) != protocol.ActivityQueryInstance {
 		t.Fatalf("after 000004: status %s, result %q, poll %q", c.Status, c.LastResultCode, c.Poll)
 	}
 	if in := e.instance(instID); in.Status != orders.InstanceOpening {
@@ -204,7 +204,7 @@ func TestDispatchSlowNewInstance(t *testing.T) {
 	if got := e.order(o.ID); got.Status != orders.OrderProcessing {
 		t.Fatalf("order while the seller processes: %s", got.Status)
 	}
-	poll := e.store.Policy(outbox.ActNewInstance, catalog.TypeSaaS).Poll
+	poll := e.store.Policy(protocol.ActivityNewInstance, catalog.TypeSaaS).Poll
 	e.clock.Advance(poll - time.Second)
 	e.runOnce(0)
 	e.clock.Advance(time.Second)
@@ -212,7 +212,7 @@ func TestDispatchSlowNewInstance(t *testing.T) {
 	c = e.call(c.ID)
 	att := e.attempts(c.ID)
 	if c.Status != outbox.CallSucceeded || len(att) != 2 || att[0].ResultCode != protocol.ResultProcessing ||
-		activityOf(att[1].RequestBody) != outbox.ActQueryInstance || att[1].ResultCode != protocol.ResultSuccess {
+		activityOf(att[1].RequestBody) != protocol.ActivityQueryInstance || att[1].ResultCode != protocol.ResultSuccess {
 		t.Fatalf("after the poll: %s; attempts %+v", c.Status, att)
 	}
 	in := e.instance(instID)

@@ -80,7 +80,7 @@ func TestDispatchTwoProcesses(t *testing.T) {
 	nonces := map[string]bool{}
 	perAgent := map[string]int{}
 	for _, r := range tap.Seen() {
-		if r.Activity != outbox.ActNewInstance {
+		if r.Activity != string(protocol.ActivityNewInstance) {
 			t.Fatalf("unexpected %s", r.Activity)
 		}
 		perOrder[r.OrderID]++

@@ -12,6 +12,7 @@ import (
 	"koogallery/models/catalog"
 	"koogallery/models/outbox"
 	"koogallery/models/sellertools"
+	"koogallery/protocol"
 )
 
 // 订单通知配置 over HTTP: a configuration per access type is saved at once; replacing its
@@ -27,7 +28,7 @@ func TestNotifyConfigOverHTTP(t *testing.T) {
 		a, err := store.AddAddress(t.Context(), sellerID, url)
 		noErr(t, err)
 		noErr(t, store.RecordCertification(t.Context(), sellerID, a.ID, true, ""))
-		c := sellertools.DebugCase{SellerID: sellerID, AddressID: a.ID, Path: path, Kind: sellertools.DebugNotify, Scenario: outbox.ActOrderNotify,
+		c := sellertools.DebugCase{SellerID: sellerID, AddressID: a.ID, Path: path, Kind: sellertools.DebugNotify, Scenario: string(protocol.ActivityOrderNotify),
 			Params: "{}", Status: sellertools.CasePassed}
 		noErr(t, store.SaveDebugCase(t.Context(), &c))
 		return c

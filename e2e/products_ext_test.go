@@ -66,7 +66,7 @@ func TestBuyWithExtensionParameters(t *testing.T) {
 		t.Fatalf("order shows region %q", got)
 	}
 	var call outbox.InterfaceCall
-	noErr(t, db.Where("order_id = ? AND activity = ?", o.ID, outbox.ActNewInstance).First(&call).Error)
+	noErr(t, db.Where("order_id = ? AND activity = ?", o.ID, protocol.ActivityNewInstance).First(&call).Error)
 	var body protocol.NewInstanceRequest
 	noErr(t, json.Unmarshal([]byte(call.Body), &body))
 	got, err := protocol.DecodeExtendParams(body.SaasExtendParams)

@@ -16,6 +16,7 @@ import (
 	"koogallery/models/outbox"
 	"koogallery/models/sqldb"
 	"koogallery/money"
+	"koogallery/protocol"
 	"koogallery/refseller"
 )
 
@@ -212,7 +213,7 @@ func testUpgradeOverHTTP(t *testing.T, d sqldb.Dialect) {
 	}
 	call := e.lastCall(inst.ID)
 	detail := parseHTML(t, seller.Get("/seller/calls/"+itoa(call.ID)).Body)
-	if call.Activity != outbox.ActUpgrade || strings.TrimSpace(detail.Find(`[data-testid="spec-from"]`).Text()) != "基础版" || strings.TrimSpace(detail.Find(`[data-testid="spec-to"]`).Text()) != "专业版" {
+	if call.Activity != protocol.ActivityUpgradeInstance || strings.TrimSpace(detail.Find(`[data-testid="spec-from"]`).Text()) != "基础版" || strings.TrimSpace(detail.Find(`[data-testid="spec-to"]`).Text()) != "专业版" {
 		t.Errorf("call %s detail shows %q → %q", call.Activity, detail.Find(`[data-testid="spec-from"]`).Text(), detail.Find(`[data-testid="spec-to"]`).Text())
 	}
 }
@@ -231,14 +232,14 @@ func TestUpgradeFailureShownToBuyer(t *testing.T) {
 		t.Fatalf("upgrade: %d", res.Status)
 	}
 	loc := res.Header.Get("Location")
-	pol := e.store.Policy(outbox.ActUpgrade, catalog.TypeSaaS)
+	pol := e.store.Policy(protocol.ActivityUpgradeInstance, catalog.TypeSaaS)
 	e.runOnce(1)
 	for range int(pol.Window / pol.Every) {
 		e.clock.Advance(pol.Every)
 		e.runOnce(1)
 	}
 	call := e.lastCall(inst.ID)
-	if call.Activity != outbox.ActUpgrade || call.Status != outbox.CallFailed {
+	if call.Activity != protocol.ActivityUpgradeInstance || call.Status != outbox.CallFailed {
 		t.Fatalf("upgrade call %s %s", call.Activity, call.Status)
 	}
 	e.buyer.Relogin() // three hours later the session has idled out

@@ -13,6 +13,7 @@ import (
 	"koogallery/models/catalog"
 	"koogallery/models/outbox"
 	"koogallery/models/sqldb"
+	"koogallery/protocol"
 	"koogallery/views/calls"
 	"koogallery/views/layouts"
 	"koogallery/web"
@@ -87,8 +88,8 @@ func callFilter(c echo.Context) (outbox.CallFilter, calls.FilterVM) {
 		}
 	}
 	for _, a := range outbox.CallActivities {
-		if in.Activity == a {
-			f.Activity, vm.Activity = a, a
+		if in.Activity == string(a) {
+			f.Activity, vm.Activity = a, string(a)
 		}
 	}
 	if n, err := strconv.ParseUint(in.Product, 10, 32); err == nil && n > 0 {
@@ -121,7 +122,8 @@ func callFilter(c echo.Context) (outbox.CallFilter, calls.FilterVM) {
 
 // retryRules are the configured retry policies of every activity, for SaaS/API and License.
 func retryRules(s *models.Store) []calls.RuleRow {
-	acts := []string{outbox.ActNewInstance, outbox.ActUpgrade, outbox.ActOrderNotify, outbox.ActRefresh, outbox.ActUpdateStatus, outbox.ActRelease, outbox.ActGetLicense}
+	acts := []protocol.Activity{protocol.ActivityNewInstance, protocol.ActivityUpgradeInstance, protocol.ActivityOrderNotify,
+		protocol.ActivityRefreshInstance, protocol.ActivityUpdateInstanceStatus, protocol.ActivityReleaseInstance, protocol.ActivityGetLicenseAsync}
 	rows := make([]calls.RuleRow, len(acts))
 	for i, a := range acts {
 		rows[i] = calls.RuleRow{Activity: a, SaaS: s.Policy(a, catalog.TypeSaaS), License: s.Policy(a, catalog.TypeLicense)}

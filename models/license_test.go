@@ -17,6 +17,7 @@ import (
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
 	"koogallery/models/storetest"
+	"koogallery/protocol"
 )
 
 func TestNormalizeFingerprint(t *testing.T) {
@@ -134,7 +135,7 @@ func TestApplyLicense(t *testing.T) {
 		if n := count(t, s, &license.LicenseApplication{}); n != 1 {
 			t.Fatalf("%d applications", n)
 		}
-		if n := count(t, s, &outbox.InterfaceCall{}, "activity = ?", outbox.ActGetLicense); n != 1 {
+		if n := count(t, s, &outbox.InterfaceCall{}, "activity = ?", protocol.ActivityGetLicenseAsync); n != 1 {
 			t.Fatalf("%d getLicenseAsync calls", n)
 		}
 
@@ -204,7 +205,7 @@ func TestLicenseFileAndFailure(t *testing.T) {
 		}
 
 		// A second device: the seller never answers, and the retries run out.
-		s.SetPolicy(outbox.ActGetLicense, outbox.RetryPolicy{Every: time.Minute, Window: 2 * time.Minute, Poll: time.Minute})
+		s.SetPolicy(string(protocol.ActivityGetLicenseAsync), outbox.RetryPolicy{Every: time.Minute, Window: 2 * time.Minute, Poll: time.Minute})
 		b, created, err := s.ApplyLicense(ctx, w.buyer.ID, inst.ID, "BB|||", key())
 		must(t, err)
 		if !created {

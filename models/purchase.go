@@ -11,6 +11,7 @@ import (
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/sqldb"
+	"koogallery/protocol"
 
 	"gorm.io/gorm"
 )
@@ -305,15 +306,15 @@ func (s *Store) Renew(ctx context.Context, buyerID, instanceID uint, in Purchase
 		if err := tx.Create(o).Error; err != nil {
 			return err
 		}
-		scene := "RENEWAL"
+		scene := protocol.SceneRenewal
 		if t == orders.OrderTrialToFormal {
-			scene = "TRIAL_TO_FORMAL"
+			scene = protocol.SceneTrialToFormal
 		}
 		if err := s.RefreshCall(tx, p, o, inst, scene); err != nil {
 			return err
 		}
 		if inst.Status == orders.InstanceFrozen {
-			return s.StatusCall(tx, p, inst, "UNFREEZE")
+			return s.StatusCall(tx, p, inst, protocol.StatusUnfreeze)
 		}
 		return nil
 	})

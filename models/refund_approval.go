@@ -9,6 +9,7 @@ import (
 	"koogallery/models/orders"
 	"koogallery/models/refund"
 	"koogallery/models/sqldb"
+	"koogallery/protocol"
 )
 
 // refundEffects applies an approved request inside its transaction: the refund record (one per
@@ -73,7 +74,7 @@ func (s *Store) refundEffects(tx *gorm.DB, r *refund.RefundRequest) error {
 		return err
 	}
 	if renewal {
-		if err := s.RefreshCall(tx, &p, unsub, &inst, "UNSUBSCRIBE_RENEWAL_PERIOD"); err != nil {
+		if err := s.RefreshCall(tx, &p, unsub, &inst, protocol.SceneUnsubscribeRenewalPeriod); err != nil {
 			return err
 		}
 	} else if err := s.ReleaseCall(tx, &p, unsub, &inst); err != nil {

@@ -22,6 +22,7 @@ import (
 	"koogallery/models/refund"
 	"koogallery/models/sqldb"
 	"koogallery/models/storetest"
+	"koogallery/protocol"
 )
 
 // Refunds in the store, on SQLite and MariaDB: the rule table on real orders, what approval
@@ -250,7 +251,7 @@ func TestRefundApproveDoesEverythingOnce(t *testing.T) {
 			t.Errorf("service %s", st)
 		}
 		var calls []outbox.InterfaceCall
-		must(t, s.DB().Where("instance_id = ? AND activity = ?", inst.ID, outbox.ActRelease).Find(&calls).Error)
+		must(t, s.DB().Where("instance_id = ? AND activity = ?", inst.ID, protocol.ActivityReleaseInstance).Find(&calls).Error)
 		if len(calls) != 1 || calls[0].Status != outbox.CallPending || calls[0].OrderID == nil || *calls[0].OrderID != unsub.ID ||
 			!strings.Contains(calls[0].Body, unsub.OrderNo) || !strings.Contains(calls[0].Body, inst.SellerInstanceID) {
 			t.Fatalf("release calls %+v", calls)
@@ -318,12 +319,12 @@ func TestRefundRenewalNotInEffectTakesThePeriodBack(t *testing.T) {
 			t.Errorf("service %s until %s, want normal until %s", got.Status, fmtTime(got.ExpireAt), fmtTime(first.ExpireAt))
 		}
 		var calls []outbox.InterfaceCall
-		must(t, s.DB().Where("instance_id = ? AND activity IN ?", inst.ID, []string{outbox.ActRelease, outbox.ActRefresh}).Order("id").Find(&calls).Error)
+		must(t, s.DB().Where("instance_id = ? AND activity IN ?", inst.ID, []protocol.Activity{protocol.ActivityReleaseInstance, protocol.ActivityRefreshInstance}).Order("id").Find(&calls).Error)
 		last := calls[len(calls)-1]
-		if last.Activity != outbox.ActRefresh || last.Scene != "UNSUBSCRIBE_RENEWAL_PERIOD" || !strings.Contains(last.Body, first.ExpireAt.UTC().Format("20060102150405")) {
+		if last.Activity != protocol.ActivityRefreshInstance || last.Scene != "UNSUBSCRIBE_RENEWAL_PERIOD" || !strings.Contains(last.Body, first.ExpireAt.UTC().Format("20060102150405")) {
 			t.Errorf("last call %s %s %s", last.Activity, last.Scene, last.Body)
 		}
-		if n := count(t, s, &outbox.InterfaceCall{}, "instance_id = ? AND activity = ?", inst.ID, outbox.ActRelease); n != 0 {
+		if n := count(t, s, &outbox.InterfaceCall{}, "instance_id = ? AND activity = ?", inst.ID, protocol.ActivityReleaseInstance); n != 0 {
 			t.Errorf("%d release calls for a renewal refund", n)
 		}
 		var orig orders.Order
@@ -363,7 +364,7 @@ func TestRefundRejectThenApplyAgain(t *testing.T) {
 		if n := count(t, s, &notice.Notice{}, "user_id = ? AND kind = ?", w.buyer.ID, "refund_rejected"); n != 1 {
 			t.Errorf("%d buyer notices of the rejection", n)
 		}
-		if n := count(t, s, &orders.Refund{}) + count(t, s, &outbox.InterfaceCall{}, "activity = ?", outbox.ActRelease); n != 0 {
+		if n := count(t, s, &orders.Refund{}) + count(t, s, &outbox.InterfaceCall{}, "activity = ?", protocol.ActivityReleaseInstance); n != 0 {
 			t.Errorf("a rejection refunded or released")
 		}
 		if st := instanceOf(t, s, inst.ID).Status; st != orders.InstanceNormal {
@@ -496,7 +497,7 @@ func TestRefundConcurrentDecisions(t *testing.T) {
 			if n := count(t, s, &orders.Refund{}, "request_id = ?", r.ID); n != want {
 				t.Errorf("round %d (%s): %d refund records", round, saved.Status, n)
 			}
-			if n := count(t, s, &outbox.InterfaceCall{}, "instance_id = ? AND activity = ?", inst.ID, outbox.ActRelease); n != want {
+			if n := count(t, s, &outbox.InterfaceCall{}, "instance_id = ? AND activity = ?", inst.ID, protocol.ActivityReleaseInstance); n != want {
 				t.Errorf("round %d (%s): %d releaseInstance calls", round, saved.Status, n)
 			}
 			if n := count(t, s, &orders.Order{}, "instance_id = ? AND type = ?", inst.ID, orders.OrderUnsubscribe); n != want {

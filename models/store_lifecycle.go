@@ -6,6 +6,7 @@ import (
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/outbox"
+	"koogallery/protocol"
 
 	"gorm.io/gorm"
 )
@@ -32,7 +33,7 @@ func (s *Store) ExpireDue(ctx context.Context, limit int) (int, error) {
 				return res.Error
 			}
 			changed++
-			return s.StatusCall(tx, inst.Product, inst, "FREEZE")
+			return s.StatusCall(tx, inst.Product, inst, protocol.StatusFreeze)
 		})
 		if err != nil {
 			return changed, err

@@ -17,6 +17,7 @@ import (
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
 	"koogallery/models/storetest"
+	"koogallery/protocol"
 )
 
 // Operations freeze, delist and relist products for a written reason; each transition is
@@ -149,7 +150,7 @@ func TestRestartCallOnce(t *testing.T) {
 		other := account.Seller{Name: "其他商家"}
 		must(t, s.DB().Create(&other).Error)
 		now := w.clock.Now()
-		failed := outbox.InterfaceCall{SellerID: w.seller.ID, ProductID: p.ID, Activity: outbox.ActRelease, Interface: sellertools.IfaceBasic,
+		failed := outbox.InterfaceCall{SellerID: w.seller.ID, ProductID: p.ID, Activity: protocol.ActivityReleaseInstance, Interface: sellertools.IfaceBasic,
 			Body: `{"activity":"releaseInstance"}`, Status: outbox.CallFailed, Attempts: 5, NextAttemptAt: now.Add(-time.Hour),
 			Deadline: now.Add(-time.Minute), RetryEvery: 900, CompletedAt: &now, CreatedAt: now.Add(-2 * time.Hour)}
 		must(t, s.DB().Create(&failed).Error)
@@ -225,7 +226,7 @@ func TestFailedOrdersThisMonth(t *testing.T) {
 		q := w.product(t, nil)
 		now := w.clock.Now()
 		lastMonth := now.AddDate(0, -1, 0)
-		mk := func(pid uint, order uint, act string, done time.Time, replay bool) {
+		mk := func(pid uint, order uint, act protocol.Activity, done time.Time, replay bool) {
 			o := order
 			c := outbox.InterfaceCall{SellerID: w.seller.ID, ProductID: pid, Activity: act, Interface: sellertools.IfaceBasic, Body: "{}",
 				Status: outbox.CallFailed, NextAttemptAt: done, Deadline: done, CompletedAt: &done, CreatedAt: done, OrderID: &o}
@@ -242,12 +243,12 @@ func TestFailedOrdersThisMonth(t *testing.T) {
 			must(t, s.DB().Create(&o).Error)
 			orderList[i] = o.ID
 		}
-		mk(p.ID, orderList[0], outbox.ActNewInstance, now, false)
-		mk(p.ID, orderList[0], outbox.ActNewInstance, now, false) // same order twice
-		mk(p.ID, orderList[1], outbox.ActNewInstance, now, false)
-		mk(p.ID, orderList[2], outbox.ActNewInstance, lastMonth, false)
-		mk(p.ID, orderList[3], outbox.ActNewInstance, now, true)
-		mk(p.ID, orderList[3], outbox.ActOrderNotify, now, false)
+		mk(p.ID, orderList[0], protocol.ActivityNewInstance, now, false)
+		mk(p.ID, orderList[0], protocol.ActivityNewInstance, now, false) // same order twice
+		mk(p.ID, orderList[1], protocol.ActivityNewInstance, now, false)
+		mk(p.ID, orderList[2], protocol.ActivityNewInstance, lastMonth, false)
+		mk(p.ID, orderList[3], protocol.ActivityNewInstance, now, true)
+		mk(p.ID, orderList[3], protocol.ActivityOrderNotify, now, false)
 		got, err := s.FailedOrdersThisMonth(ctx, []uint{p.ID, q.ID})
 		must(t, err)
 		if got[p.ID] != 2 || got[q.ID] != 0 {

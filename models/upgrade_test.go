@@ -17,6 +17,7 @@ import (
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
 	"koogallery/models/storetest"
+	"koogallery/protocol"
 )
 
 // specWorld is a world with a periodic SaaS product opened through the seller's interface,
@@ -79,11 +80,11 @@ func (w *specWorld) deliver(t *testing.T) {
 			c := &calls[i]
 			r := outbox.AttemptResult{Outcome: outbox.OutcomeSucceeded, ResultCode: "000000", StatusCode: 200, StartedAt: w.clock.Now(), RequestBody: c.Body}
 			switch c.Activity {
-			case outbox.ActNewInstance:
+			case protocol.ActivityNewInstance:
 				w.instanceSeq++
 				r.SellerInstanceID = fmt.Sprintf("inst-%d", w.instanceSeq)
 				r.AppInfo = `{"frontEndUrl":"https://app.example.test"}`
-			case outbox.ActUpgrade:
+			case protocol.ActivityUpgradeInstance:
 				w.upgradeAttemptsTotal++
 				if w.upgradeOutcome != outbox.OutcomeSucceeded {
 					r = outbox.AttemptResult{Outcome: outbox.OutcomeFailed, ResultCode: "000005", StatusCode: 200, StartedAt: w.clock.Now(), RequestBody: c.Body}
@@ -243,7 +244,7 @@ func TestUpgradeSucceeds(t *testing.T) {
 		}
 		var calls []outbox.InterfaceCall
 		must(t, s.DB().Where("order_id = ?", o.ID).Order("id").Find(&calls).Error)
-		if len(calls) != 2 || calls[0].Activity != outbox.ActUpgrade || calls[1].Activity != outbox.ActOrderNotify || calls[0].Status != outbox.CallPending {
+		if len(calls) != 2 || calls[0].Activity != protocol.ActivityUpgradeInstance || calls[1].Activity != protocol.ActivityOrderNotify || calls[0].Status != outbox.CallPending {
 			t.Fatalf("queued with the change: %+v", calls)
 		}
 		var body map[string]string
@@ -337,7 +338,7 @@ func TestUpgradeFailsAndRefunds(t *testing.T) {
 			t.Fatalf("change paid %d", o.PaidFen)
 		}
 		w.deliver(t)
-		pol := s.Policy(outbox.ActUpgrade, catalog.TypeSaaS)
+		pol := s.Policy(protocol.ActivityUpgradeInstance, catalog.TypeSaaS)
 		if want := 1 + int(pol.Window/pol.Every); w.upgradeAttemptsTotal != want {
 			t.Errorf("upgradeInstance tried %d times, want %d (every %s for %s)", w.upgradeAttemptsTotal, want, pol.Every, pol.Window)
 		}
@@ -345,7 +346,7 @@ func TestUpgradeFailsAndRefunds(t *testing.T) {
 			t.Errorf("given up after %s, want %s", took, pol.Window)
 		}
 		var c outbox.InterfaceCall
-		must(t, s.DB().Where("order_id = ? AND activity = ?", o.ID, outbox.ActUpgrade).First(&c).Error)
+		must(t, s.DB().Where("order_id = ? AND activity = ?", o.ID, protocol.ActivityUpgradeInstance).First(&c).Error)
 		var done orders.Order
 		must(t, s.DB().First(&done, o.ID).Error)
 		got := instanceOf(t, s, in.ID)
@@ -518,9 +519,9 @@ func TestUpgradeConcurrent(t *testing.T) {
 				t.Errorf("racing change: %v", err)
 			}
 		}
-		if won != 1 || count(t, s, &orders.Order{}, "type = ?", orders.OrderChange) != 2 || count(t, s, &outbox.InterfaceCall{}, "activity = ?", outbox.ActUpgrade) != 2 {
+		if won != 1 || count(t, s, &orders.Order{}, "type = ?", orders.OrderChange) != 2 || count(t, s, &outbox.InterfaceCall{}, "activity = ?", protocol.ActivityUpgradeInstance) != 2 {
 			t.Fatalf("%d racing changes won; %d change orders, %d upgrade calls (want 1 won, 2, 2)", won,
-				count(t, s, &orders.Order{}, "type = ?", orders.OrderChange), count(t, s, &outbox.InterfaceCall{}, "activity = ?", outbox.ActUpgrade))
+				count(t, s, &orders.Order{}, "type = ?", orders.OrderChange), count(t, s, &outbox.InterfaceCall{}, "activity = ?", protocol.ActivityUpgradeInstance))
 		}
 	})
 }

@@ -84,6 +84,19 @@ const (
 	StatusUnfreeze InstanceStatus = "UNFREEZE"
 )
 
+// InstanceStatuses returns every updateInstanceStatus state.
+func InstanceStatuses() []InstanceStatus { return []InstanceStatus{StatusFreeze, StatusUnfreeze} }
+
+// Known reports whether s is one of the specified updateInstanceStatus states.
+func (s InstanceStatus) Known() bool {
+	for _, k := range InstanceStatuses() {
+		if s == k {
+			return true
+		}
+	}
+	return false
+}
+
 // Values of the testFlag request field.
 const (
 	// TestFlagDebug ("1") marks a debug call from the interface-debugging page.

@@ -12,6 +12,7 @@ import (
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
 	"koogallery/models/storetest"
+	"koogallery/protocol"
 )
 
 // Order notification is configured per access type or per product, only to an address where
@@ -28,7 +29,7 @@ func TestNotifyConfiguration(t *testing.T) {
 		}
 		for _, path := range []string{"/notify", "/notify2"} {
 			must(t, s.SaveDebugCase(ctx, &sellertools.DebugCase{SellerID: w.sellerID, AddressID: w.addr.ID, Path: path, Kind: sellertools.DebugNotify,
-				Scenario: outbox.ActOrderNotify, Params: "{}", Status: sellertools.CasePassed}))
+				Scenario: string(protocol.ActivityOrderNotify), Params: "{}", Status: sellertools.CasePassed}))
 		}
 		if err := s.SetNotifyConfig(ctx, w.sellerID, outbox.NotifyScope{Type: catalog.TypeImage}, w.addr.ID, "/notify", 0); !errors.As(err, &fe) || fe["scope"] == "" {
 			t.Fatalf("images configured: %v", err)
@@ -75,7 +76,7 @@ func TestNotifyConfiguration(t *testing.T) {
 			o, err := s.Purchase(ctx, buyer.ID, p.ID, models.PurchaseInput{Plan: "month", Count: "1", PayMethod: "cash", SubmitKey: "notify-buy-00000000" + itoa(uint(i))})
 			must(t, err)
 			var c outbox.InterfaceCall
-			must(t, s.DB().Where("order_id = ? AND activity = ?", o.ID, outbox.ActOrderNotify).First(&c).Error)
+			must(t, s.DB().Where("order_id = ? AND activity = ?", o.ID, protocol.ActivityOrderNotify).First(&c).Error)
 			want := []string{"/notify", "/notify2"}[i]
 			if c.AddressID == nil || *c.AddressID != w.addr.ID || c.Path != want {
 				t.Fatalf("product %d notified at %v %q, want %q", i, c.AddressID, c.Path, want)
@@ -91,7 +92,7 @@ func TestNotifyConfiguration(t *testing.T) {
 		o, err := s.Purchase(ctx, buyer.ID, ps[0].ID, models.PurchaseInput{Plan: "month", Count: "1", PayMethod: "cash", SubmitKey: "notify-buy-000000009"})
 		must(t, err)
 		var n int64
-		must(t, s.DB().Model(&outbox.InterfaceCall{}).Where("order_id = ? AND activity = ?", o.ID, outbox.ActOrderNotify).Count(&n).Error)
+		must(t, s.DB().Model(&outbox.InterfaceCall{}).Where("order_id = ? AND activity = ?", o.ID, protocol.ActivityOrderNotify).Count(&n).Error)
 		if n != 0 {
 			t.Fatalf("notified without configuration: %d", n)
 		}

@@ -407,7 +407,7 @@ func TestChangesToListedProduct(t *testing.T) {
 		o1, err := s.Purchase(ctx, buyer.ID, p.ID, in)
 		must(t, err)
 		var call outbox.InterfaceCall
-		must(t, s.DB().Where("order_id = ? AND activity = ?", o1.ID, outbox.ActNewInstance).First(&call).Error)
+		must(t, s.DB().Where("order_id = ? AND activity = ?", o1.ID, protocol.ActivityNewInstance).First(&call).Error)
 		var body protocol.NewInstanceRequest
 		must(t, json.Unmarshal([]byte(call.Body), &body))
 		if got, err := protocol.DecodeExtendParams(body.SaasExtendParams); err != nil || len(got) != 1 || got[0] != (protocol.ExtendParam{Name: "region", Value: "华北-北京四"}) {

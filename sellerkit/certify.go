@@ -16,7 +16,9 @@ import (
 // refused with 000001. Only an endpoint that passes both is certified.
 func (k *Kit) Certify(ctx context.Context, address, accessKey string) Report {
 	r := Report{Scenario: "certify", Passed: true, RanAt: k.now().UTC()}
-	body := []byte(`{"activity":"queryInstance","instanceId":"kg-certify-` + protocol.RandomAlnum(12) + `","testFlag":"1"}`)
+	// A request of strings only: marshalling cannot fail.
+	body, _ := json.Marshal(&protocol.QueryInstanceRequest{Activity: protocol.ActivityQueryInstance,
+		InstanceID: "kg-certify-" + protocol.RandomAlnum(12), TestFlag: protocol.TestFlagDebug})
 
 	good := k.sign(address, accessKey, body)
 	res := k.Client.Send(ctx, good.URL, good.Body)

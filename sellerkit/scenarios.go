@@ -71,7 +71,16 @@ func newInstance(kind sellertools.DebugKind) Scenario {
 
 func statusChange(kind sellertools.DebugKind) Scenario {
 	return Scenario{ID: string(protocol.ActivityUpdateInstanceStatus), Kind: kind, Activity: protocol.ActivityUpdateInstanceStatus,
-		Params: []Param{instanceParam(), {Name: "status", Default: "FREEZE", Required: true, Options: []string{"FREEZE", "UNFREEZE"}}}}
+		Params: []Param{instanceParam(), {Name: "status", Default: string(protocol.StatusFreeze), Required: true, Options: statusOptions()}}}
+}
+
+// statusOptions are the updateInstanceStatus states, as the debug form offers them.
+func statusOptions() []string {
+	var out []string
+	for _, s := range protocol.InstanceStatuses() {
+		out = append(out, string(s))
+	}
+	return out
 }
 
 func release(kind sellertools.DebugKind) Scenario {

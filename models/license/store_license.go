@@ -9,13 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"koogallery/models/catalog"
 	"koogallery/models/notice"
 	"koogallery/models/orders"
 	"koogallery/models/outbox"
 	"koogallery/models/sqldb"
+	"koogallery/protocol"
 
 	"gorm.io/gorm"
 )
@@ -23,12 +23,6 @@ import (
 // ErrLicenseConflict: a License different from the one already issued (or announced) for the
 // application was delivered. The same application always yields the same License.
 var ErrLicenseConflict = errors.New("a different License was already issued for this event")
-
-// licenseTimeLayout is protocol.LicenseTimeLayout (models imports nothing of ours): effectiveTime
-// and expireTime travel as "2023-10-27 10:30:15 z", in UTC.
-const licenseTimeLayout = "2006-01-02 15:04:05"
-
-func formatLicenseTime(t time.Time) string { return t.UTC().Format(licenseTimeLayout) + " z" }
 
 // newEventID is a fresh eventId: "evt-" and 32 hex digits.
 func newEventID() string {
@@ -87,31 +81,22 @@ func (s *Store) ApplyLicense(ctx context.Context, buyerID, instanceID uint, fing
 	a := &LicenseApplication{InstanceID: inst.ID, BuyerID: buyerID, SellerID: inst.SellerID, ProductID: inst.ProductID,
 		EventID: newEventID(), DeviceFingerprint: fp, EffectiveTime: now, Status: LicensePending,
 		SubmitKey: &stored, ActiveKey: &active, CreatedAt: now}
-	expire := ""
+	req := protocol.GetLicenseAsyncRequest{InstanceID: inst.SellerInstanceID, EffectiveTime: protocol.FormatLicenseTime(now),
+		EventID: a.EventID, DeviceFingerprint: fp}
 	if p.Periodic() {
 		e := inst.ExpireAt.UTC()
-		a.ExpireTime, expire = &e, formatLicenseTime(e)
+		a.ExpireTime, req.ExpireTime = &e, protocol.FormatLicenseTime(e)
 	}
-	body := outbox.CallBody(outbox.ActGetLicense, "instanceId", inst.SellerInstanceID, "effectiveTime", formatLicenseTime(now),
-		"expireTime", expire, "eventId", a.EventID, "deviceFingerprint", fp)
 	err = s.Conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(a).Error; err != nil {
 			return err
 		}
-		if err := s.outbox.QueueCall(tx, p, inst.Order, inst, outbox.ActGetLicense, "", body); err != nil {
+		c, err := s.outbox.LicenseCall(tx, p, inst.Order, inst, req)
+		if err != nil {
 			return err
 		}
-		// The body carries the new, unique eventId: it finds the call just queued.
-		var ids []uint
-		if err := tx.Model(&outbox.InterfaceCall{}).Where("instance_id = ? AND activity = ? AND body = ?", inst.ID, outbox.ActGetLicense, body).
-			Order("id DESC").Limit(1).Pluck("id", &ids).Error; err != nil {
-			return err
-		}
-		if len(ids) == 1 {
-			a.CallID = &ids[0]
-			return tx.Model(a).Update("call_id", ids[0]).Error
-		}
-		return nil
+		a.CallID = &c.ID
+		return tx.Model(a).Update("call_id", c.ID).Error
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		// A double submit raced itself: the other one won.

@@ -1,10 +1,10 @@
 package outbox
 
 import (
-	"encoding/json"
 	"time"
 
 	"koogallery/models/catalog"
+	"koogallery/protocol"
 )
 
 // RetryPolicy is how an activity's call is retried: every Every until Window after the first
@@ -15,43 +15,42 @@ type RetryPolicy struct {
 	Poll   time.Duration
 }
 
-// Activities of the production interface, as the outbox names them.
-const (
-	ActNewInstance    = "newInstance"
-	ActQueryInstance  = "queryInstance"
-	ActRefresh        = "refreshInstance"
-	ActUpdateStatus   = "updateInstanceStatus"
-	ActRelease        = "releaseInstance"
-	ActUpgrade        = "upgradeInstance"
-	ActOrderNotify    = "orderNotify"
-	ActGetLicense     = "getLicenseAsync"
-	licensePolicyKind = ":license"
-)
+// licensePolicyKind suffixes the policy key of an activity's calls for License products.
+const licensePolicyKind = ":license"
+
+// policyKey is the key of an activity's retry policy: its name, and for License products
+// its name with ":license" (the keys of SetPolicy and the call-retry configuration).
+func policyKey(a protocol.Activity, license bool) string {
+	if license {
+		return string(a) + licensePolicyKind
+	}
+	return string(a)
+}
 
 // DefaultPolicies follow the platform's rules: a new purchase (and an upgrade) about hourly
 // for 3 h, License creation and status changes every 2 min for 2 h, order notifications for
 // 3 h, renewal, expiry and release for 1 h.
 var DefaultPolicies = map[string]RetryPolicy{
-	ActNewInstance:                      {Every: time.Hour, Window: 3 * time.Hour, Poll: time.Minute},
-	ActNewInstance + licensePolicyKind:  {Every: 2 * time.Minute, Window: 2 * time.Hour, Poll: time.Minute},
-	ActUpgrade:                          {Every: time.Hour, Window: 3 * time.Hour, Poll: time.Minute},
-	ActOrderNotify:                      {Every: 30 * time.Minute, Window: 3 * time.Hour, Poll: time.Minute},
-	ActRefresh:                          {Every: 15 * time.Minute, Window: time.Hour, Poll: time.Minute},
-	ActRefresh + licensePolicyKind:      {Every: 2 * time.Minute, Window: 2 * time.Hour, Poll: time.Minute},
-	ActUpdateStatus:                     {Every: 15 * time.Minute, Window: time.Hour, Poll: time.Minute},
-	ActUpdateStatus + licensePolicyKind: {Every: 2 * time.Minute, Window: 2 * time.Hour, Poll: time.Minute},
-	ActRelease:                          {Every: 15 * time.Minute, Window: time.Hour, Poll: time.Minute},
-	ActGetLicense:                       {Every: 2 * time.Minute, Window: 2 * time.Hour, Poll: time.Minute},
+	policyKey(protocol.ActivityNewInstance, false):          {Every: time.Hour, Window: 3 * time.Hour, Poll: time.Minute},
+	policyKey(protocol.ActivityNewInstance, true):           {Every: 2 * time.Minute, Window: 2 * time.Hour, Poll: time.Minute},
+	policyKey(protocol.ActivityUpgradeInstance, false):      {Every: time.Hour, Window: 3 * time.Hour, Poll: time.Minute},
+	policyKey(protocol.ActivityOrderNotify, false):          {Every: 30 * time.Minute, Window: 3 * time.Hour, Poll: time.Minute},
+	policyKey(protocol.ActivityRefreshInstance, false):      {Every: 15 * time.Minute, Window: time.Hour, Poll: time.Minute},
+	policyKey(protocol.ActivityRefreshInstance, true):       {Every: 2 * time.Minute, Window: 2 * time.Hour, Poll: time.Minute},
+	policyKey(protocol.ActivityUpdateInstanceStatus, false): {Every: 15 * time.Minute, Window: time.Hour, Poll: time.Minute},
+	policyKey(protocol.ActivityUpdateInstanceStatus, true):  {Every: 2 * time.Minute, Window: 2 * time.Hour, Poll: time.Minute},
+	policyKey(protocol.ActivityReleaseInstance, false):      {Every: 15 * time.Minute, Window: time.Hour, Poll: time.Minute},
+	policyKey(protocol.ActivityGetLicenseAsync, false):      {Every: 2 * time.Minute, Window: 2 * time.Hour, Poll: time.Minute},
 }
 
 // Policy is the retry policy of an activity for a product type (License products have their own).
-func (s *Store) Policy(activity string, t catalog.ProductType) RetryPolicy {
+func (s *Store) Policy(activity protocol.Activity, t catalog.ProductType) RetryPolicy {
 	if t == catalog.TypeLicense {
-		if p, ok := s.policies[activity+licensePolicyKind]; ok {
+		if p, ok := s.policies[policyKey(activity, true)]; ok {
 			return p
 		}
 	}
-	if p, ok := s.policies[activity]; ok {
+	if p, ok := s.policies[policyKey(activity, false)]; ok {
 		return p
 	}
 	return RetryPolicy{Every: 15 * time.Minute, Window: time.Hour, Poll: time.Minute}
@@ -63,24 +62,3 @@ func (s *Store) SetPolicy(key string, p RetryPolicy) { s.policies[key] = p }
 
 // Retention is how long a frozen (expired) instance keeps its data before it is released.
 const Retention = 15 * 24 * time.Hour
-
-// callBody builds a request body: activity first, then the fields in order, then testFlag.
-func CallBody(activity string, fields ...string) string {
-	b := []byte(`{"activity":`)
-	b, _ = appendJSON(b, activity)
-	for i := 0; i+1 < len(fields); i += 2 {
-		if fields[i+1] == "" {
-			continue
-		}
-		b = append(b, ',')
-		b, _ = appendJSON(b, fields[i])
-		b = append(b, ':')
-		b, _ = appendJSON(b, fields[i+1])
-	}
-	return string(append(b, `,"testFlag":"0"}`...))
-}
-
-func appendJSON(b []byte, v string) ([]byte, error) {
-	out, err := json.Marshal(v)
-	return append(b, out...), err
-}

@@ -6,6 +6,7 @@ import (
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/sellertools"
+	"koogallery/protocol"
 )
 
 // CallStatus is where an outbound call to a seller stands.
@@ -35,7 +36,7 @@ type InterfaceCall struct {
 	OrderID    *uint                     `gorm:"index"`
 	Order      *orders.Order             `gorm:"constraint:OnDelete:RESTRICT"`
 	InstanceID *uint                     `gorm:"index"`
-	Activity   string                    `gorm:"size:32;not null"`
+	Activity   protocol.Activity         `gorm:"size:32;not null"`
 	Scene      string                    `gorm:"size:32"`
 	Interface  sellertools.InterfaceType `gorm:"size:20;not null"`
 	// AddressID and Path, when set, are where the call goes instead of the product's production

@@ -14,6 +14,7 @@ import (
 	"koogallery/models/notice"
 	"koogallery/models/orders"
 	"koogallery/models/sqldb"
+	"koogallery/protocol"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -135,8 +136,12 @@ func (s *Store) RecordAttempt(ctx context.Context, c *InterfaceCall, r AttemptRe
 			fields["status"], fields["completed_at"], final = CallSucceeded, now, "ok"
 		case r.Outcome == OutcomeProcessing && now.Before(deadline):
 			fields["status"], fields["next_attempt_at"] = CallProcessing, now.Add(pol.Poll)
-			if r.SellerInstanceID != "" && c.Activity == ActNewInstance {
-				fields["poll"] = CallBody(ActQueryInstance, "instanceId", r.SellerInstanceID)
+			if r.SellerInstanceID != "" && c.Activity == protocol.ActivityNewInstance {
+				poll, err := encode(pollRequest(r.SellerInstanceID))
+				if err != nil {
+					return err
+				}
+				fields["poll"] = poll
 			}
 		case !now.Add(time.Duration(c.RetryEvery) * time.Second).After(deadline):
 			fields["status"], fields["next_attempt_at"] = CallPending, now.Add(time.Duration(c.RetryEvery)*time.Second)
@@ -169,7 +174,7 @@ func (s *Store) RecordAttempt(ctx context.Context, c *InterfaceCall, r AttemptRe
 func (s *Store) onCallSucceeded(tx *gorm.DB, c *InterfaceCall, r AttemptResult) error {
 	now := s.Now()
 	switch c.Activity {
-	case ActNewInstance:
+	case protocol.ActivityNewInstance:
 		if c.InstanceID == nil || r.SellerInstanceID == "" {
 			return nil
 		}
@@ -198,13 +203,13 @@ func (s *Store) onCallSucceeded(tx *gorm.DB, c *InterfaceCall, r AttemptResult) 
 		if c.OrderID != nil && !c.Product.Supervised {
 			return tx.Model(&orders.Order{}).Where("id = ? AND status = ?", *c.OrderID, orders.OrderProcessing).Update("status", orders.OrderCompleted).Error
 		}
-	case ActRefresh:
+	case protocol.ActivityRefreshInstance:
 		if c.OrderID != nil {
 			return tx.Model(&orders.Order{}).Where("id = ? AND status = ?", *c.OrderID, orders.OrderProcessing).Update("status", orders.OrderCompleted).Error
 		}
-	case ActUpgrade:
+	case protocol.ActivityUpgradeInstance:
 		return s.effects.Upgraded(tx, c)
-	case ActGetLicense:
+	case protocol.ActivityGetLicenseAsync:
 		return s.effects.LicenseDelivered(tx, c, r)
 	}
 	return nil
@@ -220,7 +225,7 @@ const DelistThreshold = 5
 // delisted.
 func (s *Store) onCallFailed(tx *gorm.DB, c *InterfaceCall, r AttemptResult) error {
 	now := s.Now()
-	if c.Activity == ActGetLicense {
+	if c.Activity == protocol.ActivityGetLicenseAsync {
 		if err := s.effects.LicenseFailed(tx, c); err != nil {
 			return err
 		}
@@ -246,12 +251,12 @@ func (s *Store) onCallFailed(tx *gorm.DB, c *InterfaceCall, r AttemptResult) err
 // failedOrderEffects says, per activity, what an order the seller's interface never carried out
 // leaves behind: the refund's reason and the buyer's notice. A purchase whose service never
 // opened also marks the service failed; a spec change leaves the service on its old spec.
-var failedOrderEffects = map[string]struct {
+var failedOrderEffects = map[protocol.Activity]struct {
 	reason orders.RefundReason
 	notice string
 }{
-	ActNewInstance: {orders.RefundOpenFailed, "open_failed"},
-	ActUpgrade:     {orders.RefundChangeFailed, "upgrade_failed"},
+	protocol.ActivityNewInstance:     {orders.RefundOpenFailed, "open_failed"},
+	protocol.ActivityUpgradeInstance: {orders.RefundChangeFailed, "upgrade_failed"},
 }
 
 // refundFailedOrder cancels the order of a call that exhausted its retries (newInstance or
@@ -271,7 +276,7 @@ func (s *Store) refundFailedOrder(tx *gorm.DB, c *InterfaceCall) error {
 	if c.InstanceID != nil {
 		q := tx.Model(&orders.Instance{}).Where("id = ? AND status = ?", *c.InstanceID, orders.InstanceOpening).
 			Updates(map[string]any{"status": orders.InstanceFailed, "updated_at": now})
-		if c.Activity == ActUpgrade {
+		if c.Activity == protocol.ActivityUpgradeInstance {
 			// The change is over: the service keeps its spec and may be changed again.
 			q = tx.Model(&orders.Instance{}).Where("id = ? AND change_order_id = ?", *c.InstanceID, o.ID).
 				Updates(map[string]any{"change_order_id": nil, "updated_at": now})
@@ -314,9 +319,9 @@ func (s *Store) delistIfFailing(tx *gorm.DB, p *catalog.Product) error {
 
 // orderActivities are the calls whose failure fails their order (a purchase that never opens,
 // a change the seller never applies): the orders the delisting rule counts.
-var OrderActivities = []string{ActNewInstance, ActUpgrade}
+var OrderActivities = []protocol.Activity{protocol.ActivityNewInstance, protocol.ActivityUpgradeInstance}
 
-func failsOrder(activity string) bool { return slices.Contains(OrderActivities, activity) }
+func failsOrder(activity protocol.Activity) bool { return slices.Contains(OrderActivities, activity) }
 
 // failedOrders counts the product's orders failed by its interface since the given time.
 func failedOrders(tx *gorm.DB, productID uint, since time.Time) (int64, error) {

@@ -6,10 +6,12 @@ import (
 
 	"koogallery/models/orders"
 	"koogallery/models/sqldb"
+	"koogallery/protocol"
 )
 
 // CallActivities lists the activities the platform sends as calls, in display order.
-var CallActivities = []string{ActNewInstance, ActRefresh, ActUpdateStatus, ActRelease, ActUpgrade, ActOrderNotify, ActGetLicense}
+var CallActivities = []protocol.Activity{protocol.ActivityNewInstance, protocol.ActivityRefreshInstance, protocol.ActivityUpdateInstanceStatus,
+	protocol.ActivityReleaseInstance, protocol.ActivityUpgradeInstance, protocol.ActivityOrderNotify, protocol.ActivityGetLicenseAsync}
 
 // RestartableAt reports whether 重新启动 would change anything at now: a failed call, or one
 // waiting for a later retry. A call already due (just restarted, or never tried) is not: a

@@ -1,10 +1,13 @@
 package outbox
 
 import (
+	"encoding/json"
+
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/protocol"
 
 	"gorm.io/gorm"
 )
@@ -12,6 +15,7 @@ import (
 // Wake is signalled (without blocking) whenever a call is queued in this process.
 func (s *Store) Wake() <-chan struct{} { return s.wake }
 
+// Signal wakes a dispatcher of this process (without blocking) to send what was just queued.
 func (s *Store) Signal() {
 	select {
 	case s.wake <- struct{}{}:
@@ -23,9 +27,9 @@ func (s *Store) Signal() {
 func newBusinessID() string { return sqldb.RandomID("biz-") }
 
 // interfaceOf is the interface type whose key signs a product's calls.
-func interfaceOf(p *catalog.Product, activity string) sellertools.InterfaceType {
+func interfaceOf(p *catalog.Product, activity protocol.Activity) sellertools.InterfaceType {
 	switch {
-	case activity == ActOrderNotify:
+	case activity == protocol.ActivityOrderNotify:
 		return sellertools.IfaceGeneral
 	case p.Type == catalog.TypeLicense:
 		return sellertools.IfaceLicenseCode
@@ -33,17 +37,37 @@ func interfaceOf(p *catalog.Product, activity string) sellertools.InterfaceType 
 	return sellertools.IfaceBasic
 }
 
-// queueCall writes a call into the outbox inside the caller's transaction: it commits (or not)
-// with the business change that causes it.
-func (s *Store) QueueCall(tx *gorm.DB, p *catalog.Product, order *orders.Order, inst *orders.Instance, activity, scene, body string) error {
-	return tx.Create(s.newCall(p, order, inst, activity, scene, body)).Error
+// encode is the JSON body of a request as the outbox stores it and every attempt signs it: the
+// request's fields in the order protocol declares them (activity first, testFlag last), empty
+// optional fields left out.
+func encode(req protocol.Request) (string, error) {
+	b, err := json.Marshal(req)
+	return string(b), err
 }
 
-// newCall is a pending call of a product, due at once, on the activity's retry policy.
-func (s *Store) newCall(p *catalog.Product, order *orders.Order, inst *orders.Instance, activity, scene, body string) *InterfaceCall {
+// sceneOf is what the call list shows beside a request's activity: the refreshInstance scene
+// or the updateInstanceStatus state.
+func sceneOf(req protocol.Request) string {
+	switch r := req.(type) {
+	case *protocol.RefreshInstanceRequest:
+		return string(r.Scene)
+	case *protocol.UpdateInstanceStatusRequest:
+		return string(r.Status)
+	}
+	return ""
+}
+
+// newCall is a pending call of a product carrying req, due at once, on the activity's retry
+// policy.
+func (s *Store) newCall(p *catalog.Product, order *orders.Order, inst *orders.Instance, req protocol.Request) (*InterfaceCall, error) {
+	body, err := encode(req)
+	if err != nil {
+		return nil, err
+	}
+	activity := req.ActivityName()
 	pol := s.Policy(activity, p.Type)
 	now := s.Now()
-	c := &InterfaceCall{SellerID: p.SellerID, ProductID: p.ID, Activity: activity, Scene: scene, Interface: interfaceOf(p, activity),
+	c := &InterfaceCall{SellerID: p.SellerID, ProductID: p.ID, Activity: activity, Scene: sceneOf(req), Interface: interfaceOf(p, activity),
 		Body: body, Status: CallPending, NextAttemptAt: now, Deadline: now.Add(pol.Window), RetryEvery: int64(pol.Every.Seconds()),
 		CreatedAt: now, UpdatedAt: now}
 	if order != nil {
@@ -52,16 +76,80 @@ func (s *Store) newCall(p *catalog.Product, order *orders.Order, inst *orders.In
 	if inst != nil {
 		c.InstanceID = &inst.ID
 	}
-	return c
+	return c, nil
 }
 
-// newInstanceCalls queues what a purchase makes the platform send: newInstance for products
+// queue writes a call carrying req into the outbox inside the caller's transaction: it commits
+// (or not) with the business change that causes it.
+func (s *Store) queue(tx *gorm.DB, p *catalog.Product, order *orders.Order, inst *orders.Instance, req protocol.Request) (*InterfaceCall, error) {
+	c, err := s.newCall(p, order, inst, req)
+	if err != nil {
+		return nil, err
+	}
+	return c, tx.Create(c).Error
+}
+
+// The requests the outbox sends, built from the business objects; every one is a real call
+// (testFlag "0").
+
+// newInstanceRequest opens the service of a purchase; businessID is fresh for every call.
+func newInstanceRequest(o *orders.Order, businessID string) *protocol.NewInstanceRequest {
+	return &protocol.NewInstanceRequest{Activity: protocol.ActivityNewInstance, OrderID: o.OrderNo, OrderLineID: o.LineNo,
+		BusinessID: businessID, SaasExtendParams: catalog.SaasExtendParams(o.Values()), TestFlag: protocol.TestFlagReal}
+}
+
+// orderNotifyRequest notifies the seller of an order.
+func orderNotifyRequest(o *orders.Order) *protocol.OrderNotifyRequest {
+	return &protocol.OrderNotifyRequest{Activity: protocol.ActivityOrderNotify, OrderID: o.OrderNo, OrderLineID: o.LineNo,
+		TestFlag: protocol.TestFlagReal}
+}
+
+// refreshRequest sets an instance's validity to the order's expiry, for a scene.
+func refreshRequest(p *catalog.Product, o *orders.Order, inst *orders.Instance, scene protocol.Scene) *protocol.RefreshInstanceRequest {
+	return &protocol.RefreshInstanceRequest{Activity: protocol.ActivityRefreshInstance, OrderID: o.OrderNo, OrderLineID: o.LineNo,
+		InstanceID: inst.SellerInstanceID, ProductID: p.Code, Scene: scene, ExpireTime: protocol.FormatExpireTime(*o.ExpireAt),
+		TestFlag: protocol.TestFlagReal}
+}
+
+// statusRequest freezes or unfreezes an instance.
+func statusRequest(inst *orders.Instance, status protocol.InstanceStatus) *protocol.UpdateInstanceStatusRequest {
+	return &protocol.UpdateInstanceStatusRequest{Activity: protocol.ActivityUpdateInstanceStatus, InstanceID: inst.SellerInstanceID,
+		Status: status, TestFlag: protocol.TestFlagReal}
+}
+
+// releaseRequest releases an instance, naming the unsubscribe order o when there is one.
+func releaseRequest(o *orders.Order, inst *orders.Instance) *protocol.ReleaseInstanceRequest {
+	r := &protocol.ReleaseInstanceRequest{Activity: protocol.ActivityReleaseInstance, InstanceID: inst.SellerInstanceID,
+		TestFlag: protocol.TestFlagReal}
+	if o != nil {
+		r.OrderID, r.OrderLineID = o.OrderNo, o.LineNo
+	}
+	return r
+}
+
+// upgradeRequest applies the spec change of a CHANGE order.
+func upgradeRequest(o *orders.Order, inst *orders.Instance) *protocol.UpgradeInstanceRequest {
+	return &protocol.UpgradeInstanceRequest{Activity: protocol.ActivityUpgradeInstance, InstanceID: inst.SellerInstanceID,
+		OrderID: o.OrderNo, OrderLineID: o.LineNo, TestFlag: protocol.TestFlagReal}
+}
+
+// pollRequest asks for an instance the seller is still creating (it answered 000004).
+func pollRequest(sellerInstanceID string) *protocol.QueryInstanceRequest {
+	return &protocol.QueryInstanceRequest{Activity: protocol.ActivityQueryInstance, InstanceID: sellerInstanceID,
+		TestFlag: protocol.TestFlagReal}
+}
+
+// licenseRequest is a License application's getLicenseAsync with its activity and testFlag set.
+func licenseRequest(r protocol.GetLicenseAsyncRequest) *protocol.GetLicenseAsyncRequest {
+	r.Activity, r.TestFlag = protocol.ActivityGetLicenseAsync, protocol.TestFlagReal
+	return &r
+}
+
+// NewInstanceCalls queues what a purchase makes the platform send: newInstance for products
 // opened through the interface, and orderNotify where the product asks for it.
 func (s *Store) NewInstanceCalls(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance) error {
 	if p.Type.UsesInterface() {
-		body := CallBody(ActNewInstance, "orderId", o.OrderNo, "orderLineId", o.LineNo, "businessId", newBusinessID(),
-			"saasExtendParams", catalog.SaasExtendParams(o.Values()))
-		if err := s.QueueCall(tx, p, o, inst, ActNewInstance, "", body); err != nil {
+		if _, err := s.queue(tx, p, o, inst, newInstanceRequest(o, newBusinessID())); err != nil {
 			return err
 		}
 	}
@@ -75,52 +163,57 @@ func (s *Store) notifyCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, ins
 	if err != nil || cfg == nil {
 		return err
 	}
-	c := s.newCall(p, o, inst, ActOrderNotify, "", CallBody(ActOrderNotify, "orderId", o.OrderNo, "orderLineId", o.LineNo))
+	c, err := s.newCall(p, o, inst, orderNotifyRequest(o))
+	if err != nil {
+		return err
+	}
 	c.AddressID, c.Path = &cfg.AddressID, cfg.Path
 	return tx.Create(c).Error
 }
 
-// refreshCall queues refreshInstance for a renewal (or trial-to-formal) order.
-func (s *Store) RefreshCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance, scene string) error {
+// RefreshCall queues refreshInstance for a renewal (or trial-to-formal, or a renewal taken
+// back) order, and orderNotify where the product asks for it.
+func (s *Store) RefreshCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance, scene protocol.Scene) error {
 	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
 		return s.notifyCall(tx, p, o, inst)
 	}
-	body := CallBody(ActRefresh, "orderId", o.OrderNo, "orderLineId", o.LineNo, "instanceId", inst.SellerInstanceID,
-		"productId", p.Code, "scene", scene, "expireTime", o.ExpireAt.UTC().Format("20060102150405"))
-	if err := s.QueueCall(tx, p, o, inst, ActRefresh, scene, body); err != nil {
+	if _, err := s.queue(tx, p, o, inst, refreshRequest(p, o, inst, scene)); err != nil {
 		return err
 	}
 	return s.notifyCall(tx, p, o, inst)
 }
 
-// statusCall queues updateInstanceStatus FREEZE or UNFREEZE.
-func (s *Store) StatusCall(tx *gorm.DB, p *catalog.Product, inst *orders.Instance, status string) error {
+// StatusCall queues updateInstanceStatus FREEZE or UNFREEZE.
+func (s *Store) StatusCall(tx *gorm.DB, p *catalog.Product, inst *orders.Instance, status protocol.InstanceStatus) error {
 	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
 		return nil
 	}
-	return s.QueueCall(tx, p, nil, inst, ActUpdateStatus, status, CallBody(ActUpdateStatus, "instanceId", inst.SellerInstanceID, "status", status))
+	_, err := s.queue(tx, p, nil, inst, statusRequest(inst, status))
+	return err
 }
 
-// releaseCall queues releaseInstance, naming the unsubscribe order when there is one.
+// ReleaseCall queues releaseInstance, naming the unsubscribe order when there is one.
 func (s *Store) ReleaseCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance) error {
 	if !p.Type.UsesInterface() || inst.SellerInstanceID == "" {
 		return nil
 	}
-	fields := []string{"instanceId", inst.SellerInstanceID}
-	if o != nil {
-		fields = append(fields, "orderId", o.OrderNo, "orderLineId", o.LineNo)
-	}
-	return s.QueueCall(tx, p, o, inst, ActRelease, "", CallBody(ActRelease, fields...))
+	_, err := s.queue(tx, p, o, inst, releaseRequest(o, inst))
+	return err
 }
 
-// upgradeCall queues upgradeInstance for a spec change (a CHANGE order), and orderNotify where
+// UpgradeCall queues upgradeInstance for a spec change (a CHANGE order), and orderNotify where
 // the product asks for it.
 func (s *Store) UpgradeCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance) error {
 	if p.Type.UsesInterface() && inst.SellerInstanceID != "" {
-		body := CallBody(ActUpgrade, "instanceId", inst.SellerInstanceID, "orderId", o.OrderNo, "orderLineId", o.LineNo)
-		if err := s.QueueCall(tx, p, o, inst, ActUpgrade, "", body); err != nil {
+		if _, err := s.queue(tx, p, o, inst, upgradeRequest(o, inst)); err != nil {
 			return err
 		}
 	}
 	return s.notifyCall(tx, p, o, inst)
+}
+
+// LicenseCall queues getLicenseAsync for a License application and returns the call. The
+// outbox sets the request's activity and testFlag; the caller fills in the rest.
+func (s *Store) LicenseCall(tx *gorm.DB, p *catalog.Product, o *orders.Order, inst *orders.Instance, req protocol.GetLicenseAsyncRequest) (*InterfaceCall, error) {
+	return s.queue(tx, p, o, inst, licenseRequest(req))
 }

@@ -9,6 +9,7 @@ import (
 	"koogallery/models/catalog"
 	"koogallery/models/orders"
 	"koogallery/models/sqldb"
+	"koogallery/protocol"
 
 	"gorm.io/gorm"
 )
@@ -16,7 +17,7 @@ import (
 // CallFilter narrows a list of interface calls.
 type CallFilter struct {
 	Status    CallStatus
-	Activity  string
+	Activity  protocol.Activity
 	ProductID uint
 	OrderNo   string
 	From, To  *time.Time
@@ -80,7 +81,7 @@ func (s *Store) Call(ctx context.Context, sellerID, id uint) (*InterfaceCall, []
 // (and refunded) for it cannot be reopened.
 func (c *InterfaceCall) Restartable() bool {
 	if c.Status == CallFailed {
-		return !((c.Activity == ActNewInstance || c.Activity == ActUpgrade) && c.Order != nil && c.Order.Status == orders.OrderCancelled)
+		return !((c.Activity == protocol.ActivityNewInstance || c.Activity == protocol.ActivityUpgradeInstance) && c.Order != nil && c.Order.Status == orders.OrderCancelled)
 	}
 	return c.Status == CallPending && c.Attempts > 0
 }

@@ -7,6 +7,7 @@ import (
 	"koogallery/models/catalog"
 	"koogallery/models/sellertools"
 	"koogallery/models/sqldb"
+	"koogallery/protocol"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -33,7 +34,7 @@ func (s *Store) NotifyTargets(ctx context.Context, sellerID uint) ([]sellertools
 	var out []sellertools.DebugCase
 	err := s.Conn(ctx).Preload("Address").Joins("JOIN production_addresses a ON a.id = debug_cases.address_id").
 		Where("debug_cases.seller_id = ? AND debug_cases.kind = ? AND debug_cases.scenario = ? AND debug_cases.status = ? AND a.status = ?",
-			sellerID, sellertools.DebugNotify, ActOrderNotify, sellertools.CasePassed, sellertools.AddressCertified).
+			sellerID, sellertools.DebugNotify, protocol.ActivityOrderNotify, sellertools.CasePassed, sellertools.AddressCertified).
 		Order("debug_cases.address_id, debug_cases.path").Find(&out).Error
 	return out, err
 }
@@ -96,7 +97,7 @@ func (s *Store) SetNotifyConfig(ctx context.Context, sellerID uint, sc NotifySco
 		var passed int64
 		if err := tx.Model(&sellertools.DebugCase{}).Joins("JOIN production_addresses a ON a.id = debug_cases.address_id").
 			Where("debug_cases.seller_id = ? AND debug_cases.address_id = ? AND debug_cases.path = ? AND debug_cases.kind = ? AND debug_cases.scenario = ? AND debug_cases.status = ? AND a.status = ?",
-				sellerID, addressID, path, sellertools.DebugNotify, ActOrderNotify, sellertools.CasePassed, sellertools.AddressCertified).Count(&passed).Error; err != nil {
+				sellerID, addressID, path, sellertools.DebugNotify, protocol.ActivityOrderNotify, sellertools.CasePassed, sellertools.AddressCertified).Count(&passed).Error; err != nil {
 			return err
 		}
 		if passed == 0 {

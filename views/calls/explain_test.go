@@ -21,7 +21,7 @@ var rawKey = regexp.MustCompile(`\b(calls|check|report)\.[a-z0-9_.]+[a-z0-9]`)
 func TestExplainEveryFailure(t *testing.T) {
 	now := time.Date(2026, 5, 12, 2, 0, 0, 0, time.UTC)
 	addr := uint(7)
-	call := &outbox.InterfaceCall{ID: 1, Activity: outbox.ActNewInstance, Interface: sellertools.IfaceBasic, Status: outbox.CallFailed, Attempts: 4,
+	call := &outbox.InterfaceCall{ID: 1, Activity: protocol.ActivityNewInstance, Interface: sellertools.IfaceBasic, Status: outbox.CallFailed, Attempts: 4,
 		Product: &catalog.Product{Type: catalog.TypeSaaS, AddressID: &addr}, NextAttemptAt: now, Deadline: now}
 	kinds := []string{"no_address", "no_key", "not_json", "bad_fields", "mystery"}
 	for _, k := range []protocol.ErrorKind{protocol.ErrKindBadAddress, protocol.ErrKindBlocked, protocol.ErrKindUnreachable, protocol.ErrKindTimeout,

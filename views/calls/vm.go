@@ -16,6 +16,7 @@ import (
 	"koogallery/models/orders"
 	"koogallery/models/outbox"
 	"koogallery/models/sqldb"
+	"koogallery/protocol"
 	"koogallery/views"
 )
 
@@ -33,7 +34,7 @@ type HealthRow struct {
 
 // RuleRow is one activity's retry rule: what the platform documents and what is configured.
 type RuleRow struct {
-	Activity string
+	Activity protocol.Activity
 	SaaS     outbox.RetryPolicy
 	License  outbox.RetryPolicy
 }
@@ -107,12 +108,12 @@ func statusTone(s outbox.CallStatus) string {
 }
 
 // ActivityLabel is an activity's name in the user's language with its protocol name.
-func ActivityLabel(ctx context.Context, activity string) string {
-	key := "calls.activity." + activity
+func ActivityLabel(ctx context.Context, activity protocol.Activity) string {
+	key := "calls.activity." + string(activity)
 	if i18n.Has(views.PageOf(ctx).Locale, key) {
 		return views.T(ctx, key)
 	}
-	return activity
+	return string(activity)
 }
 
 // SceneLabel is a call's scene (RENEWAL, FREEZE, …) in the user's language.
